@@ -1,0 +1,90 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import globals from 'globals';
+
+/** Package boundaries: web-components → sdk → protocol; server → protocol. Never the reverse. */
+const boundary = (patterns) => ({
+  'no-restricted-imports': ['error', { patterns }],
+});
+
+export default tseslint.config(
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/coverage/**',
+      '**/data/**',
+      'examples/demo/vendor/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.mjs', 'scripts/*.mjs', '.ci/*.mjs'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+      globals: { ...globals.node },
+    },
+    plugins: { 'import-x': importX },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'import-x/no-cycle': ['error', { maxDepth: 10 }],
+      'import-x/no-self-import': 'error',
+      eqeqeq: ['error', 'smart'],
+    },
+  },
+  {
+    files: ['packages/protocol/**/*.ts'],
+    rules: boundary([
+      { group: ['@minimeet/*'], message: 'protocol is the bottom layer: it imports nothing of ours.' },
+    ]),
+  },
+  {
+    files: ['packages/sdk/**/*.ts'],
+    ignores: ['packages/sdk/src/signaling/SignalClient.ts', 'packages/sdk/**/*.test.ts'],
+    rules: boundary([
+      { group: ['@minimeet/web-components', '@minimeet/server', '@minimeet/server/*'], message: 'sdk depends on protocol only.' },
+      { group: ['socket.io-client'], message: 'Only signaling/SignalClient.ts talks to socket.io-client.' },
+    ]),
+  },
+  {
+    files: ['packages/web-components/**/*.ts'],
+    rules: boundary([
+      { group: ['@minimeet/server', '@minimeet/server/*'], message: 'web-components sit on the sdk, never on the server.' },
+      { group: ['socket.io-client'], message: 'A component never opens a socket; it talks to SDK objects.' },
+    ]),
+  },
+  {
+    files: ['packages/server/src/**/*.ts'],
+    ignores: [
+      'packages/server/src/**/*.repository.ts',
+      'packages/server/src/**/*.entity.ts',
+      'packages/server/src/database/**',
+      'packages/server/src/**/*.test.ts',
+    ],
+    rules: boundary([
+      { group: ['@minimeet/sdk', '@minimeet/web-components'], message: 'The server depends on protocol only.' },
+      { group: ['typeorm', '@nestjs/typeorm', 'better-sqlite3', 'mysql2', 'pg'], message: 'Only repositories, entities and database/ touch the storage technology.' },
+    ]),
+  },
+  {
+    files: ['packages/web-components/src/**/*.ts', 'packages/sdk/src/**/*.ts', 'examples/demo/**/*.js'],
+    ignores: ['**/*.test.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ['**/*.test.ts', 'bench/**/*.ts', 'bench/**/*.mjs'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+);

@@ -1,0 +1,125 @@
+import type { AckResult, ErrorInfo, SessionEndReason } from './errors.js';
+import type { JoinGrants } from './http.js';
+
+/** Who a connection belongs to: a minimeet account, or a host app's user admitted by a join token. */
+export type Principal =
+  | {
+      /** A registered minimeet user, authenticated by an access token. */
+      kind: 'user';
+      /** The user id. */
+      id: string;
+      /** Display name. */
+      displayName: string;
+      /** Avatar URL or null. */
+      avatarUrl: string | null;
+    }
+  | {
+      /** A host app's user, authenticated by a join token minted with an API key. */
+      kind: 'guest';
+      /** Server-side id, stable for one API key owner and identity: `guest:<keyOwner>:<identity>`. */
+      id: string;
+      /** The identity the host app gave. */
+      identity: string;
+      /** Display name. */
+      displayName: string;
+      /** Avatar URL or null. */
+      avatarUrl: string | null;
+      /** What the token allows. */
+      grants: JoinGrants;
+    };
+
+/** What the client sends as Socket.IO `auth` in the handshake. */
+export interface HandshakeAuth {
+  /** An access token or a join token. */
+  token: string;
+  /** The client's {@link PROTOCOL_VERSION}. */
+  protocolVersion: number;
+  /** Optional SDK name and version, for logs and analytics. */
+  sdk?: string;
+}
+
+/** Sent by the server right after it accepts a connection. */
+export interface SessionInfo {
+  /** The server's protocol version. */
+  protocolVersion: number;
+  /** Id of this connection (the Socket.IO socket id). */
+  connectionId: string;
+  /** Who the server has authenticated. */
+  principal: Principal;
+  /** ISO 8601 expiry of the token the connection was opened or last refreshed with. */
+  tokenExpiresAt: string;
+  /** Milliseconds before expiry at which the server emits `session_expiring`. */
+  refreshLeadMs: number;
+}
+
+/** `auth_refresh` payload: a fresh token for the same principal. */
+export interface AuthRefreshPayload {
+  /** A new access or join token for the same principal. */
+  token: string;
+}
+
+/** `ping` payload. */
+export interface PingPayload {
+  /** Any number the client wants echoed, usually its clock. */
+  t: number;
+}
+
+/** Sent before the server closes a connection on its own. */
+export interface SessionEndedPayload {
+  /** Why. */
+  reason: SessionEndReason;
+  /** A human sentence. */
+  message: string;
+}
+
+/** Sent when the connection's token nears expiry and no refresh has arrived. */
+export interface SessionExpiringPayload {
+  /** ISO 8601 expiry of the current token. */
+  tokenExpiresAt: string;
+}
+
+/** Socket.IO acknowledgement callback carrying an {@link AckResult}. */
+export type Ack<T extends object = object> = (result: AckResult<T>) => void;
+
+/**
+ * Events a client emits. Each request takes its payload and an acknowledgement that answers with
+ * `{ ok: true, … }` or `{ ok: false, error }`.
+ */
+export interface ClientToServerEvents {
+  /** Replace the connection's token before it expires; answers with the new expiry. */
+  auth_refresh: (payload: AuthRefreshPayload, ack: Ack<{ tokenExpiresAt: string }>) => void;
+  /** Round trip check; answers with the server's clock and the echoed `t`. */
+  ping: (payload: PingPayload, ack: Ack<{ t: number; serverTime: number }>) => void;
+}
+
+/** Events the server emits. */
+export interface ServerToClientEvents {
+  /** The connection is accepted and authenticated; emitted once per connection. */
+  session: (info: SessionInfo) => void;
+  /** The token expires soon; send `auth_refresh` or the server closes the connection at expiry. */
+  session_expiring: (payload: SessionExpiringPayload) => void;
+  /** The server is about to close this connection; no automatic reconnect should follow for token reasons. */
+  session_ended: (payload: SessionEndedPayload) => void;
+  /** An error that belongs to no request (a request without an ack, or an unknown event). */
+  error_notice: (error: ErrorInfo) => void;
+}
+
+/** Names of the client-to-server events. */
+export type ClientEventName = keyof ClientToServerEvents;
+
+/** Names of the server-to-client events. */
+export type ServerEventName = keyof ServerToClientEvents;
+
+/** Event name constants, so neither side spells a wire name by hand. */
+export const ClientEvent = {
+  AuthRefresh: 'auth_refresh',
+  Ping: 'ping',
+} as const satisfies Record<string, ClientEventName>;
+
+/** Event name constants for what the server emits. */
+export const ServerEvent = {
+  Session: 'session',
+  SessionExpiring: 'session_expiring',
+  SessionEnded: 'session_ended',
+  ErrorNotice: 'error_notice',
+} as const satisfies Record<string, ServerEventName>;

@@ -1,0 +1,49 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { AnalyticsModule } from './analytics/analytics.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { ChatModule } from './chat/chat.module.js';
+import { CommonModule } from './common/common.module.js';
+import { HealthController } from './common/health.controller.js';
+import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import { ROOT_LOGGER } from './common/logger.js';
+import { ConfigModule } from './config/config.module.js';
+import type { AppConfig } from './config/config.js';
+import { DatabaseModule } from './database/database.module.js';
+import { RoomsModule } from './rooms/rooms.module.js';
+import { UsersModule } from './users/users.module.js';
+import { WebsocketModule } from './websocket/websocket.module.js';
+
+/** The root module: wires the domain modules onto the validated configuration. */
+@Module({})
+export class AppModule {
+  /** The application for one configuration and logger. */
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(logger),
+        DatabaseModule.forRoot(config.database),
+        CommonModule,
+        UsersModule,
+        AuthModule,
+        RoomsModule,
+        ChatModule,
+        WebsocketModule,
+        AnalyticsModule,
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
+    };
+  }
+}
+
+/** Provides the root pino logger. */
+@Module({})
+class LoggerModule {
+  static forRoot(logger: Logger): DynamicModule {
+    return { module: LoggerModule, global: true, providers: [{ provide: ROOT_LOGGER, useValue: logger }], exports: [ROOT_LOGGER] };
+  }
+}

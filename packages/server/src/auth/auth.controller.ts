@@ -1,0 +1,55 @@
+import { Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import type { AuthSession, LoginRequest, RefreshRequest, RegisterRequest } from '@minimeet/protocol';
+import { loginRequestSchema, refreshRequestSchema, registerRequestSchema } from '@minimeet/protocol/schemas';
+import { clientIp, RateLimit, RateLimitGuard } from '../common/rate-limit.guard.js';
+import { ValidBody } from '../common/zod-validation.js';
+import { AuthService } from './auth.service.js';
+
+const emailOf = (req: Request): string | undefined => {
+  const email = (req.body as { email?: unknown } | undefined)?.email;
+  return typeof email === 'string' ? email.trim().toLowerCase().slice(0, 254) : undefined;
+};
+
+/** Accounts: register, log in, refresh, log out. */
+@ApiTags('auth')
+@UseGuards(RateLimitGuard)
+@Controller('auth')
+export class AuthController {
+  constructor(@Inject(AuthService) private readonly auth: AuthService) {}
+
+  @Post('register')
+  @ApiOperation({ summary: 'Create an account and sign in.' })
+  @RateLimit({ name: 'register', rule: (c) => c.rateLimits.register, key: clientIp })
+  register(@ValidBody(registerRequestSchema) body: RegisterRequest): Promise<AuthSession> {
+    return this.auth.register(body);
+  }
+
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in with email and password.' })
+  @RateLimit(
+    { name: 'login-ip', rule: (c) => c.rateLimits.loginPerIp, key: clientIp },
+    { name: 'login-email', rule: (c) => c.rateLimits.login, key: emailOf },
+  )
+  login(@ValidBody(loginRequestSchema) body: LoginRequest): Promise<AuthSession> {
+    return this.auth.login(body);
+  }
+
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Exchange a refresh token for a new session; each refresh token works once.' })
+  @RateLimit({ name: 'refresh', rule: (c) => c.rateLimits.refresh, key: clientIp })
+  refresh(@ValidBody(refreshRequestSchema) body: RefreshRequest): Promise<AuthSession> {
+    return this.auth.refresh(body.refreshToken);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke the refresh token and every token rotated from the same login.' })
+  @RateLimit({ name: 'refresh', rule: (c) => c.rateLimits.refresh, key: clientIp })
+  async logout(@ValidBody(refreshRequestSchema) body: RefreshRequest): Promise<void> {
+    await this.auth.logout(body.refreshToken);
+  }
+}

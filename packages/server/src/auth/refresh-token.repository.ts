@@ -1,0 +1,37 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, IsNull, type Repository } from 'typeorm';
+import { RefreshTokenEntity } from './refresh-token.entity.js';
+
+/** Refresh tokens in the relational store, looked up by the SHA-256 of the token. */
+@Injectable()
+export class RefreshTokenRepository {
+  private readonly repo: Repository<RefreshTokenEntity>;
+
+  constructor(@Inject(DataSource) dataSource: DataSource) {
+    this.repo = dataSource.getRepository(RefreshTokenEntity);
+  }
+
+  /** Stores a new token of a family. */
+  async insert(token: Pick<RefreshTokenEntity, 'id' | 'userId' | 'familyId' | 'tokenHash' | 'expiresAt'>): Promise<void> {
+    await this.repo.insert({ ...token, usedAt: null, revokedAt: null });
+  }
+
+  /** The token with this hash, or null. */
+  findByHash(tokenHash: string): Promise<RefreshTokenEntity | null> {
+    return this.repo.findOneBy({ tokenHash });
+  }
+
+  /**
+   * Marks a token used, only if nobody used it first. Returns false when another request won the
+   * race: that second use is a reuse.
+   */
+  async markUsed(id: string, at: Date): Promise<boolean> {
+    const result = await this.repo.update({ id, usedAt: IsNull(), revokedAt: IsNull() }, { usedAt: at });
+    return (result.affected ?? 0) === 1;
+  }
+
+  /** Revokes every live token of a family. */
+  async revokeFamily(familyId: string, at: Date): Promise<void> {
+    await this.repo.update({ familyId, revokedAt: IsNull() }, { revokedAt: at });
+  }
+}

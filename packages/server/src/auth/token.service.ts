@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { ErrorCode, type JoinGrants } from '@minimeet/protocol';
+import { AppError } from '../common/app-error.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+
+/** Issuer and audience of every token the server signs. */
+export const TOKEN_ISSUER = 'minimeet';
+/** The audience every minimeet token, including join tokens signed offline, must carry. */
+export const TOKEN_AUDIENCE = 'minimeet';
+
+/** What a verified access token says. */
+export interface AccessClaims {
+  userId: string;
+  expiresAt: Date;
+}
+
+/** Claims of a join token, however it was signed. */
+export interface JoinTokenBody {
+  identity: string;
+  name: string;
+  avatarUrl?: string;
+  grants: JoinGrants;
+}
+
+/** Maps a jose failure to the documented token error. */
+export function tokenError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof errors.JWTExpired) return new AppError(ErrorCode.TokenExpired, 'The token has expired.');
+  return new AppError(ErrorCode.TokenInvalid, 'The token is not valid.');
+}
+
+/** Signs and verifies the server's own HS256 tokens: access tokens and join tokens minted over REST. */
+@Injectable()
+export class TokenService {
+  private readonly key: Uint8Array;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.key = new TextEncoder().encode(config.auth.jwtSecret);
+  }
+
+  /** A short-lived access token for a user. */
+  async signAccessToken(userId: string): Promise<{ token: string; expiresAt: Date }> {
+    const now = Math.floor(Date.now() / 1000);
+    const exp = now + this.config.auth.accessTokenTtlSeconds;
+    const token = await new SignJWT({ typ: 'access' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(userId)
+      .setIssuer(TOKEN_ISSUER)
+      .setAudience(TOKEN_AUDIENCE)
+      .setIssuedAt(now)
+      .setExpirationTime(exp)
+      .setJti(randomUUID())
+      .sign(this.key);
+    return { token, expiresAt: new Date(exp * 1000) };
+  }
+
+  /** A join token signed by the server for an API key's owner. */
+  async signJoinToken(apiKeyId: string, body: JoinTokenBody, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
+    const now = Math.floor(Date.now() / 1000);
+    const exp = now + ttlSeconds;
+    const token = await new SignJWT({
+      typ: 'join',
+      name: body.name,
+      ...(body.avatarUrl ? { avatar: body.avatarUrl } : {}),
+      grants: body.grants,
+    })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(body.identity)
+      .setIssuer(apiKeyId)
+      .setAudience(TOKEN_AUDIENCE)
+      .setIssuedAt(now)
+      .setExpirationTime(exp)
+      .setJti(randomUUID())
+      .sign(this.key);
+    return { token, expiresAt: new Date(exp * 1000) };
+  }
+
+  /** Verifies any HS256 token of this server and returns its claims; throws token errors. */
+  async verifyServerToken(token: string): Promise<JWTPayload> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        algorithms: ['HS256'],
+        audience: TOKEN_AUDIENCE,
+        requiredClaims: ['sub', 'exp', 'iat', 'iss'],
+      });
+      return payload;
+    } catch (err) {
+      throw tokenError(err);
+    }
+  }
+
+  /** Verifies an access token (not a join token); throws token errors. */
+  async verifyAccessToken(token: string): Promise<AccessClaims> {
+    const payload = await this.verifyServerToken(token);
+    if (payload.typ !== 'access' || payload.iss !== TOKEN_ISSUER) {
+      throw new AppError(ErrorCode.TokenInvalid, 'This is not an access token.');
+    }
+    return { userId: payload.sub!, expiresAt: new Date(payload.exp! * 1000) };
+  }
+}

@@ -1,0 +1,50 @@
+import { EventEmitter } from 'node:events';
+import { Injectable, Logger } from '@nestjs/common';
+
+/**
+ * The server's internal events. Side effects such as analytics and (later) presence subscribe here
+ * instead of being injected into the services that cause them.
+ */
+export interface ServerEvents {
+  'user.registered': { userId: string };
+  'user.logged_in': { userId: string };
+  'user.logged_out': { userId: string };
+  'auth.refresh_reused': { userId: string; familyId: string };
+  'socket.connected': { connectionId: string; principalId: string; principalKind: 'user' | 'guest' };
+  'socket.disconnected': { connectionId: string; principalId: string; reason: string; durationMs: number };
+}
+
+/** Name of a {@link ServerEvents} event. */
+export type ServerEventName = keyof ServerEvents;
+
+/**
+ * In-process typed event bus. A listener that throws is logged and never breaks the emitter or the
+ * other listeners.
+ */
+@Injectable()
+export class EventBus {
+  private readonly emitter = new EventEmitter({ captureRejections: false });
+  private readonly logger = new Logger('EventBus');
+
+  /** Publishes an event to every listener. */
+  emit<K extends ServerEventName>(name: K, payload: ServerEvents[K]): void {
+    for (const listener of this.emitter.listeners(name)) {
+      try {
+        const result: unknown = (listener as (p: ServerEvents[K]) => unknown)(payload);
+        if (result instanceof Promise) result.catch((err: unknown) => this.report(name, err));
+      } catch (err) {
+        this.report(name, err);
+      }
+    }
+  }
+
+  /** Subscribes; returns a function that unsubscribes. */
+  on<K extends ServerEventName>(name: K, listener: (payload: ServerEvents[K]) => void | Promise<void>): () => void {
+    this.emitter.on(name, listener);
+    return () => this.emitter.off(name, listener);
+  }
+
+  private report(name: string, err: unknown): void {
+    this.logger.error(`listener of ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

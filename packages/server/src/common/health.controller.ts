@@ -1,0 +1,28 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { PROTOCOL_VERSION, type HealthResponse } from '@minimeet/protocol';
+import { DatabaseHealth } from '../database/database-health.js';
+import { SERVER_VERSION } from './version.js';
+
+/** Liveness and readiness in one: the server answers, and says whether its database does. */
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(@Inject(DatabaseHealth) private readonly database: DatabaseHealth) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Server and database status; HTTP 503 when the database does not answer.' })
+  async health(@Res({ passthrough: true }) res: Response): Promise<HealthResponse> {
+    const latencyMs = await this.database.ping();
+    const up = latencyMs !== null;
+    res.status(up ? 200 : 503);
+    return {
+      status: up ? 'ok' : 'degraded',
+      version: SERVER_VERSION,
+      protocolVersion: PROTOCOL_VERSION,
+      uptimeSeconds: Math.round(process.uptime()),
+      database: { status: up ? 'up' : 'down', driver: this.database.driver, latencyMs },
+    };
+  }
+}

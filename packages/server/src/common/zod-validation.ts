@@ -1,0 +1,48 @@
+import { ErrorCode } from '@minimeet/protocol';
+import { Body, Query, type PipeTransform } from '@nestjs/common';
+import { ApiBody } from '@nestjs/swagger';
+import { z, type ZodType } from 'zod';
+import { AppError } from './app-error.js';
+
+/** Validates (and normalises) a value with a zod schema, or throws `validation_failed`. */
+export class ZodValidationPipe<T> implements PipeTransform<unknown, T> {
+  constructor(
+    private readonly schema: ZodType<T>,
+    private readonly what = 'Request body',
+  ) {}
+
+  transform(value: unknown): T {
+    if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new AppError(ErrorCode.ValidationFailed, `${this.what} must be a JSON object.`, {
+        issues: [{ path: '', message: 'Expected a JSON object.' }],
+      });
+    }
+    const result = this.schema.safeParse(value);
+    if (!result.success) throw AppError.fromZod(result.error, this.what);
+    return result.data;
+  }
+}
+
+/** A JSON Schema of a zod schema, for OpenAPI. */
+export function jsonSchemaOf(schema: ZodType): Record<string, unknown> {
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}
+
+/**
+ * `@ValidBody(schema)`: the parameter receives the body validated by the schema, and OpenAPI shows
+ * the schema. One declaration serves both, so docs and validation cannot drift apart.
+ */
+export function ValidBody(schema: ZodType): ParameterDecorator {
+  return (target, key, index) => {
+    Body(new ZodValidationPipe(schema))(target, key, index);
+    if (key !== undefined) {
+      const descriptor = Object.getOwnPropertyDescriptor(target, key)!;
+      ApiBody({ schema: jsonSchemaOf(schema) as never })(target, key, descriptor);
+    }
+  };
+}
+
+/** `@ValidQuery(schema)`: the parameter receives the query string validated by the schema. */
+export function ValidQuery(schema: ZodType): ParameterDecorator {
+  return (target, key, index) => Query(new ZodValidationPipe(schema, 'Query'))(target, key, index);
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/** The development JWT secret; production mode refuses to start with it. */
+export const DEFAULT_DEV_JWT_SECRET = 'minimeet-development-secret-do-not-use-in-production';
+
+const positiveInt = (name: string) =>
+  z.coerce
+    .number({ message: `${name} must be a number.` })
+    .int(`${name} must be a whole number.`)
+    .positive(`${name} must be greater than zero.`);
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false.' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** `count/seconds`, e.g. `10/60` for ten per minute. */
+const rateLimit = z
+  .string()
+  .regex(/^\d+\/\d+$/, 'must look like <count>/<seconds>, e.g. 10/60.')
+  .transform((v) => {
+    const [count, seconds] = v.split('/').map(Number) as [number, number];
+    return { limit: count, windowMs: seconds * 1000 };
+  })
+  .refine((v) => v.limit > 0 && v.windowMs > 0, 'count and seconds must both be greater than zero.');
+
+const databaseUrl = z
+  .string()
+  .refine(
+    (v) => /^(sqlite:|mysql:\/\/|mariadb:\/\/|postgres(ql)?:\/\/)/.test(v),
+    'must start with sqlite:, mysql://, mariadb://, postgres:// or postgresql://.',
+  );
+
+const byteSize = z
+  .string()
+  .regex(/^\d+(b|kb|mb)?$/i, 'must be a size such as 64kb or 1mb.')
+  .transform((v) => {
+    const m = /^(\d+)(b|kb|mb)?$/i.exec(v)!;
+    const unit = (m[2] ?? 'b').toLowerCase();
+    return Number(m[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
+  });
+
+/**
+ * Every environment variable the server reads, with its default. The docs in
+ * `docs/server/configuration.md` list the same variables; keep them together.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.string().url().optional(),
+  DATABASE_URL: databaseUrl.default('sqlite:./data/minimeet.sqlite'),
+  DATABASE_POOL_SIZE: positiveInt('DATABASE_POOL_SIZE').default(10),
+  DATABASE_MIGRATIONS_RUN: bool.default(true),
+  JWT_SECRET: z.string().optional(),
+  ACCESS_TOKEN_TTL: positiveInt('ACCESS_TOKEN_TTL').default(900),
+  REFRESH_TOKEN_TTL: positiveInt('REFRESH_TOKEN_TTL').default(30 * 24 * 3600),
+  JOIN_TOKEN_MAX_TTL: positiveInt('JOIN_TOKEN_MAX_TTL').default(24 * 3600),
+  SESSION_REFRESH_LEAD: positiveInt('SESSION_REFRESH_LEAD').default(60),
+  PASSWORD_HASH_MEMORY_KIB: positiveInt('PASSWORD_HASH_MEMORY_KIB').default(19_456),
+  PASSWORD_HASH_ITERATIONS: positiveInt('PASSWORD_HASH_ITERATIONS').default(2),
+  PASSWORD_HASH_PARALLELISM: positiveInt('PASSWORD_HASH_PARALLELISM').default(1),
+  RATE_LIMIT_LOGIN: rateLimit.prefault('10/60'),
+  RATE_LIMIT_LOGIN_IP: rateLimit.prefault('60/60'),
+  RATE_LIMIT_REGISTER: rateLimit.prefault('20/3600'),
+  RATE_LIMIT_REFRESH: rateLimit.prefault('60/60'),
+  RATE_LIMIT_JOIN_TOKENS: rateLimit.prefault('600/60'),
+  HTTP_BODY_LIMIT: byteSize.prefault('64kb'),
+  CORS_ORIGINS: z.string().default('*'),
+  TRUST_PROXY: bool.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUTDOWN_TIMEOUT_MS: positiveInt('SHUTDOWN_TIMEOUT_MS').default(10_000),
+  SERVE_DEMO: bool.default(true),
+});
+
+/** The raw parsed environment. */
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,120 @@
+import { resolve } from 'node:path';
+import { DEFAULT_DEV_JWT_SECRET, envSchema, type Env } from './config.schema.js';
+
+/** A rate limit: at most `limit` requests in `windowMs`. */
+export interface RateLimitRule {
+  limit: number;
+  windowMs: number;
+}
+
+/** Which relational store, and how to reach it. */
+export type DatabaseConfig =
+  | { driver: 'sqlite'; file: string; url: string }
+  | { driver: 'mysql' | 'postgres'; url: string; poolSize: number };
+
+/** The server's validated configuration; only this module reads the environment. */
+export interface AppConfig {
+  env: Env['NODE_ENV'];
+  production: boolean;
+  host: string;
+  port: number;
+  publicUrl: string | undefined;
+  database: DatabaseConfig & { runMigrations: boolean };
+  auth: {
+    jwtSecret: string;
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlSeconds: number;
+    joinTokenMaxTtlSeconds: number;
+    sessionRefreshLeadSeconds: number;
+    passwordHash: { memoryKiB: number; iterations: number; parallelism: number };
+  };
+  rateLimits: {
+    login: RateLimitRule;
+    loginPerIp: RateLimitRule;
+    register: RateLimitRule;
+    refresh: RateLimitRule;
+    joinTokens: RateLimitRule;
+  };
+  http: { bodyLimitBytes: number; corsOrigins: string[] | '*'; trustProxy: boolean; serveDemo: boolean };
+  logLevel: Env['LOG_LEVEL'];
+  shutdownTimeoutMs: number;
+}
+
+/** Thrown when the environment is invalid; its message names every bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function parseDatabase(url: string, poolSize: number): DatabaseConfig {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length);
+    if (file === '') throw new ConfigError('DATABASE_URL: sqlite: needs a file path or :memory:.');
+    return { driver: 'sqlite', file: file === ':memory:' ? file : resolve(file), url };
+  }
+  if (url.startsWith('mysql://') || url.startsWith('mariadb://')) {
+    return { driver: 'mysql', url: url.replace(/^mariadb:/, 'mysql:'), poolSize };
+  }
+  return { driver: 'postgres', url, poolSize };
+}
+
+/**
+ * Parses and validates the environment once. A bad value throws {@link ConfigError} naming the
+ * variable; production mode refuses a missing, default or short JWT secret.
+ */
+export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
+  // Empty strings mean "not set", as they do in most .env files.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const env = parsed.data;
+  const production = env.NODE_ENV === 'production';
+  let jwtSecret = env.JWT_SECRET;
+  if (production) {
+    if (!jwtSecret || jwtSecret === DEFAULT_DEV_JWT_SECRET) {
+      throw new ConfigError('JWT_SECRET: must be set to your own secret when NODE_ENV=production.');
+    }
+    if (jwtSecret.length < 32) {
+      throw new ConfigError('JWT_SECRET: must be at least 32 characters when NODE_ENV=production.');
+    }
+  }
+  jwtSecret ??= DEFAULT_DEV_JWT_SECRET;
+  const origins = env.CORS_ORIGINS.trim();
+  return {
+    env: env.NODE_ENV,
+    production,
+    host: env.HOST,
+    port: env.PORT,
+    publicUrl: env.PUBLIC_URL,
+    database: { ...parseDatabase(env.DATABASE_URL, env.DATABASE_POOL_SIZE), runMigrations: env.DATABASE_MIGRATIONS_RUN },
+    auth: {
+      jwtSecret,
+      accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL,
+      refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL,
+      joinTokenMaxTtlSeconds: env.JOIN_TOKEN_MAX_TTL,
+      sessionRefreshLeadSeconds: env.SESSION_REFRESH_LEAD,
+      passwordHash: {
+        memoryKiB: env.PASSWORD_HASH_MEMORY_KIB,
+        iterations: env.PASSWORD_HASH_ITERATIONS,
+        parallelism: env.PASSWORD_HASH_PARALLELISM,
+      },
+    },
+    rateLimits: {
+      login: env.RATE_LIMIT_LOGIN,
+      loginPerIp: env.RATE_LIMIT_LOGIN_IP,
+      register: env.RATE_LIMIT_REGISTER,
+      refresh: env.RATE_LIMIT_REFRESH,
+      joinTokens: env.RATE_LIMIT_JOIN_TOKENS,
+    },
+    http: {
+      bodyLimitBytes: env.HTTP_BODY_LIMIT,
+      corsOrigins: origins === '*' ? '*' : origins.split(',').map((o) => o.trim()).filter(Boolean),
+      trustProxy: env.TRUST_PROXY,
+      serveDemo: env.SERVE_DEMO,
+    },
+    logLevel: env.LOG_LEVEL,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,6 @@
+import { ApiKeyEntity } from '../auth/api-key.entity.js';
+import { RefreshTokenEntity } from '../auth/refresh-token.entity.js';
+import { UserEntity } from '../users/user.entity.js';
+
+/** Every entity of the relational store. */
+export const ENTITIES = [UserEntity, RefreshTokenEntity, ApiKeyEntity];

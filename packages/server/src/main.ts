@@ -1,0 +1,121 @@
+import 'reflect-metadata';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module.js';
+import { serveDemo } from './common/demo-assets.js';
+import { configureHttp } from './common/http-setup.js';
+import { createRootLogger, JsonLogger } from './common/logger.js';
+import { SERVER_VERSION } from './common/version.js';
+import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
+import { MinimeetIoAdapter } from './websocket/io.adapter.js';
+
+export { ConfigError, loadConfig } from './config/config.js';
+export type { AppConfig } from './config/config.js';
+export { createJoinToken, type ApiKeyCredentials } from './auth/join-token.js';
+
+/** Options of {@link startServer}. */
+export interface StartServerOptions {
+  /** Environment variables; defaults to `process.env`. */
+  env?: Record<string, string | undefined>;
+}
+
+/** A started server. */
+export interface RunningServer {
+  /** Base URL, e.g. `http://127.0.0.1:3000`. */
+  url: string;
+  /** The port actually bound (useful with PORT=0). */
+  port: number;
+  /** The validated configuration. */
+  config: AppConfig;
+  /** The Nest application, for tests that need a provider. */
+  app: NestExpressApplication;
+  /** Closes sockets, the HTTP server and the database, in that order. */
+  close(): Promise<void>;
+}
+
+/** Builds and starts the server from an environment; rejects with {@link ConfigError} on bad config. */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const config = loadConfig(options.env ?? process.env);
+  const logger = createRootLogger(config.logLevel);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
+    bodyParser: false,
+    logger: new JsonLogger(logger),
+    forceCloseConnections: true,
+  });
+  configureHttp(app, config, logger);
+  app.setGlobalPrefix('api');
+  app.useWebSocketAdapter(new MinimeetIoAdapter(app, config));
+  mountOpenApi(app);
+  if (config.http.serveDemo) serveDemo(app, logger);
+
+  await app.listen(config.port, config.host);
+  const address = (app.getHttpServer() as Server).address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  logger.info({ url, database: config.database.driver, env: config.env, version: SERVER_VERSION }, 'minimeet server listening');
+  return { url, port: address.port, config, app, close: () => app.close() };
+}
+
+function mountOpenApi(app: NestExpressApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('minimeet')
+      .setDescription('REST API of the minimeet server. Errors are always `{ error: { code, message, details? } }`.')
+      .setVersion(SERVER_VERSION)
+      .addBearerAuth()
+      .addBasicAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+}
+
+/** Runs the server as the process's main program, with signal handling and a bounded shutdown. */
+async function main(): Promise<void> {
+  let server: RunningServer;
+  try {
+    server = await startServer();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const logger: Logger = createRootLogger(server.config.logLevel);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, server.config.shutdownTimeoutMs);
+    force.unref();
+    server.close().then(
+      () => {
+        logger.info('shutdown complete');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`minimeet failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+}

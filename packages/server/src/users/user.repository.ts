@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, QueryFailedError, type Repository } from 'typeorm';
+import { UserEntity } from './user.entity.js';
+
+/** Thrown by {@link UserRepository.create} when the email is already registered. */
+export class DuplicateEmailError extends Error {
+  override name = 'DuplicateEmailError';
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  if (!(err instanceof QueryFailedError)) return false;
+  const e = err.driverError as { code?: string; errno?: number };
+  return e.code === 'ER_DUP_ENTRY' || e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** Users in the relational store. */
+@Injectable()
+export class UserRepository {
+  private readonly repo: Repository<UserEntity>;
+
+  constructor(@Inject(DataSource) dataSource: DataSource) {
+    this.repo = dataSource.getRepository(UserEntity);
+  }
+
+  /** Inserts a user; rejects with {@link DuplicateEmailError} when the email exists. */
+  async create(user: Pick<UserEntity, 'id' | 'email' | 'passwordHash' | 'displayName' | 'avatarUrl'>): Promise<UserEntity> {
+    try {
+      await this.repo.insert(user);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new DuplicateEmailError(user.email);
+      throw err;
+    }
+    return this.repo.findOneByOrFail({ id: user.id });
+  }
+
+  /** The user with this id, or null. */
+  findById(id: string): Promise<UserEntity | null> {
+    return this.repo.findOneBy({ id });
+  }
+
+  /** The user with this normalised email, or null. */
+  findByEmail(email: string): Promise<UserEntity | null> {
+    return this.repo.findOneBy({ email });
+  }
+
+  /** Changes profile fields and returns the updated user, or null if it does not exist. */
+  async update(id: string, patch: Partial<Pick<UserEntity, 'displayName' | 'avatarUrl'>>): Promise<UserEntity | null> {
+    await this.repo.update({ id }, patch);
+    return this.findById(id);
+  }
+}

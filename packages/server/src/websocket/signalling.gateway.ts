@@ -1,0 +1,185 @@
+import { Inject, type BeforeApplicationShutdown } from '@nestjs/common';
+import {
+  WebSocketGateway,
+  WebSocketServer,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import {
+  ErrorCode,
+  PROTOCOL_VERSION,
+  type AckResult,
+  type ClientEventName,
+  type ConnectErrorData,
+  type ErrorInfo,
+} from '@minimeet/protocol';
+import { authRefreshPayloadSchema, handshakeAuthSchema, pingPayloadSchema } from '@minimeet/protocol/schemas';
+import type { Logger } from 'pino';
+import type { ExtendedError } from 'socket.io';
+import type { ZodType } from 'zod';
+import { AppError } from '../common/app-error.js';
+import { EventBus } from '../common/event-bus.js';
+import { ROOT_LOGGER } from '../common/logger.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { ConnectionAuthenticator } from '../auth/connection-authenticator.js';
+import { runRequest } from './ack-handler.js';
+import type { MinimeetServer, MinimeetSocket } from './socket-types.js';
+
+type Handler = {
+  schema: ZodType;
+  run: (socket: MinimeetSocket, payload: never) => Promise<object> | object;
+};
+
+function connectError(code: ConnectErrorData['code'], message: string): ExtendedError {
+  const err = new Error(message) as ExtendedError & { data: ConnectErrorData };
+  err.data = { code, message };
+  return err;
+}
+
+// Timers longer than this overflow setTimeout; such tokens are refreshed long before it matters.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The one Socket.IO gateway: authenticates every handshake, tells the client who it is, keeps the
+ * connection's token fresh, and dispatches client requests through validated, acknowledged handlers.
+ */
+@WebSocketGateway()
+export class SignallingGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
+  @WebSocketServer()
+  private readonly server!: MinimeetServer;
+
+  private readonly expiryTimers = new Map<string, NodeJS.Timeout[]>();
+  private readonly handlers: Record<ClientEventName, Handler>;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ConnectionAuthenticator) private readonly authenticator: ConnectionAuthenticator,
+    @Inject(EventBus) private readonly events: EventBus,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {
+    this.handlers = {
+      ping: { schema: pingPayloadSchema, run: (_s, p: { t: number }) => ({ t: p.t, serverTime: Date.now() }) },
+      auth_refresh: { schema: authRefreshPayloadSchema, run: (s, p: { token: string }) => this.refresh(s, p.token) },
+    };
+  }
+
+  afterInit(server: MinimeetServer): void {
+    server.use((socket, next) => {
+      this.authenticateHandshake(socket as MinimeetSocket).then(
+        () => next(),
+        (err: unknown) => next(err as ExtendedError),
+      );
+    });
+  }
+
+  handleConnection(socket: MinimeetSocket): void {
+    const { principal } = socket.data;
+    for (const event of Object.keys(this.handlers) as ClientEventName[]) {
+      socket.on(event, (payload: unknown, ack?: unknown) => void this.dispatch(socket, event, payload, ack));
+    }
+    socket.onAny((event: string) => {
+      if (!(event in this.handlers)) {
+        socket.emit('error_notice', { code: ErrorCode.ValidationFailed, message: `Unknown event: ${event.slice(0, 64)}.` });
+      }
+    });
+    this.scheduleExpiry(socket);
+    socket.emit('session', {
+      protocolVersion: PROTOCOL_VERSION,
+      connectionId: socket.id,
+      principal,
+      tokenExpiresAt: socket.data.tokenExpiresAt.toISOString(),
+      refreshLeadMs: this.config.auth.sessionRefreshLeadSeconds * 1000,
+    });
+    this.events.emit('socket.connected', { connectionId: socket.id, principalId: principal.id, principalKind: principal.kind });
+  }
+
+  handleDisconnect(socket: MinimeetSocket): void {
+    this.clearExpiry(socket.id);
+    if (!socket.data.principal) return;
+    this.events.emit('socket.disconnected', {
+      connectionId: socket.id,
+      principalId: socket.data.principal.id,
+      reason: 'disconnect',
+      durationMs: Date.now() - socket.data.connectedAt,
+    });
+  }
+
+  beforeApplicationShutdown(): void {
+    for (const socket of this.server.sockets.sockets.values()) {
+      socket.emit('session_ended', { reason: ErrorCode.ServerShutdown, message: 'The server is shutting down.' });
+      socket.disconnect(true);
+    }
+  }
+
+  private async authenticateHandshake(socket: MinimeetSocket): Promise<void> {
+    const auth = handshakeAuthSchema.safeParse(socket.handshake.auth);
+    if (!auth.success) {
+      const hasToken = typeof (socket.handshake.auth as { token?: unknown } | undefined)?.token === 'string';
+      throw hasToken
+        ? connectError(ErrorCode.ProtocolMismatch, 'The handshake must carry { token, protocolVersion }.')
+        : connectError(ErrorCode.TokenMissing, 'The handshake must carry a token in auth.token.');
+    }
+    if (auth.data.protocolVersion !== PROTOCOL_VERSION) {
+      throw connectError(
+        ErrorCode.ProtocolMismatch,
+        `This server speaks protocol ${PROTOCOL_VERSION}; the client speaks ${auth.data.protocolVersion}.`,
+      );
+    }
+    try {
+      const { principal, expiresAt } = await this.authenticator.authenticate(auth.data.token);
+      socket.data = { principal, tokenExpiresAt: expiresAt, connectedAt: Date.now() };
+    } catch (err) {
+      if (err instanceof AppError && (err.code === ErrorCode.TokenExpired || err.code === ErrorCode.TokenInvalid)) {
+        throw connectError(err.code, err.message);
+      }
+      this.logger.error({ err }, 'handshake authentication failed');
+      throw connectError(ErrorCode.InternalError, 'The server could not check the token.');
+    }
+  }
+
+  private async dispatch(socket: MinimeetSocket, event: ClientEventName, payload: unknown, ack: unknown): Promise<void> {
+    const handler = this.handlers[event];
+    const result: AckResult = await runRequest(event, handler.schema, payload, (p) => handler.run(socket, p as never), this.logger);
+    if (typeof ack === 'function') {
+      (ack as (r: AckResult) => void)(result);
+    } else if (!result.ok) {
+      socket.emit('error_notice', result.error satisfies ErrorInfo);
+    }
+  }
+
+  private async refresh(socket: MinimeetSocket, token: string): Promise<{ tokenExpiresAt: string }> {
+    const { principal, expiresAt } = await this.authenticator.authenticate(token);
+    if (principal.id !== socket.data.principal.id) {
+      throw new AppError(ErrorCode.Forbidden, 'The new token belongs to someone else.');
+    }
+    socket.data.principal = principal;
+    socket.data.tokenExpiresAt = expiresAt;
+    this.scheduleExpiry(socket);
+    return { tokenExpiresAt: expiresAt.toISOString() };
+  }
+
+  private scheduleExpiry(socket: MinimeetSocket): void {
+    this.clearExpiry(socket.id);
+    const msLeft = socket.data.tokenExpiresAt.getTime() - Date.now();
+    if (msLeft > MAX_TIMER_MS) return;
+    const lead = this.config.auth.sessionRefreshLeadSeconds * 1000;
+    const warn = setTimeout(
+      () => socket.emit('session_expiring', { tokenExpiresAt: socket.data.tokenExpiresAt.toISOString() }),
+      Math.max(0, msLeft - lead),
+    );
+    const end = setTimeout(() => {
+      socket.emit('session_ended', { reason: ErrorCode.TokenExpired, message: 'The token expired and was not refreshed.' });
+      socket.disconnect(true);
+    }, Math.max(0, msLeft));
+    warn.unref();
+    end.unref();
+    this.expiryTimers.set(socket.id, [warn, end]);
+  }
+
+  private clearExpiry(socketId: string): void {
+    for (const timer of this.expiryTimers.get(socketId) ?? []) clearTimeout(timer);
+    this.expiryTimers.delete(socketId);
+  }
+}

@@ -1,0 +1,15 @@
+import type { ClientToServerEvents, Principal, ServerToClientEvents } from '@minimeet/protocol';
+import type { Server, Socket } from 'socket.io';
+
+/** What the server keeps on each authenticated socket. */
+export interface SocketData {
+  principal: Principal;
+  tokenExpiresAt: Date;
+  connectedAt: number;
+}
+
+/** A typed minimeet socket. */
+export type MinimeetSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** The typed Socket.IO server. */
+export type MinimeetServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { SignallingGateway } from './signalling.gateway.js';
+
+/** The Socket.IO gateway and everything that speaks the wire protocol. */
+@Module({
+  imports: [AuthModule],
+  providers: [SignallingGateway],
+})
+export class WebsocketModule {}

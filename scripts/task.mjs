@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// The root entry point for `npm start`, `npm test`, `npm run build` and `npm run bench` on a machine
+// that has only Node and npm: it finds or fetches the pinned pnpm, installs the workspace when
+// needed, and then runs the task. Keeping this in one file is what keeps the README's quick start true.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const pnpmVersion = pkg.packageManager.split('@')[1];
+
+function run(cmd, args, opts = {}) {
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+function must(cmd, args, opts) {
+  const code = run(cmd, args, opts);
+  if (code !== 0) {
+    console.error(`\n✖ ${cmd} ${args.join(' ')} failed with exit code ${code}`);
+    process.exit(code);
+  }
+}
+
+/** The pnpm command line: the installed one if its version matches, else the pinned one via npx. */
+function pnpm() {
+  const probe = spawnSync('pnpm', ['--version'], { cwd: root, encoding: 'utf8' });
+  if (probe.status === 0 && probe.stdout.trim() === pnpmVersion) return ['pnpm', []];
+  return ['npx', ['--yes', `pnpm@${pnpmVersion}`]];
+}
+
+function pnpmRun(args) {
+  const [cmd, pre] = pnpm();
+  must(cmd, [...pre, ...args]);
+}
+
+function installIfNeeded() {
+  const marker = join(root, 'node_modules', '.modules.yaml');
+  const lock = join(root, 'pnpm-lock.yaml');
+  const fresh = existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs;
+  if (!fresh || process.env.CI) pnpmRun(['install', '--frozen-lockfile']);
+}
+
+const builtLibraries = ['--filter', './packages/**'];
+
+const tasks = {
+  build() {
+    installIfNeeded();
+    pnpmRun(['-r', ...builtLibraries, 'run', 'build']);
+  },
+  start() {
+    tasks.build();
+    pnpmRun(['--filter', '@minimeet/server', 'run', 'start']);
+  },
+  test() {
+    tasks.build();
+    pnpmRun(['-r', '--workspace-concurrency=1', 'run', 'typecheck']);
+    pnpmRun(['exec', 'eslint', '.', '--max-warnings', '0']);
+    pnpmRun(['exec', 'prettier', '--check', '.']);
+    pnpmRun(['exec', 'vitest', 'run']);
+  },
+  bench() {
+    tasks.build();
+    pnpmRun(['--filter', '@minimeet/bench', 'run', 'bench', ...process.argv.slice(3)]);
+  },
+};
+
+const name = process.argv[2];
+if (!name || !(name in tasks)) {
+  console.error(`usage: node scripts/task.mjs <${Object.keys(tasks).join('|')}>`);
+  process.exit(2);
+}
+tasks[name]();
