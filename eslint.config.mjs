@@ -69,6 +69,7 @@ export default tseslint.config(
       'packages/server/src/**/*.entity.ts',
       'packages/server/src/database/**',
       'packages/server/src/**/*.test.ts',
+      'packages/server/src/test/**',
     ],
     rules: boundary([
       { group: ['@minimeet/sdk', '@minimeet/web-components'], message: 'The server depends on protocol only.' },

@@ -31,7 +31,8 @@ export class RefreshTokenEntity {
   @Column({ name: 'family_id', type: 'varchar', length: 36 })
   familyId: string;
 
-  @Column({ name: 'token_hash', type: 'varchar', length: 64, unique: true })
+  @Index('uq_refresh_tokens_hash', { unique: true })
+  @Column({ name: 'token_hash', type: 'varchar', length: 64 })
   tokenHash: string;
 
   @Column({ name: 'expires_at', type: Date })

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 /** A registered minimeet account. */
 @Entity({ name: 'users' })
@@ -7,7 +7,8 @@ export class UserEntity {
   id: string;
 
   /** Normalised (trimmed, lower-case) and unique. */
-  @Column({ type: 'varchar', length: 254, unique: true })
+  @Index('uq_users_email', { unique: true })
+  @Column({ type: 'varchar', length: 254 })
   email: string;
 
   /** argon2id PHC string; never leaves the server. */

@@ -40,6 +40,7 @@ function connectError(code: ConnectErrorData['code'], message: string): Extended
 
 // Timers longer than this overflow setTimeout; such tokens are refreshed long before it matters.
 const MAX_TIMER_MS = 2 ** 31 - 1;
+const SHUTDOWN_FLUSH_MS = 1000;
 
 /**
  * The one Socket.IO gateway: authenticates every handshake, tells the client who it is, keeps the
@@ -106,11 +107,22 @@ export class SignallingGateway implements OnGatewayInit, OnGatewayConnection, On
     });
   }
 
-  beforeApplicationShutdown(): void {
+  /** Says goodbye to every client and waits (briefly) until the goodbyes are flushed. */
+  async beforeApplicationShutdown(): Promise<void> {
+    const closed: Promise<void>[] = [];
     for (const socket of this.server.sockets.sockets.values()) {
+      closed.push(new Promise((resolve) => socket.conn.once('close', () => resolve())));
       socket.emit('session_ended', { reason: ErrorCode.ServerShutdown, message: 'The server is shutting down.' });
       socket.disconnect(true);
     }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(closed),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, SHUTDOWN_FLUSH_MS);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   private async authenticateHandshake(socket: MinimeetSocket): Promise<void> {

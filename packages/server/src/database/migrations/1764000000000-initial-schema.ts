@@ -12,7 +12,9 @@ function dateColumn(
     return { name, type: String(types.createDate), precision: types.createDatePrecision, default: types.createDateDefault };
   }
   if (kind === 'update') {
-    return { name, type: String(types.updateDate), precision: types.updateDatePrecision, default: types.updateDateDefault };
+    const type = queryRunner.connection.driver.options.type;
+    const onUpdate = type === 'mysql' || type === 'mariadb' ? String(types.updateDateDefault) : undefined;
+    return { name, type: String(types.updateDate), precision: types.updateDatePrecision, default: types.updateDateDefault, onUpdate };
   }
   return { name, type: queryRunner.connection.driver.normalizeType({ type: Date }), isNullable: nullable };
 }
@@ -25,7 +27,7 @@ const varchar = (name: string, length: number, extra: Partial<TableColumnOptions
   ...extra,
 });
 const userFk = () =>
-  new TableForeignKey({ columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' });
+  new TableForeignKey({ columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE', onUpdate: 'NO ACTION' });
 
 /** Users, rotating refresh tokens and API keys. Written with TypeORM's portable schema API. */
 export class InitialSchema1764000000000 implements MigrationInterface {
@@ -37,13 +39,14 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         name: 'users',
         columns: [
           id(),
-          varchar('email', 254, { isUnique: true }),
+          varchar('email', 254),
           varchar('password_hash', 255),
           varchar('display_name', 80),
           varchar('avatar_url', 2048, { isNullable: true }),
           dateColumn(queryRunner, 'created_at', 'create'),
           dateColumn(queryRunner, 'updated_at', 'update'),
         ],
+        indices: [new TableIndex({ name: 'uq_users_email', columnNames: ['email'], isUnique: true })],
       }),
     );
     await queryRunner.createTable(
@@ -53,7 +56,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
           id(),
           varchar('user_id', 36),
           varchar('family_id', 36),
-          varchar('token_hash', 64, { isUnique: true }),
+          varchar('token_hash', 64),
           dateColumn(queryRunner, 'expires_at', 'plain'),
           dateColumn(queryRunner, 'used_at', 'plain', true),
           dateColumn(queryRunner, 'revoked_at', 'plain', true),
@@ -63,6 +66,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         indices: [
           new TableIndex({ name: 'idx_refresh_tokens_user', columnNames: ['user_id'] }),
           new TableIndex({ name: 'idx_refresh_tokens_family', columnNames: ['family_id'] }),
+          new TableIndex({ name: 'uq_refresh_tokens_hash', columnNames: ['token_hash'], isUnique: true }),
         ],
       }),
     );

@@ -1,0 +1,253 @@
+import { SignJWT } from 'jose';
+import { io, type Socket } from 'socket.io-client';
+import { DataSource } from 'typeorm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  PROTOCOL_VERSION,
+  type AckResult,
+  type ClientToServerEvents,
+  type ConnectErrorData,
+  type ErrorInfo,
+  type ServerToClientEvents,
+  type SessionEndedPayload,
+  type SessionInfo,
+} from '@minimeet/protocol';
+import { createJoinToken } from '../auth/join-token.js';
+import type { RunningServer } from '../main.js';
+import { api, registerUser, startTestServer } from '../test/harness.js';
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const sockets: ClientSocket[] = [];
+
+function connect(server: RunningServer, auth: Record<string, unknown> | undefined): ClientSocket {
+  const socket: ClientSocket = io(server.url, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+  sockets.push(socket);
+  return socket;
+}
+
+/** Resolves with the session, or rejects with the connect_error data. */
+function opened(socket: ClientSocket): Promise<SessionInfo> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no session within 5 s')), 5000);
+    socket.once('session', (info) => {
+      clearTimeout(timer);
+      resolve(info);
+    });
+    socket.once('connect_error', (err) => {
+      clearTimeout(timer);
+      reject((err as Error & { data?: ConnectErrorData }).data ?? err);
+    });
+  });
+}
+
+function refused(socket: ClientSocket): Promise<ConnectErrorData> {
+  return opened(socket).then(
+    () => {
+      throw new Error('the connection was accepted');
+    },
+    (data: ConnectErrorData) => data,
+  );
+}
+
+function next<E extends keyof ServerToClientEvents>(socket: ClientSocket, event: E, timeoutMs = 8000) {
+  return new Promise<Parameters<ServerToClientEvents[E]>[0]>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
+    socket.once(event as 'session', ((payload: never) => {
+      clearTimeout(timer);
+      resolve(payload);
+    }) as never);
+  });
+}
+
+function disconnected(socket: ClientSocket, timeoutMs = 8000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('not disconnected in time')), timeoutMs);
+    socket.once('disconnect', (reason) => {
+      clearTimeout(timer);
+      resolve(reason);
+    });
+  });
+}
+
+afterEach(() => {
+  while (sockets.length) sockets.pop()!.disconnect();
+});
+
+describe('socket handshake and requests', () => {
+  let server: RunningServer;
+  let accessToken: string;
+  let userId: string;
+  let apiKey: { id: string; secret: string };
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    const session = await registerUser(server, { displayName: 'Ada' });
+    accessToken = session.accessToken;
+    userId = session.user.id;
+    const created = await api<{ id: string; secret: string }>(server, 'POST', '/api/api-keys', { token: accessToken, json: { name: 'host app' } });
+    apiKey = created.body;
+  });
+
+  afterAll(() => server.close());
+
+  it('accepts an access token and tells the client who it is', async () => {
+    const info = await opened(connect(server, { token: accessToken, protocolVersion: PROTOCOL_VERSION }));
+    expect(info.principal).toEqual({ kind: 'user', id: userId, displayName: 'Ada', avatarUrl: null });
+    expect(info.protocolVersion).toBe(PROTOCOL_VERSION);
+    expect(new Date(info.tokenExpiresAt).getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it('accepts a join token minted over REST, with its grants', async () => {
+    const minted = await api<{ token: string }>(server, 'POST', '/api/join-tokens', {
+      headers: { authorization: `Basic ${Buffer.from(`${apiKey.id}:${apiKey.secret}`).toString('base64')}` },
+      json: { identity: 'patient-42', name: 'Grace', grants: { room: 'visit-1', canPublish: false } },
+    });
+    expect(minted.status).toBe(201);
+    const info = await opened(connect(server, { token: minted.body.token, protocolVersion: PROTOCOL_VERSION }));
+    expect(info.principal).toEqual({
+      kind: 'guest',
+      id: `guest:${userId}:patient-42`,
+      identity: 'patient-42',
+      displayName: 'Grace',
+      avatarUrl: null,
+      grants: { room: 'visit-1', role: 'member', canPublish: false, canSubscribe: true, canChat: true },
+    });
+  });
+
+  it('accepts a join token signed offline with the API key secret', async () => {
+    const token = await createJoinToken(apiKey, { identity: 'tutor-7', name: 'Alan', grants: { room: 'lesson-3', role: 'moderator' } });
+    const info = await opened(connect(server, { token, protocolVersion: PROTOCOL_VERSION }));
+    expect(info.principal).toMatchObject({ kind: 'guest', identity: 'tutor-7', grants: { room: 'lesson-3', role: 'moderator' } });
+  });
+
+  it('refuses a handshake without a token with token_missing', async () => {
+    expect((await refused(connect(server, undefined))).code).toBe('token_missing');
+    expect((await refused(connect(server, { protocolVersion: PROTOCOL_VERSION }))).code).toBe('token_missing');
+  });
+
+  it('refuses garbage, forged and unsigned tokens with token_invalid', async () => {
+    const forged = await new SignJWT({ typ: 'access' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(userId)
+      .setIssuer('minimeet')
+      .setAudience('minimeet')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode('not the server secret at all, not at all'));
+    const [header, payload] = accessToken.split('.');
+    const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url')}.${payload}.`;
+    for (const token of ['garbage', forged, unsigned, `${header}.${payload}.AAAA`]) {
+      expect((await refused(connect(server, { token, protocolVersion: PROTOCOL_VERSION }))).code).toBe('token_invalid');
+    }
+  });
+
+  it('refuses a join token of a revoked API key', async () => {
+    const key = await api<{ id: string; secret: string }>(server, 'POST', '/api/api-keys', { token: accessToken, json: { name: 'soon revoked' } });
+    const token = await createJoinToken(key.body, { identity: 'x', name: 'X', grants: { room: 'r1' } });
+    expect((await api(server, 'DELETE', `/api/api-keys/${key.body.id}`, { token: accessToken })).status).toBe(204);
+    const data = await refused(connect(server, { token, protocolVersion: PROTOCOL_VERSION }));
+    expect(data.code).toBe('token_invalid');
+  });
+
+  it('refuses a client of another protocol version with protocol_mismatch', async () => {
+    const data = await refused(connect(server, { token: accessToken, protocolVersion: PROTOCOL_VERSION + 1 }));
+    expect(data.code).toBe('protocol_mismatch');
+  });
+
+  it('answers ping with the echoed value and the server clock', async () => {
+    const socket = connect(server, { token: accessToken, protocolVersion: PROTOCOL_VERSION });
+    await opened(socket);
+    const result = await socket.timeout(5000).emitWithAck('ping', { t: 42 });
+    expect(result).toMatchObject({ ok: true, t: 42 });
+    expect((result as { serverTime: number }).serverTime).toBeGreaterThan(0);
+  });
+
+  it('answers an invalid payload with validation_failed and keeps the connection', async () => {
+    const socket = connect(server, { token: accessToken, protocolVersion: PROTOCOL_VERSION });
+    await opened(socket);
+    for (const bad of [undefined, null, 'text', { t: 'x' }, { t: 1, extra: true }, [1, 2]]) {
+      const result = (await socket.timeout(5000).emitWithAck('ping', bad as never)) as AckResult;
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error.code).toBe('validation_failed');
+    }
+    expect(await socket.timeout(5000).emitWithAck('ping', { t: 1 })).toMatchObject({ ok: true });
+    expect(socket.connected).toBe(true);
+  });
+
+  it('reports an unknown event with error_notice', async () => {
+    const socket = connect(server, { token: accessToken, protocolVersion: PROTOCOL_VERSION });
+    await opened(socket);
+    const notice = next(socket, 'error_notice');
+    (socket as unknown as Socket).emit('no_such_event', {});
+    expect(((await notice) as ErrorInfo).message).toContain('no_such_event');
+  });
+
+  it('refuses to refresh a connection with someone else’s token', async () => {
+    const socket = connect(server, { token: accessToken, protocolVersion: PROTOCOL_VERSION });
+    await opened(socket);
+    const other = await registerUser(server, { displayName: 'Mallory' });
+    const result = (await socket.timeout(5000).emitWithAck('auth_refresh', { token: other.accessToken })) as AckResult;
+    expect(result).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+});
+
+describe('tokens that expire on an open connection', () => {
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({ ACCESS_TOKEN_TTL: '3', SESSION_REFRESH_LEAD: '2' });
+  });
+
+  afterAll(() => server.close());
+
+  it('warns before expiry, then ends the session with token_expired', async () => {
+    const { accessToken } = await registerUser(server);
+    const socket = connect(server, { token: accessToken, protocolVersion: PROTOCOL_VERSION });
+    await opened(socket);
+    const expiring = await next(socket, 'session_expiring');
+    expect(new Date(expiring.tokenExpiresAt).getTime()).toBeGreaterThan(Date.now());
+    const ended = next(socket, 'session_ended');
+    const reason = disconnected(socket);
+    expect(((await ended) as SessionEndedPayload).reason).toBe('token_expired');
+    expect(await reason).toBe('io server disconnect');
+  });
+
+  it('keeps the connection open past the old expiry when refreshed in time', async () => {
+    const session = await registerUser(server);
+    const socket = connect(server, { token: session.accessToken, protocolVersion: PROTOCOL_VERSION });
+    const info = await opened(socket);
+    await next(socket, 'session_expiring');
+    const fresh = await api<{ accessToken: string }>(server, 'POST', '/api/auth/refresh', { json: { refreshToken: session.refreshToken } });
+    const result = (await socket.timeout(5000).emitWithAck('auth_refresh', { token: fresh.body.accessToken })) as AckResult<{ tokenExpiresAt: string }>;
+    expect(result.ok).toBe(true);
+    // Wait until the first token is past its expiry, then prove the connection still answers.
+    const oldExpiry = new Date(info.tokenExpiresAt).getTime();
+    await expect.poll(() => Date.now() > oldExpiry + 200, { timeout: 5000, interval: 100 }).toBe(true);
+    expect(await socket.timeout(5000).emitWithAck('ping', { t: 7 })).toMatchObject({ ok: true, t: 7 });
+    expect(socket.connected).toBe(true);
+  });
+
+  it('refuses a handshake with an expired token with token_expired', async () => {
+    const { accessToken } = await registerUser(server);
+    const exp = JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()).exp as number;
+    await expect.poll(() => Date.now() > exp * 1000 + 100, { timeout: 6000, interval: 100 }).toBe(true);
+    expect((await refused(connect(server, { token: accessToken, protocolVersion: PROTOCOL_VERSION }))).code).toBe('token_expired');
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('tells connected clients, closes their sockets and the database', async () => {
+    const server = await startTestServer();
+    const { accessToken } = await registerUser(server);
+    const socket = connect(server, { token: accessToken, protocolVersion: PROTOCOL_VERSION });
+    await opened(socket);
+    const ended = next(socket, 'session_ended');
+    const gone = disconnected(socket);
+    const dataSource = server.app.get(DataSource);
+    await server.close();
+    expect(((await ended) as SessionEndedPayload).reason).toBe('server_shutdown');
+    expect(await gone).toBe('io server disconnect');
+    expect(dataSource.isInitialized).toBe(false);
+  });
+});
