@@ -1,0 +1,73 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { runCli, type CliIo } from './cli.js';
+
+const KEY = { id: 'mk_cliTestKey000000', secret: `mks_${Buffer.alloc(32, 7).toString('base64url')}` };
+
+function capture(): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
+}
+
+describe('minimeet CLI', () => {
+  it('join-token prints an EdDSA token with the grants, taking the secret from the environment', async () => {
+    const io = capture();
+    const code = await runCli(
+      ['join-token', '--key-id', KEY.id, '--identity', 'alice', '--name', 'Alice', '--room', 'standup', '--role', 'moderator', '--no-chat', '--ttl', '120'],
+      { MINIMEET_API_SECRET: KEY.secret },
+      io,
+    );
+    expect(code).toBe(0);
+    const token = io.stdout[0]!;
+    expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'EdDSA', kid: KEY.id });
+    const claims = decodeJwt(token);
+    expect(claims).toMatchObject({
+      sub: 'alice',
+      name: 'Alice',
+      iss: KEY.id,
+      grants: { room: 'standup', role: 'moderator', canPublish: true, canSubscribe: true, canChat: false },
+    });
+    expect(claims.exp! - claims.iat!).toBe(120);
+  });
+
+  it('join-token names what is missing and exits with 2', async () => {
+    const io = capture();
+    expect(await runCli(['join-token', '--key-id', KEY.id], {}, io)).toBe(2);
+    expect(io.stderr[0]).toContain('MINIMEET_API_SECRET');
+    expect(io.stderr[0]).toContain('--room');
+  });
+
+  it('join-token refuses a malformed secret or room with a clear message', async () => {
+    const io = capture();
+    const args = ['join-token', '--key-id', KEY.id, '--identity', 'a', '--name', 'A', '--room', 'bad room!'];
+    expect(await runCli(args, { MINIMEET_API_SECRET: KEY.secret }, io)).toBe(2);
+    expect(io.stderr[0]).toContain('grants.room');
+    expect(await runCli(args.slice(0, -1).concat('ok'), { MINIMEET_API_SECRET: 'nope' }, io)).toBe(2);
+    expect(io.stderr[1]).toContain('mks_');
+  });
+
+  it('migrate applies the schema to a new database and then finds nothing to do', async () => {
+    const file = `/tmp/minimeet-cli-${process.pid}-${Date.now()}.sqlite`;
+    const io = capture();
+    expect(await runCli(['migrate'], { DATABASE_URL: `sqlite:${file}` }, io)).toBe(0);
+    expect(io.stdout[0]).toContain('InitialSchema');
+    expect(await runCli(['migrate'], { DATABASE_URL: `sqlite:${file}` }, io)).toBe(0);
+    expect(io.stdout[1]).toBe('database is up to date');
+  });
+
+  it('the built binary runs as a program', async () => {
+    const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+    expect(existsSync(bin), 'build the server first').toBe(true);
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [bin, 'join-token', '--key-id', KEY.id, '--identity', 'bob', '--name', 'Bob', '--room', 'r1'],
+      { env: { ...process.env, MINIMEET_API_SECRET: KEY.secret }, timeout: 20_000 },
+    );
+    expect(decodeJwt(stdout.trim()).sub).toBe('bob');
+  });
+});

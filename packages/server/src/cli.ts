@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+/**
+ * `minimeet` command line: start the server, run migrations, or sign a join token offline.
+ *
+ *   minimeet start
+ *   minimeet migrate
+ *   minimeet join-token --key-id mk_… --identity alice --name Alice --room standup [--role member]
+ *                       [--ttl 600] [--avatar-url URL] [--no-publish] [--no-subscribe] [--no-chat]
+ *
+ * The API secret comes from MINIMEET_API_SECRET (preferred: it stays out of shell history) or --secret.
+ */
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config/config.js';
+import { createJoinToken, JoinTokenError } from './auth/join-token.js';
+import { openDataSource } from './database/data-source.js';
+
+const USAGE = `usage:
+  minimeet start                    start the server (configuration from the environment)
+  minimeet migrate                  apply pending database migrations and exit
+  minimeet join-token --key-id <mk_…> --identity <id> --name <name> --room <room>
+                      [--role owner|moderator|member] [--ttl <seconds>] [--avatar-url <url>]
+                      [--no-publish] [--no-subscribe] [--no-chat] [--secret <mks_…>]
+                    sign a join token offline (secret from MINIMEET_API_SECRET or --secret)`;
+
+/** Where the CLI writes; injectable for tests. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const stdio: CliIo = { out: (t) => process.stdout.write(`${t}\n`), err: (t) => process.stderr.write(`${t}\n`) };
+
+async function joinToken(args: string[], env: Record<string, string | undefined>, io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      'key-id': { type: 'string' },
+      secret: { type: 'string' },
+      identity: { type: 'string' },
+      name: { type: 'string' },
+      room: { type: 'string' },
+      role: { type: 'string' },
+      ttl: { type: 'string' },
+      'avatar-url': { type: 'string' },
+      'no-publish': { type: 'boolean' },
+      'no-subscribe': { type: 'boolean' },
+      'no-chat': { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const keyId = values['key-id'] ?? env.MINIMEET_API_KEY_ID;
+  const secret = values.secret ?? env.MINIMEET_API_SECRET;
+  const missing = [
+    ['--key-id', keyId],
+    ['MINIMEET_API_SECRET or --secret', secret],
+    ['--identity', values.identity],
+    ['--name', values.name],
+    ['--room', values.room],
+  ].filter(([, v]) => !v);
+  if (missing.length) {
+    io.err(`missing: ${missing.map(([n]) => n).join(', ')}\n${USAGE}`);
+    return 2;
+  }
+  const ttl = values.ttl === undefined ? undefined : Number(values.ttl);
+  const token = await createJoinToken(
+    { id: keyId!, secret: secret! },
+    {
+      identity: values.identity!,
+      name: values.name!,
+      ...(values['avatar-url'] ? { avatarUrl: values['avatar-url'] } : {}),
+      grants: {
+        room: values.room!,
+        ...(values.role ? { role: values.role as 'member' } : {}),
+        canPublish: !values['no-publish'],
+        canSubscribe: !values['no-subscribe'],
+        canChat: !values['no-chat'],
+      },
+      ...(ttl === undefined ? {} : { ttlSeconds: ttl }),
+    },
+  );
+  io.out(token);
+  return 0;
+}
+
+/** Runs one CLI command; resolves to the process exit code. */
+export async function runCli(argv: string[], env: Record<string, string | undefined>, io: CliIo = stdio): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'join-token':
+        return await joinToken(rest, env, io);
+      case 'migrate': {
+        const config = loadConfig(env);
+        const dataSource = await openDataSource({ ...config.database, runMigrations: false });
+        const applied = await dataSource.runMigrations({ transaction: 'each' });
+        await dataSource.destroy();
+        io.out(applied.length ? `applied: ${applied.map((m) => m.name).join(', ')}` : 'database is up to date');
+        return 0;
+      }
+      case 'start': {
+        const { startServer } = await import('./main.js');
+        await startServer({ env });
+        return -1;
+      }
+      default:
+        io.err(USAGE);
+        return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+    }
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof JoinTokenError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err((err as Error).message);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runCli(process.argv.slice(2), process.env).then(
+    (code) => {
+      if (code >= 0) process.exit(code);
+    },
+    (err: unknown) => {
+      process.stderr.write(`minimeet: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
