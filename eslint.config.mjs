@@ -24,7 +24,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.mjs', 'scripts/*.mjs', '.ci/*.mjs'] },
+        projectService: true,
         tsconfigRootDir: import.meta.dirname,
       },
       globals: { ...globals.node },
@@ -40,6 +40,11 @@ export default tseslint.config(
       'import-x/no-self-import': 'error',
       eqeqeq: ['error', 'smart'],
     },
+  },
+  {
+    // Build and tool configuration files sit outside the packages' TypeScript projects.
+    files: ['**/*.config.ts', '**/*.mjs', '**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
   },
   {
     files: ['packages/protocol/**/*.ts'],

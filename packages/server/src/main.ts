@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { NestFactory } from '@nestjs/core';
@@ -54,7 +53,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   if (config.http.serveDemo) serveDemo(app, logger);
 
   await app.listen(config.port, config.host);
-  const address = (app.getHttpServer() as Server).address() as AddressInfo;
+  const address = (app.getHttpServer()).address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   logger.info({ url, database: config.database.driver, env: config.env, version: SERVER_VERSION }, 'minimeet server listening');

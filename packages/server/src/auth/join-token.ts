@@ -62,7 +62,7 @@ export async function createJoinToken(key: ApiKeyCredentials, request: CreateJoi
   if (!key.id.startsWith(API_KEY_ID_PREFIX)) throw new JoinTokenError(`API key id must start with ${API_KEY_ID_PREFIX}.`);
   const parsed = createJoinTokenRequestSchema.safeParse(request);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = parsed.error.issues[0];
     throw new JoinTokenError(`Invalid join token request: ${issue.path.join('.')}: ${issue.message}`);
   }
   const { identity, name, avatarUrl, grants, ttlSeconds = DEFAULT_JOIN_TOKEN_TTL_SECONDS } = parsed.data;

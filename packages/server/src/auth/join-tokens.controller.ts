@@ -14,7 +14,7 @@ type KeyedRequest = Request & { apiKey?: ApiKeyEntity };
 function basicCredentials(req: Request): { id: string; secret: string } | undefined {
   const m = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(req.header('authorization') ?? '');
   if (!m) return undefined;
-  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon <= 0) return undefined;
   return { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };

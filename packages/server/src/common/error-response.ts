@@ -41,7 +41,7 @@ export function toErrorResponse(err: unknown, requestId?: string): ErrorResponse
   }
   const bodyParserType = (err as { type?: unknown } | null)?.type;
   if (typeof bodyParserType === 'string' && bodyParserType in BODY_PARSER) {
-    const [status, code, message] = BODY_PARSER[bodyParserType]!;
+    const [status, code, message] = BODY_PARSER[bodyParserType];
     return { status, body: { error: { code, message } }, unexpected: status >= 500 };
   }
   if (err instanceof HttpException) {

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import { Injectable, Logger } from '@nestjs/common';
 
 /**
@@ -23,12 +22,12 @@ export type ServerEventName = keyof ServerEvents;
  */
 @Injectable()
 export class EventBus {
-  private readonly emitter = new EventEmitter({ captureRejections: false });
+  private readonly listeners = new Map<ServerEventName, Set<(payload: never) => void | Promise<void>>>();
   private readonly logger = new Logger('EventBus');
 
   /** Publishes an event to every listener. */
   emit<K extends ServerEventName>(name: K, payload: ServerEvents[K]): void {
-    for (const listener of this.emitter.listeners(name)) {
+    for (const listener of this.listeners.get(name) ?? []) {
       try {
         const result: unknown = (listener as (p: ServerEvents[K]) => unknown)(payload);
         if (result instanceof Promise) result.catch((err: unknown) => this.report(name, err));
@@ -40,8 +39,10 @@ export class EventBus {
 
   /** Subscribes; returns a function that unsubscribes. */
   on<K extends ServerEventName>(name: K, listener: (payload: ServerEvents[K]) => void | Promise<void>): () => void {
-    this.emitter.on(name, listener);
-    return () => this.emitter.off(name, listener);
+    let set = this.listeners.get(name);
+    if (!set) this.listeners.set(name, (set = new Set()));
+    set.add(listener);
+    return () => set.delete(listener);
   }
 
   private report(name: string, err: unknown): void {

@@ -25,7 +25,7 @@ export class ZodValidationPipe<T> implements PipeTransform<unknown, T> {
 
 /** A JSON Schema of a zod schema, for OpenAPI. */
 export function jsonSchemaOf(schema: ZodType): Record<string, unknown> {
-  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 }
 
 /**

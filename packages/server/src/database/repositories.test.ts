@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyRepository } from '../auth/api-key.repository.js';
+import { RefreshTokenEntity } from '../auth/refresh-token.entity.js';
 import { RefreshTokenRepository } from '../auth/refresh-token.repository.js';
 import { loadConfig } from '../config/config.js';
 import { DATABASE_TARGETS, type TestDatabase } from '../test/databases.js';
@@ -69,7 +70,8 @@ describe.each(DATABASE_TARGETS)('repositories on $name', (target) => {
     await refreshTokens.insert({ id, userId: user.id, familyId: randomUUID(), tokenHash: randomUUID().replace(/-/g, ''), expiresAt });
     const results = await Promise.all([refreshTokens.markUsed(id, new Date()), refreshTokens.markUsed(id, new Date())]);
     expect(results.filter(Boolean)).toHaveLength(1);
-    const row = await refreshTokens.findByHash((await dataSource.query('SELECT token_hash FROM refresh_tokens WHERE id = ' + (target.name === 'postgres' ? '$1' : '?'), [id]))[0].token_hash);
+    const stored = await dataSource.getRepository(RefreshTokenEntity).findOneByOrFail({ id });
+    const row = await refreshTokens.findByHash(stored.tokenHash);
     expect(row?.usedAt).toBeInstanceOf(Date);
     expect(row?.expiresAt.getTime()).toBe(expiresAt.getTime());
   });
@@ -80,13 +82,13 @@ describe.each(DATABASE_TARGETS)('repositories on $name', (target) => {
     const other = randomUUID();
     const hashes = [randomUUID(), randomUUID(), randomUUID()].map((h) => h.replace(/-/g, ''));
     const expiresAt = new Date(Date.now() + 3_600_000);
-    await refreshTokens.insert({ id: randomUUID(), userId: user.id, familyId: family, tokenHash: hashes[0]!, expiresAt });
-    await refreshTokens.insert({ id: randomUUID(), userId: user.id, familyId: family, tokenHash: hashes[1]!, expiresAt });
-    await refreshTokens.insert({ id: randomUUID(), userId: user.id, familyId: other, tokenHash: hashes[2]!, expiresAt });
+    await refreshTokens.insert({ id: randomUUID(), userId: user.id, familyId: family, tokenHash: hashes[0], expiresAt });
+    await refreshTokens.insert({ id: randomUUID(), userId: user.id, familyId: family, tokenHash: hashes[1], expiresAt });
+    await refreshTokens.insert({ id: randomUUID(), userId: user.id, familyId: other, tokenHash: hashes[2], expiresAt });
     await refreshTokens.revokeFamily(family, new Date());
-    expect((await refreshTokens.findByHash(hashes[0]!))?.revokedAt).toBeInstanceOf(Date);
-    expect((await refreshTokens.findByHash(hashes[1]!))?.revokedAt).toBeInstanceOf(Date);
-    expect((await refreshTokens.findByHash(hashes[2]!))?.revokedAt).toBeNull();
+    expect((await refreshTokens.findByHash(hashes[0]))?.revokedAt).toBeInstanceOf(Date);
+    expect((await refreshTokens.findByHash(hashes[1]))?.revokedAt).toBeInstanceOf(Date);
+    expect((await refreshTokens.findByHash(hashes[2]))?.revokedAt).toBeNull();
   });
 
   it('lists, revokes and touches API keys of their owner only', async () => {

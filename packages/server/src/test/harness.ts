@@ -1,3 +1,4 @@
+import type { AuthSession } from '@minimeet/protocol';
 import { startServer, type RunningServer } from '../main.js';
 
 /** Environment for tests: in-memory SQLite, quiet logs, cheap password hashing, generous limits. */
@@ -69,7 +70,7 @@ export async function registerUser(
   overrides: Partial<{ email: string; password: string; displayName: string }> = {},
 ) {
   const input = { email: uniqueEmail(), password: 'correct horse battery', displayName: 'Test User', ...overrides };
-  const res = await api<import('@minimeet/protocol').AuthSession>(server, 'POST', '/api/auth/register', { json: input });
+  const res = await api<AuthSession>(server, 'POST', '/api/auth/register', { json: input });
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { ...res.body, password: input.password };
 }

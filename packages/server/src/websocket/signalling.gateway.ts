@@ -68,7 +68,7 @@ export class SignallingGateway implements OnGatewayInit, OnGatewayConnection, On
 
   afterInit(server: MinimeetServer): void {
     server.use((socket, next) => {
-      this.authenticateHandshake(socket as MinimeetSocket).then(
+      this.authenticateHandshake(socket).then(
         () => next(),
         (err: unknown) => next(err as ExtendedError),
       );
