@@ -17,15 +17,22 @@ interface Result {
   p99: number;
 }
 
-async function measure<C>(connect: (i: number) => Promise<C>, close: (c: C) => void | Promise<void>): Promise<Result> {
+async function measure<C>(
+  connect: (i: number) => Promise<C>,
+  close: (c: C) => void | Promise<void>,
+): Promise<Result> {
   const latencies: number[] = [];
   const started = performance.now();
-  const clients = await pool(Array.from({ length: CLIENTS }, (_, i) => i), CONCURRENCY, async (i) => {
-    const t0 = performance.now();
-    const c = await connect(i);
-    latencies.push(performance.now() - t0);
-    return c;
-  });
+  const clients = await pool(
+    Array.from({ length: CLIENTS }, (_, i) => i),
+    CONCURRENCY,
+    async (i) => {
+      const t0 = performance.now();
+      const c = await connect(i);
+      latencies.push(performance.now() - t0);
+      return c;
+    },
+  );
   const totalMs = performance.now() - started;
   await Promise.all(clients.map((c) => close(c)));
   return { totalMs, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
@@ -38,7 +45,11 @@ async function bare(): Promise<Result> {
     return await measure(
       () =>
         new Promise<Socket>((resolve, reject) => {
-          const socket = io(`http://127.0.0.1:${port}`, { transports: ['websocket'], reconnection: false, forceNew: true });
+          const socket = io(`http://127.0.0.1:${port}`, {
+            transports: ['websocket'],
+            reconnection: false,
+            forceNew: true,
+          });
           const timer = setTimeout(() => reject(new Error('bare connect timed out')), 20_000);
           socket.once('session', () => {
             clearTimeout(timer);
@@ -62,7 +73,11 @@ async function minimeet(): Promise<Result> {
     const reg = await fetch(`${server.url}/api/auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'host@example.test', password: 'benchmark password 1', displayName: 'Host' }),
+      body: JSON.stringify({
+        email: 'host@example.test',
+        password: 'benchmark password 1',
+        displayName: 'Host',
+      }),
     });
     const { accessToken } = (await reg.json()) as { accessToken: string };
     const keyRes = await fetch(`${server.url}/api/api-keys`, {
@@ -72,7 +87,13 @@ async function minimeet(): Promise<Result> {
     });
     const key = (await keyRes.json()) as { id: string; secret: string };
     const tokens = await Promise.all(
-      Array.from({ length: CLIENTS }, (_, i) => createJoinToken(key, { identity: `user-${i}`, name: `User ${i}`, grants: { room: 'bench' } })),
+      Array.from({ length: CLIENTS }, (_, i) =>
+        createJoinToken(key, {
+          identity: `user-${i}`,
+          name: `User ${i}`,
+          grants: { room: 'bench' },
+        }),
+      ),
     );
     return await measure(
       async (i) => {
@@ -91,11 +112,32 @@ export async function connectBench(): Promise<Array<Record<string, string | numb
   const b = await bare();
   const m = await minimeet();
   const rows = [
-    { case: `bare socket.io × ${CLIENTS} (baseline)`, 'total ms': round(b.totalMs), 'connects/s': round((CLIENTS / b.totalMs) * 1000), 'p50 ms': round(b.p50), 'p99 ms': round(b.p99) },
-    { case: `minimeet SDK × ${CLIENTS}`, 'total ms': round(m.totalMs), 'connects/s': round((CLIENTS / m.totalMs) * 1000), 'p50 ms': round(m.p50), 'p99 ms': round(m.p99) },
-    { case: 'ratio minimeet / bare (time)', 'total ms': round(m.totalMs / b.totalMs, 2), 'connects/s': '', 'p50 ms': round(m.p50 / b.p50, 2), 'p99 ms': round(m.p99 / b.p99, 2) },
+    {
+      case: `bare socket.io × ${CLIENTS} (baseline)`,
+      'total ms': round(b.totalMs),
+      'connects/s': round((CLIENTS / b.totalMs) * 1000),
+      'p50 ms': round(b.p50),
+      'p99 ms': round(b.p99),
+    },
+    {
+      case: `minimeet SDK × ${CLIENTS}`,
+      'total ms': round(m.totalMs),
+      'connects/s': round((CLIENTS / m.totalMs) * 1000),
+      'p50 ms': round(m.p50),
+      'p99 ms': round(m.p99),
+    },
+    {
+      case: 'ratio minimeet / bare (time)',
+      'total ms': round(m.totalMs / b.totalMs, 2),
+      'connects/s': '',
+      'p50 ms': round(m.p50 / b.p50, 2),
+      'p99 ms': round(m.p99 / b.p99, 2),
+    },
   ];
-  printTable(`Connecting ${CLIENTS} clients, ${CONCURRENCY} at a time, server in its own process`, rows);
+  printTable(
+    `Connecting ${CLIENTS} clients, ${CONCURRENCY} at a time, server in its own process`,
+    rows,
+  );
   return rows;
 }
 

@@ -20,7 +20,11 @@ async function timed<T>(count: number, task: () => Promise<T>) {
     latencies.push(performance.now() - t0);
   });
   const seconds = (performance.now() - started) / 1000;
-  return { perSecond: count / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return {
+    perSecond: count / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
 }
 
 export async function loginBench(): Promise<Array<Record<string, string | number>>> {
@@ -62,11 +66,29 @@ export async function loginBench(): Promise<Array<Record<string, string | number
     const rawRate = (a1.perSecond + a2.perSecond) / 2;
     const serverRate = (s1.perSecond + s2.perSecond) / 2;
     const rows = [
-      { case: 'raw argon2id verify (baseline)', 'ops/s': round(rawRate), 'p50 ms': round((a1.p50 + a2.p50) / 2), 'p99 ms': round(Math.max(a1.p99, a2.p99)) },
-      { case: 'POST /api/auth/login', 'ops/s': round(serverRate), 'p50 ms': round((s1.p50 + s2.p50) / 2), 'p99 ms': round(Math.max(s1.p99, s2.p99)) },
-      { case: 'ratio login / raw verify', 'ops/s': round(serverRate / rawRate, 2), 'p50 ms': '', 'p99 ms': '' },
+      {
+        case: 'raw argon2id verify (baseline)',
+        'ops/s': round(rawRate),
+        'p50 ms': round((a1.p50 + a2.p50) / 2),
+        'p99 ms': round(Math.max(a1.p99, a2.p99)),
+      },
+      {
+        case: 'POST /api/auth/login',
+        'ops/s': round(serverRate),
+        'p50 ms': round((s1.p50 + s2.p50) / 2),
+        'p99 ms': round(Math.max(s1.p99, s2.p99)),
+      },
+      {
+        case: 'ratio login / raw verify',
+        'ops/s': round(serverRate / rawRate, 2),
+        'p50 ms': '',
+        'p99 ms': '',
+      },
     ];
-    printTable(`Login throughput, argon2id m=${PARAMS.memoryCost} KiB t=${PARAMS.timeCost} p=${PARAMS.parallelism}, ${LOGINS} logins each, concurrency ${CONCURRENCY}`, rows);
+    printTable(
+      `Login throughput, argon2id m=${PARAMS.memoryCost} KiB t=${PARAMS.timeCost} p=${PARAMS.parallelism}, ${LOGINS} logins each, concurrency ${CONCURRENCY}`,
+      rows,
+    );
     return rows;
   } finally {
     await server.stop();

@@ -21,9 +21,17 @@ export interface Child {
 }
 
 /** Spawns a Node script and resolves once it prints a line containing `readyText` (bounded). */
-export function spawnNode(script: string, env: Record<string, string>, readyText: string, timeoutMs = 30_000): Promise<Child> {
+export function spawnNode(
+  script: string,
+  env: Record<string, string>,
+  readyText: string,
+  timeoutMs = 30_000,
+): Promise<Child> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const stop = () =>
       new Promise<void>((done) => {
         if (child.exitCode !== null) return done();
@@ -62,13 +70,17 @@ export function spawnNode(script: string, env: Record<string, string>, readyText
 }
 
 /** The built minimeet server entry point. */
-export const SERVER_MAIN = fileURLToPath(new URL('../../packages/server/dist/main.js', import.meta.url));
+export const SERVER_MAIN = fileURLToPath(
+  new URL('../../packages/server/dist/main.js', import.meta.url),
+);
 
 /** The bare socket.io baseline server. */
 export const BARE_SERVER = fileURLToPath(new URL('./bare-server.mjs', import.meta.url));
 
 /** Starts the real minimeet server in its own process on embedded defaults. */
-export async function startMinimeet(env: Record<string, string> = {}): Promise<Child & { url: string }> {
+export async function startMinimeet(
+  env: Record<string, string> = {},
+): Promise<Child & { url: string }> {
   const port = await freePort();
   const child = await spawnNode(
     SERVER_MAIN,

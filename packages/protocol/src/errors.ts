@@ -72,7 +72,8 @@ export interface ErrorBody {
  * The typed answer to every client request over Socket.IO: `{ ok: true, …result }` or
  * `{ ok: false, error }`.
  */
-export type AckResult<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorInfo };
+export type AckResult<T extends object = object> =
+  ({ ok: true } & T) | { ok: false; error: ErrorInfo };
 
 /** Codes the server puts in `connect_error.data.code` when it refuses a Socket.IO handshake. */
 export type ConnectErrorCode =
@@ -94,6 +95,4 @@ export interface ConnectErrorData {
 
 /** Reasons the server gives in `session_ended` before it closes a connection itself. */
 export type SessionEndReason =
-  | typeof ErrorCode.TokenExpired
-  | typeof ErrorCode.TokenInvalid
-  | typeof ErrorCode.ServerShutdown;
+  typeof ErrorCode.TokenExpired | typeof ErrorCode.TokenInvalid | typeof ErrorCode.ServerShutdown;

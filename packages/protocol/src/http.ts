@@ -136,5 +136,9 @@ export interface HealthResponse {
   /** Seconds since the process started. */
   uptimeSeconds: number;
   /** The relational store. */
-  database: { status: 'up' | 'down'; driver: 'sqlite' | 'mysql' | 'postgres'; latencyMs: number | null };
+  database: {
+    status: 'up' | 'down';
+    driver: 'sqlite' | 'mysql' | 'postgres';
+    latencyMs: number | null;
+  };
 }

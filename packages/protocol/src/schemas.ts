@@ -15,8 +15,9 @@ import type {
   UpdateProfileRequest,
 } from './http.js';
 
-// Control characters in a name would let one user forge line breaks or bidi overrides in others' UIs.
-const NO_CONTROL_CHARS = /^[^\p{Cc}\u202a-\u202e\u2066-\u2069]*$/u;
+// Control characters in a name would let one user forge line breaks or bidi overrides in others'
+// UIs; lone surrogates would be silently replaced by the database.
+const NO_CONTROL_CHARS = /^[^\p{Cc}\p{Cs}\u202a-\u202e\u2066-\u2069]*$/u;
 
 /** A normalised email address (trimmed, lower-cased). */
 export const emailSchema = z
@@ -64,12 +65,18 @@ export const registerRequestSchema = z.strictObject({
 /** Schema of {@link LoginRequest}; the password is only length-checked so old passwords still work. */
 export const loginRequestSchema = z.strictObject({
   email: emailSchema,
-  password: z.string().min(1, 'Password must not be empty.').max(256, 'Password must be at most 256 characters.'),
+  password: z
+    .string()
+    .min(1, 'Password must not be empty.')
+    .max(256, 'Password must be at most 256 characters.'),
 }) satisfies z.ZodType<LoginRequest>;
 
 /** Schema of {@link RefreshRequest}. */
 export const refreshRequestSchema = z.strictObject({
-  refreshToken: z.string().min(1, 'refreshToken must not be empty.').max(512, 'refreshToken is too long.'),
+  refreshToken: z
+    .string()
+    .min(1, 'refreshToken must not be empty.')
+    .max(512, 'refreshToken is too long.'),
 }) satisfies z.ZodType<RefreshRequest>;
 
 /** Schema of {@link UpdateProfileRequest}. */
@@ -137,4 +144,3 @@ export const clientPayloadSchemas = {
   auth_refresh: authRefreshPayloadSchema,
   ping: pingPayloadSchema,
 } as const;
-

@@ -44,6 +44,11 @@ export class AppModule {
 @Module({})
 class LoggerModule {
   static forRoot(logger: Logger): DynamicModule {
-    return { module: LoggerModule, global: true, providers: [{ provide: ROOT_LOGGER, useValue: logger }], exports: [ROOT_LOGGER] };
+    return {
+      module: LoggerModule,
+      global: true,
+      providers: [{ provide: ROOT_LOGGER, useValue: logger }],
+      exports: [ROOT_LOGGER],
+    };
   }
 }

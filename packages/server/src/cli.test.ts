@@ -6,7 +6,10 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { runCli, type CliIo } from './cli.js';
 
-const KEY = { id: 'mk_cliTestKey000000', secret: `mks_${Buffer.alloc(32, 7).toString('base64url')}` };
+const KEY = {
+  id: 'mk_cliTestKey000000',
+  secret: `mks_${Buffer.alloc(32, 7).toString('base64url')}`,
+};
 
 function capture(): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -18,19 +21,40 @@ describe('minimeet CLI', () => {
   it('join-token prints an EdDSA token with the grants, taking the secret from the environment', async () => {
     const io = capture();
     const code = await runCli(
-      ['join-token', '--key-id', KEY.id, '--identity', 'alice', '--name', 'Alice', '--room', 'standup', '--role', 'moderator', '--no-chat', '--ttl', '120'],
+      [
+        'join-token',
+        '--key-id',
+        KEY.id,
+        '--identity',
+        'alice',
+        '--name',
+        'Alice',
+        '--room',
+        'standup',
+        '--role',
+        'moderator',
+        '--no-chat',
+        '--ttl',
+        '120',
+      ],
       { MINIMEET_API_SECRET: KEY.secret },
       io,
     );
     expect(code).toBe(0);
-    const token = io.stdout[0]!;
+    const token = io.stdout[0];
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'EdDSA', kid: KEY.id });
     const claims = decodeJwt(token);
     expect(claims).toMatchObject({
       sub: 'alice',
       name: 'Alice',
       iss: KEY.id,
-      grants: { room: 'standup', role: 'moderator', canPublish: true, canSubscribe: true, canChat: false },
+      grants: {
+        room: 'standup',
+        role: 'moderator',
+        canPublish: true,
+        canSubscribe: true,
+        canChat: false,
+      },
     });
     expect(claims.exp! - claims.iat!).toBe(120);
   });
@@ -44,10 +68,22 @@ describe('minimeet CLI', () => {
 
   it('join-token refuses a malformed secret or room with a clear message', async () => {
     const io = capture();
-    const args = ['join-token', '--key-id', KEY.id, '--identity', 'a', '--name', 'A', '--room', 'bad room!'];
+    const args = [
+      'join-token',
+      '--key-id',
+      KEY.id,
+      '--identity',
+      'a',
+      '--name',
+      'A',
+      '--room',
+      'bad room!',
+    ];
     expect(await runCli(args, { MINIMEET_API_SECRET: KEY.secret }, io)).toBe(2);
     expect(io.stderr[0]).toContain('grants.room');
-    expect(await runCli(args.slice(0, -1).concat('ok'), { MINIMEET_API_SECRET: 'nope' }, io)).toBe(2);
+    expect(await runCli(args.slice(0, -1).concat('ok'), { MINIMEET_API_SECRET: 'nope' }, io)).toBe(
+      2,
+    );
     expect(io.stderr[1]).toContain('mks_');
   });
 

@@ -29,9 +29,16 @@ export interface CliIo {
   err(text: string): void;
 }
 
-const stdio: CliIo = { out: (t) => process.stdout.write(`${t}\n`), err: (t) => process.stderr.write(`${t}\n`) };
+const stdio: CliIo = {
+  out: (t) => process.stdout.write(`${t}\n`),
+  err: (t) => process.stderr.write(`${t}\n`),
+};
 
-async function joinToken(args: string[], env: Record<string, string | undefined>, io: CliIo): Promise<number> {
+async function joinToken(
+  args: string[],
+  env: Record<string, string | undefined>,
+  io: CliIo,
+): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -84,7 +91,11 @@ async function joinToken(args: string[], env: Record<string, string | undefined>
 }
 
 /** Runs one CLI command; resolves to the process exit code. */
-export async function runCli(argv: string[], env: Record<string, string | undefined>, io: CliIo = stdio): Promise<number> {
+export async function runCli(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  io: CliIo = stdio,
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -95,7 +106,11 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         const dataSource = await openDataSource({ ...config.database, runMigrations: false });
         const applied = await dataSource.runMigrations({ transaction: 'each' });
         await dataSource.destroy();
-        io.out(applied.length ? `applied: ${applied.map((m) => m.name).join(', ')}` : 'database is up to date');
+        io.out(
+          applied.length
+            ? `applied: ${applied.map((m) => m.name).join(', ')}`
+            : 'database is up to date',
+        );
         return 0;
       }
       case 'start': {
@@ -108,7 +123,11 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
     }
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof JoinTokenError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      err instanceof ConfigError ||
+      err instanceof JoinTokenError ||
+      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
       io.err((err as Error).message);
       return 2;
     }

@@ -15,11 +15,15 @@ afterEach(() => {
 
 /** Starts the built server as its own process and resolves with its URL and its log lines. */
 function startProcess(env: Record<string, string>) {
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...TEST_ENV, LOG_LEVEL: 'info', ...env } });
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, ...TEST_ENV, LOG_LEVEL: 'info', ...env },
+  });
   children.push(child);
   const lines: Array<Record<string, unknown>> = [];
   let buffer = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const listening = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server did not start within 20 s')), 20_000);
     child.stdout.on('data', (chunk: Buffer) => {
@@ -55,7 +59,10 @@ describe('the server process', () => {
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);
     const requests = proc.lines.filter((l) => l.msg === 'http request');
-    expect(requests.find((l) => l.path === '/api/health')).toMatchObject({ requestId: 'trace-me-123', status: 200 });
+    expect(requests.find((l) => l.path === '/api/health')).toMatchObject({
+      requestId: 'trace-me-123',
+      status: 200,
+    });
     expect(requests.every((l) => typeof l.requestId === 'string')).toBe(true);
     const all = JSON.stringify(proc.lines);
     expect(all).not.toContain('secret password 123');
@@ -67,12 +74,18 @@ describe('the server process', () => {
     const proc = startProcess({});
     const url = await proc.listening;
     const { accessToken } = await registerUser({ url });
-    const socket = io(url, { auth: { token: accessToken, protocolVersion: PROTOCOL_VERSION }, transports: ['websocket'], reconnection: false });
+    const socket = io(url, {
+      auth: { token: accessToken, protocolVersion: PROTOCOL_VERSION },
+      transports: ['websocket'],
+      reconnection: false,
+    });
     await new Promise<void>((resolve, reject) => {
       socket.once('session', () => resolve());
       socket.once('connect_error', reject);
     });
-    const ended = new Promise<SessionEndedPayload>((resolve) => socket.once('session_ended', resolve));
+    const ended = new Promise<SessionEndedPayload>((resolve) =>
+      socket.once('session_ended', resolve),
+    );
     proc.child.kill('SIGTERM');
     expect((await ended).reason).toBe('server_shutdown');
     expect(await proc.exited).toBe(0);

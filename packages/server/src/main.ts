@@ -53,10 +53,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   if (config.http.serveDemo) serveDemo(app, logger);
 
   await app.listen(config.port, config.host);
-  const address = (app.getHttpServer()).address() as AddressInfo;
+  const address = app.getHttpServer().address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
-  logger.info({ url, database: config.database.driver, env: config.env, version: SERVER_VERSION }, 'minimeet server listening');
+  logger.info(
+    { url, database: config.database.driver, env: config.env, version: SERVER_VERSION },
+    'minimeet server listening',
+  );
   return { url, port: address.port, config, app, close: () => app.close() };
 }
 
@@ -65,7 +68,9 @@ function mountOpenApi(app: NestExpressApplication): void {
     app,
     new DocumentBuilder()
       .setTitle('minimeet')
-      .setDescription('REST API of the minimeet server. Errors are always `{ error: { code, message, details? } }`.')
+      .setDescription(
+        'REST API of the minimeet server. Errors are always `{ error: { code, message, details? } }`.',
+      )
       .setVersion(SERVER_VERSION)
       .addBearerAuth()
       .addBasicAuth()
@@ -114,7 +119,9 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((err: unknown) => {
-    process.stderr.write(`minimeet failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `minimeet failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exit(1);
   });
 }

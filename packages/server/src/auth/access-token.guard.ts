@@ -1,4 +1,10 @@
-import { createParamDecorator, Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  createParamDecorator,
+  Inject,
+  Injectable,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import type { Request } from 'express';
 import { ErrorCode } from '@minimeet/protocol';
 import { AppError } from '../common/app-error.js';
@@ -27,7 +33,11 @@ export class AccessTokenGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<AuthedRequest>();
     const token = bearerToken(req);
-    if (!token) throw new AppError(ErrorCode.Unauthorized, 'Send an access token as Authorization: Bearer <token>.');
+    if (!token)
+      throw new AppError(
+        ErrorCode.Unauthorized,
+        'Send an access token as Authorization: Bearer <token>.',
+      );
     const claims = await this.tokens.verifyAccessToken(token);
     req.user = { id: claims.userId };
     return true;
@@ -35,8 +45,10 @@ export class AccessTokenGuard implements CanActivate {
 }
 
 /** Parameter decorator: the {@link AuthenticatedUser} of a request behind {@link AccessTokenGuard}. */
-export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): AuthenticatedUser => {
-  const req = context.switchToHttp().getRequest<AuthedRequest>();
-  if (!req.user) throw new AppError(ErrorCode.Unauthorized, 'Not authenticated.');
-  return req.user;
-});
+export const CurrentUser = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): AuthenticatedUser => {
+    const req = context.switchToHttp().getRequest<AuthedRequest>();
+    if (!req.user) throw new AppError(ErrorCode.Unauthorized, 'Not authenticated.');
+    return req.user;
+  },
+);

@@ -12,7 +12,9 @@ export class ApiKeyRepository {
   }
 
   /** Stores a new key and returns it. */
-  async insert(key: Pick<ApiKeyEntity, 'id' | 'userId' | 'name' | 'secretHash' | 'publicKey'>): Promise<ApiKeyEntity> {
+  async insert(
+    key: Pick<ApiKeyEntity, 'id' | 'userId' | 'name' | 'secretHash' | 'publicKey'>,
+  ): Promise<ApiKeyEntity> {
     await this.repo.insert({ ...key, lastUsedAt: null, revokedAt: null });
     return this.repo.findOneByOrFail({ id: key.id });
   }

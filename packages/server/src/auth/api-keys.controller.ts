@@ -16,7 +16,10 @@ export class ApiKeysController {
 
   @Post()
   @ApiOperation({ summary: 'Create an API key. The secret is in this answer and never again.' })
-  create(@CurrentUser() user: AuthenticatedUser, @ValidBody(createApiKeyRequestSchema) body: CreateApiKeyRequest): Promise<CreatedApiKey> {
+  create(
+    @CurrentUser() user: AuthenticatedUser,
+    @ValidBody(createApiKeyRequestSchema) body: CreateApiKeyRequest,
+  ): Promise<CreatedApiKey> {
     return this.keys.create(user.id, body.name);
   }
 

@@ -1,8 +1,17 @@
 import { Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import type { AuthSession, LoginRequest, RefreshRequest, RegisterRequest } from '@minimeet/protocol';
-import { loginRequestSchema, refreshRequestSchema, registerRequestSchema } from '@minimeet/protocol/schemas';
+import type {
+  AuthSession,
+  LoginRequest,
+  RefreshRequest,
+  RegisterRequest,
+} from '@minimeet/protocol';
+import {
+  loginRequestSchema,
+  refreshRequestSchema,
+  registerRequestSchema,
+} from '@minimeet/protocol/schemas';
 import { clientIp, RateLimit, RateLimitGuard } from '../common/rate-limit.guard.js';
 import { ValidBody } from '../common/zod-validation.js';
 import { AuthService } from './auth.service.js';
@@ -39,7 +48,9 @@ export class AuthController {
 
   @Post('refresh')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Exchange a refresh token for a new session; each refresh token works once.' })
+  @ApiOperation({
+    summary: 'Exchange a refresh token for a new session; each refresh token works once.',
+  })
   @RateLimit({ name: 'refresh', rule: (c) => c.rateLimits.refresh, key: clientIp })
   refresh(@ValidBody(refreshRequestSchema) body: RefreshRequest): Promise<AuthSession> {
     return this.auth.refresh(body.refreshToken);
@@ -47,7 +58,9 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke the refresh token and every token rotated from the same login.' })
+  @ApiOperation({
+    summary: 'Revoke the refresh token and every token rotated from the same login.',
+  })
   @RateLimit({ name: 'refresh', rule: (c) => c.rateLimits.refresh, key: clientIp })
   async logout(@ValidBody(refreshRequestSchema) body: RefreshRequest): Promise<void> {
     await this.auth.logout(body.refreshToken);

@@ -1,6 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ErrorCode, type AuthSession, type LoginRequest, type RegisterRequest } from '@minimeet/protocol';
+import {
+  ErrorCode,
+  type AuthSession,
+  type LoginRequest,
+  type RegisterRequest,
+} from '@minimeet/protocol';
 import { AppError } from '../common/app-error.js';
 import { EventBus } from '../common/event-bus.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -71,12 +76,21 @@ export class AuthService {
    */
   async refresh(refreshToken: string): Promise<AuthSession> {
     const row = await this.refreshTokens.findByHash(sha256(refreshToken));
-    if (!row || row.revokedAt) throw new AppError(ErrorCode.TokenInvalid, 'The refresh token is not valid.');
+    if (!row || row.revokedAt)
+      throw new AppError(ErrorCode.TokenInvalid, 'The refresh token is not valid.');
     const now = new Date();
+    if (await this.refreshTokens.isFamilyRevoked(row.familyId)) {
+      // A reuse revoked the family while this token was being issued to a concurrent request.
+      await this.refreshTokens.revokeFamily(row.familyId, now);
+      throw new AppError(ErrorCode.TokenInvalid, 'The refresh token is not valid.');
+    }
     if (row.usedAt || !(await this.refreshTokens.markUsed(row.id, now))) {
       await this.refreshTokens.revokeFamily(row.familyId, now);
       this.events.emit('auth.refresh_reused', { userId: row.userId, familyId: row.familyId });
-      throw new AppError(ErrorCode.TokenReused, 'This refresh token was already used; sign in again.');
+      throw new AppError(
+        ErrorCode.TokenReused,
+        'This refresh token was already used; sign in again.',
+      );
     }
     if (row.expiresAt.getTime() <= now.getTime()) {
       throw new AppError(ErrorCode.TokenExpired, 'The refresh token has expired; sign in again.');

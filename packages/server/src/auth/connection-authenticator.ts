@@ -3,7 +3,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import { ErrorCode, type Principal } from '@minimeet/protocol';
-import { displayNameSchema, httpUrlSchema, identitySchema, joinGrantsSchema } from '@minimeet/protocol/schemas';
+import {
+  displayNameSchema,
+  httpUrlSchema,
+  identitySchema,
+  joinGrantsSchema,
+} from '@minimeet/protocol/schemas';
 import { AppError } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
@@ -15,6 +20,8 @@ import { TOKEN_AUDIENCE, TOKEN_ISSUER, TokenService, tokenError } from './token.
 export interface AuthenticatedConnection {
   principal: Principal;
   expiresAt: Date;
+  /** The API key that signed a join token; revoking it ends the connection. */
+  apiKeyId?: string;
 }
 
 const CLOCK_SKEW_SECONDS = 60;
@@ -30,7 +37,8 @@ const joinClaimsSchema = z.object({
   exp: z.number(),
 });
 
-const invalid = (message = 'The token is not valid.') => new AppError(ErrorCode.TokenInvalid, message);
+const invalid = (message = 'The token is not valid.') =>
+  new AppError(ErrorCode.TokenInvalid, message);
 
 /**
  * Turns the token of a socket handshake (or of `auth_refresh`) into a {@link Principal}: an access
@@ -57,7 +65,8 @@ export class ConnectionAuthenticator {
     }
     if (alg === 'HS256') {
       const payload = await this.tokens.verifyServerToken(token);
-      if (payload.typ === 'access' && payload.iss === TOKEN_ISSUER) return this.userConnection(payload);
+      if (payload.typ === 'access' && payload.iss === TOKEN_ISSUER)
+        return this.userConnection(payload);
       if (payload.typ === 'join') return this.guestConnection(payload);
       throw invalid();
     }
@@ -68,7 +77,10 @@ export class ConnectionAuthenticator {
   private async verifyOffline(token: string, keyId: string): Promise<JWTPayload> {
     const key = await this.apiKeys.findActive(keyId);
     if (!key) throw invalid('The token was signed with an unknown or revoked API key.');
-    const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: key.publicKey }, format: 'jwk' });
+    const publicKey = createPublicKey({
+      key: { kty: 'OKP', crv: 'Ed25519', x: key.publicKey },
+      format: 'jwk',
+    });
     try {
       const { payload } = await jwtVerify(token, publicKey, {
         algorithms: ['EdDSA'],
@@ -86,7 +98,12 @@ export class ConnectionAuthenticator {
     const user = await this.users.findById(payload.sub!);
     if (!user) throw invalid('The account of this token no longer exists.');
     return {
-      principal: { kind: 'user', id: user.id, displayName: user.displayName, avatarUrl: user.avatarUrl },
+      principal: {
+        kind: 'user',
+        id: user.id,
+        displayName: user.displayName,
+        avatarUrl: user.avatarUrl,
+      },
       expiresAt: new Date(payload.exp! * 1000),
     };
   }
@@ -96,9 +113,12 @@ export class ConnectionAuthenticator {
     if (!parsed.success) throw invalid('The join token is missing claims or has malformed ones.');
     const claims = parsed.data;
     const now = Math.floor(Date.now() / 1000);
-    if (claims.iat > now + CLOCK_SKEW_SECONDS) throw invalid('The join token is issued in the future.');
+    if (claims.iat > now + CLOCK_SKEW_SECONDS)
+      throw invalid('The join token is issued in the future.');
     if (claims.exp - claims.iat > this.config.auth.joinTokenMaxTtlSeconds + CLOCK_SKEW_SECONDS) {
-      throw invalid(`The join token lives longer than the ${this.config.auth.joinTokenMaxTtlSeconds} s this server allows.`);
+      throw invalid(
+        `The join token lives longer than the ${this.config.auth.joinTokenMaxTtlSeconds} s this server allows.`,
+      );
     }
     // HS256 join tokens come from this server; their key must still be live too.
     const key = await this.apiKeys.findActive(claims.iss);
@@ -113,6 +133,7 @@ export class ConnectionAuthenticator {
         grants: claims.grants,
       },
       expiresAt: new Date(claims.exp * 1000),
+      apiKeyId: key.id,
     };
   }
 }

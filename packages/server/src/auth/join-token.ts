@@ -33,7 +33,8 @@ export class JoinTokenError extends TypeError {
 }
 
 function seedOf(secret: string): Buffer {
-  if (!secret.startsWith(API_KEY_SECRET_PREFIX)) throw new JoinTokenError(`API key secret must start with ${API_KEY_SECRET_PREFIX}.`);
+  if (!secret.startsWith(API_KEY_SECRET_PREFIX))
+    throw new JoinTokenError(`API key secret must start with ${API_KEY_SECRET_PREFIX}.`);
   const seed = Buffer.from(secret.slice(API_KEY_SECRET_PREFIX.length), 'base64url');
   if (seed.length !== 32) throw new JoinTokenError('API key secret is malformed.');
   return seed;
@@ -41,7 +42,11 @@ function seedOf(secret: string): Buffer {
 
 /** The Ed25519 private key of an API key secret. */
 export function privateKeyOf(secret: string): KeyObject {
-  return createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seedOf(secret)]), format: 'der', type: 'pkcs8' });
+  return createPrivateKey({
+    key: Buffer.concat([PKCS8_ED25519_PREFIX, seedOf(secret)]),
+    format: 'der',
+    type: 'pkcs8',
+  });
 }
 
 /** The base64url raw Ed25519 public key that verifies tokens signed with `secret`. */
@@ -58,14 +63,26 @@ export function publicKeyOf(secret: string): string {
  * const token = await createJoinToken({ id: 'mk_…', secret: process.env.MINIMEET_API_SECRET },
  *   { identity: 'patient-42', name: 'Ada', grants: { room: 'visit-1001' } });
  */
-export async function createJoinToken(key: ApiKeyCredentials, request: CreateJoinTokenRequest): Promise<string> {
-  if (!key.id.startsWith(API_KEY_ID_PREFIX)) throw new JoinTokenError(`API key id must start with ${API_KEY_ID_PREFIX}.`);
+export async function createJoinToken(
+  key: ApiKeyCredentials,
+  request: CreateJoinTokenRequest,
+): Promise<string> {
+  if (!key.id.startsWith(API_KEY_ID_PREFIX))
+    throw new JoinTokenError(`API key id must start with ${API_KEY_ID_PREFIX}.`);
   const parsed = createJoinTokenRequestSchema.safeParse(request);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new JoinTokenError(`Invalid join token request: ${issue.path.join('.')}: ${issue.message}`);
+    throw new JoinTokenError(
+      `Invalid join token request: ${issue.path.join('.')}: ${issue.message}`,
+    );
   }
-  const { identity, name, avatarUrl, grants, ttlSeconds = DEFAULT_JOIN_TOKEN_TTL_SECONDS } = parsed.data;
+  const {
+    identity,
+    name,
+    avatarUrl,
+    grants,
+    ttlSeconds = DEFAULT_JOIN_TOKEN_TTL_SECONDS,
+  } = parsed.data;
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ typ: 'join', name, ...(avatarUrl ? { avatar: avatarUrl } : {}), grants })
     .setProtectedHeader({ alg: 'EdDSA', kid: key.id, typ: 'JWT' })

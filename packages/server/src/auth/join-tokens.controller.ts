@@ -1,7 +1,21 @@
-import { Controller, Inject, Injectable, Post, UseGuards, createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  Controller,
+  Inject,
+  Injectable,
+  Post,
+  UseGuards,
+  createParamDecorator,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { ApiBasicAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { ErrorCode, type CreatedJoinToken, type CreateJoinTokenRequest, type JoinGrants } from '@minimeet/protocol';
+import {
+  ErrorCode,
+  type CreatedJoinToken,
+  type CreateJoinTokenRequest,
+  type JoinGrants,
+} from '@minimeet/protocol';
 import { createJoinTokenRequestSchema } from '@minimeet/protocol/schemas';
 import { AppError } from '../common/app-error.js';
 import { RateLimit, RateLimitGuard } from '../common/rate-limit.guard.js';
@@ -28,17 +42,23 @@ export class ApiKeyGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<KeyedRequest>();
     const credentials = basicCredentials(req);
-    if (!credentials) throw new AppError(ErrorCode.Unauthorized, 'Authenticate with your API key as HTTP Basic: key id as user, secret as password.');
+    if (!credentials)
+      throw new AppError(
+        ErrorCode.Unauthorized,
+        'Authenticate with your API key as HTTP Basic: key id as user, secret as password.',
+      );
     req.apiKey = await this.keys.authenticate(credentials.id, credentials.secret);
     return true;
   }
 }
 
-const CurrentApiKey = createParamDecorator((_data: unknown, context: ExecutionContext): ApiKeyEntity => {
-  const key = context.switchToHttp().getRequest<KeyedRequest>().apiKey;
-  if (!key) throw new AppError(ErrorCode.Unauthorized, 'Not authenticated with an API key.');
-  return key;
-});
+const CurrentApiKey = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): ApiKeyEntity => {
+    const key = context.switchToHttp().getRequest<KeyedRequest>().apiKey;
+    if (!key) throw new AppError(ErrorCode.Unauthorized, 'Not authenticated with an API key.');
+    return key;
+  },
+);
 
 /** Join tokens for a host app's users, minted by its backend with an API key. */
 @ApiTags('join-tokens')
@@ -49,7 +69,11 @@ export class JoinTokensController {
 
   @Post()
   @UseGuards(ApiKeyGuard, RateLimitGuard)
-  @RateLimit({ name: 'join-tokens', rule: (c) => c.rateLimits.joinTokens, key: (req: KeyedRequest) => req.apiKey?.id })
+  @RateLimit({
+    name: 'join-tokens',
+    rule: (c) => c.rateLimits.joinTokens,
+    key: (req: KeyedRequest) => req.apiKey?.id,
+  })
   @ApiOperation({ summary: 'Mint a short-lived join token for an external user, with grants.' })
   create(
     @CurrentApiKey() key: ApiKeyEntity,

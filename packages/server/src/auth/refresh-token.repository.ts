@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, IsNull, type Repository } from 'typeorm';
+import { DataSource, IsNull, Not, type Repository } from 'typeorm';
 import { RefreshTokenEntity } from './refresh-token.entity.js';
 
 /** Refresh tokens in the relational store, looked up by the SHA-256 of the token. */
@@ -12,7 +12,9 @@ export class RefreshTokenRepository {
   }
 
   /** Stores a new token of a family. */
-  async insert(token: Pick<RefreshTokenEntity, 'id' | 'userId' | 'familyId' | 'tokenHash' | 'expiresAt'>): Promise<void> {
+  async insert(
+    token: Pick<RefreshTokenEntity, 'id' | 'userId' | 'familyId' | 'tokenHash' | 'expiresAt'>,
+  ): Promise<void> {
     await this.repo.insert({ ...token, usedAt: null, revokedAt: null });
   }
 
@@ -26,8 +28,19 @@ export class RefreshTokenRepository {
    * race: that second use is a reuse.
    */
   async markUsed(id: string, at: Date): Promise<boolean> {
-    const result = await this.repo.update({ id, usedAt: IsNull(), revokedAt: IsNull() }, { usedAt: at });
+    const result = await this.repo.update(
+      { id, usedAt: IsNull(), revokedAt: IsNull() },
+      { usedAt: at },
+    );
     return (result.affected ?? 0) === 1;
+  }
+
+  /**
+   * True when any token of the family has been revoked. Revocation is of whole families, so one
+   * revoked member means the family is dead, even for a token stored while it was being revoked.
+   */
+  isFamilyRevoked(familyId: string): Promise<boolean> {
+    return this.repo.exists({ where: { familyId, revokedAt: Not(IsNull()) } });
   }
 
   /** Revokes every live token of a family. */

@@ -28,7 +28,8 @@ export interface JoinTokenBody {
 /** Maps a jose failure to the documented token error. */
 export function tokenError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  if (err instanceof errors.JWTExpired) return new AppError(ErrorCode.TokenExpired, 'The token has expired.');
+  if (err instanceof errors.JWTExpired)
+    return new AppError(ErrorCode.TokenExpired, 'The token has expired.');
   return new AppError(ErrorCode.TokenInvalid, 'The token is not valid.');
 }
 
@@ -58,7 +59,11 @@ export class TokenService {
   }
 
   /** A join token signed by the server for an API key's owner. */
-  async signJoinToken(apiKeyId: string, body: JoinTokenBody, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
+  async signJoinToken(
+    apiKeyId: string,
+    body: JoinTokenBody,
+    ttlSeconds: number,
+  ): Promise<{ token: string; expiresAt: Date }> {
     const now = Math.floor(Date.now() / 1000);
     const exp = now + ttlSeconds;
     const token = await new SignJWT({

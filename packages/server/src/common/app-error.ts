@@ -44,17 +44,26 @@ export class AppError extends Error {
 
   /** The wire form of this error. */
   toInfo(): ErrorInfo {
-    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
+    return this.details
+      ? { code: this.code, message: this.message, details: this.details }
+      : { code: this.code, message: this.message };
   }
 
   /** A `validation_failed` error listing every issue zod found. */
   static fromZod(error: ZodError, what = 'Request'): AppError {
-    const issues: ValidationIssue[] = error.issues.map((i) => ({
-      path: i.path.map(String).join('.'),
-      message: i.code === 'unrecognized_keys' ? `Unknown field(s): ${i.keys.join(', ')}.` : i.message,
-    }));
+    // An unknown field is reported at its own path, so that clients can point at it like any other.
+    const issues: ValidationIssue[] = error.issues.flatMap((i) =>
+      i.code === 'unrecognized_keys'
+        ? i.keys.map((key) => ({
+            path: [...i.path, key].map(String).join('.'),
+            message: 'Unknown field.',
+          }))
+        : [{ path: i.path.map(String).join('.'), message: i.message }],
+    );
     const first = issues[0];
-    const summary = first ? `${first.path ? `${first.path}: ` : ''}${first.message}` : 'invalid value';
+    const summary = first
+      ? `${first.path ? `${first.path}: ` : ''}${first.message}`
+      : 'invalid value';
     return new AppError(ErrorCode.ValidationFailed, `${what} is invalid: ${summary}`, { issues });
   }
 }

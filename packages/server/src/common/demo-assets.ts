@@ -36,7 +36,8 @@ export function serveDemo(app: NestExpressApplication, logger: Logger): void {
     ['/sdk/minimeet-sdk.js', SDK_BUNDLE],
     ['/elements/minimeet-elements.js', ELEMENTS_BUNDLE],
   ] as const) {
-    if (!existsSync(file)) logger.warn({ file }, 'bundle for the demo page is missing; run the build');
+    if (!existsSync(file))
+      logger.warn({ file }, 'bundle for the demo page is missing; run the build');
     app.use(route, (_req: Request, res: Response, next: NextFunction) => {
       if (!existsSync(file)) return next();
       res.type('text/javascript');

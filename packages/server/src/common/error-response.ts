@@ -18,13 +18,33 @@ const BY_STATUS: Record<number, ErrorCode> = {
 const BODY_PARSER: Record<string, [number, ErrorCode, string]> = {
   'entity.parse.failed': [400, ErrorCode.InvalidJson, 'The request body is not valid JSON.'],
   'entity.too.large': [413, ErrorCode.PayloadTooLarge, 'The request body is too large.'],
-  'encoding.unsupported': [415, ErrorCode.UnsupportedMediaType, 'The request body encoding is not supported.'],
-  'charset.unsupported': [415, ErrorCode.UnsupportedMediaType, 'The request body charset is not supported.'],
+  'encoding.unsupported': [
+    415,
+    ErrorCode.UnsupportedMediaType,
+    'The request body encoding is not supported.',
+  ],
+  'charset.unsupported': [
+    415,
+    ErrorCode.UnsupportedMediaType,
+    'The request body charset is not supported.',
+  ],
   'entity.verify.failed': [400, ErrorCode.InvalidJson, 'The request body could not be read.'],
   'request.aborted': [400, ErrorCode.InvalidJson, 'The request body was cut off.'],
   'request.size.invalid': [400, ErrorCode.InvalidJson, 'The request body length is wrong.'],
   'stream.encoding.set': [500, ErrorCode.InternalError, 'Internal error.'],
 };
+
+/**
+ * The 4xx status body-parser gave an error of its own without a `type` (it wraps stream errors such
+ * as zlib's with http-errors, which marks them `expose`), or undefined for any other value.
+ */
+function bodyReadFailure(err: unknown): number | undefined {
+  if (err instanceof HttpException || typeof err !== 'object' || err === null) return undefined;
+  const { status, expose } = err as { status?: unknown; expose?: unknown };
+  return expose === true && typeof status === 'number' && status >= 400 && status < 500
+    ? status
+    : undefined;
+}
 
 /** The HTTP status and `{ error }` body for anything thrown while serving a request. */
 export interface ErrorResponse {
@@ -43,6 +63,19 @@ export function toErrorResponse(err: unknown, requestId?: string): ErrorResponse
   if (typeof bodyParserType === 'string' && bodyParserType in BODY_PARSER) {
     const [status, code, message] = BODY_PARSER[bodyParserType];
     return { status, body: { error: { code, message } }, unexpected: status >= 500 };
+  }
+  const clientStatus = bodyReadFailure(err);
+  if (clientStatus !== undefined) {
+    // A body that cannot be read at all (a corrupt gzip stream, say) is the client's fault too.
+    const code =
+      clientStatus === 400
+        ? ErrorCode.InvalidJson
+        : (BY_STATUS[clientStatus] ?? ErrorCode.ValidationFailed);
+    return {
+      status: clientStatus,
+      body: { error: { code, message: 'The request body could not be read.' } },
+      unexpected: false,
+    };
   }
   if (err instanceof HttpException) {
     const status = err.getStatus();

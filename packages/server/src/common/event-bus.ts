@@ -9,8 +9,18 @@ export interface ServerEvents {
   'user.logged_in': { userId: string };
   'user.logged_out': { userId: string };
   'auth.refresh_reused': { userId: string; familyId: string };
-  'socket.connected': { connectionId: string; principalId: string; principalKind: 'user' | 'guest' };
-  'socket.disconnected': { connectionId: string; principalId: string; reason: string; durationMs: number };
+  'api_key.revoked': { keyId: string; userId: string };
+  'socket.connected': {
+    connectionId: string;
+    principalId: string;
+    principalKind: 'user' | 'guest';
+  };
+  'socket.disconnected': {
+    connectionId: string;
+    principalId: string;
+    reason: string;
+    durationMs: number;
+  };
 }
 
 /** Name of a {@link ServerEvents} event. */
@@ -22,7 +32,10 @@ export type ServerEventName = keyof ServerEvents;
  */
 @Injectable()
 export class EventBus {
-  private readonly listeners = new Map<ServerEventName, Set<(payload: never) => void | Promise<void>>>();
+  private readonly listeners = new Map<
+    ServerEventName,
+    Set<(payload: never) => void | Promise<void>>
+  >();
   private readonly logger = new Logger('EventBus');
 
   /** Publishes an event to every listener. */
@@ -38,7 +51,10 @@ export class EventBus {
   }
 
   /** Subscribes; returns a function that unsubscribes. */
-  on<K extends ServerEventName>(name: K, listener: (payload: ServerEvents[K]) => void | Promise<void>): () => void {
+  on<K extends ServerEventName>(
+    name: K,
+    listener: (payload: ServerEvents[K]) => void | Promise<void>,
+  ): () => void {
     let set = this.listeners.get(name);
     if (!set) this.listeners.set(name, (set = new Set()));
     set.add(listener);
@@ -46,6 +62,8 @@ export class EventBus {
   }
 
   private report(name: string, err: unknown): void {
-    this.logger.error(`listener of ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+    this.logger.error(
+      `listener of ${name} failed: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }

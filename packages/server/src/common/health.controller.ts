@@ -12,7 +12,9 @@ export class HealthController {
   constructor(@Inject(DatabaseHealth) private readonly database: DatabaseHealth) {}
 
   @Get()
-  @ApiOperation({ summary: 'Server and database status; HTTP 503 when the database does not answer.' })
+  @ApiOperation({
+    summary: 'Server and database status; HTTP 503 when the database does not answer.',
+  })
   async health(@Res({ passthrough: true }) res: Response): Promise<HealthResponse> {
     const latencyMs = await this.database.ping();
     const up = latencyMs !== null;

@@ -38,7 +38,13 @@ export function configureHttp(app: INestApplication, config: AppConfig, logger: 
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       // The path only: query strings may carry things that do not belong in logs.
       logger.info(
-        { requestId, method: req.method, path: req.path, status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10 },
+        {
+          requestId,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          durationMs: Math.round(durationMs * 10) / 10,
+        },
         'http request',
       );
     });
@@ -46,16 +52,28 @@ export function configureHttp(app: INestApplication, config: AppConfig, logger: 
   });
 
   expressApp.use((req: Request, res: Response, next: NextFunction) => {
-    const hasBody = Number(req.header('content-length') ?? 0) > 0 || req.header('transfer-encoding') !== undefined;
-    if (BODY_METHODS.has(req.method) && hasBody && req.path.startsWith('/api') && !req.is('application/json')) {
+    const hasBody =
+      Number(req.header('content-length') ?? 0) > 0 ||
+      req.header('transfer-encoding') !== undefined;
+    if (
+      BODY_METHODS.has(req.method) &&
+      hasBody &&
+      req.path.startsWith('/api') &&
+      !req.is('application/json')
+    ) {
       res.status(415).json({
-        error: { code: ErrorCode.UnsupportedMediaType, message: 'Send the request body as application/json.' },
+        error: {
+          code: ErrorCode.UnsupportedMediaType,
+          message: 'Send the request body as application/json.',
+        },
       });
       return;
     }
     next();
   });
-  expressApp.use(express.json({ limit: config.http.bodyLimitBytes, strict: true, type: 'application/json' }));
+  expressApp.use(
+    express.json({ limit: config.http.bodyLimitBytes, strict: true, type: 'application/json' }),
+  );
   expressApp.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
     const { status, body, unexpected } = toErrorResponse(err, requestContext.getStore()?.requestId);

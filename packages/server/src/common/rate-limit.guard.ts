@@ -1,4 +1,10 @@
-import { Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  SetMetadata,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { ErrorCode } from '@minimeet/protocol';
@@ -33,7 +39,10 @@ export class RateLimitGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const buckets = this.reflector.get<RateLimitBucket[] | undefined>(RATE_LIMIT_KEY, context.getHandler());
+    const buckets = this.reflector.get<RateLimitBucket[] | undefined>(
+      RATE_LIMIT_KEY,
+      context.getHandler(),
+    );
     if (!buckets) return true;
     const req = context.switchToHttp().getRequest<Request>();
     for (const bucket of buckets) {
@@ -42,7 +51,11 @@ export class RateLimitGuard implements CanActivate {
       const result = await this.limiter.consume(`${bucket.name}:${key}`, bucket.rule(this.config));
       if (!result.allowed) {
         const retryAfterSeconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
-        throw new AppError(ErrorCode.RateLimited, `Too many requests; try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+        throw new AppError(
+          ErrorCode.RateLimited,
+          `Too many requests; try again in ${retryAfterSeconds} s.`,
+          { retryAfterSeconds },
+        );
       }
     }
     return true;

@@ -40,7 +40,11 @@ export class InMemoryRateLimiter implements RateLimiter {
     }
     w.count += 1;
     const allowed = w.count <= rule.limit;
-    return Promise.resolve({ allowed, remaining: Math.max(0, rule.limit - w.count), retryAfterMs: w.resetAt - now });
+    return Promise.resolve({
+      allowed,
+      remaining: Math.max(0, rule.limit - w.count),
+      retryAfterMs: w.resetAt - now,
+    });
   }
 
   reset(key: string): Promise<void> {

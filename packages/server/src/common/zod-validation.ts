@@ -12,7 +12,12 @@ export class ZodValidationPipe<T> implements PipeTransform<unknown, T> {
   ) {}
 
   transform(value: unknown): T {
-    if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) {
+    if (
+      value === undefined ||
+      value === null ||
+      typeof value !== 'object' ||
+      Array.isArray(value)
+    ) {
       throw new AppError(ErrorCode.ValidationFailed, `${this.what} must be a JSON object.`, {
         issues: [{ path: '', message: 'Expected a JSON object.' }],
       });

@@ -21,7 +21,10 @@ const rateLimit = z
     const [count, seconds] = v.split('/').map(Number) as [number, number];
     return { limit: count, windowMs: seconds * 1000 };
   })
-  .refine((v) => v.limit > 0 && v.windowMs > 0, 'count and seconds must both be greater than zero.');
+  .refine(
+    (v) => v.limit > 0 && v.windowMs > 0,
+    'count and seconds must both be greater than zero.',
+  );
 
 const databaseUrl = z
   .string()
@@ -46,7 +49,12 @@ const byteSize = z
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be a port number from 0 to 65535.')
+    .transform(Number)
+    .refine((n) => n <= 65535, 'must be a port number from 0 to 65535.')
+    .prefault('3000'),
   PUBLIC_URL: z.string().url().optional(),
   DATABASE_URL: databaseUrl.default('sqlite:./data/minimeet.sqlite'),
   DATABASE_POOL_SIZE: positiveInt('DATABASE_POOL_SIZE').default(10),

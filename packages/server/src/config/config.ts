@@ -35,7 +35,12 @@ export interface AppConfig {
     refresh: RateLimitRule;
     joinTokens: RateLimitRule;
   };
-  http: { bodyLimitBytes: number; corsOrigins: string[] | '*'; trustProxy: boolean; serveDemo: boolean };
+  http: {
+    bodyLimitBytes: number;
+    corsOrigins: string[] | '*';
+    trustProxy: boolean;
+    serveDemo: boolean;
+  };
   logLevel: Env['LOG_LEVEL'];
   shutdownTimeoutMs: number;
 }
@@ -63,7 +68,9 @@ function parseDatabase(url: string, poolSize: number): DatabaseConfig {
  */
 export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
   // Empty strings mean "not set", as they do in most .env files.
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v !== ''),
+  );
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
@@ -88,7 +95,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     host: env.HOST,
     port: env.PORT,
     publicUrl: env.PUBLIC_URL,
-    database: { ...parseDatabase(env.DATABASE_URL, env.DATABASE_POOL_SIZE), runMigrations: env.DATABASE_MIGRATIONS_RUN },
+    database: {
+      ...parseDatabase(env.DATABASE_URL, env.DATABASE_POOL_SIZE),
+      runMigrations: env.DATABASE_MIGRATIONS_RUN,
+    },
     auth: {
       jwtSecret,
       accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL,
@@ -110,7 +120,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     http: {
       bodyLimitBytes: env.HTTP_BODY_LIMIT,
-      corsOrigins: origins === '*' ? '*' : origins.split(',').map((o) => o.trim()).filter(Boolean),
+      corsOrigins:
+        origins === '*'
+          ? '*'
+          : origins
+              .split(',')
+              .map((o) => o.trim())
+              .filter(Boolean),
       trustProxy: env.TRUST_PROXY,
       serveDemo: env.SERVE_DEMO,
     },

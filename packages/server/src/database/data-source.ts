@@ -10,14 +10,36 @@ import { MIGRATIONS } from './migrations/index.js';
  * TypeORM options for the configured store. Schema changes go through migrations only;
  * `synchronize` is never on.
  */
-export function dataSourceOptions(config: AppConfig['database'], flavour: 'mysql' | 'mariadb' = 'mysql'): DataSourceOptions {
-  const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false, logging: false } as const;
+export function dataSourceOptions(
+  config: AppConfig['database'],
+  flavour: 'mysql' | 'mariadb' = 'mysql',
+): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+  } as const;
   switch (config.driver) {
     case 'sqlite':
       if (config.file !== ':memory:') mkdirSync(dirname(config.file), { recursive: true });
-      return { ...common, type: 'better-sqlite3', database: config.file, enableWAL: config.file !== ':memory:', timeout: 5000 };
+      return {
+        ...common,
+        type: 'better-sqlite3',
+        database: config.file,
+        enableWAL: config.file !== ':memory:',
+        timeout: 5000,
+      };
     case 'mysql':
-      return { ...common, type: flavour, url: config.url, poolSize: config.poolSize, charset: 'utf8mb4_unicode_ci', timezone: 'Z' };
+      return {
+        ...common,
+        type: flavour,
+        url: config.url,
+        poolSize: config.poolSize,
+        charset: 'utf8mb4_unicode_ci',
+        timezone: 'Z',
+      };
     case 'postgres':
       return { ...common, type: 'postgres', url: config.url, poolSize: config.poolSize };
   }

@@ -1,4 +1,10 @@
-import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config.js';
 import { DatabaseHealth } from './database-health.js';
@@ -14,7 +20,10 @@ export class DatabaseModule implements OnApplicationShutdown {
   static forRoot(config: AppConfig['database']): DynamicModule {
     return {
       module: DatabaseModule,
-      providers: [{ provide: DataSource, useFactory: () => openDataSource(config) }, DatabaseHealth],
+      providers: [
+        { provide: DataSource, useFactory: () => openDataSource(config) },
+        DatabaseHealth,
+      ],
       exports: [DataSource, DatabaseHealth],
     };
   }

@@ -30,7 +30,13 @@ describe.each(DATABASE_TARGETS)('repositories on $name', (target) => {
   });
 
   const newUser = (email = `${randomUUID()}@example.test`) =>
-    users.create({ id: randomUUID(), email, passwordHash: '$argon2id$test', displayName: 'Zoë 🎥 测试', avatarUrl: null });
+    users.create({
+      id: randomUUID(),
+      email,
+      passwordHash: '$argon2id$test',
+      displayName: 'Zoë 🎥 测试',
+      avatarUrl: null,
+    });
 
   it('migrations leave the schema exactly as the entities describe it', async () => {
     const pending = await dataSource.driver.createSchemaBuilder().log();
@@ -59,16 +65,31 @@ describe.each(DATABASE_TARGETS)('repositories on $name', (target) => {
 
   it('updates profile fields', async () => {
     const user = await newUser();
-    const updated = await users.update(user.id, { displayName: 'New name', avatarUrl: 'https://example.test/a.png' });
-    expect(updated).toMatchObject({ displayName: 'New name', avatarUrl: 'https://example.test/a.png' });
+    const updated = await users.update(user.id, {
+      displayName: 'New name',
+      avatarUrl: 'https://example.test/a.png',
+    });
+    expect(updated).toMatchObject({
+      displayName: 'New name',
+      avatarUrl: 'https://example.test/a.png',
+    });
   });
 
   it('lets only one of two concurrent uses of a refresh token win', async () => {
     const user = await newUser();
     const id = randomUUID();
     const expiresAt = new Date(Math.floor(Date.now() / 1000) * 1000 + 3_600_000);
-    await refreshTokens.insert({ id, userId: user.id, familyId: randomUUID(), tokenHash: randomUUID().replace(/-/g, ''), expiresAt });
-    const results = await Promise.all([refreshTokens.markUsed(id, new Date()), refreshTokens.markUsed(id, new Date())]);
+    await refreshTokens.insert({
+      id,
+      userId: user.id,
+      familyId: randomUUID(),
+      tokenHash: randomUUID().replace(/-/g, ''),
+      expiresAt,
+    });
+    const results = await Promise.all([
+      refreshTokens.markUsed(id, new Date()),
+      refreshTokens.markUsed(id, new Date()),
+    ]);
     expect(results.filter(Boolean)).toHaveLength(1);
     const stored = await dataSource.getRepository(RefreshTokenEntity).findOneByOrFail({ id });
     const row = await refreshTokens.findByHash(stored.tokenHash);
@@ -82,9 +103,27 @@ describe.each(DATABASE_TARGETS)('repositories on $name', (target) => {
     const other = randomUUID();
     const hashes = [randomUUID(), randomUUID(), randomUUID()].map((h) => h.replace(/-/g, ''));
     const expiresAt = new Date(Date.now() + 3_600_000);
-    await refreshTokens.insert({ id: randomUUID(), userId: user.id, familyId: family, tokenHash: hashes[0], expiresAt });
-    await refreshTokens.insert({ id: randomUUID(), userId: user.id, familyId: family, tokenHash: hashes[1], expiresAt });
-    await refreshTokens.insert({ id: randomUUID(), userId: user.id, familyId: other, tokenHash: hashes[2], expiresAt });
+    await refreshTokens.insert({
+      id: randomUUID(),
+      userId: user.id,
+      familyId: family,
+      tokenHash: hashes[0],
+      expiresAt,
+    });
+    await refreshTokens.insert({
+      id: randomUUID(),
+      userId: user.id,
+      familyId: family,
+      tokenHash: hashes[1],
+      expiresAt,
+    });
+    await refreshTokens.insert({
+      id: randomUUID(),
+      userId: user.id,
+      familyId: other,
+      tokenHash: hashes[2],
+      expiresAt,
+    });
     await refreshTokens.revokeFamily(family, new Date());
     expect((await refreshTokens.findByHash(hashes[0]))?.revokedAt).toBeInstanceOf(Date);
     expect((await refreshTokens.findByHash(hashes[1]))?.revokedAt).toBeInstanceOf(Date);
@@ -94,7 +133,13 @@ describe.each(DATABASE_TARGETS)('repositories on $name', (target) => {
   it('lists, revokes and touches API keys of their owner only', async () => {
     const owner = await newUser();
     const stranger = await newUser();
-    const key = await apiKeys.insert({ id: `mk_${randomUUID().slice(0, 16)}`, userId: owner.id, name: 'backend', secretHash: 'a'.repeat(64), publicKey: 'b'.repeat(43) });
+    const key = await apiKeys.insert({
+      id: `mk_${randomUUID().slice(0, 16)}`,
+      userId: owner.id,
+      name: 'backend',
+      secretHash: 'a'.repeat(64),
+      publicKey: 'b'.repeat(43),
+    });
     expect((await apiKeys.listByUser(owner.id)).map((k) => k.id)).toEqual([key.id]);
     expect(await apiKeys.revoke(stranger.id, key.id, new Date())).toBe(false);
     await apiKeys.touch(key.id, new Date());
@@ -106,8 +151,20 @@ describe.each(DATABASE_TARGETS)('repositories on $name', (target) => {
   it('deletes a user’s tokens and keys with the user', async () => {
     const user = await newUser();
     const tokenHash = randomUUID().replace(/-/g, '');
-    await refreshTokens.insert({ id: randomUUID(), userId: user.id, familyId: randomUUID(), tokenHash, expiresAt: new Date(Date.now() + 60_000) });
-    const key = await apiKeys.insert({ id: `mk_${randomUUID().slice(0, 16)}`, userId: user.id, name: 'k', secretHash: 'c'.repeat(64), publicKey: 'd'.repeat(43) });
+    await refreshTokens.insert({
+      id: randomUUID(),
+      userId: user.id,
+      familyId: randomUUID(),
+      tokenHash,
+      expiresAt: new Date(Date.now() + 60_000),
+    });
+    const key = await apiKeys.insert({
+      id: `mk_${randomUUID().slice(0, 16)}`,
+      userId: user.id,
+      name: 'k',
+      secretHash: 'c'.repeat(64),
+      publicKey: 'd'.repeat(43),
+    });
     await dataSource.getRepository('UserEntity').delete({ id: user.id });
     expect(await refreshTokens.findByHash(tokenHash)).toBeNull();
     expect(await apiKeys.findById(key.id)).toBeNull();

@@ -18,7 +18,8 @@ export interface DatabaseTarget {
 
 // The machine's own servers; CI starts them. Override to point at others.
 const MYSQL_URL = process.env.MINIMEET_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
-const POSTGRES_URL = process.env.MINIMEET_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const POSTGRES_URL =
+  process.env.MINIMEET_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const uniqueName = () => `mm_t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
 
@@ -30,13 +31,18 @@ function withDatabase(url: string, name: string): string {
 
 /** SQLite in memory, the real MariaDB and the real PostgreSQL of this machine. */
 export const DATABASE_TARGETS: DatabaseTarget[] = [
-  { name: 'sqlite', create: () => Promise.resolve({ url: 'sqlite::memory:', drop: () => Promise.resolve() }) },
+  {
+    name: 'sqlite',
+    create: () => Promise.resolve({ url: 'sqlite::memory:', drop: () => Promise.resolve() }),
+  },
   {
     name: 'mariadb',
     async create() {
       const name = uniqueName();
       const admin = await createConnection(MYSQL_URL);
-      await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+      await admin.query(
+        `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+      );
       await admin.end();
       return {
         url: withDatabase(MYSQL_URL, name),

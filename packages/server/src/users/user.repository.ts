@@ -10,7 +10,12 @@ export class DuplicateEmailError extends Error {
 function isUniqueViolation(err: unknown): boolean {
   if (!(err instanceof QueryFailedError)) return false;
   const e = err.driverError as { code?: string; errno?: number };
-  return e.code === 'ER_DUP_ENTRY' || e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  return (
+    e.code === 'ER_DUP_ENTRY' ||
+    e.code === '23505' ||
+    e.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
 }
 
 /** Users in the relational store. */
@@ -23,7 +28,9 @@ export class UserRepository {
   }
 
   /** Inserts a user; rejects with {@link DuplicateEmailError} when the email exists. */
-  async create(user: Pick<UserEntity, 'id' | 'email' | 'passwordHash' | 'displayName' | 'avatarUrl'>): Promise<UserEntity> {
+  async create(
+    user: Pick<UserEntity, 'id' | 'email' | 'passwordHash' | 'displayName' | 'avatarUrl'>,
+  ): Promise<UserEntity> {
     try {
       await this.repo.insert(user);
     } catch (err) {
@@ -44,7 +51,10 @@ export class UserRepository {
   }
 
   /** Changes profile fields and returns the updated user, or null if it does not exist. */
-  async update(id: string, patch: Partial<Pick<UserEntity, 'displayName' | 'avatarUrl'>>): Promise<UserEntity | null> {
+  async update(
+    id: string,
+    patch: Partial<Pick<UserEntity, 'displayName' | 'avatarUrl'>>,
+  ): Promise<UserEntity | null> {
     await this.repo.update({ id }, patch);
     return this.findById(id);
   }

@@ -3,7 +3,11 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { UpdateProfileRequest, UserProfile } from '@minimeet/protocol';
 import { updateProfileRequestSchema } from '@minimeet/protocol/schemas';
 import { ValidBody } from '../common/zod-validation.js';
-import { AccessTokenGuard, CurrentUser, type AuthenticatedUser } from '../auth/access-token.guard.js';
+import {
+  AccessTokenGuard,
+  CurrentUser,
+  type AuthenticatedUser,
+} from '../auth/access-token.guard.js';
 import { UsersService } from './users.service.js';
 
 /** The signed-in user's own profile. */
@@ -22,7 +26,10 @@ export class UsersController {
 
   @Patch('me')
   @ApiOperation({ summary: 'Change the display name or avatar of the signed-in user.' })
-  update(@CurrentUser() user: AuthenticatedUser, @ValidBody(updateProfileRequestSchema) body: UpdateProfileRequest): Promise<UserProfile> {
+  update(
+    @CurrentUser() user: AuthenticatedUser,
+    @ValidBody(updateProfileRequestSchema) body: UpdateProfileRequest,
+  ): Promise<UserProfile> {
     return this.users.updateProfile(user.id, body);
   }
 }

@@ -16,12 +16,16 @@ export async function runRequest<P, R extends object>(
   logger: Logger,
 ): Promise<AckResult<R>> {
   const parsed = schema.safeParse(payload);
-  if (!parsed.success) return { ok: false, error: AppError.fromZod(parsed.error, `${event} payload`).toInfo() };
+  if (!parsed.success)
+    return { ok: false, error: AppError.fromZod(parsed.error, `${event} payload`).toInfo() };
   try {
     return { ok: true, ...(await handler(parsed.data)) };
   } catch (err) {
     if (err instanceof AppError) return { ok: false, error: err.toInfo() };
     logger.error({ err, event }, 'socket request failed');
-    return { ok: false, error: { code: ErrorCode.InternalError, message: 'Something went wrong on the server.' } };
+    return {
+      ok: false,
+      error: { code: ErrorCode.InternalError, message: 'Something went wrong on the server.' },
+    };
   }
 }

@@ -19,7 +19,12 @@ type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const sockets: ClientSocket[] = [];
 
 function connect(server: RunningServer, auth: Record<string, unknown> | undefined): ClientSocket {
-  const socket: ClientSocket = io(server.url, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+  const socket: ClientSocket = io(server.url, {
+    auth,
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
   sockets.push(socket);
   return socket;
 }
@@ -49,13 +54,23 @@ function refused(socket: ClientSocket): Promise<ConnectErrorData> {
   );
 }
 
-function next<E extends keyof ServerToClientEvents>(socket: ClientSocket, event: E, timeoutMs = 8000) {
+function next<E extends keyof ServerToClientEvents>(
+  socket: ClientSocket,
+  event: E,
+  timeoutMs = 8000,
+) {
   return new Promise<Parameters<ServerToClientEvents[E]>[0]>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
-    socket.once(event as 'session', ((payload: never) => {
-      clearTimeout(timer);
-      resolve(payload);
-    }) as never);
+    const timer = setTimeout(
+      () => reject(new Error(`no ${event} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    socket.once(
+      event as 'session',
+      ((payload: never) => {
+        clearTimeout(timer);
+        resolve(payload);
+      }) as never,
+    );
   });
 }
 
@@ -84,45 +99,79 @@ describe('socket handshake and requests', () => {
     const session = await registerUser(server, { displayName: 'Ada' });
     accessToken = session.accessToken;
     userId = session.user.id;
-    const created = await api<{ id: string; secret: string }>(server, 'POST', '/api/api-keys', { token: accessToken, json: { name: 'host app' } });
+    const created = await api<{ id: string; secret: string }>(server, 'POST', '/api/api-keys', {
+      token: accessToken,
+      json: { name: 'host app' },
+    });
     apiKey = created.body;
   });
 
   afterAll(() => server.close());
 
   it('accepts an access token and tells the client who it is', async () => {
-    const info = await opened(connect(server, { token: accessToken, protocolVersion: PROTOCOL_VERSION }));
-    expect(info.principal).toEqual({ kind: 'user', id: userId, displayName: 'Ada', avatarUrl: null });
+    const info = await opened(
+      connect(server, { token: accessToken, protocolVersion: PROTOCOL_VERSION }),
+    );
+    expect(info.principal).toEqual({
+      kind: 'user',
+      id: userId,
+      displayName: 'Ada',
+      avatarUrl: null,
+    });
     expect(info.protocolVersion).toBe(PROTOCOL_VERSION);
     expect(new Date(info.tokenExpiresAt).getTime()).toBeGreaterThan(Date.now());
   });
 
   it('accepts a join token minted over REST, with its grants', async () => {
     const minted = await api<{ token: string }>(server, 'POST', '/api/join-tokens', {
-      headers: { authorization: `Basic ${Buffer.from(`${apiKey.id}:${apiKey.secret}`).toString('base64')}` },
-      json: { identity: 'patient-42', name: 'Grace', grants: { room: 'visit-1', canPublish: false } },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${apiKey.id}:${apiKey.secret}`).toString('base64')}`,
+      },
+      json: {
+        identity: 'patient-42',
+        name: 'Grace',
+        grants: { room: 'visit-1', canPublish: false },
+      },
     });
     expect(minted.status).toBe(201);
-    const info = await opened(connect(server, { token: minted.body.token, protocolVersion: PROTOCOL_VERSION }));
+    const info = await opened(
+      connect(server, { token: minted.body.token, protocolVersion: PROTOCOL_VERSION }),
+    );
     expect(info.principal).toEqual({
       kind: 'guest',
       id: `guest:${userId}:patient-42`,
       identity: 'patient-42',
       displayName: 'Grace',
       avatarUrl: null,
-      grants: { room: 'visit-1', role: 'member', canPublish: false, canSubscribe: true, canChat: true },
+      grants: {
+        room: 'visit-1',
+        role: 'member',
+        canPublish: false,
+        canSubscribe: true,
+        canChat: true,
+      },
     });
   });
 
   it('accepts a join token signed offline with the API key secret', async () => {
-    const token = await createJoinToken(apiKey, { identity: 'tutor-7', name: 'Alan', grants: { room: 'lesson-3', role: 'moderator' } });
+    const token = await createJoinToken(apiKey, {
+      identity: 'tutor-7',
+      name: 'Alan',
+      grants: { room: 'lesson-3', role: 'moderator' },
+    });
     const info = await opened(connect(server, { token, protocolVersion: PROTOCOL_VERSION }));
-    expect(info.principal).toMatchObject({ kind: 'guest', identity: 'tutor-7', grants: { room: 'lesson-3', role: 'moderator' } });
+    expect(info.principal).toMatchObject({
+      kind: 'guest',
+      identity: 'tutor-7',
+      grants: { room: 'lesson-3', role: 'moderator' },
+    });
   });
 
   it('refuses a handshake without a token with token_missing', async () => {
     expect((await refused(connect(server, undefined))).code).toBe('token_missing');
-    expect((await refused(connect(server, { protocolVersion: PROTOCOL_VERSION }))).code).toBe('token_missing');
+    expect((await refused(connect(server, { protocolVersion: PROTOCOL_VERSION }))).code).toBe(
+      'token_missing',
+    );
   });
 
   it('refuses garbage, forged and unsigned tokens with token_invalid', async () => {
@@ -137,20 +186,70 @@ describe('socket handshake and requests', () => {
     const [header, payload] = accessToken.split('.');
     const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url')}.${payload}.`;
     for (const token of ['garbage', forged, unsigned, `${header}.${payload}.AAAA`]) {
-      expect((await refused(connect(server, { token, protocolVersion: PROTOCOL_VERSION }))).code).toBe('token_invalid');
+      expect(
+        (await refused(connect(server, { token, protocolVersion: PROTOCOL_VERSION }))).code,
+      ).toBe('token_invalid');
     }
   });
 
   it('refuses a join token of a revoked API key', async () => {
-    const key = await api<{ id: string; secret: string }>(server, 'POST', '/api/api-keys', { token: accessToken, json: { name: 'soon revoked' } });
-    const token = await createJoinToken(key.body, { identity: 'x', name: 'X', grants: { room: 'r1' } });
-    expect((await api(server, 'DELETE', `/api/api-keys/${key.body.id}`, { token: accessToken })).status).toBe(204);
+    const key = await api<{ id: string; secret: string }>(server, 'POST', '/api/api-keys', {
+      token: accessToken,
+      json: { name: 'soon revoked' },
+    });
+    const token = await createJoinToken(key.body, {
+      identity: 'x',
+      name: 'X',
+      grants: { room: 'r1' },
+    });
+    expect(
+      (await api(server, 'DELETE', `/api/api-keys/${key.body.id}`, { token: accessToken })).status,
+    ).toBe(204);
     const data = await refused(connect(server, { token, protocolVersion: PROTOCOL_VERSION }));
     expect(data.code).toBe('token_invalid');
   });
 
+  it('ends open connections admitted by an API key when the key is revoked', async () => {
+    const key = await api<{ id: string; secret: string }>(server, 'POST', '/api/api-keys', {
+      token: accessToken,
+      json: { name: 'revoked live' },
+    });
+    const token = await createJoinToken(key.body, {
+      identity: 'live-guest',
+      name: 'Live',
+      grants: { room: 'r2' },
+    });
+    const guest = connect(server, { token, protocolVersion: PROTOCOL_VERSION });
+    await opened(guest);
+    const user = connect(server, { token: accessToken, protocolVersion: PROTOCOL_VERSION });
+    await opened(user);
+    const ended = next(guest, 'session_ended');
+    const gone = disconnected(guest);
+    expect(
+      (await api(server, 'DELETE', `/api/api-keys/${key.body.id}`, { token: accessToken })).status,
+    ).toBe(204);
+    expect((await ended).reason).toBe('token_invalid');
+    expect(await gone).toBe('io server disconnect');
+    expect(await user.timeout(5000).emitWithAck('ping', { t: 1 })).toMatchObject({ ok: true });
+  });
+
+  it('refuses an oversized token with token_invalid and a non-numeric version with protocol_mismatch', async () => {
+    expect(
+      (
+        await refused(
+          connect(server, { token: 'x'.repeat(9000), protocolVersion: PROTOCOL_VERSION }),
+        )
+      ).code,
+    ).toBe('token_invalid');
+    expect(
+      (await refused(connect(server, { token: accessToken, protocolVersion: 'one' }))).code,
+    ).toBe('protocol_mismatch');
+  });
+
   it('refuses a client of another protocol version with protocol_mismatch', async () => {
-    const data = await refused(connect(server, { token: accessToken, protocolVersion: PROTOCOL_VERSION + 1 }));
+    const data = await refused(
+      connect(server, { token: accessToken, protocolVersion: PROTOCOL_VERSION + 1 }),
+    );
     expect(data.code).toBe('protocol_mismatch');
   });
 
@@ -179,14 +278,16 @@ describe('socket handshake and requests', () => {
     await opened(socket);
     const notice = next(socket, 'error_notice');
     (socket as unknown as Socket).emit('no_such_event', {});
-    expect(((await notice)).message).toContain('no_such_event');
+    expect((await notice).message).toContain('no_such_event');
   });
 
   it('refuses to refresh a connection with someone else’s token', async () => {
     const socket = connect(server, { token: accessToken, protocolVersion: PROTOCOL_VERSION });
     await opened(socket);
     const other = await registerUser(server, { displayName: 'Mallory' });
-    const result = (await socket.timeout(5000).emitWithAck('auth_refresh', { token: other.accessToken })) as AckResult;
+    const result = (await socket
+      .timeout(5000)
+      .emitWithAck('auth_refresh', { token: other.accessToken })) as AckResult;
     expect(result).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 });
@@ -208,30 +309,51 @@ describe('tokens that expire on an open connection', () => {
     expect(new Date(expiring.tokenExpiresAt).getTime()).toBeGreaterThan(Date.now());
     const ended = next(socket, 'session_ended');
     const reason = disconnected(socket);
-    expect(((await ended)).reason).toBe('token_expired');
+    expect((await ended).reason).toBe('token_expired');
     expect(await reason).toBe('io server disconnect');
   });
 
   it('keeps the connection open past the old expiry when refreshed in time', async () => {
     const session = await registerUser(server);
-    const socket = connect(server, { token: session.accessToken, protocolVersion: PROTOCOL_VERSION });
+    const socket = connect(server, {
+      token: session.accessToken,
+      protocolVersion: PROTOCOL_VERSION,
+    });
     const info = await opened(socket);
     await next(socket, 'session_expiring');
-    const fresh = await api<{ accessToken: string }>(server, 'POST', '/api/auth/refresh', { json: { refreshToken: session.refreshToken } });
-    const result = (await socket.timeout(5000).emitWithAck('auth_refresh', { token: fresh.body.accessToken })) as AckResult<{ tokenExpiresAt: string }>;
+    const fresh = await api<{ accessToken: string }>(server, 'POST', '/api/auth/refresh', {
+      json: { refreshToken: session.refreshToken },
+    });
+    const result = (await socket
+      .timeout(5000)
+      .emitWithAck('auth_refresh', { token: fresh.body.accessToken })) as AckResult<{
+      tokenExpiresAt: string;
+    }>;
     expect(result.ok).toBe(true);
     // Wait until the first token is past its expiry, then prove the connection still answers.
     const oldExpiry = new Date(info.tokenExpiresAt).getTime();
-    await expect.poll(() => Date.now() > oldExpiry + 200, { timeout: 5000, interval: 100 }).toBe(true);
-    expect(await socket.timeout(5000).emitWithAck('ping', { t: 7 })).toMatchObject({ ok: true, t: 7 });
+    await expect
+      .poll(() => Date.now() > oldExpiry + 200, { timeout: 5000, interval: 100 })
+      .toBe(true);
+    expect(await socket.timeout(5000).emitWithAck('ping', { t: 7 })).toMatchObject({
+      ok: true,
+      t: 7,
+    });
     expect(socket.connected).toBe(true);
   });
 
   it('refuses a handshake with an expired token with token_expired', async () => {
     const { accessToken } = await registerUser(server);
-    const { exp } = JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString()) as { exp: number };
-    await expect.poll(() => Date.now() > exp * 1000 + 100, { timeout: 6000, interval: 100 }).toBe(true);
-    expect((await refused(connect(server, { token: accessToken, protocolVersion: PROTOCOL_VERSION }))).code).toBe('token_expired');
+    const { exp } = JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString()) as {
+      exp: number;
+    };
+    await expect
+      .poll(() => Date.now() > exp * 1000 + 100, { timeout: 6000, interval: 100 })
+      .toBe(true);
+    expect(
+      (await refused(connect(server, { token: accessToken, protocolVersion: PROTOCOL_VERSION })))
+        .code,
+    ).toBe('token_expired');
   });
 });
 
@@ -245,7 +367,7 @@ describe('graceful shutdown', () => {
     const gone = disconnected(socket);
     const dataSource = server.app.get(DataSource);
     await server.close();
-    expect(((await ended)).reason).toBe('server_shutdown');
+    expect((await ended).reason).toBe('server_shutdown');
     expect(await gone).toBe('io server disconnect');
     expect(dataSource.isInitialized).toBe(false);
   });

@@ -14,7 +14,11 @@ import {
   type ConnectErrorData,
   type ErrorInfo,
 } from '@minimeet/protocol';
-import { authRefreshPayloadSchema, handshakeAuthSchema, pingPayloadSchema } from '@minimeet/protocol/schemas';
+import {
+  authRefreshPayloadSchema,
+  handshakeAuthSchema,
+  pingPayloadSchema,
+} from '@minimeet/protocol/schemas';
 import type { Logger } from 'pino';
 import type { ExtendedError } from 'socket.io';
 import type { ZodType } from 'zod';
@@ -47,12 +51,15 @@ const SHUTDOWN_FLUSH_MS = 1000;
  * connection's token fresh, and dispatches client requests through validated, acknowledged handlers.
  */
 @WebSocketGateway()
-export class SignallingGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
+export class SignallingGateway
+  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown
+{
   @WebSocketServer()
   private readonly server!: MinimeetServer;
 
   private readonly expiryTimers = new Map<string, NodeJS.Timeout[]>();
   private readonly handlers: Record<ClientEventName, Handler>;
+  private readonly unsubscribe: Array<() => void> = [];
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -61,12 +68,21 @@ export class SignallingGateway implements OnGatewayInit, OnGatewayConnection, On
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {
     this.handlers = {
-      ping: { schema: pingPayloadSchema, run: (_s, p: { t: number }) => ({ t: p.t, serverTime: Date.now() }) },
-      auth_refresh: { schema: authRefreshPayloadSchema, run: (s, p: { token: string }) => this.refresh(s, p.token) },
+      ping: {
+        schema: pingPayloadSchema,
+        run: (_s, p: { t: number }) => ({ t: p.t, serverTime: Date.now() }),
+      },
+      auth_refresh: {
+        schema: authRefreshPayloadSchema,
+        run: (s, p: { token: string }) => this.refresh(s, p.token),
+      },
     };
   }
 
   afterInit(server: MinimeetServer): void {
+    this.unsubscribe.push(
+      this.events.on('api_key.revoked', ({ keyId }) => this.endKeySessions(keyId)),
+    );
     server.use((socket, next) => {
       this.authenticateHandshake(socket).then(
         () => next(),
@@ -78,11 +94,17 @@ export class SignallingGateway implements OnGatewayInit, OnGatewayConnection, On
   handleConnection(socket: MinimeetSocket): void {
     const { principal } = socket.data;
     for (const event of Object.keys(this.handlers) as ClientEventName[]) {
-      socket.on(event, (payload: unknown, ack?: unknown) => void this.dispatch(socket, event, payload, ack));
+      socket.on(
+        event,
+        (payload: unknown, ack?: unknown) => void this.dispatch(socket, event, payload, ack),
+      );
     }
     socket.onAny((event: string) => {
       if (!(event in this.handlers)) {
-        socket.emit('error_notice', { code: ErrorCode.ValidationFailed, message: `Unknown event: ${event.slice(0, 64)}.` });
+        socket.emit('error_notice', {
+          code: ErrorCode.ValidationFailed,
+          message: `Unknown event: ${event.slice(0, 64)}.`,
+        });
       }
     });
     this.scheduleExpiry(socket);
@@ -93,7 +115,11 @@ export class SignallingGateway implements OnGatewayInit, OnGatewayConnection, On
       tokenExpiresAt: socket.data.tokenExpiresAt.toISOString(),
       refreshLeadMs: this.config.auth.sessionRefreshLeadSeconds * 1000,
     });
-    this.events.emit('socket.connected', { connectionId: socket.id, principalId: principal.id, principalKind: principal.kind });
+    this.events.emit('socket.connected', {
+      connectionId: socket.id,
+      principalId: principal.id,
+      principalKind: principal.kind,
+    });
   }
 
   handleDisconnect(socket: MinimeetSocket): void {
@@ -109,10 +135,14 @@ export class SignallingGateway implements OnGatewayInit, OnGatewayConnection, On
 
   /** Says goodbye to every client and waits (briefly) until the goodbyes are flushed. */
   async beforeApplicationShutdown(): Promise<void> {
+    for (const off of this.unsubscribe.splice(0)) off();
     const closed: Promise<void>[] = [];
     for (const socket of this.server.sockets.sockets.values()) {
       closed.push(new Promise((resolve) => socket.conn.once('close', () => resolve())));
-      socket.emit('session_ended', { reason: ErrorCode.ServerShutdown, message: 'The server is shutting down.' });
+      socket.emit('session_ended', {
+        reason: ErrorCode.ServerShutdown,
+        message: 'The server is shutting down.',
+      });
       socket.disconnect(true);
     }
     let timer: NodeJS.Timeout | undefined;
@@ -128,10 +158,20 @@ export class SignallingGateway implements OnGatewayInit, OnGatewayConnection, On
   private async authenticateHandshake(socket: MinimeetSocket): Promise<void> {
     const auth = handshakeAuthSchema.safeParse(socket.handshake.auth);
     if (!auth.success) {
-      const hasToken = typeof (socket.handshake.auth as { token?: unknown } | undefined)?.token === 'string';
-      throw hasToken
-        ? connectError(ErrorCode.ProtocolMismatch, 'The handshake must carry { token, protocolVersion }.')
-        : connectError(ErrorCode.TokenMissing, 'The handshake must carry a token in auth.token.');
+      const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+      if (typeof token !== 'string' || token === '') {
+        throw connectError(
+          ErrorCode.TokenMissing,
+          'The handshake must carry a token in auth.token.',
+        );
+      }
+      const tokenIssue = auth.error.issues.some((i) => i.path[0] === 'token');
+      throw tokenIssue
+        ? connectError(ErrorCode.TokenInvalid, 'The token is not valid.')
+        : connectError(
+            ErrorCode.ProtocolMismatch,
+            'The handshake must carry a numeric protocolVersion.',
+          );
     }
     if (auth.data.protocolVersion !== PROTOCOL_VERSION) {
       throw connectError(
@@ -140,10 +180,20 @@ export class SignallingGateway implements OnGatewayInit, OnGatewayConnection, On
       );
     }
     try {
-      const { principal, expiresAt } = await this.authenticator.authenticate(auth.data.token);
-      socket.data = { principal, tokenExpiresAt: expiresAt, connectedAt: Date.now() };
+      const { principal, expiresAt, apiKeyId } = await this.authenticator.authenticate(
+        auth.data.token,
+      );
+      socket.data = {
+        principal,
+        tokenExpiresAt: expiresAt,
+        connectedAt: Date.now(),
+        ...(apiKeyId ? { apiKeyId } : {}),
+      };
     } catch (err) {
-      if (err instanceof AppError && (err.code === ErrorCode.TokenExpired || err.code === ErrorCode.TokenInvalid)) {
+      if (
+        err instanceof AppError &&
+        (err.code === ErrorCode.TokenExpired || err.code === ErrorCode.TokenInvalid)
+      ) {
         throw connectError(err.code, err.message);
       }
       this.logger.error({ err }, 'handshake authentication failed');
@@ -151,9 +201,20 @@ export class SignallingGateway implements OnGatewayInit, OnGatewayConnection, On
     }
   }
 
-  private async dispatch(socket: MinimeetSocket, event: ClientEventName, payload: unknown, ack: unknown): Promise<void> {
+  private async dispatch(
+    socket: MinimeetSocket,
+    event: ClientEventName,
+    payload: unknown,
+    ack: unknown,
+  ): Promise<void> {
     const handler = this.handlers[event];
-    const result: AckResult = await runRequest(event, handler.schema, payload, (p) => handler.run(socket, p as never), this.logger);
+    const result: AckResult = await runRequest(
+      event,
+      handler.schema,
+      payload,
+      (p) => handler.run(socket, p as never),
+      this.logger,
+    );
     if (typeof ack === 'function') {
       (ack as (r: AckResult) => void)(result);
     } else if (!result.ok) {
@@ -161,15 +222,31 @@ export class SignallingGateway implements OnGatewayInit, OnGatewayConnection, On
     }
   }
 
-  private async refresh(socket: MinimeetSocket, token: string): Promise<{ tokenExpiresAt: string }> {
-    const { principal, expiresAt } = await this.authenticator.authenticate(token);
+  private async refresh(
+    socket: MinimeetSocket,
+    token: string,
+  ): Promise<{ tokenExpiresAt: string }> {
+    const { principal, expiresAt, apiKeyId } = await this.authenticator.authenticate(token);
     if (principal.id !== socket.data.principal.id) {
       throw new AppError(ErrorCode.Forbidden, 'The new token belongs to someone else.');
     }
     socket.data.principal = principal;
     socket.data.tokenExpiresAt = expiresAt;
+    socket.data.apiKeyId = apiKeyId;
     this.scheduleExpiry(socket);
     return { tokenExpiresAt: expiresAt.toISOString() };
+  }
+
+  /** Ends every connection a revoked API key admitted: its tokens stop working at once. */
+  private endKeySessions(keyId: string): void {
+    for (const socket of this.server.sockets.sockets.values() as Iterable<MinimeetSocket>) {
+      if (socket.data.apiKeyId !== keyId) continue;
+      socket.emit('session_ended', {
+        reason: ErrorCode.TokenInvalid,
+        message: 'The API key that admitted this connection was revoked.',
+      });
+      socket.disconnect(true);
+    }
   }
 
   private scheduleExpiry(socket: MinimeetSocket): void {
@@ -178,13 +255,22 @@ export class SignallingGateway implements OnGatewayInit, OnGatewayConnection, On
     if (msLeft > MAX_TIMER_MS) return;
     const lead = this.config.auth.sessionRefreshLeadSeconds * 1000;
     const warn = setTimeout(
-      () => socket.emit('session_expiring', { tokenExpiresAt: socket.data.tokenExpiresAt.toISOString() }),
+      () =>
+        socket.emit('session_expiring', {
+          tokenExpiresAt: socket.data.tokenExpiresAt.toISOString(),
+        }),
       Math.max(0, msLeft - lead),
     );
-    const end = setTimeout(() => {
-      socket.emit('session_ended', { reason: ErrorCode.TokenExpired, message: 'The token expired and was not refreshed.' });
-      socket.disconnect(true);
-    }, Math.max(0, msLeft));
+    const end = setTimeout(
+      () => {
+        socket.emit('session_ended', {
+          reason: ErrorCode.TokenExpired,
+          message: 'The token expired and was not refreshed.',
+        });
+        socket.disconnect(true);
+      },
+      Math.max(0, msLeft),
+    );
     warn.unref();
     end.unref();
     this.expiryTimers.set(socket.id, [warn, end]);

@@ -6,10 +6,22 @@ export interface SocketData {
   principal: Principal;
   tokenExpiresAt: Date;
   connectedAt: number;
+  /** Set when a join token admitted the connection. */
+  apiKeyId?: string;
 }
 
 /** A typed minimeet socket. */
-export type MinimeetSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type MinimeetSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
 
 /** The typed Socket.IO server. */
-export type MinimeetServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type MinimeetServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;

@@ -1,4 +1,11 @@
-import { Table, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
+import {
+  Table,
+  TableForeignKey,
+  TableIndex,
+  type MigrationInterface,
+  type QueryRunner,
+  type TableColumnOptions,
+} from 'typeorm';
 
 /** Column options for a date column of the running driver, matching what the entities declare. */
 function dateColumn(
@@ -9,25 +16,56 @@ function dateColumn(
 ): TableColumnOptions {
   const types = queryRunner.connection.driver.mappedDataTypes;
   if (kind === 'create') {
-    return { name, type: String(types.createDate), precision: types.createDatePrecision, default: types.createDateDefault };
+    return {
+      name,
+      type: String(types.createDate),
+      precision: types.createDatePrecision,
+      default: types.createDateDefault,
+    };
   }
   if (kind === 'update') {
     const type = queryRunner.connection.driver.options.type;
-    const onUpdate = type === 'mysql' || type === 'mariadb' ? String(types.updateDateDefault) : undefined;
-    return { name, type: String(types.updateDate), precision: types.updateDatePrecision, default: types.updateDateDefault, onUpdate };
+    const onUpdate =
+      type === 'mysql' || type === 'mariadb' ? String(types.updateDateDefault) : undefined;
+    return {
+      name,
+      type: String(types.updateDate),
+      precision: types.updateDatePrecision,
+      default: types.updateDateDefault,
+      onUpdate,
+    };
   }
-  return { name, type: queryRunner.connection.driver.normalizeType({ type: Date }), isNullable: nullable };
+  return {
+    name,
+    type: queryRunner.connection.driver.normalizeType({ type: Date }),
+    isNullable: nullable,
+  };
 }
 
-const id = (length = 36): TableColumnOptions => ({ name: 'id', type: 'varchar', length: String(length), isPrimary: true });
-const varchar = (name: string, length: number, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({
+const id = (length = 36): TableColumnOptions => ({
+  name: 'id',
+  type: 'varchar',
+  length: String(length),
+  isPrimary: true,
+});
+const varchar = (
+  name: string,
+  length: number,
+  extra: Partial<TableColumnOptions> = {},
+): TableColumnOptions => ({
   name,
   type: 'varchar',
   length: String(length),
   ...extra,
 });
 const userFk = () =>
-  new TableForeignKey({ columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE', onUpdate: 'NO ACTION' });
+  new TableForeignKey({
+    columnNames: ['user_id'],
+    referencedTableName: 'users',
+    referencedColumnNames: ['id'],
+    onDelete: 'CASCADE',
+    onUpdate: 'NO ACTION',
+  });
 
 /** Users, rotating refresh tokens and API keys. Written with TypeORM's portable schema API. */
 export class InitialSchema1764000000000 implements MigrationInterface {
@@ -46,7 +84,9 @@ export class InitialSchema1764000000000 implements MigrationInterface {
           dateColumn(queryRunner, 'created_at', 'create'),
           dateColumn(queryRunner, 'updated_at', 'update'),
         ],
-        indices: [new TableIndex({ name: 'uq_users_email', columnNames: ['email'], isUnique: true })],
+        indices: [
+          new TableIndex({ name: 'uq_users_email', columnNames: ['email'], isUnique: true }),
+        ],
       }),
     );
     await queryRunner.createTable(
@@ -66,7 +106,11 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         indices: [
           new TableIndex({ name: 'idx_refresh_tokens_user', columnNames: ['user_id'] }),
           new TableIndex({ name: 'idx_refresh_tokens_family', columnNames: ['family_id'] }),
-          new TableIndex({ name: 'uq_refresh_tokens_hash', columnNames: ['token_hash'], isUnique: true }),
+          new TableIndex({
+            name: 'uq_refresh_tokens_hash',
+            columnNames: ['token_hash'],
+            isUnique: true,
+          }),
         ],
       }),
     );

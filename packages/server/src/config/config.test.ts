@@ -1,0 +1,211 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+import { DEFAULT_DEV_JWT_SECRET } from './config.schema.js';
+
+const PRODUCTION_SECRET = 'p'.repeat(32);
+
+/** The ConfigError `loadConfig` throws for `env`, or a failure if it throws nothing. */
+function configErrorOf(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toEqual({
+      env: 'development',
+      production: false,
+      host: '0.0.0.0',
+      port: 3000,
+      publicUrl: undefined,
+      database: {
+        driver: 'sqlite',
+        file: resolve('./data/minimeet.sqlite'),
+        url: 'sqlite:./data/minimeet.sqlite',
+        runMigrations: true,
+      },
+      auth: {
+        jwtSecret: DEFAULT_DEV_JWT_SECRET,
+        accessTokenTtlSeconds: 900,
+        refreshTokenTtlSeconds: 2_592_000,
+        joinTokenMaxTtlSeconds: 86_400,
+        sessionRefreshLeadSeconds: 60,
+        passwordHash: { memoryKiB: 19_456, iterations: 2, parallelism: 1 },
+      },
+      rateLimits: {
+        login: { limit: 10, windowMs: 60_000 },
+        loginPerIp: { limit: 60, windowMs: 60_000 },
+        register: { limit: 20, windowMs: 3_600_000 },
+        refresh: { limit: 60, windowMs: 60_000 },
+        joinTokens: { limit: 600, windowMs: 60_000 },
+      },
+      http: { bodyLimitBytes: 65_536, corsOrigins: '*', trustProxy: false, serveDemo: true },
+      logLevel: 'info',
+      shutdownTimeoutMs: 10_000,
+    });
+  });
+
+  it('treats an empty value as unset', () => {
+    const config = loadConfig({ PORT: '', JWT_SECRET: '', RATE_LIMIT_LOGIN: '' });
+    expect(config.port).toBe(3000);
+    expect(config.auth.jwtSecret).toBe(DEFAULT_DEV_JWT_SECRET);
+    expect(config.rateLimits.login).toEqual({ limit: 10, windowMs: 60_000 });
+  });
+
+  it('reads every kind of value it documents', () => {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      DATABASE_URL: 'mariadb://root@db.internal:3306/minimeet',
+      DATABASE_POOL_SIZE: '4',
+      DATABASE_MIGRATIONS_RUN: 'no',
+      RATE_LIMIT_LOGIN: '5/10',
+      HTTP_BODY_LIMIT: '1MB',
+      CORS_ORIGINS: ' https://a.example.test , https://b.example.test ',
+      TRUST_PROXY: '1',
+      SERVE_DEMO: 'false',
+      LOG_LEVEL: 'silent',
+    });
+    expect(config.port).toBe(0);
+    expect(config.database).toEqual({
+      driver: 'mysql',
+      url: 'mysql://root@db.internal:3306/minimeet',
+      poolSize: 4,
+      runMigrations: false,
+    });
+    expect(config.rateLimits.login).toEqual({ limit: 5, windowMs: 10_000 });
+    expect(config.http).toEqual({
+      bodyLimitBytes: 1_048_576,
+      corsOrigins: ['https://a.example.test', 'https://b.example.test'],
+      trustProxy: true,
+      serveDemo: false,
+    });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u@h/db' }).database.driver).toBe('postgres');
+    expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).database).toMatchObject({
+      driver: 'sqlite',
+      file: ':memory:',
+    });
+    expect(loadConfig({ HTTP_BODY_LIMIT: '200kb' }).http.bodyLimitBytes).toBe(204_800);
+    expect(loadConfig({ HTTP_BODY_LIMIT: '512' }).http.bodyLimitBytes).toBe(512);
+  });
+
+  describe('in production', () => {
+    it('refuses to start without JWT_SECRET', () => {
+      expect(configErrorOf({ NODE_ENV: 'production' }).message).toContain('JWT_SECRET');
+    });
+
+    it('refuses the built-in development JWT_SECRET', () => {
+      const error = configErrorOf({ NODE_ENV: 'production', JWT_SECRET: DEFAULT_DEV_JWT_SECRET });
+      expect(error.message).toContain('JWT_SECRET');
+    });
+
+    it('refuses a JWT_SECRET shorter than 32 characters', () => {
+      const error = configErrorOf({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(31) });
+      expect(error.message).toContain('JWT_SECRET');
+      expect(error.message).toContain('32');
+    });
+
+    it('accepts a JWT_SECRET of 32 characters', () => {
+      const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: PRODUCTION_SECRET });
+      expect(config.production).toBe(true);
+      expect(config.auth.jwtSecret).toBe(PRODUCTION_SECRET);
+    });
+  });
+
+  it('accepts any JWT_SECRET outside production', () => {
+    expect(loadConfig({ NODE_ENV: 'development', JWT_SECRET: 'short' }).auth.jwtSecret).toBe(
+      'short',
+    );
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['DATABASE_URL', 'mongodb://localhost/minimeet'],
+    ['DATABASE_URL', 'sqlite:'],
+    ['DATABASE_URL', '/var/lib/minimeet.sqlite'],
+    ['RATE_LIMIT_LOGIN', '10'],
+    ['RATE_LIMIT_LOGIN', 'ten/60'],
+    ['RATE_LIMIT_LOGIN', '0/60'],
+    ['RATE_LIMIT_LOGIN', '10/0'],
+    ['RATE_LIMIT_LOGIN', '10/60/5'],
+    ['RATE_LIMIT_REGISTER', '-1/60'],
+    ['ACCESS_TOKEN_TTL', '0'],
+    ['ACCESS_TOKEN_TTL', '1.5'],
+    ['HTTP_BODY_LIMIT', '1gb'],
+    ['LOG_LEVEL', 'verbose'],
+    ['NODE_ENV', 'staging'],
+    ['SERVE_DEMO', 'TRUE'],
+    ['PUBLIC_URL', 'not a url'],
+  ])('throws ConfigError naming %s for %j', (name, value) => {
+    const error = configErrorOf({ [name]: value });
+    expect(error.name).toBe('ConfigError');
+    expect(error.message).toMatch(new RegExp(`\\b${name}\\b`));
+  });
+
+  it('names every bad variable at once', () => {
+    const error = configErrorOf({ PORT: 'abc', RATE_LIMIT_LOGIN: '10', LOG_LEVEL: 'loud' });
+    for (const name of ['PORT', 'RATE_LIMIT_LOGIN', 'LOG_LEVEL'])
+      expect(error.message).toContain(name);
+  });
+});
+
+describe('the built server', () => {
+  const main = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+
+  /** Runs dist/main.js with exactly `env` (plus PATH); resolves when it exits or is killed. */
+  function run(env: Record<string, string>) {
+    return new Promise<{ code: number | null; killed: boolean; stderr: string }>((done) => {
+      execFile(
+        process.execPath,
+        [main],
+        { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 20_000 },
+        (err, _stdout, stderr) => {
+          const failure = err as (Error & { code?: number; killed?: boolean }) | null;
+          done({
+            code: failure ? (failure.code ?? null) : 0,
+            killed: failure?.killed ?? false,
+            stderr,
+          });
+        },
+      );
+    });
+  }
+
+  const base = {
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_URL: 'sqlite::memory:',
+    SERVE_DEMO: 'false',
+  };
+
+  it('exits non-zero before listening when NODE_ENV=production has no JWT_SECRET, naming JWT_SECRET', async () => {
+    expect(existsSync(main), 'build the server first: pnpm --filter @minimeet/server build').toBe(
+      true,
+    );
+    const result = await run({ ...base, NODE_ENV: 'production' });
+    expect(result.killed, 'the server started instead of refusing').toBe(false);
+    expect(result.code).toBe(78);
+    expect(result.stderr).toContain('JWT_SECRET');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits non-zero naming the variable for a bad PORT', async () => {
+    const result = await run({ ...base, PORT: 'abc' });
+    expect(result.killed, 'the server started instead of refusing').toBe(false);
+    expect(result.code).toBe(78);
+    expect(result.stderr).toContain('PORT');
+  });
+});
