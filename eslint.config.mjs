@@ -82,6 +82,17 @@ export default tseslint.config(
     ]),
   },
   {
+    // Configuration is parsed once, in config/; the CLI entry point hands its environment over.
+    files: ['packages/*/src/**/*.ts'],
+    ignores: ['packages/server/src/config/**', 'packages/server/src/cli.ts', '**/*.test.ts', 'packages/*/src/test/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Only the config module reads process.env.' },
+      ],
+    },
+  },
+  {
     files: ['packages/web-components/src/**/*.ts', 'packages/sdk/src/**/*.ts', 'examples/demo/**/*.js'],
     ignores: ['**/*.test.ts'],
     languageOptions: { globals: { ...globals.browser } },

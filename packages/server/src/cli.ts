@@ -114,8 +114,8 @@ export async function runCli(
         return 0;
       }
       case 'start': {
-        const { startServer } = await import('./main.js');
-        await startServer({ env });
+        const { runServerProcess } = await import('./main.js');
+        await runServerProcess(env);
         return -1;
       }
       default:

@@ -39,7 +39,7 @@ export interface RunningServer {
 
 /** Builds and starts the server from an environment; rejects with {@link ConfigError} on bad config. */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const config = loadConfig(options.env ?? process.env);
+  const config = loadConfig(options.env);
   const logger = createRootLogger(config.logLevel);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
     bodyParser: false,
@@ -79,11 +79,14 @@ function mountOpenApi(app: NestExpressApplication): void {
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
 }
 
-/** Runs the server as the process's main program, with signal handling and a bounded shutdown. */
-async function main(): Promise<void> {
+/**
+ * Runs the server as the process's main program: exits 78 on bad configuration, and on SIGTERM or
+ * SIGINT closes sockets, HTTP and the database within SHUTDOWN_TIMEOUT_MS.
+ */
+export async function runServerProcess(env?: Record<string, string | undefined>): Promise<void> {
   let server: RunningServer;
   try {
-    server = await startServer();
+    server = await startServer(env ? { env } : {});
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -118,7 +121,7 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((err: unknown) => {
+  runServerProcess().catch((err: unknown) => {
     process.stderr.write(
       `minimeet failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
     );
