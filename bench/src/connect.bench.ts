@@ -97,7 +97,7 @@ async function minimeet(): Promise<Result> {
     );
     return await measure(
       async (i) => {
-        const client = new MinimeetClient({ reconnect: false });
+        const client = new MinimeetClient({ reconnect: { enabled: false } });
         await client.connect(server.url, tokens[i]!);
         return client;
       },
