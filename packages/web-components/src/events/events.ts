@@ -1,0 +1,4 @@
+export type {
+  ConnectionStateChangedDetail,
+  MinimeetConnectionStateChangedEvent,
+} from './minimeet-connection-state-changed.js';
