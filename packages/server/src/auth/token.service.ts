@@ -17,6 +17,12 @@ export interface AccessClaims {
   expiresAt: Date;
 }
 
+/** A signed token and when it expires. */
+export interface SignedToken {
+  token: string;
+  expiresAt: Date;
+}
+
 /** Claims of a join token, however it was signed. */
 export interface JoinTokenBody {
   identity: string;
@@ -43,38 +49,38 @@ export class TokenService {
   }
 
   /** A short-lived access token for a user. */
-  async signAccessToken(userId: string): Promise<{ token: string; expiresAt: Date }> {
-    const now = Math.floor(Date.now() / 1000);
-    const exp = now + this.config.auth.accessTokenTtlSeconds;
-    const token = await new SignJWT({ typ: 'access' })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(userId)
-      .setIssuer(TOKEN_ISSUER)
-      .setAudience(TOKEN_AUDIENCE)
-      .setIssuedAt(now)
-      .setExpirationTime(exp)
-      .setJti(randomUUID())
-      .sign(this.key);
-    return { token, expiresAt: new Date(exp * 1000) };
+  signAccessToken(userId: string): Promise<SignedToken> {
+    return this.sign(
+      { typ: 'access' },
+      userId,
+      TOKEN_ISSUER,
+      this.config.auth.accessTokenTtlSeconds,
+    );
   }
 
   /** A join token signed by the server for an API key's owner. */
-  async signJoinToken(
-    apiKeyId: string,
-    body: JoinTokenBody,
-    ttlSeconds: number,
-  ): Promise<{ token: string; expiresAt: Date }> {
-    const now = Math.floor(Date.now() / 1000);
-    const exp = now + ttlSeconds;
-    const token = await new SignJWT({
+  signJoinToken(apiKeyId: string, body: JoinTokenBody, ttlSeconds: number): Promise<SignedToken> {
+    const claims = {
       typ: 'join',
       name: body.name,
       ...(body.avatarUrl ? { avatar: body.avatarUrl } : {}),
       grants: body.grants,
-    })
+    };
+    return this.sign(claims, body.identity, apiKeyId, ttlSeconds);
+  }
+
+  private async sign(
+    claims: JWTPayload,
+    subject: string,
+    issuer: string,
+    ttlSeconds: number,
+  ): Promise<SignedToken> {
+    const now = Math.floor(Date.now() / 1000);
+    const exp = now + ttlSeconds;
+    const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(body.identity)
-      .setIssuer(apiKeyId)
+      .setSubject(subject)
+      .setIssuer(issuer)
       .setAudience(TOKEN_AUDIENCE)
       .setIssuedAt(now)
       .setExpirationTime(exp)
