@@ -35,7 +35,10 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'import-x/no-cycle': ['error', { maxDepth: 10 }],
       'import-x/no-self-import': 'error',
       eqeqeq: ['error', 'smart'],
@@ -49,15 +52,24 @@ export default tseslint.config(
   {
     files: ['packages/protocol/**/*.ts'],
     rules: boundary([
-      { group: ['@minimeet/*'], message: 'protocol is the bottom layer: it imports nothing of ours.' },
+      {
+        group: ['@minimeet/*'],
+        message: 'protocol is the bottom layer: it imports nothing of ours.',
+      },
     ]),
   },
   {
     files: ['packages/sdk/**/*.ts'],
     ignores: ['packages/sdk/src/signaling/SignalClient.ts', 'packages/sdk/**/*.test.ts'],
     rules: boundary([
-      { group: ['@minimeet/web-components', '@minimeet/server', '@minimeet/server/*'], message: 'sdk depends on protocol only.' },
-      { group: ['socket.io-client'], message: 'Only signaling/SignalClient.ts talks to socket.io-client.' },
+      {
+        group: ['@minimeet/web-components', '@minimeet/server', '@minimeet/server/*'],
+        message: 'sdk depends on protocol only.',
+      },
+      {
+        group: ['socket.io-client'],
+        message: 'Only signaling/SignalClient.ts talks to socket.io-client.',
+      },
     ]),
   },
   {
@@ -65,8 +77,14 @@ export default tseslint.config(
     // Tests start the real server to drive elements end to end.
     ignores: ['packages/web-components/src/**/*.test.ts', 'packages/web-components/src/test/**'],
     rules: boundary([
-      { group: ['@minimeet/server', '@minimeet/server/*'], message: 'web-components sit on the sdk, never on the server.' },
-      { group: ['socket.io-client'], message: 'A component never opens a socket; it talks to SDK objects.' },
+      {
+        group: ['@minimeet/server', '@minimeet/server/*'],
+        message: 'web-components sit on the sdk, never on the server.',
+      },
+      {
+        group: ['socket.io-client'],
+        message: 'A component never opens a socket; it talks to SDK objects.',
+      },
     ]),
   },
   {
@@ -79,23 +97,42 @@ export default tseslint.config(
       'packages/server/src/test/**',
     ],
     rules: boundary([
-      { group: ['@minimeet/sdk', '@minimeet/web-components'], message: 'The server depends on protocol only.' },
-      { group: ['typeorm', '@nestjs/typeorm', 'better-sqlite3', 'mysql2', 'pg'], message: 'Only repositories, entities and database/ touch the storage technology.' },
+      {
+        group: ['@minimeet/sdk', '@minimeet/web-components'],
+        message: 'The server depends on protocol only.',
+      },
+      {
+        group: ['typeorm', '@nestjs/typeorm', 'better-sqlite3', 'mysql2', 'pg'],
+        message: 'Only repositories, entities and database/ touch the storage technology.',
+      },
     ]),
   },
   {
     // Configuration is parsed once, in config/; the CLI entry point hands its environment over.
     files: ['packages/*/src/**/*.ts'],
-    ignores: ['packages/server/src/config/**', 'packages/server/src/cli.ts', '**/*.test.ts', 'packages/*/src/test/**'],
+    ignores: [
+      'packages/server/src/config/**',
+      'packages/server/src/cli.ts',
+      '**/*.test.ts',
+      'packages/*/src/test/**',
+    ],
     rules: {
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Only the config module reads process.env.' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Only the config module reads process.env.',
+        },
       ],
     },
   },
   {
-    files: ['packages/web-components/src/**/*.ts', 'packages/sdk/src/**/*.ts', 'examples/demo/**/*.js'],
+    files: [
+      'packages/web-components/src/**/*.ts',
+      'packages/sdk/src/**/*.ts',
+      'examples/demo/**/*.js',
+    ],
     ignores: ['**/*.test.ts'],
     languageOptions: { globals: { ...globals.browser } },
   },

@@ -19,7 +19,7 @@ interface Result {
 
 async function measure<C>(
   connect: (i: number) => Promise<C>,
-  close: (c: C) => void | Promise<void>,
+  close: (c: C) => Promise<void>,
 ): Promise<Result> {
   const latencies: number[] = [];
   const started = performance.now();
@@ -60,7 +60,10 @@ async function bare(): Promise<Result> {
             reject(err);
           });
         }),
-      (socket) => void socket.disconnect(),
+      (socket) => {
+        socket.disconnect();
+        return Promise.resolve();
+      },
     );
   } finally {
     await server.stop();
@@ -98,7 +101,7 @@ async function minimeet(): Promise<Result> {
     return await measure(
       async (i) => {
         const client = new MinimeetClient({ reconnect: { enabled: false } });
-        await client.connect(server.url, tokens[i]!);
+        await client.connect(server.url, tokens[i]);
         return client;
       },
       (client) => client.disconnect(),

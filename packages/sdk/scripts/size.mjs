@@ -1,0 +1,24 @@
+// The SDK's size budget: the browser bundle, minified and gzipped, must stay under BUDGET_BYTES.
+// Run after the build (`pnpm build` does); CI fails when the bundle grows past the budget.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const BUDGET_BYTES = 24 * 1024;
+const bundle = fileURLToPath(new URL('../dist/minimeet-sdk.browser.js', import.meta.url));
+
+let source;
+try {
+  source = readFileSync(bundle);
+} catch {
+  console.error(`size: ${bundle} is missing; run the build first.`);
+  process.exit(1);
+}
+const gzipped = gzipSync(source, { level: 9 }).length;
+const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+const line = `size: minimeet-sdk.browser.js is ${kib(source.length)} minified, ${kib(gzipped)} gzipped (budget ${kib(BUDGET_BYTES)})`;
+if (gzipped > BUDGET_BYTES) {
+  console.error(`${line}: over budget by ${gzipped - BUDGET_BYTES} bytes.`);
+  process.exit(1);
+}
+console.log(`${line}.`);

@@ -1,0 +1,407 @@
+import { ErrorCode, type Principal, type SessionInfo } from '@minimeet/protocol';
+import { resolveClientOptions } from '../defaults.js';
+import {
+  ConnectionError,
+  ConnectionErrorReason,
+  InvalidStateError,
+  MinimeetError,
+  SdkErrorCode,
+  connectionErrorReasonOf,
+} from '../errors.js';
+import { ClientEvent, type ClientEventCallbacks } from '../events.js';
+import type { MinimeetClientOptions, ResolvedClientOptions, TokenSource } from '../options.js';
+import { SignalClient, type SignalCloseInfo } from '../signaling/SignalClient.js';
+import { backoffDelay } from '../utils/backoff.js';
+import { withTimeout } from '../utils/timeout.js';
+import { TypedEmitter } from '../utils/TypedEmitter.js';
+import { parseServerUrl } from '../utils/url.js';
+import { ConnectionState } from './ConnectionState.js';
+
+type Timer = ReturnType<typeof setTimeout>;
+
+// A provider error with one of these codes means the user must sign in again; retrying is futile.
+const AUTH_FAILURE_CODES: ReadonlySet<string> = new Set([
+  ErrorCode.Unauthorized,
+  ErrorCode.TokenInvalid,
+  ErrorCode.TokenExpired,
+  ErrorCode.TokenReused,
+  ErrorCode.InvalidCredentials,
+  ErrorCode.Forbidden,
+]);
+
+// A provider that keeps handing out tokens the server calls expired will not get better.
+const MAX_EXPIRED_REFUSALS = 2;
+
+const SCHEMES = ['http:', 'https:', 'ws:', 'wss:'] as const;
+
+// setTimeout fires at once for longer delays; a token that lives longer is refreshed early.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The entry point of the SDK: one authenticated connection to a minimeet server. It connects
+ * with a token or a token provider, reports its {@link ConnectionState} through typed events,
+ * keeps the token fresh, and reconnects with exponential backoff after the connection drops.
+ *
+ * @example
+ * ```ts
+ * const client = createClient();
+ * client.on(ClientEvent.ConnectionStateChanged, (state) => console.log(state));
+ * const session = await client.connect('https://meet.example.com', auth.tokenProvider);
+ * ```
+ */
+export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
+  private readonly options: ResolvedClientOptions;
+  private readonly signal: SignalClient;
+  private connectionState = ConnectionState.Disconnected;
+  private currentSession: SessionInfo | undefined;
+  private serverUrl: URL | undefined;
+  private tokenSource: TokenSource | undefined;
+  // Bumped whenever the client starts over or stops; async work from an older epoch gives up.
+  private epoch = 0;
+  private reconnectAttempts = 0;
+  private expiredRefusals = 0;
+  private reconnectTimer: Timer | undefined;
+  private refreshTimer: Timer | undefined;
+  private refreshFailures = 0;
+  private refreshing: { session: SessionInfo; promise: Promise<void> } | undefined;
+
+  /** Creates a disconnected client; throws TypeError on an invalid option. */
+  constructor(options: MinimeetClientOptions = {}) {
+    super();
+    this.options = resolveClientOptions(options);
+    this.signal = new SignalClient(this.options, {
+      onClose: (info) => this.handleConnectionClosed(info),
+    });
+    this.signal.on('session_expiring', (payload) => {
+      this.emit(ClientEvent.SessionExpiring, new Date(payload.tokenExpiresAt));
+      if (this.currentSession?.tokenExpiresAt === payload.tokenExpiresAt) void this.refreshToken();
+    });
+    this.signal.on('error_notice', (error) => {
+      this.emit(ClientEvent.ServerNoticeReceived, MinimeetError.fromInfo(error));
+    });
+  }
+
+  /** Where the connection stands. */
+  get state(): ConnectionState {
+    return this.connectionState;
+  }
+
+  /** The server's description of the current connection; kept while reconnecting. */
+  get session(): SessionInfo | undefined {
+    return this.currentSession;
+  }
+
+  /** Who the server authenticated this client as; kept while reconnecting. */
+  get principal(): Principal | undefined {
+    return this.currentSession?.principal;
+  }
+
+  /**
+   * Connects to the server at `serverUrl` and resolves with the session once the server has
+   * authenticated the token. Give a {@link TokenProvider} rather than a string so that the client
+   * can renew the token before it expires and fetch a fresh one for each reconnect.
+   *
+   * Rejects with TypeError on a bad argument, {@link InvalidStateError} unless disconnected, and
+   * {@link ConnectionError} when the connection fails, with the reason the server gave.
+   */
+  async connect(serverUrl: string, token: TokenSource): Promise<SessionInfo> {
+    const url = parseServerUrl(serverUrl, 'serverUrl', SCHEMES);
+    if (typeof token === 'string' ? token.length === 0 : typeof token !== 'function') {
+      throw new TypeError('token must be a non-empty string or a function that returns one.');
+    }
+    if (this.connectionState !== ConnectionState.Disconnected) {
+      throw new InvalidStateError(`connect() needs a disconnected client; it is ${this.state}.`);
+    }
+    const epoch = ++this.epoch;
+    this.serverUrl = url;
+    this.tokenSource = token;
+    this.setState(ConnectionState.Connecting);
+    try {
+      const session = await this.openSession(epoch);
+      if (epoch !== this.epoch) throw cancelled();
+      this.sessionOpened(session);
+      // A state listener may have called disconnect() already.
+      if (epoch !== this.epoch) throw cancelled();
+      this.emit(ClientEvent.Connected, session);
+      return session;
+    } catch (error) {
+      const connectionError = asConnectionError(error);
+      if (epoch === this.epoch) this.stop(connectionError);
+      throw connectionError;
+    }
+  }
+
+  /**
+   * Closes the connection and stops reconnecting and refreshing; the state becomes
+   * `Disconnected` and `Disconnected` is emitted once, without an error. A pending `connect()`
+   * rejects with reason `Cancelled`. Safe to call in any state.
+   */
+  disconnect(): Promise<void> {
+    this.stop(undefined);
+    return Promise.resolve();
+  }
+
+  /**
+   * Measures the round trip to the server in milliseconds; rejects with
+   * {@link InvalidStateError} unless connected, and with {@link MinimeetError} on timeout.
+   */
+  async ping(): Promise<number> {
+    if (this.connectionState !== ConnectionState.Connected) {
+      throw new InvalidStateError(`ping() needs a connected client; it is ${this.state}.`);
+    }
+    const started = performance.now();
+    await this.signal.request('ping', { t: Date.now() });
+    return performance.now() - started;
+  }
+
+  private setState(next: ConnectionState): void {
+    const previous = this.connectionState;
+    if (previous === next) return;
+    this.connectionState = next;
+    this.emit(ClientEvent.ConnectionStateChanged, next, previous);
+  }
+
+  private async openSession(epoch: number): Promise<SessionInfo> {
+    const token = await this.resolveToken();
+    if (epoch !== this.epoch) throw cancelled();
+    return this.signal.connect(this.serverUrl!, token);
+  }
+
+  private async resolveToken(): Promise<string> {
+    const source = this.tokenSource;
+    let token: unknown = source;
+    if (typeof source === 'function') {
+      try {
+        token = await withTimeout(
+          new Promise<string>((resolve) => resolve(source())),
+          this.options.tokenTimeoutMs,
+          () =>
+            new MinimeetError(
+              SdkErrorCode.Timeout,
+              `The token provider did not answer within ${this.options.tokenTimeoutMs} ms.`,
+            ),
+        );
+      } catch (error) {
+        throw new ConnectionError(
+          ConnectionErrorReason.TokenProviderFailed,
+          `The token provider failed: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
+      }
+    }
+    if (typeof token !== 'string' || token.length === 0) {
+      throw new ConnectionError(
+        ConnectionErrorReason.TokenMissing,
+        'The token provider returned no token.',
+      );
+    }
+    return token;
+  }
+
+  private sessionOpened(session: SessionInfo): void {
+    this.currentSession = session;
+    this.reconnectAttempts = 0;
+    this.expiredRefusals = 0;
+    this.refreshFailures = 0;
+    this.setState(ConnectionState.Connected);
+    this.scheduleTokenRefresh();
+  }
+
+  private handleConnectionClosed(info: SignalCloseInfo): void {
+    if (this.connectionState !== ConnectionState.Connected) return;
+    this.clearRefreshTimer();
+    const cause = info.sessionEnded
+      ? new ConnectionError(
+          connectionErrorReasonOf(info.sessionEnded.reason),
+          info.sessionEnded.message,
+        )
+      : new ConnectionError(
+          ConnectionErrorReason.ConnectionLost,
+          `The connection to the server was lost (${info.reason}).`,
+        );
+    if (!this.options.reconnect.enabled || !this.isRetryable(cause)) {
+      this.stop(cause);
+      return;
+    }
+    this.reconnectAttempts = 0;
+    const epoch = this.epoch;
+    this.setState(ConnectionState.Reconnecting);
+    this.emit(ClientEvent.Reconnecting, cause);
+    // A listener may have called disconnect(); then there is nothing left to reconnect.
+    if (epoch === this.epoch) this.scheduleReconnect(cause);
+  }
+
+  private isRetryable(error: ConnectionError): boolean {
+    switch (error.reason) {
+      case ConnectionErrorReason.TokenMissing:
+      case ConnectionErrorReason.TokenInvalid:
+      case ConnectionErrorReason.ProtocolMismatch:
+      case ConnectionErrorReason.Cancelled:
+        return false;
+      case ConnectionErrorReason.TokenExpired:
+        return (
+          typeof this.tokenSource === 'function' && this.expiredRefusals < MAX_EXPIRED_REFUSALS
+        );
+      case ConnectionErrorReason.TokenProviderFailed:
+        return !(error.cause instanceof MinimeetError && AUTH_FAILURE_CODES.has(error.cause.code));
+      case ConnectionErrorReason.RateLimited:
+      case ConnectionErrorReason.ServerUnreachable:
+      case ConnectionErrorReason.ServerShutdown:
+      case ConnectionErrorReason.ConnectionLost:
+      case ConnectionErrorReason.Timeout:
+      case ConnectionErrorReason.Internal:
+        return true;
+    }
+  }
+
+  private scheduleReconnect(lastError: ConnectionError): void {
+    const { reconnect } = this.options;
+    if (this.reconnectAttempts >= reconnect.maxAttempts) {
+      this.stop(lastError);
+      return;
+    }
+    const delayMs = backoffDelay(this.reconnectAttempts, reconnect);
+    const epoch = this.epoch;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      void this.reconnect(epoch);
+    }, delayMs);
+    this.emit(ClientEvent.ReconnectScheduled, this.reconnectAttempts + 1, delayMs);
+  }
+
+  private async reconnect(epoch: number): Promise<void> {
+    this.reconnectAttempts += 1;
+    let session: SessionInfo;
+    try {
+      session = await this.openSession(epoch);
+    } catch (error) {
+      if (epoch !== this.epoch) return;
+      const connectionError = asConnectionError(error);
+      if (connectionError.reason === ConnectionErrorReason.TokenExpired) this.expiredRefusals += 1;
+      if (this.isRetryable(connectionError)) this.scheduleReconnect(connectionError);
+      else this.stop(connectionError);
+      return;
+    }
+    if (epoch !== this.epoch) return;
+    this.sessionOpened(session);
+    if (epoch === this.epoch) this.emit(ClientEvent.Reconnected, session);
+  }
+
+  private scheduleTokenRefresh(): void {
+    this.clearRefreshTimer();
+    const session = this.currentSession;
+    if (typeof this.tokenSource !== 'function' || !session) return;
+    const msLeft = Date.parse(session.tokenExpiresAt) - Date.now();
+    // Ahead of the server's own warning, so it normally never needs to send one, but never more
+    // often than every half token lifetime, whatever lead the server asks for.
+    const delayMs = Math.min(
+      MAX_TIMER_MS,
+      Math.max(msLeft / 2, msLeft - 1.5 * session.refreshLeadMs, 0),
+    );
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      void this.refreshToken();
+    }, delayMs);
+  }
+
+  private clearRefreshTimer(): void {
+    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
+  }
+
+  // One refresh at a time per session: the timer and the server's warning may both ask for one.
+  private refreshToken(): Promise<void> {
+    const session = this.currentSession;
+    if (!session || !this.isOpen(session) || typeof this.tokenSource !== 'function') {
+      return Promise.resolve();
+    }
+    if (this.refreshing?.session !== session) {
+      const promise = this.replaceToken(session).finally(() => {
+        if (this.refreshing?.promise === promise) this.refreshing = undefined;
+      });
+      this.refreshing = { session, promise };
+    }
+    return this.refreshing.promise;
+  }
+
+  // Every await may outlive the connection (a drop, a reconnect, disconnect()); then the result
+  // is dropped, because it belongs to a connection that no longer exists.
+  private isOpen(session: SessionInfo): boolean {
+    return session === this.currentSession && this.connectionState === ConnectionState.Connected;
+  }
+
+  private async replaceToken(session: SessionInfo): Promise<void> {
+    try {
+      const token = await this.resolveToken();
+      if (!this.isOpen(session)) return;
+      const { tokenExpiresAt } = await this.signal.request('auth_refresh', { token });
+      if (!this.isOpen(session)) return;
+      this.currentSession = { ...session, tokenExpiresAt };
+      this.refreshFailures = 0;
+      this.scheduleTokenRefresh();
+      this.emit(ClientEvent.TokenRefreshed, new Date(tokenExpiresAt));
+    } catch (error) {
+      if (!this.isOpen(session)) return;
+      this.emit(ClientEvent.TokenRefreshFailed, asMinimeetError(error));
+      this.retryTokenRefresh(session);
+    }
+  }
+
+  // While the old token lasts, try again with backoff; after that the server ends the session
+  // with token_expired and the reconnect path fetches a fresh token.
+  private retryTokenRefresh(session: SessionInfo): void {
+    const delayMs = backoffDelay(this.refreshFailures, this.options.reconnect);
+    this.refreshFailures += 1;
+    if (Date.parse(session.tokenExpiresAt) - Date.now() <= delayMs) return;
+    this.clearRefreshTimer();
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      void this.refreshToken();
+    }, delayMs);
+  }
+
+  // The one way into Disconnected: stops every timer and socket, and reports the change once.
+  private stop(error: ConnectionError | undefined): void {
+    this.epoch += 1;
+    this.clearRefreshTimer();
+    if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    this.signal.close();
+    this.currentSession = undefined;
+    if (this.connectionState === ConnectionState.Disconnected) return;
+    this.setState(ConnectionState.Disconnected);
+    this.emit(ClientEvent.Disconnected, error);
+  }
+}
+
+/** Creates a {@link MinimeetClient}; throws TypeError on an invalid option. */
+export function createClient(options?: MinimeetClientOptions): MinimeetClient {
+  return new MinimeetClient(options);
+}
+
+function cancelled(): ConnectionError {
+  return new ConnectionError(
+    ConnectionErrorReason.Cancelled,
+    'disconnect() was called before the connection opened.',
+  );
+}
+
+function asConnectionError(error: unknown): ConnectionError {
+  if (error instanceof ConnectionError) return error;
+  return new ConnectionError(
+    ConnectionErrorReason.Internal,
+    error instanceof Error ? error.message : String(error),
+    { cause: error },
+  );
+}
+
+function asMinimeetError(error: unknown): MinimeetError {
+  if (error instanceof MinimeetError) return error;
+  return new MinimeetError(
+    ErrorCode.InternalError,
+    error instanceof Error ? error.message : String(error),
+    {
+      cause: error,
+    },
+  );
+}

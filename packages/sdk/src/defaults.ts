@@ -1,0 +1,135 @@
+import type {
+  AuthClientOptions,
+  MinimeetClientOptions,
+  ReconnectOptions,
+  ResolvedAuthClientOptions,
+  ResolvedClientOptions,
+  SignalTransport,
+} from './options.js';
+
+/** Defaults of {@link ReconnectOptions}: 300 ms doubling to 10 s, half of it jittered, forever. */
+export const DEFAULT_RECONNECT_OPTIONS: Readonly<Required<ReconnectOptions>> = Object.freeze({
+  enabled: true,
+  initialDelayMs: 300,
+  maxDelayMs: 10_000,
+  multiplier: 2,
+  jitter: 0.5,
+  maxAttempts: Number.POSITIVE_INFINITY,
+});
+
+/** Defaults of {@link MinimeetClientOptions}. */
+export const DEFAULT_CLIENT_OPTIONS: Readonly<Omit<ResolvedClientOptions, 'reconnect'>> =
+  Object.freeze({
+    connectTimeoutMs: 10_000,
+    requestTimeoutMs: 10_000,
+    tokenTimeoutMs: 10_000,
+    transports: ['websocket', 'polling'] satisfies SignalTransport[],
+    path: '/socket.io',
+  });
+
+/** Defaults of {@link AuthClientOptions} other than `fetch`, which is the global one. */
+export const DEFAULT_AUTH_CLIENT_OPTIONS: Readonly<
+  Omit<ResolvedAuthClientOptions, 'fetch' | 'storage'>
+> = Object.freeze({
+  storageKey: 'minimeet.session',
+  refreshMarginMs: 30_000,
+  requestTimeoutMs: 10_000,
+});
+
+const TRANSPORTS: readonly SignalTransport[] = ['websocket', 'polling'];
+
+// An option given as `undefined` means "use the default", as if it had been left out.
+function withDefaults<T extends object>(defaults: T, overrides: Partial<T> | undefined): T {
+  const result = { ...defaults };
+  if (overrides === undefined) return result;
+  if (typeof overrides !== 'object' || overrides === null) {
+    throw new TypeError('options must be an object.');
+  }
+  for (const key of Object.keys(defaults) as (keyof T)[]) {
+    const value = overrides[key];
+    if (value !== undefined) result[key] = value;
+  }
+  return result;
+}
+
+function positive(name: string, value: number): number {
+  if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
+    throw new TypeError(`${name} must be a number greater than zero.`);
+  }
+  return value;
+}
+
+/** Merges client options over the defaults once, and checks every value; throws TypeError. */
+export function resolveClientOptions(options: MinimeetClientOptions = {}): ResolvedClientOptions {
+  const { reconnect: reconnectOptions, ...rest } = withDefaults<MinimeetClientOptions>(
+    { ...DEFAULT_CLIENT_OPTIONS, reconnect: undefined },
+    options,
+  );
+  const reconnect = withDefaults<Required<ReconnectOptions>>(
+    DEFAULT_RECONNECT_OPTIONS,
+    reconnectOptions,
+  );
+  const resolved = { ...rest, reconnect } as ResolvedClientOptions;
+  if (!Array.isArray(resolved.transports)) throw new TypeError('transports must be an array.');
+  resolved.transports = [...resolved.transports];
+  positive('reconnect.initialDelayMs', reconnect.initialDelayMs);
+  positive('reconnect.maxDelayMs', reconnect.maxDelayMs);
+  positive('reconnect.maxAttempts', reconnect.maxAttempts);
+  if (typeof reconnect.multiplier !== 'number' || !(reconnect.multiplier >= 1)) {
+    throw new TypeError('reconnect.multiplier must be a number of at least 1.');
+  }
+  if (typeof reconnect.jitter !== 'number' || !(reconnect.jitter >= 0 && reconnect.jitter <= 1)) {
+    throw new TypeError('reconnect.jitter must be a number from 0 to 1.');
+  }
+  positive('connectTimeoutMs', resolved.connectTimeoutMs);
+  positive('requestTimeoutMs', resolved.requestTimeoutMs);
+  positive('tokenTimeoutMs', resolved.tokenTimeoutMs);
+  if (
+    resolved.transports.length === 0 ||
+    resolved.transports.some((t) => !TRANSPORTS.includes(t))
+  ) {
+    throw new TypeError(`transports must list one or more of ${TRANSPORTS.join(', ')}.`);
+  }
+  if (typeof resolved.path !== 'string' || !resolved.path.startsWith('/')) {
+    throw new TypeError('path must be a string that starts with "/".');
+  }
+  return resolved;
+}
+
+/** Merges auth client options over the defaults once, and checks every value; throws TypeError. */
+export function resolveAuthClientOptions(
+  options: AuthClientOptions = {},
+): ResolvedAuthClientOptions {
+  const merged = withDefaults<AuthClientOptions>(
+    { ...DEFAULT_AUTH_CLIENT_OPTIONS, storage: undefined, fetch: undefined },
+    options,
+  );
+  const fetchImpl =
+    merged.fetch ??
+    (typeof globalThis.fetch === 'function'
+      ? (input: string, init: RequestInit) => globalThis.fetch(input, init)
+      : undefined);
+  if (typeof fetchImpl !== 'function') {
+    throw new TypeError('No fetch is available; pass one in options.fetch.');
+  }
+  const resolved = { ...merged, fetch: fetchImpl } as ResolvedAuthClientOptions;
+  positive('requestTimeoutMs', resolved.requestTimeoutMs);
+  if (typeof resolved.refreshMarginMs !== 'number' || !(resolved.refreshMarginMs >= 0)) {
+    throw new TypeError('refreshMarginMs must be a number of at least 0.');
+  }
+  if (typeof resolved.storageKey !== 'string' || resolved.storageKey.length === 0) {
+    throw new TypeError('storageKey must be a non-empty string.');
+  }
+  const { storage } = resolved;
+  if (
+    storage !== undefined &&
+    (typeof storage !== 'object' ||
+      storage === null ||
+      typeof storage.get !== 'function' ||
+      typeof storage.set !== 'function' ||
+      typeof storage.remove !== 'function')
+  ) {
+    throw new TypeError('storage must be an object with get, set and remove methods.');
+  }
+  return resolved;
+}

@@ -1,0 +1,78 @@
+import type { AuthStorage } from './auth/AuthStorage.js';
+
+/** A function the client calls for a token: on connect, before every reconnect and refresh. */
+export type TokenProvider = () => string | Promise<string>;
+
+/** A fixed token, or a {@link TokenProvider} that lets the client renew the connection's token. */
+export type TokenSource = string | TokenProvider;
+
+/** How a {@link MinimeetClient} retries after an open connection drops. */
+export interface ReconnectOptions {
+  /** Whether to reconnect at all after an unexpected drop. */
+  enabled?: boolean;
+  /** Delay before the first attempt, before jitter, in milliseconds. */
+  initialDelayMs?: number;
+  /** Ceiling of the delay between attempts, in milliseconds. */
+  maxDelayMs?: number;
+  /** Growth factor of the delay from one attempt to the next. */
+  multiplier?: number;
+  /** Fraction of each delay, 0 to 1, that is randomised away so that clients spread out. */
+  jitter?: number;
+  /** Attempts before giving up with `Disconnected`; `Infinity` never gives up. */
+  maxAttempts?: number;
+}
+
+/** A low-level transport the signalling connection may use, in order of preference. */
+export type SignalTransport = 'websocket' | 'polling';
+
+/** Options of a {@link MinimeetClient}; every field is optional and has a default in `defaults.ts`. */
+export interface MinimeetClientOptions {
+  /** Reconnection after a dropped connection. */
+  reconnect?: ReconnectOptions;
+  /** How long one connection attempt may take, from the token to the server's `session`. */
+  connectTimeoutMs?: number;
+  /** How long a request may wait for the server's answer. */
+  requestTimeoutMs?: number;
+  /** How long a token provider may take to produce a token. */
+  tokenTimeoutMs?: number;
+  /** Transports to try in order; WebSocket first, long-polling as the fallback. */
+  transports?: SignalTransport[];
+  /** Path of the Socket.IO endpoint, appended to any path in the server URL. */
+  path?: string;
+}
+
+/** Options of an {@link AuthClient}; every field is optional and has a default in `defaults.ts`. */
+export interface AuthClientOptions {
+  /** Where to keep the session across page loads; none by default, so a reload signs out. */
+  storage?: AuthStorage;
+  /** The key under which the session is stored. */
+  storageKey?: string;
+  /** Refresh the access token when it expires within this many milliseconds. */
+  refreshMarginMs?: number;
+  /** How long one REST request may take. */
+  requestTimeoutMs?: number;
+  /** The `fetch` to use; the global one by default. */
+  fetch?: FetchLike;
+}
+
+/** The part of `fetch` the SDK uses. */
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/** {@link MinimeetClientOptions} with every default applied. */
+export interface ResolvedClientOptions {
+  reconnect: Required<ReconnectOptions>;
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+  tokenTimeoutMs: number;
+  transports: SignalTransport[];
+  path: string;
+}
+
+/** {@link AuthClientOptions} with every default applied. */
+export interface ResolvedAuthClientOptions {
+  storage: AuthStorage | undefined;
+  storageKey: string;
+  refreshMarginMs: number;
+  requestTimeoutMs: number;
+  fetch: FetchLike;
+}

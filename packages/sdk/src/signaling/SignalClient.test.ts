@@ -1,0 +1,147 @@
+import type { SessionInfo } from '@minimeet/protocol';
+import { startServer } from '@minimeet/server';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { AuthClient } from '../auth/AuthClient.js';
+import { DEFAULT_CLIENT_OPTIONS } from '../defaults.js';
+import { ConnectionErrorReason, InvalidStateError } from '../errors.js';
+import { PASSWORD, TEST_SERVER_ENV, nextEvent, uniqueEmail } from '../test/helpers.js';
+import { withTimeout } from '../utils/timeout.js';
+import { SignalClient, type SignalCloseInfo } from './SignalClient.js';
+
+type Server = Awaited<ReturnType<typeof startServer>>;
+
+const signals: SignalClient[] = [];
+function newSignal(onClose: (info: SignalCloseInfo) => void = () => undefined): SignalClient {
+  const signal = new SignalClient({ ...DEFAULT_CLIENT_OPTIONS }, { onClose });
+  signals.push(signal);
+  return signal;
+}
+
+afterEach(() => {
+  for (const signal of signals.splice(0)) signal.close();
+});
+
+async function accessToken(server: Server): Promise<string> {
+  const auth = new AuthClient(server.url);
+  await auth.register({ email: uniqueEmail(), password: PASSWORD, displayName: 'Ada' });
+  return auth.tokenProvider();
+}
+
+describe('SignalClient against the real server', () => {
+  let server: Server;
+  let url: URL;
+
+  beforeAll(async () => {
+    server = await startServer({ env: TEST_SERVER_ENV });
+    url = new URL(server.url);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('request() resolves with the answer, without the ok flag', async () => {
+    const signal = newSignal();
+    await signal.connect(url, await accessToken(server));
+
+    const answer = await signal.request('ping', { t: 42 });
+
+    expect(answer).toEqual({ t: 42, serverTime: expect.any(Number) as number });
+  });
+
+  it('request() rejects with the server code and message when the answer is { ok: false }', async () => {
+    const signal = newSignal();
+    await signal.connect(url, await accessToken(server));
+
+    await expect(signal.request('ping', { t: 'soon' } as never)).rejects.toMatchObject({
+      name: 'MinimeetError',
+      code: 'validation_failed',
+    });
+    await expect(
+      signal.request('auth_refresh', { token: await accessToken(server) }),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+  });
+
+  it('request() rejects with timeout when the server never answers', async () => {
+    const signal = newSignal();
+    await signal.connect(url, await accessToken(server));
+
+    // The server acknowledges no unknown event, so this request waits in vain.
+    await expect(
+      signal.request('no_such_request' as never, {} as never, { timeoutMs: 200 }),
+    ).rejects.toMatchObject({ code: 'timeout' });
+  });
+
+  it('request() without a connection rejects with InvalidStateError', async () => {
+    await expect(newSignal().request('ping', { t: 1 })).rejects.toBeInstanceOf(InvalidStateError);
+  });
+
+  it('close() rejects pending requests with disconnected, without calling onClose', async () => {
+    const onClose = vi.fn();
+    const signal = newSignal(onClose);
+    await signal.connect(url, await accessToken(server));
+
+    const pending = signal.request('ping', { t: 1 });
+    signal.close();
+
+    await expect(pending).rejects.toMatchObject({ code: 'disconnected' });
+    expect(signal.isConnected).toBe(false);
+    expect(onClose).not.toHaveBeenCalled();
+  });
+
+  it('close() during connect() rejects it with Cancelled', async () => {
+    const signal = newSignal();
+    const connecting = signal.connect(url, await accessToken(server));
+    signal.close();
+
+    await expect(connecting).rejects.toMatchObject({ reason: ConnectionErrorReason.Cancelled });
+  });
+
+  it('keeps server event listeners across connections', async () => {
+    const signal = newSignal();
+    const sessions: SessionInfo[] = [];
+    signal.on('session', (info) => sessions.push(info));
+    const token = await accessToken(server);
+
+    const first = await signal.connect(url, token);
+    const second = await signal.connect(url, token);
+
+    expect(sessions).toEqual([first, second]);
+    expect(second.connectionId).not.toBe(first.connectionId);
+  });
+
+  it('re-emits error_notice for an event the server does not know', async () => {
+    const signal = newSignal();
+    await signal.connect(url, await accessToken(server));
+    const notice = nextEvent(signal, 'error_notice');
+
+    void signal.request('no_such_request' as never, {} as never).catch(() => undefined);
+
+    const [error] = await notice;
+    expect(error.code).toBe('validation_failed');
+  });
+});
+
+describe('SignalClient when the server ends the session', () => {
+  it('calls onClose with the session_ended payload', async () => {
+    const server = await startServer({ env: TEST_SERVER_ENV });
+    try {
+      const closed = new Promise<SignalCloseInfo>((resolve) => {
+        newSignal(resolve);
+      });
+      const signal = signals.at(-1)!;
+      await signal.connect(new URL(server.url), await accessToken(server));
+
+      await server.close();
+
+      const info = await withTimeout(closed, 5_000, () => new Error('onClose was not called.'));
+      expect(info).toEqual({
+        reason: 'io server disconnect',
+        sessionEnded: { reason: 'server_shutdown', message: expect.any(String) as string },
+      });
+      expect(signal.isConnected).toBe(false);
+    } finally {
+      await server.close().catch(() => undefined);
+    }
+  });
+});
