@@ -108,6 +108,25 @@ export default tseslint.config(
     ]),
   },
   {
+    // Controllers and gateways speak to services, never to storage. (Same rule name as the server
+    // boundary above, so its patterns are repeated: a later block replaces an earlier one.)
+    files: ['packages/server/src/**/*.controller.ts', 'packages/server/src/**/*.gateway.ts'],
+    rules: boundary([
+      {
+        group: ['@minimeet/sdk', '@minimeet/web-components'],
+        message: 'The server depends on protocol only.',
+      },
+      {
+        group: ['typeorm', '@nestjs/typeorm', 'better-sqlite3', 'mysql2', 'pg'],
+        message: 'Only repositories, entities and database/ touch the storage technology.',
+      },
+      {
+        group: ['**/*.repository.js'],
+        message: 'Controllers and gateways call services, not repositories.',
+      },
+    ]),
+  },
+  {
     // Configuration is parsed once, in config/; the CLI entry point hands its environment over.
     files: ['packages/*/src/**/*.ts'],
     ignores: [

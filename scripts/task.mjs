@@ -44,6 +44,16 @@ function installIfNeeded() {
   if (!fresh || process.env.CI) pnpmRun(['install', '--frozen-lockfile']);
 }
 
+/** Prints the run's totals as one plain line that any CI can read: `Tests: N passed, N failed, N skipped`. */
+function summarise(file) {
+  if (!existsSync(file)) return;
+  const r = JSON.parse(readFileSync(file, 'utf8'));
+  const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  console.log(
+    `\nTests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`,
+  );
+}
+
 const builtLibraries = ['--filter', './packages/**'];
 
 const tasks = {
@@ -60,7 +70,19 @@ const tasks = {
     pnpmRun(['-r', '--workspace-concurrency=1', 'run', 'typecheck']);
     pnpmRun(['exec', 'eslint', '.', '--max-warnings', '0']);
     pnpmRun(['exec', 'prettier', '--check', '.']);
-    pnpmRun(['exec', 'vitest', 'run']);
+    const report = join(root, 'node_modules', '.cache', 'vitest-report.json');
+    const [cmd, pre] = pnpm();
+    const code = run(cmd, [
+      ...pre,
+      'exec',
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+    ]);
+    summarise(report);
+    if (code !== 0) process.exit(code);
   },
   bench() {
     tasks.build();

@@ -253,7 +253,8 @@ export class SignallingGateway
     this.clearExpiry(socket.id);
     const msLeft = socket.data.tokenExpiresAt.getTime() - Date.now();
     if (msLeft > MAX_TIMER_MS) return;
-    const lead = this.config.auth.sessionRefreshLeadSeconds * 1000;
+    // A token shorter-lived than the lead would be told to refresh the moment it arrives.
+    const lead = Math.min(this.config.auth.sessionRefreshLeadSeconds * 1000, msLeft / 2);
     const warn = setTimeout(
       () =>
         socket.emit('session_expiring', {
