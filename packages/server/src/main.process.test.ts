@@ -90,6 +90,8 @@ describe('the server process', () => {
     expect((await ended).reason).toBe('server_shutdown');
     expect(await proc.exited).toBe(0);
     expect(proc.lines.some((l) => l.msg === 'shutdown complete')).toBe(true);
+    expect(proc.lines.find((l) => l.msg === 'socket connected')).toMatchObject({ kind: 'user' });
+    expect(proc.lines.find((l) => l.msg === 'socket closed')).toMatchObject({ reason: 'server namespace disconnect' });
     socket.disconnect();
   });
 });

@@ -3,7 +3,6 @@ import {
   WebSocketGateway,
   WebSocketServer,
   type OnGatewayConnection,
-  type OnGatewayDisconnect,
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import {
@@ -52,7 +51,7 @@ const SHUTDOWN_FLUSH_MS = 1000;
  */
 @WebSocketGateway()
 export class SignallingGateway
-  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown
+  implements OnGatewayInit, OnGatewayConnection, BeforeApplicationShutdown
 {
   @WebSocketServer()
   private readonly server!: MinimeetServer;
@@ -107,6 +106,7 @@ export class SignallingGateway
         });
       }
     });
+    socket.once('disconnect', (reason) => this.closed(socket, reason));
     this.scheduleExpiry(socket);
     socket.emit('session', {
       protocolVersion: PROTOCOL_VERSION,
@@ -115,6 +115,10 @@ export class SignallingGateway
       tokenExpiresAt: socket.data.tokenExpiresAt.toISOString(),
       refreshLeadMs: this.config.auth.sessionRefreshLeadSeconds * 1000,
     });
+    this.logger.info(
+      { connectionId: socket.id, principalId: principal.id, kind: principal.kind },
+      'socket connected',
+    );
     this.events.emit('socket.connected', {
       connectionId: socket.id,
       principalId: principal.id,
@@ -122,14 +126,18 @@ export class SignallingGateway
     });
   }
 
-  handleDisconnect(socket: MinimeetSocket): void {
+  private closed(socket: MinimeetSocket, reason: string): void {
     this.clearExpiry(socket.id);
-    if (!socket.data.principal) return;
+    const durationMs = Date.now() - socket.data.connectedAt;
+    this.logger.info(
+      { connectionId: socket.id, principalId: socket.data.principal.id, reason, durationMs },
+      'socket closed',
+    );
     this.events.emit('socket.disconnected', {
       connectionId: socket.id,
       principalId: socket.data.principal.id,
-      reason: 'disconnect',
-      durationMs: Date.now() - socket.data.connectedAt,
+      reason,
+      durationMs,
     });
   }
 
