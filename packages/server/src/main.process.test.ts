@@ -91,7 +91,9 @@ describe('the server process', () => {
     expect(await proc.exited).toBe(0);
     expect(proc.lines.some((l) => l.msg === 'shutdown complete')).toBe(true);
     expect(proc.lines.find((l) => l.msg === 'socket connected')).toMatchObject({ kind: 'user' });
-    expect(proc.lines.find((l) => l.msg === 'socket closed')).toMatchObject({ reason: 'server namespace disconnect' });
+    expect(proc.lines.find((l) => l.msg === 'socket closed')).toMatchObject({
+      reason: 'server namespace disconnect',
+    });
     socket.disconnect();
   });
 });
