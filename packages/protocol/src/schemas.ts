@@ -1,18 +1,26 @@
 /**
  * Runtime schemas for every body and payload in the contract. The server validates each inbound
- * request against these; the types they produce are the interfaces in `http.ts` and `events.ts`.
- * Kept in their own entry point so that a browser bundle that needs only types never ships zod.
+ * request against these and documents each response with them; the types they produce are the
+ * interfaces in `http.ts`, `events.ts` and `errors.ts`. Kept in their own entry point so that a
+ * browser bundle that needs only types never ships zod.
  */
 import { z } from 'zod';
+import { ErrorCode, type ErrorBody, type ErrorInfo, type ValidationIssue } from './errors.js';
 import type { AuthRefreshPayload, HandshakeAuth, PingPayload } from './events.js';
 import type {
+  ApiKeyInfo,
+  AuthSession,
   CreateApiKeyRequest,
+  CreatedApiKey,
+  CreatedJoinToken,
   CreateJoinTokenRequest,
+  HealthResponse,
   JoinGrants,
   LoginRequest,
   RefreshRequest,
   RegisterRequest,
   UpdateProfileRequest,
+  UserProfile,
 } from './http.js';
 
 // Control characters in a name would let one user forge line breaks or bidi overrides in others'
@@ -121,6 +129,141 @@ export const createJoinTokenRequestSchema = z.strictObject({
   grants: joinGrantsSchema,
   ttlSeconds: z.number().int('ttlSeconds must be a whole number.').min(30).max(86_400).optional(),
 }) satisfies z.ZodType<CreateJoinTokenRequest>;
+
+// Response schemas describe what the server sends. They are plain (not strict) objects so that a
+// client checking an answer against them keeps working when a later server adds a field.
+
+/** An ISO 8601 UTC timestamp as the server writes it (`Date#toISOString()`). */
+export const timestampSchema = z.iso.datetime();
+
+/** Schema of {@link UserProfile}. */
+export const userProfileSchema = z
+  .object({
+    id: z.uuid().describe('Stable user id.'),
+    email: z.email().describe('Normalised (lower-case, trimmed) email address.'),
+    displayName: z.string().describe('The name other people see.'),
+    avatarUrl: z.url().nullable().describe('An http or https URL of the avatar image, or null.'),
+    createdAt: timestampSchema.describe('When the account was created.'),
+  })
+  .describe("A user's public profile.") satisfies z.ZodType<UserProfile>;
+
+/** Schema of {@link AuthSession}. */
+export const authSessionSchema = z
+  .object({
+    accessToken: z
+      .string()
+      .describe(
+        'Short-lived signed access token for `Authorization: Bearer` and the socket handshake.',
+      ),
+    accessTokenExpiresAt: timestampSchema.describe('Expiry of the access token.'),
+    refreshToken: z
+      .string()
+      .describe('Opaque single-use refresh token (`mmr_…`); each refresh returns a new one.'),
+    refreshTokenExpiresAt: timestampSchema.describe('Expiry of the refresh token.'),
+    user: userProfileSchema.describe('The signed-in user.'),
+  })
+  .describe(
+    'A signed-in session: the answer to register, login and refresh.',
+  ) satisfies z.ZodType<AuthSession>;
+
+const apiKeyInfoShape = {
+  id: z.string().describe('Public key id (`mk_…`); sent with every use of the key.'),
+  name: z.string().describe('The label given at creation.'),
+  createdAt: timestampSchema.describe('When the key was created.'),
+  lastUsedAt: timestampSchema
+    .nullable()
+    .describe('Last REST use or join-token verification, or null.'),
+  revokedAt: timestampSchema.nullable().describe('When the key was revoked, or null while active.'),
+};
+
+/** Schema of {@link ApiKeyInfo}. */
+export const apiKeyInfoSchema = z
+  .object(apiKeyInfoShape)
+  .describe('An API key as listed: never includes the secret.') satisfies z.ZodType<ApiKeyInfo>;
+
+/** Schema of {@link CreatedApiKey}. */
+export const createdApiKeySchema = z
+  .object({
+    ...apiKeyInfoShape,
+    secret: z
+      .string()
+      .describe(
+        "The secret (`mks_…`), shown only in this answer. Store it in the host app's backend.",
+      ),
+  })
+  .describe('A new API key with its secret.') satisfies z.ZodType<CreatedApiKey>;
+
+/** Schema of {@link CreatedJoinToken}. */
+export const createdJoinTokenSchema = z
+  .object({
+    token: z.string().describe("The signed join token, for the SDK's `connect()`."),
+    expiresAt: timestampSchema.describe('When the token expires.'),
+  })
+  .describe('A minted join token.') satisfies z.ZodType<CreatedJoinToken>;
+
+/** Schema of {@link HealthResponse}. */
+export const healthResponseSchema = z
+  .object({
+    status: z
+      .enum(['ok', 'degraded'])
+      .describe('`ok` when every dependency answers, `degraded` otherwise (HTTP 503).'),
+    version: z.string().describe('Server package version.'),
+    protocolVersion: z.number().int().describe('Wire protocol version.'),
+    uptimeSeconds: z.number().int().min(0).describe('Seconds since the process started.'),
+    database: z
+      .object({
+        status: z.enum(['up', 'down']),
+        driver: z.enum(['sqlite', 'mysql', 'postgres']),
+        latencyMs: z
+          .number()
+          .min(0)
+          .nullable()
+          .describe('Round-trip time of a trivial query, or null when it failed.'),
+      })
+      .describe('The relational store.'),
+  })
+  .describe('Server and database status.') satisfies z.ZodType<HealthResponse>;
+
+/** Schema of an {@link ErrorCode}. */
+export const errorCodeSchema = z.enum(ErrorCode).describe('A stable machine-readable code.');
+
+/** Schema of {@link ValidationIssue}. */
+export const validationIssueSchema = z.object({
+  path: z.string().describe('Dotted path of the problem (`grants.room`), or `""` for the value.'),
+  message: z.string().describe('What is wrong, in a sentence.'),
+}) satisfies z.ZodType<ValidationIssue>;
+
+/** Schema of {@link ErrorInfo}. */
+export const errorInfoSchema = z.object({
+  code: errorCodeSchema,
+  message: z.string().describe('A human sentence; safe to show, never a stack trace.'),
+  details: z
+    .object({
+      issues: z
+        .array(validationIssueSchema)
+        .optional()
+        .describe('With `validation_failed`: every problem found.'),
+      retryAfterSeconds: z
+        .number()
+        .int()
+        .min(1)
+        .optional()
+        .describe('With `rate_limited`: seconds to wait, as in the Retry-After header.'),
+      requestId: z
+        .string()
+        .optional()
+        .describe("With `internal_error`: the request's id, which finds it in the server logs."),
+    })
+    .optional()
+    .describe('Extra structured facts about the failure.'),
+}) satisfies z.ZodType<ErrorInfo>;
+
+/** Schema of {@link ErrorBody}, the body of every failed HTTP response. */
+export const errorBodySchema = z
+  .object({ error: errorInfoSchema })
+  .describe(
+    'What went wrong: `{ error: { code, message, details? } }`.',
+  ) satisfies z.ZodType<ErrorBody>;
 
 /** Schema of {@link HandshakeAuth}. */
 export const handshakeAuthSchema = z.object({

@@ -74,6 +74,11 @@ function mountOpenApi(app: NestExpressApplication): void {
       .setVersion(SERVER_VERSION)
       .addBearerAuth()
       .addBasicAuth()
+      .addGlobalResponse({
+        status: 500,
+        description:
+          'internal_error: an unexpected failure; `error.details.requestId` finds it in the logs.',
+      })
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });

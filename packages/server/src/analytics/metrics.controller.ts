@@ -1,5 +1,7 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { ApiResult } from '../common/openapi.js';
 import { ConnectionMetrics } from './connection-metrics.js';
 
 /** Prometheus scrape endpoint. */
@@ -11,6 +13,8 @@ export class MetricsController {
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiOperation({ summary: 'Counters and gauges in the Prometheus text format.' })
+  @ApiProduces('text/plain; version=0.0.4')
+  @ApiResult(200, z.string(), 'The exposition text, version 0.0.4.')
   scrape(): string {
     return this.metrics.render();
   }

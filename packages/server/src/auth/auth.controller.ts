@@ -1,17 +1,20 @@
 import { Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import type {
-  AuthSession,
-  LoginRequest,
-  RefreshRequest,
-  RegisterRequest,
+import {
+  ErrorCode,
+  type AuthSession,
+  type LoginRequest,
+  type RefreshRequest,
+  type RegisterRequest,
 } from '@minimeet/protocol';
 import {
+  authSessionSchema,
   loginRequestSchema,
   refreshRequestSchema,
   registerRequestSchema,
 } from '@minimeet/protocol/schemas';
+import { ApiErrors, ApiResult, BODY_ERRORS } from '../common/openapi.js';
 import { clientIp, RateLimit, RateLimitGuard } from '../common/rate-limit.guard.js';
 import { ValidBody } from '../common/zod-validation.js';
 import { AuthService } from './auth.service.js';
@@ -30,6 +33,8 @@ export class AuthController {
 
   @Post('register')
   @ApiOperation({ summary: 'Create an account and sign in.' })
+  @ApiResult(201, authSessionSchema, 'The account exists and is signed in.')
+  @ApiErrors(...BODY_ERRORS, ErrorCode.EmailTaken, ErrorCode.RateLimited)
   @RateLimit({ name: 'register', rule: (c) => c.rateLimits.register, key: clientIp })
   register(@ValidBody(registerRequestSchema) body: RegisterRequest): Promise<AuthSession> {
     return this.auth.register(body);
@@ -38,6 +43,8 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with email and password.' })
+  @ApiResult(200, authSessionSchema, 'Signed in.')
+  @ApiErrors(...BODY_ERRORS, ErrorCode.InvalidCredentials, ErrorCode.RateLimited)
   @RateLimit(
     { name: 'login-ip', rule: (c) => c.rateLimits.loginPerIp, key: clientIp },
     { name: 'login-email', rule: (c) => c.rateLimits.login, key: emailOf },
@@ -51,6 +58,14 @@ export class AuthController {
   @ApiOperation({
     summary: 'Exchange a refresh token for a new session; each refresh token works once.',
   })
+  @ApiResult(200, authSessionSchema, 'A new session of the same login; the old token is spent.')
+  @ApiErrors(
+    ...BODY_ERRORS,
+    ErrorCode.TokenInvalid,
+    ErrorCode.TokenReused,
+    ErrorCode.TokenExpired,
+    ErrorCode.RateLimited,
+  )
   @RateLimit({ name: 'refresh', rule: (c) => c.rateLimits.refresh, key: clientIp })
   refresh(@ValidBody(refreshRequestSchema) body: RefreshRequest): Promise<AuthSession> {
     return this.auth.refresh(body.refreshToken);
@@ -61,6 +76,8 @@ export class AuthController {
   @ApiOperation({
     summary: 'Revoke the refresh token and every token rotated from the same login.',
   })
+  @ApiResult(204, null, 'Signed out; an unknown refresh token is not an error.')
+  @ApiErrors(...BODY_ERRORS, ErrorCode.RateLimited)
   @RateLimit({ name: 'refresh', rule: (c) => c.rateLimits.refresh, key: clientIp })
   async logout(@ValidBody(refreshRequestSchema) body: RefreshRequest): Promise<void> {
     await this.auth.logout(body.refreshToken);

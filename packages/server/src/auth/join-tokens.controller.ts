@@ -16,8 +16,9 @@ import {
   type CreateJoinTokenRequest,
   type JoinGrants,
 } from '@minimeet/protocol';
-import { createJoinTokenRequestSchema } from '@minimeet/protocol/schemas';
+import { createdJoinTokenSchema, createJoinTokenRequestSchema } from '@minimeet/protocol/schemas';
 import { AppError } from '../common/app-error.js';
+import { ApiErrors, ApiResult, BODY_ERRORS } from '../common/openapi.js';
 import { RateLimit, RateLimitGuard } from '../common/rate-limit.guard.js';
 import { ValidBody } from '../common/zod-validation.js';
 import type { ApiKeyEntity } from './api-key.entity.js';
@@ -75,6 +76,8 @@ export class JoinTokensController {
     key: (req: KeyedRequest) => req.apiKey?.id,
   })
   @ApiOperation({ summary: 'Mint a short-lived join token for an external user, with grants.' })
+  @ApiResult(201, createdJoinTokenSchema, 'The signed join token.')
+  @ApiErrors(ErrorCode.Unauthorized, ...BODY_ERRORS, ErrorCode.RateLimited)
   create(
     @CurrentApiKey() key: ApiKeyEntity,
     @ValidBody(createJoinTokenRequestSchema) body: CreateJoinTokenRequest & { grants: JoinGrants },

@@ -2,7 +2,9 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { PROTOCOL_VERSION, type HealthResponse } from '@minimeet/protocol';
+import { healthResponseSchema } from '@minimeet/protocol/schemas';
 import { DatabaseHealth } from '../database/database-health.js';
+import { ApiResult } from './openapi.js';
 import { SERVER_VERSION } from './version.js';
 
 /** Liveness and readiness in one: the server answers, and says whether its database does. */
@@ -15,6 +17,8 @@ export class HealthController {
   @ApiOperation({
     summary: 'Server and database status; HTTP 503 when the database does not answer.',
   })
+  @ApiResult(200, healthResponseSchema, 'The server and its database answer (`status: ok`).')
+  @ApiResult(503, healthResponseSchema, 'The database does not answer (`status: degraded`).')
   async health(@Res({ passthrough: true }) res: Response): Promise<HealthResponse> {
     const latencyMs = await this.database.ping();
     const up = latencyMs !== null;

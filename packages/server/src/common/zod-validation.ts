@@ -1,8 +1,9 @@
 import { ErrorCode } from '@minimeet/protocol';
 import { Body, Query, type PipeTransform } from '@nestjs/common';
 import { ApiBody } from '@nestjs/swagger';
-import { z, type ZodType } from 'zod';
+import type { ZodType } from 'zod';
 import { AppError } from './app-error.js';
+import { jsonSchemaOf } from './openapi.js';
 
 /** Validates (and normalises) a value with a zod schema, or throws `validation_failed`. */
 export class ZodValidationPipe<T> implements PipeTransform<unknown, T> {
@@ -28,11 +29,6 @@ export class ZodValidationPipe<T> implements PipeTransform<unknown, T> {
   }
 }
 
-/** A JSON Schema of a zod schema, for OpenAPI. */
-export function jsonSchemaOf(schema: ZodType): Record<string, unknown> {
-  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
-}
-
 /**
  * `@ValidBody(schema)`: the parameter receives the body validated by the schema, and OpenAPI shows
  * the schema. One declaration serves both, so docs and validation cannot drift apart.
@@ -42,7 +38,7 @@ export function ValidBody(schema: ZodType): ParameterDecorator {
     Body(new ZodValidationPipe(schema))(target, key, index);
     if (key !== undefined) {
       const descriptor = Object.getOwnPropertyDescriptor(target, key)!;
-      ApiBody({ schema: jsonSchemaOf(schema) as never })(target, key, descriptor);
+      ApiBody({ schema: jsonSchemaOf(schema) })(target, key, descriptor);
     }
   };
 }
