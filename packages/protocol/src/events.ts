@@ -98,7 +98,10 @@ export interface ServerToClientEvents {
   session: (info: SessionInfo) => void;
   /** The token expires soon; send `auth_refresh` or the server closes the connection at expiry. */
   session_expiring: (payload: SessionExpiringPayload) => void;
-  /** The server is about to close this connection; no automatic reconnect should follow for token reasons. */
+  /**
+   * The server is about to close this connection. `server_shutdown`: reconnect with backoff;
+   * `token_expired`: reconnect only with a fresh token; `token_invalid`: do not reconnect.
+   */
   session_ended: (payload: SessionEndedPayload) => void;
   /** An error that belongs to no request (a request without an ack, or an unknown event). */
   error_notice: (error: ErrorInfo) => void;

@@ -32,6 +32,7 @@ export type {
   ReconnectOptions,
   SignalTransport,
   TokenProvider,
+  TokenRequest,
   TokenSource,
 } from './options.js';
 export { TypedEmitter } from './utils/TypedEmitter.js';

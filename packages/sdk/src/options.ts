@@ -1,7 +1,18 @@
 import type { AuthStorage } from './auth/AuthStorage.js';
 
+/** Why the client asks its {@link TokenProvider} for a token. */
+export interface TokenRequest {
+  /** `connect` and `reconnect` open a connection; `refresh` renews the token of an open one. */
+  reason: 'connect' | 'reconnect' | 'refresh';
+  /**
+   * On `refresh`: ISO 8601 expiry of the token the connection holds now. The provider should
+   * answer with a token that lives longer than that, or the refresh gains nothing.
+   */
+  currentExpiresAt?: string;
+}
+
 /** A function the client calls for a token: on connect, before every reconnect and refresh. */
-export type TokenProvider = () => string | Promise<string>;
+export type TokenProvider = (request?: TokenRequest) => string | Promise<string>;
 
 /** A fixed token, or a {@link TokenProvider} that lets the client renew the connection's token. */
 export type TokenSource = string | TokenProvider;

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
@@ -105,5 +107,31 @@ describe('minimeet CLI', () => {
       { env: { ...process.env, MINIMEET_API_SECRET: KEY.secret }, timeout: 20_000 },
     );
     expect(decodeJwt(stdout.trim()).sub).toBe('bob');
+  });
+});
+
+describe('minimeet CLI started the way package managers start it', () => {
+  it('runs when launched through a symlink, as an installed bin is', async () => {
+    const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+    const dir = mkdtempSync(join(tmpdir(), 'minimeet-bin-'));
+    const link = join(dir, 'minimeet');
+    symlinkSync(bin, link);
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        link,
+        'join-token',
+        '--key-id',
+        KEY.id,
+        '--identity',
+        'carol',
+        '--name',
+        'Carol',
+        '--room',
+        'r1',
+      ],
+      { env: { ...process.env, MINIMEET_API_SECRET: KEY.secret }, timeout: 20_000 },
+    );
+    expect(decodeJwt(stdout.trim()).sub).toBe('carol');
   });
 });

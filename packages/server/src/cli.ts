@@ -9,11 +9,11 @@
  *
  * The API secret comes from MINIMEET_API_SECRET (preferred: it stays out of shell history) or --secret.
  */
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config/config.js';
 import { createJoinToken, JoinTokenError } from './auth/join-token.js';
 import { openDataSource } from './database/data-source.js';
+import { isEntryPoint } from './common/entry-point.js';
 
 const USAGE = `usage:
   minimeet start                    start the server (configuration from the environment)
@@ -135,7 +135,7 @@ export async function runCli(
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isEntryPoint(import.meta.url)) {
   runCli(process.argv.slice(2), process.env).then(
     (code) => {
       if (code >= 0) process.exit(code);

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -12,6 +11,7 @@ import { createRootLogger, JsonLogger } from './common/logger.js';
 import { SERVER_VERSION } from './common/version.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
 import { MinimeetIoAdapter } from './websocket/io.adapter.js';
+import { isEntryPoint } from './common/entry-point.js';
 
 export { ConfigError, loadConfig } from './config/config.js';
 export type { AppConfig } from './config/config.js';
@@ -125,7 +125,7 @@ export async function runServerProcess(env?: Record<string, string | undefined>)
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isEntryPoint(import.meta.url)) {
   runServerProcess().catch((err: unknown) => {
     process.stderr.write(
       `minimeet failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,

@@ -1,6 +1,9 @@
 import { startServer } from '@minimeet/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, TEST_SERVER_ENV, uniqueEmail } from '../test/helpers.js';
+import { ConnectionState } from '../client/ConnectionState.js';
+import { MinimeetClient } from '../client/MinimeetClient.js';
+import { ClientEvent } from '../events.js';
+import { nextEvent, PASSWORD, TEST_SERVER_ENV, uniqueEmail } from '../test/helpers.js';
 import { AuthClient } from './AuthClient.js';
 import type { AuthStorage } from './AuthStorage.js';
 
@@ -100,5 +103,34 @@ describe('AuthClient against the real server', () => {
     await expect(new AuthClient(server.url).getProfile()).rejects.toMatchObject({
       code: 'unauthorized',
     });
+  });
+});
+
+describe('AuthClient as the token provider of an open connection', () => {
+  let server: Server;
+
+  beforeAll(async () => {
+    server = await startServer({
+      env: { ...TEST_SERVER_ENV, ACCESS_TOKEN_TTL: '4', SESSION_REFRESH_LEAD: '2' },
+    });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('hands a refresh a newer token even while the current one is outside its margin', async () => {
+    // A margin of 0 would make a naive provider return the same token the connection already has.
+    const auth = new AuthClient(server.url, { refreshMarginMs: 0 });
+    await auth.register({ email: uniqueEmail(), password: PASSWORD, displayName: 'Ada' });
+    const client = new MinimeetClient();
+    const session = await client.connect(server.url, auth.tokenProvider);
+    try {
+      const [renewedUntil] = await nextEvent(client, ClientEvent.TokenRefreshed, 8000);
+      expect(renewedUntil.getTime()).toBeGreaterThan(Date.parse(session.tokenExpiresAt));
+      expect(client.state).toBe(ConnectionState.Connected);
+    } finally {
+      await client.disconnect();
+    }
   });
 });

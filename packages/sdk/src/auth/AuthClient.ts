@@ -10,7 +10,12 @@ import {
 import { resolveAuthClientOptions } from '../defaults.js';
 import { MinimeetError, SdkErrorCode } from '../errors.js';
 import { AuthEvent, type AuthClientCallbacks } from '../events.js';
-import type { AuthClientOptions, ResolvedAuthClientOptions, TokenProvider } from '../options.js';
+import type {
+  AuthClientOptions,
+  ResolvedAuthClientOptions,
+  TokenProvider,
+  TokenRequest,
+} from '../options.js';
 import { TypedEmitter } from '../utils/TypedEmitter.js';
 import { basePath, parseServerUrl } from '../utils/url.js';
 
@@ -70,7 +75,7 @@ export class AuthClient extends TypedEmitter<AuthClientCallbacks> {
    * `refreshMarginMs`; pass it to `MinimeetClient.connect()`. Rejects with a
    * {@link MinimeetError} coded `unauthorized` when nobody is signed in.
    */
-  readonly tokenProvider: TokenProvider = () => this.getAccessToken();
+  readonly tokenProvider: TokenProvider = (request) => this.getAccessToken(request);
 
   private readonly options: ResolvedAuthClientOptions;
   private readonly apiBase: string;
@@ -140,13 +145,21 @@ export class AuthClient extends TypedEmitter<AuthClientCallbacks> {
     await this.send<undefined>('POST', '/auth/logout', { refreshToken: session.refreshToken });
   }
 
-  /** Resolves with a valid access token; see {@link AuthClient.tokenProvider}. */
-  async getAccessToken(): Promise<string> {
+  /**
+   * Resolves with a valid access token; see {@link AuthClient.tokenProvider}. For a connection's
+   * `refresh` it exchanges the refresh token unless it already holds a token that outlives the
+   * connection's current one.
+   */
+  async getAccessToken(request?: TokenRequest): Promise<string> {
     await this.restore();
     const session = this.current;
     if (!session) throw new MinimeetError(ErrorCode.Unauthorized, 'Nobody is signed in.');
-    const msLeft = Date.parse(session.accessTokenExpiresAt) - Date.now();
-    if (msLeft > this.options.refreshMarginMs) return session.accessToken;
+    const expiresAt = Date.parse(session.accessTokenExpiresAt);
+    const stale =
+      request?.reason === 'refresh' &&
+      request.currentExpiresAt !== undefined &&
+      expiresAt <= Date.parse(request.currentExpiresAt);
+    if (!stale && expiresAt - Date.now() > this.options.refreshMarginMs) return session.accessToken;
     return (await this.refresh()).accessToken;
   }
 

@@ -9,7 +9,12 @@ import {
   connectionErrorReasonOf,
 } from '../errors.js';
 import { ClientEvent, type ClientEventCallbacks } from '../events.js';
-import type { MinimeetClientOptions, ResolvedClientOptions, TokenSource } from '../options.js';
+import type {
+  MinimeetClientOptions,
+  ResolvedClientOptions,
+  TokenRequest,
+  TokenSource,
+} from '../options.js';
 import { SignalClient, type SignalCloseInfo } from '../signaling/SignalClient.js';
 import { backoffDelay } from '../utils/backoff.js';
 import { withTimeout } from '../utils/timeout.js';
@@ -162,18 +167,20 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
   }
 
   private async openSession(epoch: number): Promise<SessionInfo> {
-    const token = await this.resolveToken();
+    const token = await this.resolveToken({
+      reason: this.connectionState === ConnectionState.Reconnecting ? 'reconnect' : 'connect',
+    });
     if (epoch !== this.epoch) throw cancelled();
     return this.signal.connect(this.serverUrl!, token);
   }
 
-  private async resolveToken(): Promise<string> {
+  private async resolveToken(request: TokenRequest): Promise<string> {
     const source = this.tokenSource;
     let token: unknown = source;
     if (typeof source === 'function') {
       try {
         token = await withTimeout(
-          new Promise<string>((resolve) => resolve(source())),
+          new Promise<string>((resolve) => resolve(source(request))),
           this.options.tokenTimeoutMs,
           () =>
             new MinimeetError(
@@ -226,6 +233,8 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
     this.reconnectAttempts = 0;
     const epoch = this.epoch;
     this.setState(ConnectionState.Reconnecting);
+    // A state listener may have called disconnect() already.
+    if (epoch !== this.epoch) return;
     this.emit(ClientEvent.Reconnecting, cause);
     // A listener may have called disconnect(); then there is nothing left to reconnect.
     if (epoch === this.epoch) this.scheduleReconnect(cause);
@@ -332,7 +341,10 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
 
   private async replaceToken(session: SessionInfo): Promise<void> {
     try {
-      const token = await this.resolveToken();
+      const token = await this.resolveToken({
+        reason: 'refresh',
+        currentExpiresAt: session.tokenExpiresAt,
+      });
       if (!this.isOpen(session)) return;
       const { tokenExpiresAt } = await this.signal.request('auth_refresh', { token });
       if (!this.isOpen(session)) return;
