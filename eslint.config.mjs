@@ -60,7 +60,11 @@ export default tseslint.config(
   },
   {
     files: ['packages/sdk/**/*.ts'],
-    ignores: ['packages/sdk/src/signaling/SignalClient.ts', 'packages/sdk/**/*.test.ts'],
+    ignores: [
+      'packages/sdk/src/signaling/SignalClient.ts',
+      'packages/sdk/**/*.test.ts',
+      'packages/sdk/src/test/**',
+    ],
     rules: boundary([
       {
         group: ['@minimeet/web-components', '@minimeet/server', '@minimeet/server/*'],

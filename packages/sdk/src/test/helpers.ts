@@ -2,21 +2,7 @@
 import type { EventMap, TypedEmitter } from '../utils/TypedEmitter.js';
 
 /** Environment of a real server for the SDK's integration tests: quiet, in memory, cheap hashing. */
-export const TEST_SERVER_ENV: Record<string, string> = {
-  NODE_ENV: 'test',
-  HOST: '127.0.0.1',
-  PORT: '0',
-  DATABASE_URL: 'sqlite::memory:',
-  LOG_LEVEL: 'silent',
-  SERVE_DEMO: 'false',
-  JWT_SECRET: 'sdk-integration-tests-secret-of-enough-length',
-  PASSWORD_HASH_MEMORY_KIB: '1024',
-  PASSWORD_HASH_ITERATIONS: '1',
-  RATE_LIMIT_LOGIN: '1000/60',
-  RATE_LIMIT_LOGIN_IP: '1000/60',
-  RATE_LIMIT_REGISTER: '1000/60',
-  RATE_LIMIT_REFRESH: '1000/60',
-};
+export { TEST_SERVER_ENV } from '@minimeet/server/testing';
 
 /**
  * Resolves with the arguments of the next `event`, or rejects after `timeoutMs`; every wait in the

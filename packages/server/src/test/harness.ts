@@ -1,27 +1,8 @@
 import type { AuthSession, CreatedApiKey, ErrorBody, ErrorInfo } from '@minimeet/protocol';
 import { expect } from 'vitest';
-import { startServer, type RunningServer } from '../main.js';
+import type { RunningServer } from '../main.js';
 
-/** Environment for tests: in-memory SQLite, quiet logs, cheap password hashing, generous limits. */
-export const TEST_ENV: Record<string, string> = {
-  NODE_ENV: 'test',
-  HOST: '127.0.0.1',
-  PORT: '0',
-  DATABASE_URL: 'sqlite::memory:',
-  LOG_LEVEL: 'silent',
-  SERVE_DEMO: 'false',
-  PASSWORD_HASH_MEMORY_KIB: '1024',
-  PASSWORD_HASH_ITERATIONS: '1',
-  RATE_LIMIT_LOGIN: '1000/60',
-  RATE_LIMIT_LOGIN_IP: '1000/60',
-  RATE_LIMIT_REGISTER: '1000/60',
-  RATE_LIMIT_REFRESH: '1000/60',
-};
-
-/** Starts a real server on a free loopback port with {@link TEST_ENV} plus overrides. */
-export function startTestServer(overrides: Record<string, string> = {}): Promise<RunningServer> {
-  return startServer({ env: { ...TEST_ENV, ...overrides } });
-}
+export { startTestServer, TEST_SERVER_ENV as TEST_ENV } from '../testing.js';
 
 /** A parsed HTTP answer. */
 export interface ApiResponse<T = unknown> {
