@@ -52,37 +52,49 @@ export class ConnectionMetrics implements OnModuleDestroy {
   /** The counters in Prometheus text exposition format 0.0.4. */
   render(): string {
     const c = this.counters;
-    const lines = [
-      '# HELP minimeet_registrations_total Accounts created.',
-      '# TYPE minimeet_registrations_total counter',
-      `minimeet_registrations_total ${c.registrations}`,
-      '# HELP minimeet_logins_total Successful password logins.',
-      '# TYPE minimeet_logins_total counter',
-      `minimeet_logins_total ${c.logins}`,
-      '# HELP minimeet_logouts_total Logouts.',
-      '# TYPE minimeet_logouts_total counter',
-      `minimeet_logouts_total ${c.logouts}`,
-      '# HELP minimeet_refresh_token_reuse_total Refresh tokens presented twice (families revoked).',
-      '# TYPE minimeet_refresh_token_reuse_total counter',
-      `minimeet_refresh_token_reuse_total ${c.refreshReuses}`,
-      '# HELP minimeet_socket_connections_opened_total Socket.IO connections accepted.',
-      '# TYPE minimeet_socket_connections_opened_total counter',
-      `minimeet_socket_connections_opened_total ${c.connectionsOpened}`,
-      '# HELP minimeet_socket_connections_closed_total Socket.IO connections closed.',
-      '# TYPE minimeet_socket_connections_closed_total counter',
-      `minimeet_socket_connections_closed_total ${c.connectionsClosed}`,
-      '# HELP minimeet_socket_connection_seconds_total Time closed connections stayed open.',
-      '# TYPE minimeet_socket_connection_seconds_total counter',
-      `minimeet_socket_connection_seconds_total ${c.connectionSecondsTotal.toFixed(3)}`,
-      '# HELP minimeet_socket_connections Open Socket.IO connections.',
-      '# TYPE minimeet_socket_connections gauge',
-      `minimeet_socket_connections{kind="user"} ${this.openConnections('user')}`,
-      `minimeet_socket_connections{kind="guest"} ${this.openConnections('guest')}`,
-    ];
-    return `${lines.join('\n')}\n`;
+    return [
+      metric('registrations_total', 'counter', 'Accounts created.', [['', c.registrations]]),
+      metric('logins_total', 'counter', 'Successful password logins.', [['', c.logins]]),
+      metric('logouts_total', 'counter', 'Logouts.', [['', c.logouts]]),
+      metric(
+        'refresh_token_reuse_total',
+        'counter',
+        'Refresh tokens presented twice (families revoked).',
+        [['', c.refreshReuses]],
+      ),
+      metric('socket_connections_opened_total', 'counter', 'Socket.IO connections accepted.', [
+        ['', c.connectionsOpened],
+      ]),
+      metric('socket_connections_closed_total', 'counter', 'Socket.IO connections closed.', [
+        ['', c.connectionsClosed],
+      ]),
+      metric('socket_connection_seconds_total', 'counter', 'Time closed connections stayed open.', [
+        ['', Number(c.connectionSecondsTotal.toFixed(3))],
+      ]),
+      metric('socket_connections', 'gauge', 'Open Socket.IO connections.', [
+        ['{kind="user"}', this.openConnections('user')],
+        ['{kind="guest"}', this.openConnections('guest')],
+      ]),
+    ].join('');
   }
 
   onModuleDestroy(): void {
     for (const off of this.unsubscribe) off();
   }
+}
+
+/** One metric family: HELP and TYPE lines, then a sample per label set. */
+function metric(
+  name: string,
+  type: 'counter' | 'gauge',
+  help: string,
+  samples: Array<[labels: string, value: number]>,
+): string {
+  const full = `minimeet_${name}`;
+  const lines = [
+    `# HELP ${full} ${help}`,
+    `# TYPE ${full} ${type}`,
+    ...samples.map(([labels, value]) => `${full}${labels} ${value}`),
+  ];
+  return `${lines.join('\n')}\n`;
 }
