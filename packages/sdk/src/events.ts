@@ -26,7 +26,8 @@ export enum ClientEvent {
   /**
    * A reconnect attempt is scheduled.
    *
-   * args: (`attempt`: number, from 1; `delayMs`: number until it starts)
+   * args: (`attempt`: number, from 1; `delayMs`: number until it starts; `lastError`:
+   * ConnectionError, why the connection dropped or why the previous attempt failed)
    */
   ReconnectScheduled = 'reconnectScheduled',
   /**
@@ -72,7 +73,11 @@ export interface ClientEventCallbacks {
   [ClientEvent.ConnectionStateChanged]: (state: ConnectionState, previous: ConnectionState) => void;
   [ClientEvent.Connected]: (session: SessionInfo) => void;
   [ClientEvent.Reconnecting]: (cause: ConnectionError) => void;
-  [ClientEvent.ReconnectScheduled]: (attempt: number, delayMs: number) => void;
+  [ClientEvent.ReconnectScheduled]: (
+    attempt: number,
+    delayMs: number,
+    lastError: ConnectionError,
+  ) => void;
   [ClientEvent.Reconnected]: (session: SessionInfo) => void;
   [ClientEvent.Disconnected]: (error: ConnectionError | undefined) => void;
   [ClientEvent.SessionExpiring]: (tokenExpiresAt: Date) => void;

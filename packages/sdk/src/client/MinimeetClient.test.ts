@@ -435,6 +435,10 @@ describe('MinimeetClient across a server restart', () => {
     const client = newClient({ reconnect: { maxAttempts: 2, initialDelayMs: 20 } });
     await client.connect(server.url, auth.tokenProvider);
     const attempts = record(client, ClientEvent.ReconnectScheduled);
+    const causes: string[] = [];
+    client.on(ClientEvent.ReconnectScheduled, (_attempt, _delayMs, lastError) => {
+      causes.push(lastError.reason);
+    });
     const disconnected = nextEvent(client, ClientEvent.Disconnected, 10_000);
 
     await server.close();
@@ -442,6 +446,11 @@ describe('MinimeetClient across a server restart', () => {
     const [error] = await disconnected;
     expect(error).toMatchObject({ reason: ConnectionErrorReason.ServerUnreachable });
     expect(attempts).toEqual([1, 2]);
+    // The first retry follows the drop; the second, the failed first attempt.
+    expect(causes).toEqual([
+      ConnectionErrorReason.ServerShutdown,
+      ConnectionErrorReason.ServerUnreachable,
+    ]);
     expect(client.state).toBe(Disconnected);
   });
 });

@@ -275,7 +275,7 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
       this.reconnectTimer = undefined;
       void this.reconnect(epoch);
     }, delayMs);
-    this.emit(ClientEvent.ReconnectScheduled, this.reconnectAttempts + 1, delayMs);
+    this.emit(ClientEvent.ReconnectScheduled, this.reconnectAttempts + 1, delayMs, lastError);
   }
 
   private async reconnect(epoch: number): Promise<void> {
