@@ -92,6 +92,8 @@ export async function startMinimeet(
       DATABASE_URL: `sqlite:/tmp/minimeet-bench-${process.pid}-${port}.sqlite`,
       LOG_LEVEL: 'warn',
       SERVE_DEMO: 'false',
+      // The bench opens every connection from one address.
+      RATE_LIMIT_CONNECT: '1000000/60',
       ...env,
     },
     '',

@@ -48,6 +48,7 @@ describe('loadConfig', () => {
         register: { limit: 20, windowMs: 3_600_000 },
         refresh: { limit: 60, windowMs: 60_000 },
         joinTokens: { limit: 600, windowMs: 60_000 },
+        connect: { limit: 600, windowMs: 60_000 },
       },
       http: { bodyLimitBytes: 65_536, corsOrigins: '*', trustProxy: false, serveDemo: true },
       logLevel: 'info',

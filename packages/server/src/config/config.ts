@@ -34,6 +34,7 @@ export interface AppConfig {
     register: RateLimitRule;
     refresh: RateLimitRule;
     joinTokens: RateLimitRule;
+    connect: RateLimitRule;
   };
   http: {
     bodyLimitBytes: number;
@@ -117,6 +118,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       register: env.RATE_LIMIT_REGISTER,
       refresh: env.RATE_LIMIT_REFRESH,
       joinTokens: env.RATE_LIMIT_JOIN_TOKENS,
+      connect: env.RATE_LIMIT_CONNECT,
     },
     http: {
       bodyLimitBytes: env.HTTP_BODY_LIMIT,

@@ -357,6 +357,22 @@ describe('tokens that expire on an open connection', () => {
   });
 });
 
+describe('handshake rate limit', () => {
+  it('refuses handshakes past the per-address limit with rate_limited', async () => {
+    const server = await startTestServer({ RATE_LIMIT_CONNECT: '3/60' });
+    try {
+      const { accessToken } = await registerUser(server);
+      const auth = { token: accessToken, protocolVersion: PROTOCOL_VERSION };
+      for (let i = 0; i < 3; i++) await opened(connect(server, auth));
+      const data = await refused(connect(server, auth));
+      expect(data.code).toBe('rate_limited');
+      expect(data.message).toMatch(/try again in \d+ s/);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('graceful shutdown', () => {
   it('tells connected clients, closes their sockets and the database', async () => {
     const server = await startTestServer();

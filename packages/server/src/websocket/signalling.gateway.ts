@@ -24,6 +24,7 @@ import type { ZodType } from 'zod';
 import { AppError } from '../common/app-error.js';
 import { EventBus } from '../common/event-bus.js';
 import { ROOT_LOGGER } from '../common/logger.js';
+import { RATE_LIMITER, type RateLimiter } from '../common/rate-limiter.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { ConnectionAuthenticator } from '../auth/connection-authenticator.js';
@@ -65,6 +66,7 @@ export class SignallingGateway
     @Inject(ConnectionAuthenticator) private readonly authenticator: ConnectionAuthenticator,
     @Inject(EventBus) private readonly events: EventBus,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
   ) {
     this.handlers = {
       ping: {
@@ -180,6 +182,17 @@ export class SignallingGateway
             ErrorCode.ProtocolMismatch,
             'The handshake must carry a numeric protocolVersion.',
           );
+    }
+    // Each handshake costs a signature check and a database read: bound them per address.
+    const limit = await this.limiter.consume(
+      `connect:${socket.handshake.address}`,
+      this.config.rateLimits.connect,
+    );
+    if (!limit.allowed) {
+      throw connectError(
+        ErrorCode.RateLimited,
+        `Too many connection attempts; try again in ${Math.max(1, Math.ceil(limit.retryAfterMs / 1000))} s.`,
+      );
     }
     if (auth.data.protocolVersion !== PROTOCOL_VERSION) {
       throw connectError(
