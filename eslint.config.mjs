@@ -59,6 +59,21 @@ export default tseslint.config(
     ]),
   },
   {
+    files: ['packages/host/**/*.ts'],
+    ignores: ['packages/host/**/*.test.ts'],
+    rules: boundary([
+      {
+        group: [
+          '@minimeet/sdk',
+          '@minimeet/web-components',
+          '@minimeet/server',
+          '@minimeet/server/*',
+        ],
+        message: 'host is for host-app backends: it depends on protocol only.',
+      },
+    ]),
+  },
+  {
     files: ['packages/sdk/**/*.ts'],
     ignores: [
       'packages/sdk/src/signaling/SignalClient.ts',

@@ -3,7 +3,7 @@
  * handshake) beside 1,000 bare socket.io clients to a bare socket.io server, in the same run.
  */
 import { MinimeetClient } from '@minimeet/sdk';
-import { createJoinToken } from '@minimeet/server/join-token';
+import { createJoinToken } from '@minimeet/host';
 import { io, type Socket } from 'socket.io-client';
 import { BARE_SERVER, freePort, spawnNode, startMinimeet } from './processes.js';
 import { percentile, pool, printTable, round } from './stats.js';

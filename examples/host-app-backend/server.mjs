@@ -4,7 +4,7 @@
 //   MINIMEET_API_KEY_ID=mk_… MINIMEET_API_SECRET=mks_… node server.mjs
 //   curl 'http://localhost:4000/join?room=visit-1001&user=patient-42'
 import { createServer } from 'node:http';
-import { createJoinToken, JoinTokenError } from '@minimeet/server/join-token';
+import { createJoinToken, JoinTokenError } from '@minimeet/host';
 
 const keyId = process.env.MINIMEET_API_KEY_ID;
 const secret = process.env.MINIMEET_API_SECRET;

@@ -11,7 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config/config.js';
-import { createJoinToken, JoinTokenError } from './auth/join-token.js';
+import { createJoinToken, JoinTokenError } from '@minimeet/host';
 import { openDataSource } from './database/data-source.js';
 import { isEntryPoint } from './common/entry-point.js';
 

@@ -15,7 +15,6 @@ import { isEntryPoint } from './common/entry-point.js';
 
 export { ConfigError, loadConfig } from './config/config.js';
 export type { AppConfig } from './config/config.js';
-export { createJoinToken, type ApiKeyCredentials } from './auth/join-token.js';
 
 /** Options of {@link startServer}. */
 export interface StartServerOptions {

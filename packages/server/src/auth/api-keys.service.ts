@@ -20,7 +20,7 @@ import {
   API_KEY_SECRET_PREFIX,
   DEFAULT_JOIN_TOKEN_TTL_SECONDS,
   publicKeyOf,
-} from './join-token.js';
+} from '@minimeet/host';
 import { TokenService } from './token.service.js';
 
 const LAST_USED_RESOLUTION_MS = 60_000;

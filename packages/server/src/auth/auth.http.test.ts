@@ -14,7 +14,7 @@ import {
   uniqueEmail,
   waitUntil,
 } from '../test/harness.js';
-import { createJoinToken } from './join-token.js';
+import { createJoinToken } from '@minimeet/host';
 
 const PASSWORD = 'correct horse battery';
 

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import type { CreateJoinTokenRequest } from '@minimeet/protocol';
 import { createApiKey, registerUser, startTestServer } from '../test/harness.js';
-import { createJoinToken, JoinTokenError, publicKeyOf } from './join-token.js';
+import { createJoinToken, JoinTokenError, publicKeyOf } from '@minimeet/host';
 
 const KEY = {
   id: 'mk_offlineSigner0001',

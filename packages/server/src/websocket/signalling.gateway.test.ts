@@ -10,7 +10,7 @@ import {
   type ServerToClientEvents,
   type SessionInfo,
 } from '@minimeet/protocol';
-import { createJoinToken } from '../auth/join-token.js';
+import { createJoinToken } from '@minimeet/host';
 import type { RunningServer } from '../main.js';
 import { api, registerUser, startTestServer } from '../test/harness.js';
 

@@ -1,6 +1,6 @@
 /**
  * Join tokens signed offline by a host app's backend with its API key secret, with no call to the
- * minimeet server. Import it as `@minimeet/server/join-token`, or use the `minimeet join-token` CLI.
+ * minimeet server. Import it from `@minimeet/host`, or use the server's `minimeet join-token` CLI.
  *
  * The secret is the seed of an Ed25519 key: the server stores only its public half and a hash,
  * so a copy of the server's database cannot mint tokens.

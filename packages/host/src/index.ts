@@ -1,0 +1,17 @@
+export {
+  API_KEY_ID_PREFIX,
+  API_KEY_SECRET_PREFIX,
+  DEFAULT_JOIN_TOKEN_TTL_SECONDS,
+  JoinTokenError,
+  createJoinToken,
+  privateKeyOf,
+  publicKeyOf,
+} from './join-token.js';
+export type { ApiKeyCredentials } from './join-token.js';
+export { MintJoinTokenError, mintJoinToken } from './rest.js';
+export type {
+  CreateJoinTokenRequest,
+  CreatedJoinToken,
+  JoinGrants,
+  RoomRole,
+} from '@minimeet/protocol';
