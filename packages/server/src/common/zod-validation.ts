@@ -1,5 +1,5 @@
 import { ErrorCode } from '@minimeet/protocol';
-import { Body, Query, type PipeTransform } from '@nestjs/common';
+import { Body, type PipeTransform } from '@nestjs/common';
 import { ApiBody } from '@nestjs/swagger';
 import type { ZodType } from 'zod';
 import { AppError } from './app-error.js';
@@ -41,9 +41,4 @@ export function ValidBody(schema: ZodType): ParameterDecorator {
       ApiBody({ schema: jsonSchemaOf(schema) })(target, key, descriptor);
     }
   };
-}
-
-/** `@ValidQuery(schema)`: the parameter receives the query string validated by the schema. */
-export function ValidQuery(schema: ZodType): ParameterDecorator {
-  return (target, key, index) => Query(new ZodValidationPipe(schema, 'Query'))(target, key, index);
 }
