@@ -1,10 +1,10 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type RunningServer } from '@minimeet/server/testing';
+import { startTestServer, type RunningServer } from '../testing.js';
 import type { CreatedApiKey } from '@minimeet/protocol';
-import { MintJoinTokenError, mintJoinToken } from './rest.js';
+import { MintJoinTokenError, mintJoinToken } from '@minimeet/host';
 
-describe('mintJoinToken against the real server', () => {
+describe('@minimeet/host mintJoinToken against the real server', () => {
   let server: RunningServer;
   let key: CreatedApiKey;
 
