@@ -32,6 +32,14 @@ export interface LoginRequest {
   password: string;
 }
 
+/** `POST /api/auth/password` body. */
+export interface ChangePasswordRequest {
+  /** The password the account has now. */
+  currentPassword: string;
+  /** The new password, 10 to 256 characters. */
+  newPassword: string;
+}
+
 /** `POST /api/auth/refresh` and `POST /api/auth/logout` body. */
 export interface RefreshRequest {
   /** The refresh token from the last login or refresh. */

@@ -12,6 +12,7 @@ export type {
 export type {
   ApiKeyInfo,
   AuthSession,
+  ChangePasswordRequest,
   CreateApiKeyRequest,
   CreateJoinTokenRequest,
   CreatedApiKey,

@@ -10,6 +10,7 @@ import type { AuthRefreshPayload, HandshakeAuth, PingPayload } from './events.js
 import type {
   ApiKeyInfo,
   AuthSession,
+  ChangePasswordRequest,
   CreateApiKeyRequest,
   CreatedApiKey,
   CreatedJoinToken,
@@ -78,6 +79,15 @@ export const loginRequestSchema = z.strictObject({
     .min(1, 'Password must not be empty.')
     .max(256, 'Password must be at most 256 characters.'),
 }) satisfies z.ZodType<LoginRequest>;
+
+/** Schema of {@link ChangePasswordRequest}. */
+export const changePasswordRequestSchema = z.strictObject({
+  currentPassword: z
+    .string()
+    .min(1, 'currentPassword must not be empty.')
+    .max(256, 'currentPassword must be at most 256 characters.'),
+  newPassword: passwordSchema,
+}) satisfies z.ZodType<ChangePasswordRequest>;
 
 /** Schema of {@link RefreshRequest}. */
 export const refreshRequestSchema = z.strictObject({

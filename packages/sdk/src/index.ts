@@ -43,6 +43,7 @@ export { SDK_VERSION } from './version.js';
 export { ErrorCode, PROTOCOL_VERSION } from '@minimeet/protocol';
 export type {
   AuthSession,
+  ChangePasswordRequest,
   ErrorInfo,
   JoinGrants,
   LoginRequest,

@@ -123,7 +123,9 @@ export async function runServerProcess(env?: Record<string, string | undefined>)
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   // A promise that one request forgot to handle must not take every other connection down.
-  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+  process.on('unhandledRejection', (reason) =>
+    logger.error({ err: reason }, 'unhandled rejection'),
+  );
 }
 
 if (isEntryPoint(import.meta.url)) {

@@ -49,6 +49,23 @@ describe('AuthClient against the real server', () => {
     ).rejects.toMatchObject({ name: 'MinimeetError', code: 'email_taken', status: 409 });
   });
 
+  it('changePassword() keeps this client signed in with the new session', async () => {
+    const auth = new AuthClient(server.url);
+    const email = uniqueEmail();
+    const before = await auth.register({ email, password: PASSWORD, displayName: 'Ada' });
+
+    const after = await auth.changePassword({
+      currentPassword: PASSWORD,
+      newPassword: 'an entirely new passphrase',
+    });
+
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+    await expect(auth.refresh()).resolves.toMatchObject({ user: { email } });
+    await expect(
+      new AuthClient(server.url).login({ email, password: PASSWORD }),
+    ).rejects.toMatchObject({ code: 'invalid_credentials' });
+  });
+
   it('login() with a wrong password rejects with invalid_credentials', async () => {
     const email = uniqueEmail();
     await new AuthClient(server.url).register({ email, password: PASSWORD, displayName: 'A' });

@@ -1,6 +1,7 @@
 import {
   ErrorCode,
   type AuthSession,
+  type ChangePasswordRequest,
   type ErrorBody,
   type LoginRequest,
   type RegisterRequest,
@@ -174,6 +175,15 @@ export class AuthClient extends TypedEmitter<AuthClientCallbacks> {
     const profile = await this.authorized<UserProfile>('PATCH', '/users/me', input);
     if (this.current) await this.setSession({ ...this.current, user: profile });
     return profile;
+  }
+
+  /**
+   * Changes the password. The server signs the user out everywhere else; this client adopts the
+   * new session it returns. Rejects with `invalid_credentials` for a wrong current password.
+   */
+  async changePassword(input: ChangePasswordRequest): Promise<AuthSession> {
+    checkObject(input, 'input');
+    return this.adopt(await this.authorized<AuthSession>('POST', '/auth/password', input));
   }
 
   private async refreshOnce(): Promise<AuthSession> {

@@ -1,22 +1,25 @@
 import { Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import {
   ErrorCode,
   type AuthSession,
+  type ChangePasswordRequest,
   type LoginRequest,
   type RefreshRequest,
   type RegisterRequest,
 } from '@minimeet/protocol';
 import {
   authSessionSchema,
+  changePasswordRequestSchema,
   loginRequestSchema,
   refreshRequestSchema,
   registerRequestSchema,
 } from '@minimeet/protocol/schemas';
-import { ApiErrors, ApiResult, BODY_ERRORS } from '../common/openapi.js';
+import { ApiErrors, ApiResult, BEARER_ERRORS, BODY_ERRORS } from '../common/openapi.js';
 import { clientIp, RateLimit, RateLimitGuard } from '../common/rate-limit.guard.js';
 import { ValidBody } from '../common/zod-validation.js';
+import { AccessTokenGuard, CurrentUser, type AuthenticatedUser } from './access-token.guard.js';
 import { AuthService } from './auth.service.js';
 
 const emailOf = (req: Request): string | undefined => {
@@ -81,5 +84,23 @@ export class AuthController {
   @RateLimit({ name: 'refresh', rule: (c) => c.rateLimits.refresh, key: clientIp })
   async logout(@ValidBody(refreshRequestSchema) body: RefreshRequest): Promise<void> {
     await this.auth.logout(body.refreshToken);
+  }
+
+  @Post('password')
+  @HttpCode(200)
+  @UseGuards(AccessTokenGuard)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary:
+      'Change the password: signs out every other session and returns a new one for this client.',
+  })
+  @ApiResult(200, authSessionSchema, 'Changed; every earlier refresh token is revoked.')
+  @ApiErrors(...BEARER_ERRORS, ...BODY_ERRORS, ErrorCode.InvalidCredentials, ErrorCode.RateLimited)
+  @RateLimit({ name: 'password', rule: (c) => c.rateLimits.login, key: clientIp })
+  changePassword(
+    @CurrentUser() user: AuthenticatedUser,
+    @ValidBody(changePasswordRequestSchema) body: ChangePasswordRequest,
+  ): Promise<AuthSession> {
+    return this.auth.changePassword(user.id, body);
   }
 }

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   ErrorCode,
   type AuthSession,
+  type ChangePasswordRequest,
   type LoginRequest,
   type RegisterRequest,
 } from '@minimeet/protocol';
@@ -98,6 +99,21 @@ export class AuthService {
     const user = await this.users.findById(row.userId);
     if (!user) throw new AppError(ErrorCode.TokenInvalid, 'The refresh token is not valid.');
     return this.issueSession(user, row.familyId);
+  }
+
+  /**
+   * Replaces the password after checking the current one, signs the user out everywhere (every
+   * refresh token family is revoked) and returns a new session for the caller.
+   */
+  async changePassword(userId: string, input: ChangePasswordRequest): Promise<AuthSession> {
+    const user = await this.users.findById(userId);
+    if (!user || !(await this.hasher.verify(user.passwordHash, input.currentPassword))) {
+      throw new AppError(ErrorCode.InvalidCredentials, 'The current password is incorrect.');
+    }
+    await this.users.updatePasswordHash(user.id, await this.hasher.hash(input.newPassword));
+    await this.refreshTokens.revokeAllForUser(user.id, new Date());
+    this.events.emit('user.password_changed', { userId: user.id });
+    return this.issueSession(user, randomUUID());
   }
 
   /** Revokes the refresh token's family. Idempotent: an unknown token is not an error. */

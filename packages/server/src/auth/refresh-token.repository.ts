@@ -43,6 +43,11 @@ export class RefreshTokenRepository {
     return this.repo.exists({ where: { familyId, revokedAt: Not(IsNull()) } });
   }
 
+  /** Revokes every live token of every family of a user: a sign-out everywhere. */
+  async revokeAllForUser(userId: string, at: Date): Promise<void> {
+    await this.repo.update({ userId, revokedAt: IsNull() }, { revokedAt: at });
+  }
+
   /** Revokes every live token of a family. */
   async revokeFamily(familyId: string, at: Date): Promise<void> {
     await this.repo.update({ familyId, revokedAt: IsNull() }, { revokedAt: at });

@@ -79,6 +79,16 @@ const ENDPOINTS: BodyEndpoint[] = [
     strings: ['refreshToken'],
   },
   {
+    name: 'POST /api/auth/password',
+    method: 'POST',
+    path: '/api/auth/password',
+    headers: bearer,
+    // A wrong current password keeps the shared user's real one intact for the other endpoints.
+    valid: () => ({ currentPassword: 'not the current one', newPassword: 'a brand new password' }),
+    required: ['currentPassword', 'newPassword'],
+    strings: ['currentPassword', 'newPassword'],
+  },
+  {
     name: 'PATCH /api/users/me',
     method: 'PATCH',
     path: '/api/users/me',

@@ -8,6 +8,7 @@ export interface ServerEvents {
   'user.registered': { userId: string };
   'user.logged_in': { userId: string };
   'user.logged_out': { userId: string };
+  'user.password_changed': { userId: string };
   'auth.refresh_reused': { userId: string; familyId: string };
   'api_key.revoked': { keyId: string; userId: string };
   'socket.connected': {

@@ -50,6 +50,11 @@ export class UserRepository {
     return this.repo.findOneBy({ email });
   }
 
+  /** Replaces the password hash. */
+  async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.repo.update({ id }, { passwordHash });
+  }
+
   /** Changes profile fields and returns the updated user, or null if it does not exist. */
   async update(
     id: string,
