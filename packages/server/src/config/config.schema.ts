@@ -73,6 +73,7 @@ export const envSchema = z.object({
   RATE_LIMIT_REFRESH: rateLimit.prefault('60/60'),
   RATE_LIMIT_JOIN_TOKENS: rateLimit.prefault('600/60'),
   RATE_LIMIT_CONNECT: rateLimit.prefault('600/60'),
+  RATE_LIMIT_SOCKET_REQUESTS: rateLimit.prefault('100/1'),
   HTTP_BODY_LIMIT: byteSize.prefault('64kb'),
   CORS_ORIGINS: z.string().default('*'),
   TRUST_PROXY: bool.default(false),

@@ -49,6 +49,7 @@ describe('loadConfig', () => {
         refresh: { limit: 60, windowMs: 60_000 },
         joinTokens: { limit: 600, windowMs: 60_000 },
         connect: { limit: 600, windowMs: 60_000 },
+        socketRequests: { limit: 100, windowMs: 1000 },
       },
       http: { bodyLimitBytes: 65_536, corsOrigins: '*', trustProxy: false, serveDemo: true },
       logLevel: 'info',

@@ -35,6 +35,7 @@ export interface AppConfig {
     refresh: RateLimitRule;
     joinTokens: RateLimitRule;
     connect: RateLimitRule;
+    socketRequests: RateLimitRule;
   };
   http: {
     bodyLimitBytes: number;
@@ -119,6 +120,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       refresh: env.RATE_LIMIT_REFRESH,
       joinTokens: env.RATE_LIMIT_JOIN_TOKENS,
       connect: env.RATE_LIMIT_CONNECT,
+      socketRequests: env.RATE_LIMIT_SOCKET_REQUESTS,
     },
     http: {
       bodyLimitBytes: env.HTTP_BODY_LIMIT,

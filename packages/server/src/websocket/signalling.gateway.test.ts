@@ -373,6 +373,31 @@ describe('handshake rate limit', () => {
   });
 });
 
+describe('per-connection request limit', () => {
+  it('answers requests past the budget with rate_limited and keeps the connection', async () => {
+    const server = await startTestServer({ RATE_LIMIT_SOCKET_REQUESTS: '5/60' });
+    try {
+      const { accessToken } = await registerUser(server);
+      const socket = connect(server, { token: accessToken, protocolVersion: PROTOCOL_VERSION });
+      await opened(socket);
+      const results = (await Promise.all(
+        Array.from({ length: 7 }, (_, t) => socket.timeout(5000).emitWithAck('ping', { t })),
+      )) as AckResult[];
+      expect(results.filter((r) => r.ok)).toHaveLength(5);
+      for (const r of results.filter((r) => !r.ok)) {
+        expect(r).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+      }
+      expect(socket.connected).toBe(true);
+      // Another connection has its own budget.
+      const other = connect(server, { token: accessToken, protocolVersion: PROTOCOL_VERSION });
+      await opened(other);
+      expect(await other.timeout(5000).emitWithAck('ping', { t: 1 })).toMatchObject({ ok: true });
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('graceful shutdown', () => {
   it('tells connected clients, closes their sockets and the database', async () => {
     const server = await startTestServer();

@@ -29,6 +29,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { ConnectionAuthenticator } from '../auth/connection-authenticator.js';
 import { runRequest } from './ack-handler.js';
+import { RequestBudget } from './request-budget.js';
 import type { MinimeetServer, MinimeetSocket } from './socket-types.js';
 
 type Handler = {
@@ -205,6 +206,7 @@ export class SignallingGateway
         auth.data.token,
       );
       socket.data = {
+        budget: new RequestBudget(this.config.rateLimits.socketRequests),
         principal,
         tokenExpiresAt: expiresAt,
         connectedAt: Date.now(),
@@ -229,13 +231,21 @@ export class SignallingGateway
     ack: unknown,
   ): Promise<void> {
     const handler = this.handlers[event];
-    const result: AckResult = await runRequest(
-      event,
-      handler.schema,
-      payload,
-      (p) => handler.run(socket, p as never),
-      this.logger,
-    );
+    const result: AckResult = !socket.data.budget.take()
+      ? {
+          ok: false,
+          error: {
+            code: ErrorCode.RateLimited,
+            message: 'Too many requests on this connection; slow down.',
+          },
+        }
+      : await runRequest(
+          event,
+          handler.schema,
+          payload,
+          (p) => handler.run(socket, p as never),
+          this.logger,
+        );
     if (typeof ack === 'function') {
       (ack as (r: AckResult) => void)(result);
     } else if (!result.ok) {
