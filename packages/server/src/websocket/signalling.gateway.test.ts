@@ -373,6 +373,34 @@ describe('handshake rate limit', () => {
   });
 });
 
+describe('handshake rate limit behind a proxy', () => {
+  it('counts each forwarded client address on its own when TRUST_PROXY is on', async () => {
+    const server = await startTestServer({ RATE_LIMIT_CONNECT: '2/60', TRUST_PROXY: 'true' });
+    try {
+      const { accessToken } = await registerUser(server);
+      const auth = { token: accessToken, protocolVersion: PROTOCOL_VERSION };
+      const via = (address: string) =>
+        io(server.url, {
+          auth,
+          transports: ['websocket'],
+          reconnection: false,
+          forceNew: true,
+          extraHeaders: { 'x-forwarded-for': `${address}, 127.0.0.2` },
+        }) as ClientSocket;
+      for (const address of ['203.0.113.1', '203.0.113.1', '203.0.113.2', '203.0.113.2']) {
+        const socket = via(address);
+        sockets.push(socket);
+        await opened(socket);
+      }
+      const third = via('203.0.113.1');
+      sockets.push(third);
+      expect((await refused(third)).code).toBe('rate_limited');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('per-connection request limit', () => {
   it('answers requests past the budget with rate_limited and keeps the connection', async () => {
     const server = await startTestServer({ RATE_LIMIT_SOCKET_REQUESTS: '5/60' });

@@ -186,7 +186,7 @@ export class SignallingGateway
     }
     // Each handshake costs a signature check and a database read: bound them per address.
     const limit = await this.limiter.consume(
-      `connect:${socket.handshake.address}`,
+      `connect:${this.clientAddress(socket)}`,
       this.config.rateLimits.connect,
     );
     if (!limit.allowed) {
@@ -266,6 +266,13 @@ export class SignallingGateway
     socket.data.apiKeyId = apiKeyId;
     this.scheduleExpiry(socket);
     return { tokenExpiresAt: expiresAt.toISOString() };
+  }
+
+  /** The client's address; behind a trusted proxy, the first hop of X-Forwarded-For, as for HTTP. */
+  private clientAddress(socket: MinimeetSocket): string {
+    const forwarded = socket.handshake.headers['x-forwarded-for'];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+    return this.config.http.trustProxy && first ? first : socket.handshake.address;
   }
 
   /** Ends every connection a revoked API key admitted: its tokens stop working at once. */
