@@ -13,6 +13,7 @@ import { AppError } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { UserRepository } from '../users/user.repository.js';
+import type { ApiKeyEntity } from './api-key.entity.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER, TokenService, tokenError } from './token.service.js';
 
@@ -70,13 +71,20 @@ export class ConnectionAuthenticator {
       if (payload.typ === 'join') return this.guestConnection(payload);
       throw invalid();
     }
-    if (alg === 'EdDSA' && kid) return this.guestConnection(await this.verifyOffline(token, kid));
+    if (alg === 'EdDSA' && kid) {
+      const key = await this.activeKey(kid);
+      return this.guestConnection(await this.verifyOffline(token, key), key);
+    }
     throw invalid('The token is signed with an algorithm this server does not accept.');
   }
 
-  private async verifyOffline(token: string, keyId: string): Promise<JWTPayload> {
+  private async activeKey(keyId: string): Promise<ApiKeyEntity> {
     const key = await this.apiKeys.findActive(keyId);
     if (!key) throw invalid('The token was signed with an unknown or revoked API key.');
+    return key;
+  }
+
+  private async verifyOffline(token: string, key: ApiKeyEntity): Promise<JWTPayload> {
     const publicKey = createPublicKey({
       key: { kty: 'OKP', crv: 'Ed25519', x: key.publicKey },
       format: 'jwk',
@@ -85,7 +93,7 @@ export class ConnectionAuthenticator {
       const { payload } = await jwtVerify(token, publicKey, {
         algorithms: ['EdDSA'],
         audience: TOKEN_AUDIENCE,
-        issuer: keyId,
+        issuer: key.id,
         requiredClaims: ['sub', 'exp', 'iat'],
       });
       return payload;
@@ -108,7 +116,11 @@ export class ConnectionAuthenticator {
     };
   }
 
-  private async guestConnection(payload: JWTPayload): Promise<AuthenticatedConnection> {
+  /** `signer` is the key already read for an offline signature; HS256 tokens look theirs up. */
+  private async guestConnection(
+    payload: JWTPayload,
+    signer?: ApiKeyEntity,
+  ): Promise<AuthenticatedConnection> {
     const parsed = joinClaimsSchema.safeParse(payload);
     if (!parsed.success) throw invalid('The join token is missing claims or has malformed ones.');
     const claims = parsed.data;
@@ -121,8 +133,7 @@ export class ConnectionAuthenticator {
       );
     }
     // HS256 join tokens come from this server; their key must still be live too.
-    const key = await this.apiKeys.findActive(claims.iss);
-    if (!key) throw invalid('The token was signed with an unknown or revoked API key.');
+    const key = signer ?? (await this.activeKey(claims.iss));
     return {
       principal: {
         kind: 'guest',
