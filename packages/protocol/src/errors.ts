@@ -39,6 +39,20 @@ export const ErrorCode = {
   ServiceUnavailable: 'service_unavailable',
   /** An unexpected failure inside the server; the request id in the logs finds it. */
   InternalError: 'internal_error',
+  /** The request conflicts with the resource's current state (e.g. removing the room's owner). */
+  Conflict: 'conflict',
+  /** The room needs a password (or an invite) and none, or a wrong one, was given. */
+  RoomPasswordRequired: 'room_password_required',
+  /** The invite code is unknown, expired, revoked or used up. */
+  InviteInvalid: 'invite_invalid',
+  /** The room already holds as many participants as its capacity allows. */
+  RoomFull: 'room_full',
+  /** The caller has not joined that room (or has left it) on this connection. */
+  NotInRoom: 'not_in_room',
+  /** The addressed participant is not in the caller's room. */
+  ParticipantNotFound: 'participant_not_found',
+  /** This server does not offer the feature yet (such as the SFU topology). */
+  FeatureUnavailable: 'feature_unavailable',
 } as const;
 
 /** One of the {@link ErrorCode} values. */

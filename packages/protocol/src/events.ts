@@ -1,5 +1,18 @@
 import type { AckResult, ErrorInfo, SessionEndReason } from './errors.js';
 import type { JoinGrants } from './http.js';
+import type {
+  JoinRoomPayload,
+  JoinRoomResult,
+  LeaveRoomPayload,
+  ParticipantEventPayload,
+  ParticipantLeftPayload,
+  RelayedCandidate,
+  RelayedDescription,
+  RoomClosedPayload,
+  SignalCandidatePayload,
+  SignalDescriptionPayload,
+  UpdateMediaStatePayload,
+} from './signalling.js';
 
 /** Who a connection belongs to: a minimeet account, or a host app's user admitted by a join token. */
 export type Principal =
@@ -90,6 +103,18 @@ export interface ClientToServerEvents {
   auth_refresh: (payload: AuthRefreshPayload, ack: Ack<{ tokenExpiresAt: string }>) => void;
   /** Round trip check; answers with the server's clock and the echoed `t`. */
   ping: (payload: PingPayload, ack: Ack<{ t: number; serverTime: number }>) => void;
+  /** Join (or, with `resume`, rejoin) a room's call; answers with the room, the others and ICE servers. */
+  join_room: (payload: JoinRoomPayload, ack: Ack<JoinRoomResult>) => void;
+  /** Leave a room's call; the others receive `participant_left` with `left`. */
+  leave_room: (payload: LeaveRoomPayload, ack: Ack) => void;
+  /** Send an SDP offer to another participant of the same room. */
+  webrtc_offer: (payload: SignalDescriptionPayload, ack: Ack) => void;
+  /** Send an SDP answer to another participant of the same room. */
+  webrtc_answer: (payload: SignalDescriptionPayload, ack: Ack) => void;
+  /** Send a trickled ICE candidate to another participant of the same room. */
+  ice_candidate: (payload: SignalCandidatePayload, ack: Ack) => void;
+  /** Announce the caller's published tracks (published, muted, camera off, screen sharing). */
+  update_media_state: (payload: UpdateMediaStatePayload, ack: Ack) => void;
 }
 
 /** Events the server emits. */
@@ -105,6 +130,20 @@ export interface ServerToClientEvents {
   session_ended: (payload: SessionEndedPayload) => void;
   /** An error that belongs to no request (a request without an ack, or an unknown event). */
   error_notice: (error: ErrorInfo) => void;
+  /** Someone joined the call of a room the client is in. */
+  participant_joined: (payload: ParticipantEventPayload) => void;
+  /** Someone's connection state, tracks or role changed. */
+  participant_updated: (payload: ParticipantEventPayload) => void;
+  /** Someone left the call: they left, timed out after a dropped connection, or were removed. */
+  participant_left: (payload: ParticipantLeftPayload) => void;
+  /** The call is over for this client: the room was deleted or the client was removed from it. */
+  room_closed: (payload: RoomClosedPayload) => void;
+  /** An SDP offer from another participant of the same room. */
+  webrtc_offer: (payload: RelayedDescription) => void;
+  /** An SDP answer from another participant of the same room. */
+  webrtc_answer: (payload: RelayedDescription) => void;
+  /** A trickled ICE candidate from another participant of the same room. */
+  ice_candidate: (payload: RelayedCandidate) => void;
 }
 
 /** Names of the client-to-server events. */
@@ -117,6 +156,12 @@ export type ServerEventName = keyof ServerToClientEvents;
 export const ClientEvent = {
   AuthRefresh: 'auth_refresh',
   Ping: 'ping',
+  JoinRoom: 'join_room',
+  LeaveRoom: 'leave_room',
+  WebrtcOffer: 'webrtc_offer',
+  WebrtcAnswer: 'webrtc_answer',
+  IceCandidate: 'ice_candidate',
+  UpdateMediaState: 'update_media_state',
 } as const satisfies Record<string, ClientEventName>;
 
 /** Event name constants for what the server emits. */
@@ -125,4 +170,11 @@ export const ServerEvent = {
   SessionExpiring: 'session_expiring',
   SessionEnded: 'session_ended',
   ErrorNotice: 'error_notice',
+  ParticipantJoined: 'participant_joined',
+  ParticipantUpdated: 'participant_updated',
+  ParticipantLeft: 'participant_left',
+  RoomClosed: 'room_closed',
+  WebrtcOffer: 'webrtc_offer',
+  WebrtcAnswer: 'webrtc_answer',
+  IceCandidate: 'ice_candidate',
 } as const satisfies Record<string, ServerEventName>;

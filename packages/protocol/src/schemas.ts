@@ -5,8 +5,25 @@
  * browser bundle that needs only types never ships zod.
  */
 import { z } from 'zod';
-import { ErrorCode, type ErrorBody, type ErrorInfo, type ValidationIssue } from './errors.js';
-import type { AuthRefreshPayload, HandshakeAuth, PingPayload } from './events.js';
+import type { ErrorBody } from './errors.js';
+import {
+  displayNameSchema,
+  errorInfoSchema,
+  httpUrlSchema,
+  NO_CONTROL_CHARS,
+  roomIdSchema,
+  roomRoleSchema,
+  timestampSchema,
+} from './primitives.js';
+import type { AuthRefreshPayload, ClientEventName, HandshakeAuth, PingPayload } from './events.js';
+import {
+  iceCandidatePayloadSchema,
+  joinRoomPayloadSchema,
+  leaveRoomPayloadSchema,
+  updateMediaStatePayloadSchema,
+  webrtcAnswerPayloadSchema,
+  webrtcOfferPayloadSchema,
+} from './signalling-schemas.js';
 import type {
   ApiKeyInfo,
   AuthSession,
@@ -24,10 +41,6 @@ import type {
   UserProfile,
 } from './http.js';
 
-// Control characters in a name would let one user forge line breaks or bidi overrides in others'
-// UIs; lone surrogates would be silently replaced by the database.
-const NO_CONTROL_CHARS = /^[^\p{Cc}\p{Cs}\u202a-\u202e\u2066-\u2069]*$/u;
-
 /** A normalised email address (trimmed, lower-cased). */
 export const emailSchema = z
   .string()
@@ -41,28 +54,6 @@ export const passwordSchema = z
   .string()
   .min(10, 'Password must be at least 10 characters.')
   .max(256, 'Password must be at most 256 characters.');
-
-/** A display name: 1 to 80 visible characters, no control characters. */
-export const displayNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'Display name must not be empty.')
-  .max(80, 'Display name must be at most 80 characters.')
-  .regex(NO_CONTROL_CHARS, 'Display name must not contain control characters.');
-
-/** An http(s) URL of at most 2048 characters. */
-export const httpUrlSchema = z
-  .string()
-  .max(2048, 'URL must be at most 2048 characters.')
-  .url({ protocol: /^https?$/, message: 'Must be an http or https URL.' });
-
-/** A room id as host apps name rooms: letters, digits and `._:-`, 1 to 128 characters. */
-export const roomIdSchema = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/,
-    'Room id must be 1 to 128 letters, digits or ._:- and start with a letter or digit.',
-  );
 
 /** Schema of {@link RegisterRequest}. */
 export const registerRequestSchema = z.strictObject({
@@ -112,9 +103,6 @@ export const createApiKeyRequestSchema = z.strictObject({
   name: displayNameSchema,
 }) satisfies z.ZodType<CreateApiKeyRequest>;
 
-/** Schema of a role in a room. */
-export const roomRoleSchema = z.enum(['owner', 'moderator', 'member']);
-
 /** Schema of {@link JoinGrants}, with defaults for everything but the room. */
 export const joinGrantsSchema = z.strictObject({
   room: roomIdSchema,
@@ -142,9 +130,6 @@ export const createJoinTokenRequestSchema = z.strictObject({
 
 // Response schemas describe what the server sends. They are plain (not strict) objects so that a
 // client checking an answer against them keeps working when a later server adds a field.
-
-/** An ISO 8601 UTC timestamp as the server writes it (`Date#toISOString()`). */
-export const timestampSchema = z.iso.datetime();
 
 /** Schema of {@link UserProfile}. */
 export const userProfileSchema = z
@@ -234,40 +219,6 @@ export const healthResponseSchema = z
   })
   .describe('Server and database status.') satisfies z.ZodType<HealthResponse>;
 
-/** Schema of an {@link ErrorCode}. */
-export const errorCodeSchema = z.enum(ErrorCode).describe('A stable machine-readable code.');
-
-/** Schema of {@link ValidationIssue}. */
-export const validationIssueSchema = z.object({
-  path: z.string().describe('Dotted path of the problem (`grants.room`), or `""` for the value.'),
-  message: z.string().describe('What is wrong, in a sentence.'),
-}) satisfies z.ZodType<ValidationIssue>;
-
-/** Schema of {@link ErrorInfo}. */
-export const errorInfoSchema = z.object({
-  code: errorCodeSchema,
-  message: z.string().describe('A human sentence; safe to show, never a stack trace.'),
-  details: z
-    .object({
-      issues: z
-        .array(validationIssueSchema)
-        .optional()
-        .describe('With `validation_failed`: every problem found.'),
-      retryAfterSeconds: z
-        .number()
-        .int()
-        .min(1)
-        .optional()
-        .describe('With `rate_limited`: seconds to wait, as in the Retry-After header.'),
-      requestId: z
-        .string()
-        .optional()
-        .describe("With `internal_error`: the request's id, which finds it in the server logs."),
-    })
-    .optional()
-    .describe('Extra structured facts about the failure.'),
-}) satisfies z.ZodType<ErrorInfo>;
-
 /** Schema of {@link ErrorBody}, the body of every failed HTTP response. */
 export const errorBodySchema = z
   .object({ error: errorInfoSchema })
@@ -296,4 +247,23 @@ export const pingPayloadSchema = z.strictObject({
 export const clientPayloadSchemas = {
   auth_refresh: authRefreshPayloadSchema,
   ping: pingPayloadSchema,
-} as const;
+  join_room: joinRoomPayloadSchema,
+  leave_room: leaveRoomPayloadSchema,
+  webrtc_offer: webrtcOfferPayloadSchema,
+  webrtc_answer: webrtcAnswerPayloadSchema,
+  ice_candidate: iceCandidatePayloadSchema,
+  update_media_state: updateMediaStatePayloadSchema,
+} as const satisfies Record<ClientEventName, z.ZodType>;
+
+export {
+  displayNameSchema,
+  errorCodeSchema,
+  errorInfoSchema,
+  httpUrlSchema,
+  roomIdSchema,
+  roomRoleSchema,
+  timestampSchema,
+  validationIssueSchema,
+} from './primitives.js';
+export * from './room-schemas.js';
+export * from './signalling-schemas.js';

@@ -20,6 +20,13 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.ServerShutdown]: 503,
   [ErrorCode.ServiceUnavailable]: 503,
   [ErrorCode.InternalError]: 500,
+  [ErrorCode.Conflict]: 409,
+  [ErrorCode.RoomPasswordRequired]: 403,
+  [ErrorCode.InviteInvalid]: 404,
+  [ErrorCode.RoomFull]: 409,
+  [ErrorCode.NotInRoom]: 409,
+  [ErrorCode.ParticipantNotFound]: 404,
+  [ErrorCode.FeatureUnavailable]: 501,
 };
 
 /**

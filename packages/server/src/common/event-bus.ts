@@ -22,6 +22,22 @@ export interface ServerEvents {
     reason: string;
     durationMs: number;
   };
+  /** A room's settings changed over REST. */
+  'room.updated': { roomId: string };
+  /** A room was deleted; its call must end. */
+  'room.deleted': { roomId: string };
+  /** A user stopped being a member of a room (removed by a moderator, or left it). */
+  'room.member_removed': { roomId: string; userId: string };
+  /** A participant entered a room's call (not emitted again when it resumes). */
+  'call.joined': { roomId: string; participantId: string; principalId: string };
+  /** A participant left a room's call for good. */
+  'call.left': {
+    roomId: string;
+    participantId: string;
+    principalId: string;
+    reason: 'left' | 'timeout' | 'room_closed' | 'removed';
+    durationMs: number;
+  };
 }
 
 /** Name of a {@link ServerEvents} event. */

@@ -39,6 +39,14 @@ const MEANING: Record<ErrorCode, string> = {
   [ErrorCode.ServerShutdown]: 'the server is shutting down',
   [ErrorCode.ServiceUnavailable]: 'a dependency is unavailable',
   [ErrorCode.InternalError]: 'an unexpected failure; `details.requestId` finds it in the logs',
+  [ErrorCode.Conflict]: "the request conflicts with the resource's current state",
+  [ErrorCode.RoomPasswordRequired]:
+    'the room needs its password (or an invite) and none or a wrong one was given',
+  [ErrorCode.InviteInvalid]: 'the invite code is unknown, expired, revoked or used up',
+  [ErrorCode.RoomFull]: 'the room holds as many participants as its capacity allows',
+  [ErrorCode.NotInRoom]: 'the caller is not in that room on this connection',
+  [ErrorCode.ParticipantNotFound]: "the addressed participant is not in the caller's room",
+  [ErrorCode.FeatureUnavailable]: 'this server does not offer the feature yet',
 };
 
 /** What reading a JSON body can fail with, before or while the route validates it. */

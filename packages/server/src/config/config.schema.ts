@@ -42,6 +42,26 @@ const byteSize = z
     return Number(m[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
   });
 
+/** A comma-separated list of `stun:` (or `turn:`/`turns:`) URLs; empty means none. */
+const urlList = (scheme: 'stun' | 'turn') =>
+  z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (urls) =>
+        urls.every((u) =>
+          scheme === 'stun' ? /^stuns?:[^\s]+$/.test(u) : /^turns?:[^\s]+$/.test(u),
+        ),
+      scheme === 'stun'
+        ? 'must be a comma-separated list of stun: URLs.'
+        : 'must be a comma-separated list of turn: or turns: URLs.',
+    );
+
 /**
  * Every environment variable the server reads, with its default. The docs in
  * `docs/server/configuration.md` list the same variables; keep them together.
@@ -80,6 +100,17 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: positiveInt('SHUTDOWN_TIMEOUT_MS').default(10_000),
   SERVE_DEMO: bool.default(true),
+  MESH_MAX_PARTICIPANTS: positiveInt('MESH_MAX_PARTICIPANTS')
+    .min(2, 'MESH_MAX_PARTICIPANTS must be at least 2.')
+    .max(16, 'MESH_MAX_PARTICIPANTS must be at most 16.')
+    .default(4),
+  RECONNECT_GRACE_SECONDS: positiveInt('RECONNECT_GRACE_SECONDS')
+    .max(600, 'RECONNECT_GRACE_SECONDS must be at most 600.')
+    .default(15),
+  ICE_STUN_URLS: urlList('stun').prefault(''),
+  TURN_URLS: urlList('turn').prefault(''),
+  TURN_SECRET: z.string().min(16, 'TURN_SECRET must be at least 16 characters.').optional(),
+  TURN_CREDENTIAL_TTL: positiveInt('TURN_CREDENTIAL_TTL').default(24 * 3600),
 });
 
 /** The raw parsed environment. */

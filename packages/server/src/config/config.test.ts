@@ -54,7 +54,31 @@ describe('loadConfig', () => {
       http: { bodyLimitBytes: 65_536, corsOrigins: '*', trustProxy: false, serveDemo: true },
       logLevel: 'info',
       shutdownTimeoutMs: 10_000,
+      rooms: { meshMaxParticipants: 4, reconnectGraceMs: 15_000 },
+      ice: { stunUrls: [], turnUrls: [], turnSecret: undefined, turnCredentialTtlSeconds: 86_400 },
     });
+  });
+
+  it('reads ICE servers as comma-separated lists', () => {
+    const config = loadConfig({
+      ICE_STUN_URLS: 'stun:stun.example.test:3478, stuns:stun.example.test:5349',
+      TURN_URLS: 'turn:turn.example.test:3478?transport=udp,turns:turn.example.test:5349',
+      TURN_SECRET: 'a-long-shared-turn-secret',
+      TURN_CREDENTIAL_TTL: '3600',
+      MESH_MAX_PARTICIPANTS: '3',
+      RECONNECT_GRACE_SECONDS: '5',
+    });
+    expect(config.ice).toEqual({
+      stunUrls: ['stun:stun.example.test:3478', 'stuns:stun.example.test:5349'],
+      turnUrls: ['turn:turn.example.test:3478?transport=udp', 'turns:turn.example.test:5349'],
+      turnSecret: 'a-long-shared-turn-secret',
+      turnCredentialTtlSeconds: 3600,
+    });
+    expect(config.rooms).toEqual({ meshMaxParticipants: 3, reconnectGraceMs: 5000 });
+  });
+
+  it('refuses TURN_URLS without TURN_SECRET, naming TURN_SECRET', () => {
+    expect(configErrorOf({ TURN_URLS: 'turn:127.0.0.1:3478' }).message).toContain('TURN_SECRET');
   });
 
   it('treats an empty value as unset', () => {
@@ -151,6 +175,12 @@ describe('loadConfig', () => {
     ['NODE_ENV', 'staging'],
     ['SERVE_DEMO', 'TRUE'],
     ['PUBLIC_URL', 'not a url'],
+    ['MESH_MAX_PARTICIPANTS', '1'],
+    ['MESH_MAX_PARTICIPANTS', '17'],
+    ['RECONNECT_GRACE_SECONDS', '0'],
+    ['ICE_STUN_URLS', 'http://stun.example.test'],
+    ['TURN_URLS', 'stun:turn.example.test'],
+    ['TURN_SECRET', 'short'],
   ])('throws ConfigError naming %s for %j', (name, value) => {
     const error = configErrorOf({ [name]: value });
     expect(error.name).toBe('ConfigError');

@@ -45,6 +45,19 @@ export interface AppConfig {
   };
   logLevel: Env['LOG_LEVEL'];
   shutdownTimeoutMs: number;
+  rooms: {
+    /** Most participants of a mesh call. */
+    meshMaxParticipants: number;
+    /** How long a participant whose connection dropped is kept before the others see it leave. */
+    reconnectGraceMs: number;
+  };
+  ice: {
+    stunUrls: string[];
+    turnUrls: string[];
+    /** Secret shared with the TURN server (`static-auth-secret`); set whenever `turnUrls` is. */
+    turnSecret: string | undefined;
+    turnCredentialTtlSeconds: number;
+  };
 }
 
 /** Thrown when the environment is invalid; its message names every bad variable. */
@@ -90,6 +103,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     }
   }
   jwtSecret ??= DEFAULT_DEV_JWT_SECRET;
+  if (env.TURN_URLS.length > 0 && !env.TURN_SECRET) {
+    throw new ConfigError(
+      'TURN_SECRET: must be set when TURN_URLS is (the TURN REST shared secret).',
+    );
+  }
   const origins = env.CORS_ORIGINS.trim();
   return {
     env: env.NODE_ENV,
@@ -136,5 +154,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    rooms: {
+      meshMaxParticipants: env.MESH_MAX_PARTICIPANTS,
+      reconnectGraceMs: env.RECONNECT_GRACE_SECONDS * 1000,
+    },
+    ice: {
+      stunUrls: env.ICE_STUN_URLS,
+      turnUrls: env.TURN_URLS,
+      turnSecret: env.TURN_SECRET,
+      turnCredentialTtlSeconds: env.TURN_CREDENTIAL_TTL,
+    },
   };
 }
