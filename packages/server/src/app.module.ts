@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AnalyticsModule } from './analytics/analytics.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CallsModule } from './calls/calls.module.js';
 import { ChatModule } from './chat/chat.module.js';
 import { CommonModule } from './common/common.module.js';
 import { HealthController } from './common/health.controller.js';
@@ -30,6 +31,7 @@ export class AppModule {
         UsersModule,
         AuthModule,
         RoomsModule,
+        CallsModule,
         ChatModule,
         WebsocketModule,
         AnalyticsModule,

@@ -27,3 +27,10 @@ export function startTestServer(overrides: Record<string, string> = {}): Promise
 }
 
 export type { RunningServer };
+
+export {
+  startCoturn,
+  turnAllocate,
+  type RunningCoturn,
+  type AllocateOutcome,
+} from './test/coturn.js';

@@ -15,7 +15,10 @@ export class ConnectionMetrics implements OnModuleDestroy {
     connectionsOpened: 0,
     connectionsClosed: 0,
     connectionSecondsTotal: 0,
+    signalsRelayed: 0,
   };
+  /** Participants in each room's call (including those within their reconnect grace period). */
+  private readonly callParticipants = new Map<string, number>();
   private readonly open = new Map<'user' | 'guest', number>([
     ['user', 0],
     ['guest', 0],
@@ -41,6 +44,15 @@ export class ConnectionMetrics implements OnModuleDestroy {
         this.kinds.delete(e.connectionId);
         if (kind) this.open.set(kind, Math.max(0, (this.open.get(kind) ?? 0) - 1));
       }),
+      events.on('call.joined', (e) => {
+        this.callParticipants.set(e.roomId, (this.callParticipants.get(e.roomId) ?? 0) + 1);
+      }),
+      events.on('call.left', (e) => {
+        const left = (this.callParticipants.get(e.roomId) ?? 0) - 1;
+        if (left > 0) this.callParticipants.set(e.roomId, left);
+        else this.callParticipants.delete(e.roomId);
+      }),
+      events.on('call.signal_relayed', () => void this.counters.signalsRelayed++),
     ];
   }
 
@@ -75,6 +87,18 @@ export class ConnectionMetrics implements OnModuleDestroy {
         ['{kind="user"}', this.openConnections('user')],
         ['{kind="guest"}', this.openConnections('guest')],
       ]),
+      metric('call_rooms', 'gauge', 'Rooms with a call in progress.', [
+        ['', this.callParticipants.size],
+      ]),
+      metric('call_participants', 'gauge', 'Participants in calls, including those reconnecting.', [
+        ['', [...this.callParticipants.values()].reduce((a, b) => a + b, 0)],
+      ]),
+      metric(
+        'signalling_messages_relayed_total',
+        'counter',
+        'WebRTC offers, answers and candidates relayed.',
+        [['', c.signalsRelayed]],
+      ),
     ].join('');
   }
 

@@ -38,6 +38,11 @@ export interface ServerEvents {
     reason: 'left' | 'timeout' | 'room_closed' | 'removed';
     durationMs: number;
   };
+  /** The server relayed one WebRTC signalling message between two participants of a call. */
+  'call.signal_relayed': {
+    roomId: string;
+    kind: 'webrtc_offer' | 'webrtc_answer' | 'ice_candidate';
+  };
 }
 
 /** Name of a {@link ServerEvents} event. */

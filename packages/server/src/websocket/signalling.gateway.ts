@@ -10,13 +10,20 @@ import {
   PROTOCOL_VERSION,
   type AckResult,
   type ClientEventName,
+  type ClientToServerEvents,
   type ConnectErrorData,
   type ErrorInfo,
 } from '@minimeet/protocol';
 import {
   authRefreshPayloadSchema,
   handshakeAuthSchema,
+  iceCandidatePayloadSchema,
+  joinRoomPayloadSchema,
+  leaveRoomPayloadSchema,
   pingPayloadSchema,
+  updateMediaStatePayloadSchema,
+  webrtcAnswerPayloadSchema,
+  webrtcOfferPayloadSchema,
 } from '@minimeet/protocol/schemas';
 import type { Logger } from 'pino';
 import type { ExtendedError } from 'socket.io';
@@ -28,14 +35,25 @@ import { RATE_LIMITER, type RateLimiter } from '../common/rate-limiter.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { ConnectionAuthenticator } from '../auth/connection-authenticator.js';
+import { CallService, type CallClient, type SocketGone } from '../calls/call.service.js';
+import type { CallTransport } from '../calls/call-transport.js';
 import { runRequest } from './ack-handler.js';
 import { RequestBudget } from './request-budget.js';
 import type { MinimeetServer, MinimeetSocket } from './socket-types.js';
 
 type Handler = {
   schema: ZodType;
-  run: (socket: MinimeetSocket, payload: never) => Promise<object> | object;
+  run: (request: SocketRequest, payload: never) => Promise<object> | object;
 };
+
+/** One request on a socket: the socket, and the call service's view of it. */
+interface SocketRequest {
+  socket: MinimeetSocket;
+  client: CallClient;
+}
+
+/** The Socket.IO room that carries a call's broadcasts. */
+const callChannel = (roomId: string): string => `call:${roomId}`;
 
 function connectError(code: ConnectErrorData['code'], message: string): ExtendedError {
   const err = new Error(message) as ExtendedError & { data: ConnectErrorData };
@@ -61,6 +79,7 @@ export class SignallingGateway
   private readonly expiryTimers = new Map<string, NodeJS.Timeout[]>();
   private readonly handlers: Record<ClientEventName, Handler>;
   private readonly unsubscribe: Array<() => void> = [];
+  private shuttingDown = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -68,20 +87,48 @@ export class SignallingGateway
     @Inject(EventBus) private readonly events: EventBus,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
     @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
+    @Inject(CallService) private readonly calls: CallService,
   ) {
+    type P<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[0];
     this.handlers = {
       ping: {
         schema: pingPayloadSchema,
-        run: (_s, p: { t: number }) => ({ t: p.t, serverTime: Date.now() }),
+        run: (_r, p: P<'ping'>) => ({ t: p.t, serverTime: Date.now() }),
       },
       auth_refresh: {
         schema: authRefreshPayloadSchema,
-        run: (s, p: { token: string }) => this.refresh(s, p.token),
+        run: (r, p: P<'auth_refresh'>) => this.refresh(r.socket, p.token),
+      },
+      join_room: {
+        schema: joinRoomPayloadSchema,
+        run: (r, p: P<'join_room'>) => this.calls.join(r.client, p),
+      },
+      leave_room: {
+        schema: leaveRoomPayloadSchema,
+        run: (r, p: P<'leave_room'>) => this.calls.leave(r.client, p.roomId),
+      },
+      webrtc_offer: {
+        schema: webrtcOfferPayloadSchema,
+        run: (r, p: P<'webrtc_offer'>) => this.calls.relayDescription(r.client, 'webrtc_offer', p),
+      },
+      webrtc_answer: {
+        schema: webrtcAnswerPayloadSchema,
+        run: (r, p: P<'webrtc_answer'>) =>
+          this.calls.relayDescription(r.client, 'webrtc_answer', p),
+      },
+      ice_candidate: {
+        schema: iceCandidatePayloadSchema,
+        run: (r, p: P<'ice_candidate'>) => this.calls.relayCandidate(r.client, p),
+      },
+      update_media_state: {
+        schema: updateMediaStatePayloadSchema,
+        run: (r, p: P<'update_media_state'>) => this.calls.updateMedia(r.client, p),
       },
     };
   }
 
   afterInit(server: MinimeetServer): void {
+    this.calls.attach(this.transport(server));
     this.unsubscribe.push(
       this.events.on('api_key.revoked', ({ keyId }) => this.endKeySessions(keyId)),
     );
@@ -131,6 +178,18 @@ export class SignallingGateway
 
   private closed(socket: MinimeetSocket, reason: string): void {
     this.clearExpiry(socket.id);
+    const how: SocketGone = this.shuttingDown
+      ? 'shutdown'
+      : reason === 'client namespace disconnect'
+        ? 'goodbye'
+        : reason === 'server namespace disconnect'
+          ? 'removed'
+          : 'dropped';
+    this.calls
+      .socketGone(socket.id, how)
+      .catch((err: unknown) =>
+        this.logger.error({ err, connectionId: socket.id }, 'ending the calls of a socket failed'),
+      );
     const durationMs = Date.now() - socket.data.connectedAt;
     this.logger.info(
       { connectionId: socket.id, principalId: socket.data.principal.id, reason, durationMs },
@@ -146,6 +205,8 @@ export class SignallingGateway
 
   /** Says goodbye to every client and waits (briefly) until the goodbyes are flushed. */
   async beforeApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
+    this.calls.close();
     for (const off of this.unsubscribe.splice(0)) off();
     const closed: Promise<void>[] = [];
     for (const socket of this.server.sockets.sockets.values()) {
@@ -231,6 +292,13 @@ export class SignallingGateway
     ack: unknown,
   ): Promise<void> {
     const handler = this.handlers[event];
+    const afterReply: Array<() => void> = [];
+    const client: CallClient = {
+      socketId: socket.id,
+      principal: socket.data.principal,
+      connected: () => socket.connected,
+      afterReply: (fn) => afterReply.push(fn),
+    };
     const result: AckResult = !socket.data.budget.take()
       ? {
           ok: false,
@@ -243,7 +311,7 @@ export class SignallingGateway
           event,
           handler.schema,
           payload,
-          (p) => handler.run(socket, p as never),
+          (p) => handler.run({ socket, client }, p as never),
           this.logger,
         );
     if (typeof ack === 'function') {
@@ -251,6 +319,32 @@ export class SignallingGateway
     } else if (!result.ok) {
       socket.emit('error_notice', result.error satisfies ErrorInfo);
     }
+    // Broadcasts that must reach others only after the caller has its answer (e.g. a join).
+    if (!result.ok) return;
+    for (const fn of afterReply) {
+      try {
+        fn();
+      } catch (err) {
+        this.logger.error({ err, event }, 'a follow-up of a socket request failed');
+      }
+    }
+  }
+
+  /** The call service's way to reach sockets: by socket id, or by a call's channel. */
+  private transport(server: MinimeetServer): CallTransport {
+    return {
+      toSocket: (socketId, event, payload) => {
+        (server.to(socketId).emit as (e: string, p: unknown) => boolean)(event, payload);
+      },
+      toRoom: (roomId, except, event, payload) => {
+        const target = except
+          ? server.to(callChannel(roomId)).except(except)
+          : server.to(callChannel(roomId));
+        (target.emit as (e: string, p: unknown) => boolean)(event, payload);
+      },
+      enter: (socketId, roomId) => server.in(socketId).socketsJoin(callChannel(roomId)),
+      exit: (socketId, roomId) => server.in(socketId).socketsLeave(callChannel(roomId)),
+    };
   }
 
   private async refresh(
@@ -261,6 +355,7 @@ export class SignallingGateway
     if (principal.id !== socket.data.principal.id) {
       throw new AppError(ErrorCode.Forbidden, 'The new token belongs to someone else.');
     }
+    await this.calls.refreshPrincipal(socket.id, principal);
     socket.data.principal = principal;
     socket.data.tokenExpiresAt = expiresAt;
     socket.data.apiKeyId = apiKeyId;

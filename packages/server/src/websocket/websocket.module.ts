@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { CallsModule } from '../calls/calls.module.js';
 import { SignallingGateway } from './signalling.gateway.js';
 
 /** The Socket.IO gateway and everything that speaks the wire protocol. */
 @Module({
-  imports: [AuthModule],
+  imports: [AuthModule, CallsModule],
   providers: [SignallingGateway],
 })
 export class WebsocketModule {}

@@ -1,0 +1,547 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  ErrorCode,
+  type JoinRoomPayload,
+  type JoinRoomResult,
+  type LeaveReason,
+  type ParticipantPermissions,
+  type Principal,
+  type PublishedTrack,
+  type RelayedCandidate,
+  type RelayedDescription,
+  type SignalCandidatePayload,
+  type SignalDescriptionPayload,
+  type UpdateMediaStatePayload,
+} from '@minimeet/protocol';
+import type { Logger } from 'pino';
+import { AppError } from '../common/app-error.js';
+import { EventBus } from '../common/event-bus.js';
+import { ROOT_LOGGER } from '../common/logger.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { RoomAccessService } from '../rooms/room-access.service.js';
+import { CALL_STATE, type CallState, type ParticipantRecord } from './call-state.js';
+import type { CallTransport, EventPayload } from './call-transport.js';
+import { IceServers } from './ice-servers.js';
+
+/** The connection a call request arrives on, as the gateway describes it to the service. */
+export interface CallClient {
+  /** The Socket.IO socket id. */
+  socketId: string;
+  /** Who the connection belongs to. */
+  principal: Principal;
+  /** Whether the socket is still open; a request that outlives its socket is undone. */
+  connected(): boolean;
+  /** Runs `fn` once the answer to the current request has been sent. */
+  afterReply(fn: () => void): void;
+}
+
+/** How a socket went away, as far as its calls are concerned. */
+export type SocketGone =
+  /** The client disconnected on purpose: its participants leave at once. */
+  | 'goodbye'
+  /** The transport dropped: its participants wait out the reconnect grace period. */
+  | 'dropped'
+  /** The server ended the session (revoked key, expired token): its participants are removed. */
+  | 'removed'
+  /** The server is shutting down: nothing is announced. */
+  | 'shutdown';
+
+type QueuedSignal =
+  | { event: 'webrtc_offer' | 'webrtc_answer'; payload: RelayedDescription }
+  | { event: 'ice_candidate'; payload: RelayedCandidate };
+
+// Signals for a participant in its grace period wait here; past this many, the oldest go first.
+const MAX_QUEUED_SIGNALS = 256;
+
+/**
+ * The live side of rooms: who is in which room's call, joining (with capacity), resuming within
+ * the reconnect grace period, leaving, relaying WebRTC signalling between participants of one
+ * room, and media state. The gateway calls it; it reaches sockets only through a
+ * {@link CallTransport} and announces what happened on the {@link EventBus}.
+ */
+@Injectable()
+export class CallService implements OnApplicationShutdown {
+  private transport: CallTransport | null = null;
+  /** This node's sockets and the participant each one is in each room. */
+  private readonly sockets = new Map<string, Map<string, string>>();
+  private readonly graceTimers = new Map<string, NodeJS.Timeout>();
+  private readonly queues = new Map<string, QueuedSignal[]>();
+  private readonly unsubscribe: Array<() => void>;
+  private closing = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CALL_STATE) private readonly state: CallState,
+    @Inject(RoomAccessService) private readonly access: RoomAccessService,
+    @Inject(IceServers) private readonly iceServers: IceServers,
+    @Inject(EventBus) private readonly events: EventBus,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {
+    this.unsubscribe = [
+      events.on('room.deleted', ({ roomId }) => this.closeRoom(roomId)),
+      events.on('room.member_removed', ({ roomId, userId }) => this.removeMember(roomId, userId)),
+    ];
+  }
+
+  /** Connects the service to the sockets; the gateway calls it once it has its server. */
+  attach(transport: CallTransport): void {
+    this.transport = transport;
+  }
+
+  /** `join_room`: admits the caller to a room's call, or resumes its earlier participant. */
+  async join(client: CallClient, payload: JoinRoomPayload): Promise<JoinRoomResult> {
+    if (payload.resume) return this.resume(client, payload);
+    this.assertNotIn(client, payload.roomId);
+    const admission = await this.access.admit(client.principal, payload.roomId, {
+      ...(payload.password !== undefined ? { password: payload.password } : {}),
+      ...(payload.inviteCode !== undefined ? { inviteCode: payload.inviteCode } : {}),
+    });
+    const { room } = admission;
+    if (room.topology === 'sfu') {
+      throw new AppError(
+        ErrorCode.FeatureUnavailable,
+        'This room asks for the SFU topology, which this server does not offer yet.',
+      );
+    }
+    const tracks = payload.tracks ?? [];
+    assertMayPublish(admission.permissions, tracks);
+    const now = Date.now();
+    const record: ParticipantRecord = {
+      roomId: room.id,
+      room: { id: room.id, name: room.name, capacity: room.capacity, topology: 'mesh' },
+      socketId: client.socketId,
+      resumeKey: randomBytes(16).toString('base64url'),
+      joinedAtMs: now,
+      info: {
+        id: `pa_${randomBytes(12).toString('base64url')}`,
+        principalId: client.principal.id,
+        displayName: client.principal.displayName,
+        avatarUrl: client.principal.avatarUrl,
+        role: admission.role,
+        permissions: admission.permissions,
+        joinedAt: new Date(now).toISOString(),
+        connection: 'connected',
+        tracks,
+      },
+    };
+    const limit = Math.min(room.capacity, this.config.rooms.meshMaxParticipants);
+    const outcome = await this.state.join(record, limit);
+    if (!outcome.ok) {
+      throw new AppError(
+        ErrorCode.RoomFull,
+        `The call of room ${room.id} is full: it holds at most ${limit} participants.`,
+      );
+    }
+    // The socket closed, or joined the same room in a racing request, while this one waited.
+    if (!client.connected() || this.participantOf(client.socketId, room.id)) {
+      await this.state.remove(room.id, record.info.id);
+      this.assertNotIn(client, room.id);
+      throw new AppError(ErrorCode.Conflict, 'The connection closed during the join.');
+    }
+    this.bind(client.socketId, room.id, record.info.id);
+    this.events.emit('call.joined', {
+      roomId: room.id,
+      participantId: record.info.id,
+      principalId: record.info.principalId,
+    });
+    client.afterReply(() =>
+      this.send().toRoom(room.id, client.socketId, 'participant_joined', {
+        roomId: room.id,
+        participant: record.info,
+      }),
+    );
+    return {
+      room: record.room,
+      participant: record.info,
+      participants: outcome.others.map((o) => o.info),
+      iceServers: this.iceServers.forParticipant(record.info.id),
+      resumeKey: record.resumeKey,
+      reconnectGraceMs: this.config.rooms.reconnectGraceMs,
+      resumed: false,
+    };
+  }
+
+  /** `leave_room`: the caller's participant leaves at once; the others see `participant_left` `left`. */
+  async leave(client: CallClient, roomId: string): Promise<object> {
+    const participantId = this.requireParticipant(client, roomId);
+    this.unbind(client.socketId, roomId);
+    const record = await this.state.remove(roomId, participantId);
+    if (record) this.announceLeft(record, 'left');
+    return {};
+  }
+
+  /** `webrtc_offer` / `webrtc_answer`: relays a description to one other participant of the room. */
+  relayDescription(
+    client: CallClient,
+    event: 'webrtc_offer' | 'webrtc_answer',
+    payload: SignalDescriptionPayload,
+  ): Promise<object> {
+    return this.relay(client, payload.roomId, payload.to, {
+      event,
+      payload: { roomId: payload.roomId, from: '', description: payload.description },
+    });
+  }
+
+  /** `ice_candidate`: relays a candidate to one other participant of the room. */
+  relayCandidate(client: CallClient, payload: SignalCandidatePayload): Promise<object> {
+    return this.relay(client, payload.roomId, payload.to, {
+      event: 'ice_candidate',
+      payload: { roomId: payload.roomId, from: '', candidate: payload.candidate },
+    });
+  }
+
+  /** `update_media_state`: replaces the caller's tracks and tells the others. */
+  async updateMedia(client: CallClient, payload: UpdateMediaStatePayload): Promise<object> {
+    const participantId = this.requireParticipant(client, payload.roomId);
+    const current = await this.state.get(payload.roomId, participantId);
+    if (!current) throw notInRoom(payload.roomId);
+    assertMayPublish(current.info.permissions, payload.tracks);
+    const updated = await this.state.update(payload.roomId, participantId, {
+      tracks: payload.tracks,
+    });
+    if (!updated) throw notInRoom(payload.roomId);
+    client.afterReply(() => this.announceUpdated(updated, client.socketId));
+    return {};
+  }
+
+  /**
+   * A fresh token on an open connection: a guest's new grants must name the rooms it is in
+   * (`forbidden` otherwise, and nothing changes); a changed role or permissions are applied and
+   * announced.
+   */
+  async refreshPrincipal(socketId: string, principal: Principal): Promise<void> {
+    const rooms = this.sockets.get(socketId);
+    if (!rooms || principal.kind !== 'guest') return;
+    for (const roomId of rooms.keys()) {
+      if (principal.grants.room !== roomId) {
+        throw new AppError(
+          ErrorCode.Forbidden,
+          `The new token admits to room ${principal.grants.room}, but this connection is in the call of room ${roomId}.`,
+        );
+      }
+    }
+    const { role, canPublish, canSubscribe, canChat } = principal.grants;
+    const permissions = { canPublish, canSubscribe, canChat };
+    for (const [roomId, participantId] of rooms) {
+      const current = await this.state.get(roomId, participantId);
+      if (!current) continue;
+      const before = current.info;
+      if (before.role === role && samePermissions(before.permissions, permissions)) continue;
+      const updated = await this.state.update(roomId, participantId, {
+        role,
+        permissions,
+        ...(canPublish ? {} : { tracks: [] }),
+      });
+      if (updated) this.announceUpdated(updated, socketId);
+    }
+  }
+
+  /** A socket closed: its participants leave, are removed, or wait out their grace period. */
+  async socketGone(socketId: string, how: SocketGone): Promise<void> {
+    const rooms = this.sockets.get(socketId);
+    this.sockets.delete(socketId);
+    if (!rooms || how === 'shutdown' || this.closing) return;
+    for (const [roomId, participantId] of rooms) {
+      const record = await this.state.get(roomId, participantId);
+      // Resumed on another socket in the meantime: nothing left to do for this one.
+      if (!record || record.socketId !== socketId) continue;
+      if (how === 'dropped') {
+        await this.startGrace(record);
+      } else {
+        const removed = await this.state.remove(roomId, participantId);
+        if (removed) this.announceLeft(removed, how === 'goodbye' ? 'left' : 'removed');
+      }
+    }
+  }
+
+  /** Stops every grace timer and ignores later socket closes; the server is going away. */
+  close(): void {
+    this.closing = true;
+    for (const off of this.unsubscribe.splice(0)) off();
+    for (const timer of this.graceTimers.values()) clearTimeout(timer);
+    this.graceTimers.clear();
+    this.queues.clear();
+  }
+
+  onApplicationShutdown(): void {
+    this.close();
+  }
+
+  private async resume(client: CallClient, payload: JoinRoomPayload): Promise<JoinRoomResult> {
+    const { roomId } = payload;
+    const { participantId, resumeKey } = payload.resume!;
+    this.assertNotIn(client, roomId);
+    const record = await this.state.get(roomId, participantId);
+    if (!record) {
+      throw new AppError(
+        ErrorCode.NotFound,
+        `Participant ${participantId} is no longer in the call of room ${roomId} (it left or its grace period ended); join anew.`,
+      );
+    }
+    if (record.info.principalId !== client.principal.id) {
+      throw new AppError(
+        ErrorCode.NotFound,
+        `Participant ${participantId} belongs to someone else; join anew.`,
+      );
+    }
+    if (!sameSecret(record.resumeKey, resumeKey)) {
+      throw new AppError(
+        ErrorCode.NotFound,
+        `The resume key of participant ${participantId} does not match; join anew.`,
+      );
+    }
+    const role = await this.access.roleOf(client.principal, roomId);
+    if (role === null) {
+      throw new AppError(ErrorCode.Forbidden, `You may no longer be in room ${roomId}.`);
+    }
+    const tracks = payload.tracks;
+    if (tracks) assertMayPublish(record.info.permissions, tracks);
+    this.assertNotIn(client, roomId);
+    if (!client.connected()) {
+      throw new AppError(ErrorCode.Conflict, 'The connection closed during the resume.');
+    }
+    const key = graceKey(roomId, participantId);
+    clearTimeout(this.graceTimers.get(key));
+    this.graceTimers.delete(key);
+    // The old socket may still look open to the server (a half-dead connection): take over.
+    if (record.socketId !== client.socketId && this.sockets.get(record.socketId)?.has(roomId)) {
+      this.unbind(record.socketId, roomId);
+    }
+    this.bind(client.socketId, roomId, participantId);
+    const updated = await this.state.update(roomId, participantId, {
+      socketId: client.socketId,
+      connection: 'connected',
+      ...(tracks ? { tracks } : {}),
+    });
+    if (!updated) {
+      this.unbind(client.socketId, roomId);
+      throw new AppError(
+        ErrorCode.NotFound,
+        `Participant ${participantId} left the call of room ${roomId} during the resume; join anew.`,
+      );
+    }
+    const others = (await this.state.list(roomId)).filter((p) => p.info.id !== participantId);
+    const queued = this.queues.get(key) ?? [];
+    this.queues.delete(key);
+    client.afterReply(() => {
+      for (const signal of queued) this.deliver(client.socketId, signal);
+      if (record.info.connection !== 'connected' || tracks) {
+        this.announceUpdated(updated, client.socketId);
+      }
+    });
+    return {
+      room: updated.room,
+      participant: updated.info,
+      participants: others.map((o) => o.info),
+      iceServers: this.iceServers.forParticipant(participantId),
+      resumeKey: updated.resumeKey,
+      reconnectGraceMs: this.config.rooms.reconnectGraceMs,
+      resumed: true,
+    };
+  }
+
+  private async relay(
+    client: CallClient,
+    roomId: string,
+    to: string,
+    signal: QueuedSignal,
+  ): Promise<object> {
+    const from = this.requireParticipant(client, roomId);
+    const target = to === from ? null : await this.state.get(roomId, to);
+    if (!target) {
+      throw new AppError(
+        ErrorCode.ParticipantNotFound,
+        `Participant ${to} is not in the call of room ${roomId}.`,
+      );
+    }
+    // The sender is named by the server, never by the client.
+    signal.payload.from = from;
+    if (target.info.connection === 'reconnecting') {
+      const key = graceKey(roomId, to);
+      const queue = this.queues.get(key) ?? [];
+      queue.push(signal);
+      if (queue.length > MAX_QUEUED_SIGNALS) queue.shift();
+      this.queues.set(key, queue);
+    } else {
+      this.deliver(target.socketId, signal);
+    }
+    this.events.emit('call.signal_relayed', { roomId, kind: signal.event });
+    return {};
+  }
+
+  private deliver(socketId: string, signal: QueuedSignal): void {
+    if (signal.event === 'ice_candidate') {
+      this.send().toSocket(socketId, 'ice_candidate', signal.payload);
+    } else {
+      this.send().toSocket(socketId, signal.event, signal.payload);
+    }
+  }
+
+  private async startGrace(record: ParticipantRecord): Promise<void> {
+    const { roomId } = record;
+    const participantId = record.info.id;
+    const updated = await this.state.update(roomId, participantId, { connection: 'reconnecting' });
+    if (!updated || this.closing) return;
+    this.announceUpdated(updated, null);
+    const key = graceKey(roomId, participantId);
+    clearTimeout(this.graceTimers.get(key));
+    const timer = setTimeout(() => {
+      this.graceTimers.delete(key);
+      void this.expireGrace(roomId, participantId, record.socketId).catch((err: unknown) =>
+        this.logger.error({ err, roomId, participantId }, 'ending a reconnect grace period failed'),
+      );
+    }, this.config.rooms.reconnectGraceMs);
+    timer.unref();
+    this.graceTimers.set(key, timer);
+  }
+
+  private async expireGrace(
+    roomId: string,
+    participantId: string,
+    socketId: string,
+  ): Promise<void> {
+    this.queues.delete(graceKey(roomId, participantId));
+    const current = await this.state.get(roomId, participantId);
+    if (!current || current.socketId !== socketId || current.info.connection !== 'reconnecting') {
+      return;
+    }
+    const removed = await this.state.remove(roomId, participantId);
+    if (removed) this.announceLeft(removed, 'timeout');
+  }
+
+  private async closeRoom(roomId: string): Promise<void> {
+    const records = await this.state.removeRoom(roomId);
+    for (const record of records) {
+      this.forget(record);
+      if (record.info.connection === 'connected') {
+        this.send().toSocket(record.socketId, 'room_closed', {
+          roomId,
+          reason: 'room_closed',
+          message: 'The room was deleted; the call is over.',
+        });
+      }
+      this.unbind(record.socketId, roomId);
+      this.emitLeft(record, 'room_closed');
+    }
+  }
+
+  private async removeMember(roomId: string, userId: string): Promise<void> {
+    for (const record of await this.state.list(roomId)) {
+      if (record.info.principalId !== userId) continue;
+      const removed = await this.state.remove(roomId, record.info.id);
+      if (!removed) continue;
+      this.forget(removed);
+      this.send().toSocket(removed.socketId, 'room_closed', {
+        roomId,
+        reason: 'removed',
+        message: 'You were removed from the room.',
+      });
+      this.unbind(removed.socketId, roomId);
+      this.announceLeft(removed, 'removed');
+    }
+  }
+
+  /** Tells the others a participant is gone and publishes `call.left`. */
+  private announceLeft(record: ParticipantRecord, reason: LeaveReason): void {
+    this.forget(record);
+    this.send().toRoom(record.roomId, record.socketId, 'participant_left', {
+      roomId: record.roomId,
+      participantId: record.info.id,
+      reason,
+    });
+    this.emitLeft(record, reason);
+  }
+
+  private emitLeft(record: ParticipantRecord, reason: LeaveReason): void {
+    this.events.emit('call.left', {
+      roomId: record.roomId,
+      participantId: record.info.id,
+      principalId: record.info.principalId,
+      reason,
+      durationMs: Date.now() - record.joinedAtMs,
+    });
+  }
+
+  private announceUpdated(record: ParticipantRecord, except: string | null): void {
+    const payload: EventPayload<'participant_updated'> = {
+      roomId: record.roomId,
+      participant: record.info,
+    };
+    this.send().toRoom(record.roomId, except, 'participant_updated', payload);
+  }
+
+  private forget(record: ParticipantRecord): void {
+    const key = graceKey(record.roomId, record.info.id);
+    clearTimeout(this.graceTimers.get(key));
+    this.graceTimers.delete(key);
+    this.queues.delete(key);
+  }
+
+  private bind(socketId: string, roomId: string, participantId: string): void {
+    let rooms = this.sockets.get(socketId);
+    if (!rooms) this.sockets.set(socketId, (rooms = new Map<string, string>()));
+    rooms.set(roomId, participantId);
+    this.send().enter(socketId, roomId);
+  }
+
+  private unbind(socketId: string, roomId: string): void {
+    const rooms = this.sockets.get(socketId);
+    if (rooms?.delete(roomId) && rooms.size === 0) this.sockets.delete(socketId);
+    this.send().exit(socketId, roomId);
+  }
+
+  private participantOf(socketId: string, roomId: string): string | undefined {
+    return this.sockets.get(socketId)?.get(roomId);
+  }
+
+  private requireParticipant(client: CallClient, roomId: string): string {
+    const participantId = this.participantOf(client.socketId, roomId);
+    if (!participantId) throw notInRoom(roomId);
+    return participantId;
+  }
+
+  private assertNotIn(client: CallClient, roomId: string): void {
+    if (this.participantOf(client.socketId, roomId)) {
+      throw new AppError(
+        ErrorCode.Conflict,
+        `This connection is already in the call of room ${roomId}; leave it first.`,
+      );
+    }
+  }
+
+  private send(): CallTransport {
+    if (!this.transport) throw new Error('CallService used before the gateway attached it.');
+    return this.transport;
+  }
+}
+
+function notInRoom(roomId: string): AppError {
+  return new AppError(
+    ErrorCode.NotInRoom,
+    `This connection is not in the call of room ${roomId}; join it first.`,
+  );
+}
+
+function assertMayPublish(permissions: ParticipantPermissions, tracks: PublishedTrack[]): void {
+  if (!permissions.canPublish && tracks.length > 0) {
+    throw new AppError(ErrorCode.Forbidden, 'You may not publish media in this room.');
+  }
+}
+
+function samePermissions(a: ParticipantPermissions, b: ParticipantPermissions): boolean {
+  return (
+    a.canPublish === b.canPublish && a.canSubscribe === b.canSubscribe && a.canChat === b.canChat
+  );
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function graceKey(roomId: string, participantId: string): string {
+  return `${roomId}\n${participantId}`;
+}

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import type { CallState, JoinOutcome, ParticipantPatch, ParticipantRecord } from './call-state.js';
+
+/**
+ * The embedded {@link CallState}: a map per room in this process. Each method runs without an
+ * `await` between its check and its change, which makes it atomic on Node's single thread.
+ */
+@Injectable()
+export class InMemoryCallState implements CallState {
+  private readonly rooms = new Map<string, Map<string, ParticipantRecord>>();
+
+  join(record: ParticipantRecord, limit: number): Promise<JoinOutcome> {
+    let room = this.rooms.get(record.roomId);
+    if (room && room.size >= limit) return Promise.resolve({ ok: false, reason: 'full' });
+    if (!room) this.rooms.set(record.roomId, (room = new Map<string, ParticipantRecord>()));
+    const others = [...room.values()].map(clone);
+    room.set(record.info.id, clone(record));
+    return Promise.resolve({ ok: true, others });
+  }
+
+  get(roomId: string, participantId: string): Promise<ParticipantRecord | null> {
+    const record = this.rooms.get(roomId)?.get(participantId);
+    return Promise.resolve(record ? clone(record) : null);
+  }
+
+  list(roomId: string): Promise<ParticipantRecord[]> {
+    return Promise.resolve([...(this.rooms.get(roomId)?.values() ?? [])].map(clone));
+  }
+
+  update(
+    roomId: string,
+    participantId: string,
+    patch: ParticipantPatch,
+  ): Promise<ParticipantRecord | null> {
+    const record = this.rooms.get(roomId)?.get(participantId);
+    if (!record) return Promise.resolve(null);
+    const { socketId, ...info } = patch;
+    if (socketId !== undefined) record.socketId = socketId;
+    record.info = { ...record.info, ...info };
+    return Promise.resolve(clone(record));
+  }
+
+  remove(roomId: string, participantId: string): Promise<ParticipantRecord | null> {
+    const room = this.rooms.get(roomId);
+    const record = room?.get(participantId);
+    if (!room || !record) return Promise.resolve(null);
+    room.delete(participantId);
+    if (room.size === 0) this.rooms.delete(roomId);
+    return Promise.resolve(record);
+  }
+
+  removeRoom(roomId: string): Promise<ParticipantRecord[]> {
+    const room = this.rooms.get(roomId);
+    this.rooms.delete(roomId);
+    return Promise.resolve([...(room?.values() ?? [])]);
+  }
+
+  counts(): Promise<{ rooms: number; participants: number }> {
+    let participants = 0;
+    for (const room of this.rooms.values()) participants += room.size;
+    return Promise.resolve({ rooms: this.rooms.size, participants });
+  }
+}
+
+// Callers get copies, as they would from a shared store: mutating one never changes the state.
+function clone(record: ParticipantRecord): ParticipantRecord {
+  return structuredClone(record);
+}
