@@ -1,6 +1,16 @@
 import { ApiKeyEntity } from '../auth/api-key.entity.js';
 import { RefreshTokenEntity } from '../auth/refresh-token.entity.js';
+import { RoomInviteEntity } from '../rooms/room-invite.entity.js';
+import { RoomMemberEntity } from '../rooms/room-member.entity.js';
+import { RoomEntity } from '../rooms/room.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
 /** Every entity of the relational store. */
-export const ENTITIES = [UserEntity, RefreshTokenEntity, ApiKeyEntity];
+export const ENTITIES = [
+  UserEntity,
+  RefreshTokenEntity,
+  ApiKeyEntity,
+  RoomEntity,
+  RoomMemberEntity,
+  RoomInviteEntity,
+];

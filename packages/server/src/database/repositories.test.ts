@@ -8,6 +8,7 @@ import { loadConfig } from '../config/config.js';
 import { DATABASE_TARGETS, type TestDatabase } from '../test/databases.js';
 import { DuplicateEmailError, UserRepository } from '../users/user.repository.js';
 import { openDataSource } from './data-source.js';
+import { MIGRATIONS } from './migrations/index.js';
 
 describe.each(DATABASE_TARGETS)('repositories on $name', (target) => {
   let db: TestDatabase;
@@ -44,10 +45,22 @@ describe.each(DATABASE_TARGETS)('repositories on $name', (target) => {
   });
 
   it('migrations revert and apply again', async () => {
-    await dataSource.undoLastMigration({ transaction: 'each' });
-    expect(await dataSource.createQueryRunner().hasTable('users')).toBe(false);
+    const tables = ['users', 'rooms', 'room_members', 'room_invites'];
+    const present = async () => {
+      const runner = dataSource.createQueryRunner();
+      try {
+        return await Promise.all(tables.map((t) => runner.hasTable(t)));
+      } finally {
+        await runner.release();
+      }
+    };
+    for (let i = 0; i < MIGRATIONS.length; i++)
+      await dataSource.undoLastMigration({ transaction: 'each' });
+    expect(await present()).toEqual([false, false, false, false]);
     await dataSource.runMigrations({ transaction: 'each' });
-    expect(await dataSource.createQueryRunner().hasTable('users')).toBe(true);
+    expect(await present()).toEqual([true, true, true, true]);
+    const pending = await dataSource.driver.createSchemaBuilder().log();
+    expect(pending.upQueries.map((q) => q.query)).toEqual([]);
   });
 
   it('stores a user and finds it by id and email, keeping unicode intact', async () => {

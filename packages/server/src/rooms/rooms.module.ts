@@ -1,8 +1,33 @@
 import { Module } from '@nestjs/common';
+import { PasswordHasher } from '../auth/password-hasher.js';
+import { TokensModule } from '../auth/tokens.module.js';
+import { InvitesController } from './invites.controller.js';
+import { RoomAccessService } from './room-access.service.js';
+import { RoomInviteRepository } from './room-invite.repository.js';
+import { RoomMemberRepository } from './room-member.repository.js';
+import { RoomMembershipService } from './room-membership.service.js';
+import { InMemoryRoomOccupancy, ROOM_OCCUPANCY } from './room-occupancy.js';
+import { RoomRepository } from './room.repository.js';
+import { RoomsController } from './rooms.controller.js';
+import { RoomsService } from './rooms.service.js';
 
 /**
- * Rooms, members and invites. Empty until rooms land (issue 3); join tokens already carry the room
- * grant that this module will honour.
+ * Rooms, members and invites over REST, and the admission check ({@link RoomAccessService}) the
+ * call side asks before anyone enters a room's call.
  */
-@Module({})
+@Module({
+  imports: [TokensModule],
+  controllers: [RoomsController, InvitesController],
+  providers: [
+    RoomRepository,
+    RoomMemberRepository,
+    RoomInviteRepository,
+    PasswordHasher,
+    RoomMembershipService,
+    RoomsService,
+    RoomAccessService,
+    { provide: ROOM_OCCUPANCY, useClass: InMemoryRoomOccupancy },
+  ],
+  exports: [RoomAccessService, ROOM_OCCUPANCY],
+})
 export class RoomsModule {}
