@@ -8,6 +8,7 @@ import {
   type ParticipantPermissions,
   type Principal,
   type PublishedTrack,
+  type RoomRole,
   type RelayedCandidate,
   type RelayedDescription,
   type SignalCandidatePayload,
@@ -82,6 +83,9 @@ export class CallService implements OnApplicationShutdown {
     this.unsubscribe = [
       events.on('room.deleted', ({ roomId }) => this.closeRoom(roomId)),
       events.on('room.member_removed', ({ roomId, userId }) => this.removeMember(roomId, userId)),
+      events.on('room.member_updated', ({ roomId, userId, role }) =>
+        this.changeRole(roomId, userId, role),
+      ),
     ];
   }
 
@@ -424,6 +428,15 @@ export class CallService implements OnApplicationShutdown {
       }
       this.unbind(record.socketId, roomId);
       this.emitLeft(record, 'room_closed');
+    }
+  }
+
+  /** A member's new role applies at once to its participants in the room's call. */
+  private async changeRole(roomId: string, userId: string, role: RoomRole): Promise<void> {
+    for (const record of await this.state.list(roomId)) {
+      if (record.info.principalId !== userId || record.info.role === role) continue;
+      const updated = await this.state.update(roomId, record.info.id, { role });
+      if (updated) this.announceUpdated(updated, null);
     }
   }
 

@@ -766,4 +766,34 @@ describe('calls of rooms created over REST', () => {
       error: { code: 'not_in_room' },
     });
   });
+
+  it('a role changed over REST applies at once to the member in the call, for everyone', async () => {
+    const owner = await userIn('Promoting owner');
+    const member = await userIn('Soon moderator');
+    const roomId = await createRoom(owner.session.accessToken, {
+      name: 'Promotions',
+      visibility: 'public',
+    });
+    await join(owner.client, { roomId });
+    const pm = await join(member.client, { roomId });
+    expect(pm.participant.role).toBe('member');
+    const seenByOwner = waitFor(owner.client, 'participant_updated');
+    const seenBySelf = waitFor(member.client, 'participant_updated');
+    const res = await api(
+      server,
+      'PATCH',
+      `/api/rooms/${roomId}/members/${member.session.user.id}`,
+      {
+        token: owner.session.accessToken,
+        json: { role: 'moderator' },
+      },
+    );
+    expect(res.status).toBe(200);
+    for (const update of [await seenByOwner, await seenBySelf]) {
+      expect(update).toMatchObject({
+        roomId,
+        participant: { id: pm.participant.id, role: 'moderator' },
+      });
+    }
+  });
 });

@@ -189,6 +189,11 @@ export class RoomsService {
     if (target.role !== request.role) {
       if (!(await this.members.changeRole(room.id, targetId, target.role, request.role)))
         throw new AppError(ErrorCode.Conflict, 'The member changed meanwhile; try again.');
+      this.bus.emit('room.member_updated', {
+        roomId: room.id,
+        userId: targetId,
+        role: request.role,
+      });
     }
     const changed = await this.members.findWithProfile(room.id, targetId);
     if (!changed) throw new AppError(ErrorCode.NotFound, 'No such member in this room.');
