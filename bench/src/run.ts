@@ -1,7 +1,11 @@
 /** Runs every benchmark in turn; each prints its figures beside its baseline. */
 import { connectBench } from './connect.bench.js';
+import { joinToFrameBench } from './join-to-frame.bench.js';
 import { loginBench } from './login.bench.js';
+import { signallingBench } from './signalling.bench.js';
 
 const only = process.argv[2];
 if (!only || only === 'connect') await connectBench();
 if (!only || only === 'login') await loginBench();
+if (!only || only === 'signalling') await signallingBench();
+if (!only || only === 'join-to-frame') await joinToFrameBench();

@@ -1,34 +1,22 @@
-// The minimeet demo: sign up or sign in with AuthClient, then connect a MinimeetClient with the
-// AuthClient's token provider; <minimeet-connection-status> shows the connection. No framework,
-// no build step, no inline script (the server's CSP forbids it), and user data only ever reaches
-// the page as text.
+// The minimeet demo: sign up or sign in with AuthClient, connect a MinimeetClient with the
+// AuthClient's token provider (<minimeet-connection-status> shows the connection), then start or
+// pick a room, or open an invite link, and join its call. No framework, no build step, no inline
+// script (the server's CSP forbids it), and user data only ever reaches the page as text.
 import {
   AuthClient,
   AuthEvent,
   ClientEvent,
   ConnectionState,
-  ErrorCode,
   MinimeetClient,
-  MinimeetError,
   createWebAuthStorage,
 } from '/sdk/minimeet-sdk.js';
+import { createRoomsApi } from './api.js';
+import { CallView } from './call.js';
+import { clearErrors, field, find, initialOf, submit } from './dom.js';
+import { Lobby } from './lobby.js';
 
 /** The server this page came from; the demo always talks to it. */
 const SERVER_URL = window.location.origin;
-
-/**
- * Finds one element of the page; the page and this script ship together, so a miss is a bug.
- *
- * @template {Element} T
- * @param {string} selector
- * @param {new (...args: never[]) => T} type
- * @returns {T}
- */
-function find(selector, type) {
-  const element = document.querySelector(selector);
-  if (!(element instanceof type)) throw new TypeError(`The page has no ${selector}.`);
-  return element;
-}
 
 /** The status element; typed by the tag it will be upgraded to once its bundle loads. */
 function findStatus() {
@@ -40,6 +28,7 @@ function findStatus() {
 const ui = {
   authHeading: find('#auth-heading', HTMLHeadingElement),
   authSubtitle: find('#auth-subtitle', HTMLParagraphElement),
+  inviteNotice: find('#invite-notice', HTMLParagraphElement),
   loginForm: find('#login-form', HTMLFormElement),
   registerForm: find('#register-form', HTMLFormElement),
   switchPrompt: find('#switch-prompt', HTMLSpanElement),
@@ -53,6 +42,8 @@ const ui = {
   retry: find('#retry', HTMLButtonElement),
   status: findStatus(),
   logout: find('#logout', HTMLButtonElement),
+  roomsError: find('#rooms-error', HTMLParagraphElement),
+  callHeading: find('#call-heading', HTMLHeadingElement),
 };
 
 // The session survives a reload of this tab (sessionStorage), and ends with the tab.
@@ -61,13 +52,18 @@ const auth = new AuthClient(SERVER_URL, {
   storageKey: 'minimeet-demo:session',
 });
 const client = new MinimeetClient();
+const api = createRoomsApi(SERVER_URL, () => auth.getAccessToken());
 
 // The element listens to the client; connecting and disconnecting stay with this page.
 ui.status.client = client;
 
+/** An invite code from the link this page was opened with, until it is used. */
+let inviteCode = new URLSearchParams(window.location.search).get('invite') ?? undefined;
+ui.inviteNotice.hidden = inviteCode === undefined;
+
 /** @typedef {'login' | 'register'} AuthMode */
 
-/** @param {'auth' | 'session'} view */
+/** @param {'auth' | 'session' | 'call'} view */
 function showView(view) {
   document.body.dataset.view = view;
   for (const section of document.querySelectorAll('[data-show-in]')) {
@@ -90,65 +86,11 @@ function setMode(mode) {
   clearErrors(ui.registerForm);
 }
 
-/**
- * @param {HTMLFormElement} form
- * @param {string} name
- * @returns {HTMLInputElement}
- */
-function field(form, name) {
-  const input = form.elements.namedItem(name);
-  if (!(input instanceof HTMLInputElement)) throw new TypeError(`The form has no ${name} field.`);
-  return input;
-}
-
-/** @param {HTMLFormElement} form */
-function errorBox(form) {
-  return find(`#${form.id} .form-error`, HTMLParagraphElement);
-}
-
-/** @param {HTMLFormElement} form */
-function clearErrors(form) {
-  const box = errorBox(form);
-  box.hidden = true;
-  box.textContent = '';
-  for (const input of form.querySelectorAll('input')) input.removeAttribute('aria-invalid');
-}
-
-/**
- * Shows why a request failed, as text, and marks the fields the server named.
- *
- * @param {HTMLFormElement} form
- * @param {unknown} error
- */
-function showError(form, error) {
-  const box = errorBox(form);
-  let message = 'Something went wrong. Please try again.';
-  /** @type {HTMLInputElement | undefined} */
-  let firstInvalid;
-  if (error instanceof MinimeetError) {
-    message = error.message;
-    const issues = error.details?.issues ?? [];
-    if (error.code === ErrorCode.ValidationFailed && issues.length > 0) {
-      message = issues.map((issue) => issue.message).join('\n');
-      for (const issue of issues) {
-        const input = form.elements.namedItem(issue.path);
-        if (input instanceof HTMLInputElement) {
-          input.setAttribute('aria-invalid', 'true');
-          firstInvalid ??= input;
-        }
-      }
-    }
-  }
-  box.textContent = message;
-  box.hidden = false;
-  firstInvalid?.focus();
-}
-
 /** @param {import('/sdk/minimeet-sdk.js').UserProfile} user */
 function showSession(user) {
   ui.sessionName.textContent = user.displayName;
   ui.sessionEmail.textContent = user.email;
-  ui.sessionAvatar.textContent = Array.from(user.displayName.trim())[0]?.toUpperCase() ?? '?';
+  ui.sessionAvatar.textContent = initialOf(user.displayName);
   showView('session');
 }
 
@@ -171,33 +113,52 @@ function hideConnectionProblem() {
 }
 
 /**
- * Runs one sign-in or sign-up request from a form, with the button busy meanwhile.
+ * Joins a room's call with camera and microphone on and shows it; rejects with the refusal.
  *
- * @param {HTMLFormElement} form
- * @param {() => Promise<unknown>} request
+ * @param {import('./api.js').RoomSummary} details
+ * @param {{ password?: string }} options
  */
-async function submit(form, request) {
-  const button = find(`#${form.id} button[type="submit"]`, HTMLButtonElement);
-  clearErrors(form);
-  button.disabled = true;
-  form.setAttribute('aria-busy', 'true');
-  try {
-    await request();
-  } catch (error) {
-    showError(form, error);
-    return;
-  } finally {
-    button.disabled = false;
-    form.removeAttribute('aria-busy');
-  }
-  form.reset();
-  // The form the user was in is gone; take them to what replaced it.
+async function joinCall(details, options) {
+  await connect();
+  const room = await client.joinRoom(details.id, { ...options, audio: true, video: true });
+  call.show(room, details);
+  showView('call');
+  ui.callHeading.focus();
+}
+
+/** The call ended: back to the lobby, saying why unless the user left. */
+const call = new CallView(api, (message) => {
+  if (!auth.session) return;
+  showView('session');
+  ui.roomsError.textContent = message;
+  ui.roomsError.hidden = !message;
+  void lobby.refresh();
   ui.sessionHeading.focus();
+});
+
+const lobby = new Lobby(api, joinCall);
+
+/** Accepts the invite this page was opened with and joins its room. */
+async function followInvite() {
+  const code = inviteCode;
+  if (!code) return;
+  inviteCode = undefined;
+  ui.inviteNotice.hidden = true;
+  // The code is used up for this tab; a reload must not accept it again.
+  const url = new URL(window.location.href);
+  url.searchParams.delete('invite');
+  window.history.replaceState(null, '', url);
+  try {
+    const room = await api.acceptInvite(code);
+    await joinCall(room, {});
+  } catch (error) {
+    lobby.showError(error);
+  }
 }
 
 ui.loginForm.addEventListener('submit', (event) => {
   event.preventDefault();
-  void submit(ui.loginForm, () =>
+  void signIn(ui.loginForm, () =>
     auth.login({
       email: field(ui.loginForm, 'email').value,
       password: field(ui.loginForm, 'password').value,
@@ -207,7 +168,7 @@ ui.loginForm.addEventListener('submit', (event) => {
 
 ui.registerForm.addEventListener('submit', (event) => {
   event.preventDefault();
-  void submit(ui.registerForm, () =>
+  void signIn(ui.registerForm, () =>
     auth.register({
       displayName: field(ui.registerForm, 'displayName').value,
       email: field(ui.registerForm, 'email').value,
@@ -215,6 +176,19 @@ ui.registerForm.addEventListener('submit', (event) => {
     }),
   );
 });
+
+/**
+ * Runs one sign-in or sign-up request from a form.
+ *
+ * @param {HTMLFormElement} form
+ * @param {() => Promise<unknown>} request
+ */
+async function signIn(form, request) {
+  if (!(await submit(form, request))) return;
+  form.reset();
+  // The form the user was in is gone; take them to what replaced it (unless a call did).
+  if (document.body.dataset.view === 'session') ui.sessionHeading.focus();
+}
 
 ui.switchMode.addEventListener('click', () => {
   const mode = ui.registerForm.hidden ? 'register' : 'login';
@@ -227,8 +201,9 @@ ui.switchMode.addEventListener('click', () => {
 
 ui.logout.addEventListener('click', () => {
   ui.logout.disabled = true;
-  void client
-    .disconnect()
+  void call
+    .leave()
+    .then(() => client.disconnect())
     .then(() => auth.logout())
     .catch(() => {
       // The local session is gone either way; the server forgets the refresh token when it expires.
@@ -241,13 +216,22 @@ ui.logout.addEventListener('click', () => {
 // One place decides what the page shows: the AuthClient's session.
 auth.on(AuthEvent.SessionChanged, (session) => {
   if (session) {
-    const wasSignedIn = document.body.dataset.view === 'session';
-    showSession(session.user);
-    if (!wasSignedIn) void connect();
+    const view = document.body.dataset.view;
+    const wasSignedIn = view === 'session' || view === 'call';
+    // A refreshed session while in a call updates the name and leaves the call on screen.
+    if (view === 'call') ui.sessionName.textContent = session.user.displayName;
+    else showSession(session.user);
+    if (!wasSignedIn) {
+      void connect().then(() => {
+        void lobby.refresh();
+        void followInvite();
+      });
+    }
     return;
   }
-  void client.disconnect();
+  void call.leave().finally(() => client.disconnect());
   hideConnectionProblem();
+  lobby.reset();
   setMode('login');
   showView('auth');
   field(ui.loginForm, 'email').focus();

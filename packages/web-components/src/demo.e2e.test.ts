@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './test/chromium.js';
+import { CHROMIUM_PATH, launchChromium } from './test/chromium.js';
 import { startMinimeetServer, type RunningServer } from './test/minimeet-server.js';
 
 // The demo page end to end: the real server serves it with its CSP, the built SDK and element
@@ -189,4 +195,225 @@ describe('the demo page', () => {
     await waitForStatus('Disconnected: the server did not accept the access token');
     await problem.getByRole('alert').waitFor({ state: 'visible', timeout: TIMEOUT });
   });
+});
+
+// A call between two people, each on their own page (own context: own camera, own session).
+describe('a call on the demo page', () => {
+  const CALL_TIMEOUT = 30_000;
+  let callBrowser: Browser;
+  const pages: Page[] = [];
+  const callProblems: string[] = [];
+  const people = ['Grace Hopper', 'Alan Turing'].map((displayName) => ({
+    displayName,
+    email: `${displayName.split(' ')[0].toLowerCase()}-${randomUUID()}@example.test`,
+    password: 'a call between two pages',
+  }));
+  const [grace, alan] = people;
+  const roomName = 'Standup <b>daily</b>';
+  let gracePage: Page;
+  let alanPage: Page;
+
+  beforeAll(async () => {
+    // A browser of its own: fake camera and microphone, and peers that may meet on 127.0.0.1.
+    callBrowser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: [
+        '--no-sandbox',
+        '--use-fake-device-for-media-stream',
+        '--use-fake-ui-for-media-stream',
+        '--allow-loopback-in-peer-connection',
+        '--autoplay-policy=no-user-gesture-required',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+        // Both pages render at once, though only one can be in front.
+        '--disable-background-timer-throttling',
+        '--disable-renderer-backgrounding',
+        '--disable-backgrounding-occluded-windows',
+      ],
+    });
+    for (const person of people) {
+      const res = await fetch(`${server.url}/api/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(person),
+      });
+      expect(res.status).toBe(201);
+      const callContext = await callBrowser.newContext({ viewport: { width: 1100, height: 800 } });
+      const callPage = await callContext.newPage();
+      callPage.on('pageerror', (error) =>
+        callProblems.push(`${person.displayName}: ${error.message}`),
+      );
+      callPage.on('console', (message) => {
+        if (message.type() !== 'error' || EXPECTED_ANSWER.test(message.text())) return;
+        callProblems.push(`${person.displayName} console: ${message.text()}`);
+      });
+      pages.push(callPage);
+    }
+    [gracePage, alanPage] = pages;
+  });
+
+  afterAll(async () => {
+    await callBrowser?.close();
+  });
+
+  async function logIn(on: Page, person: { email: string; password: string }): Promise<void> {
+    const form = on.locator('#login-form');
+    await form.getByLabel('Email').fill(person.email);
+    await form.getByLabel('Password').fill(person.password);
+    await form.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  /** The tile of the other person's camera, as `on` shows it. */
+  const remoteTile = (on: Page, name: string) =>
+    on.locator('#video-grid .tile[data-kind="camera"]:not([data-local])', {
+      has: on.locator('.tile-name', { hasText: new RegExp(`^${name}$`) }),
+    });
+
+  /** Waits until a tile's video has a picture and its frames keep coming. */
+  async function waitForPlayingVideo(on: Page, name: string): Promise<void> {
+    await waitForFrames(remoteTile(on, name).locator('video'), `${name}'s camera`);
+  }
+
+  async function waitForFrames(video: Locator, what: string): Promise<void> {
+    await video.waitFor({ state: 'attached', timeout: CALL_TIMEOUT });
+    await video.evaluate(
+      (el: HTMLVideoElement, { timeout, what }) =>
+        new Promise<void>((resolve, reject) => {
+          const deadline = Date.now() + timeout;
+          let first: number | undefined;
+          const check = () => {
+            const frames = el.getVideoPlaybackQuality().totalVideoFrames;
+            if (el.videoWidth > 0 && first === undefined) first = frames;
+            if (first !== undefined && frames > first + 2) return resolve();
+            if (Date.now() > deadline)
+              return reject(
+                new Error(
+                  `${what}: video of size ${el.videoWidth}, ${frames} frames, tracks ${JSON.stringify(
+                    (el.srcObject as MediaStream | null)
+                      ?.getTracks()
+                      .map((t) => [t.kind, t.readyState, t.enabled, t.muted]),
+                  )}, paused ${el.paused}`,
+                ),
+              );
+            setTimeout(check, 50);
+          };
+          check();
+        }),
+      { timeout: CALL_TIMEOUT, what },
+    );
+  }
+
+  it('starts a room, shares an invite link, and the invitee joins: each sees the other', async () => {
+    await gracePage.goto(server.url);
+    await logIn(gracePage, grace);
+    const create = gracePage.locator('#create-room-form');
+    await create.waitFor({ state: 'visible', timeout: TIMEOUT });
+    await create.getByLabel('Room name').fill(roomName);
+    await create.getByRole('button', { name: 'Create and join' }).click();
+
+    const heading = gracePage.getByRole('heading', { level: 1 });
+    await gracePage
+      .locator('#call-heading')
+      .filter({ hasText: roomName })
+      .waitFor({ timeout: CALL_TIMEOUT });
+    expect(await heading.innerText()).toBe(roomName);
+    // The local tile shows the camera, labelled, with the controls on.
+    const local = gracePage.locator('#video-grid .tile[data-local][data-kind="camera"]');
+    expect(await local.locator('.tile-name').innerText()).toBe(`${grace.displayName} (you)`);
+    await waitForFrames(local.locator('video'), 'the local camera');
+    const microphone = gracePage.getByRole('button', { name: 'Microphone' });
+    await gracePage.waitForFunction(
+      () => document.querySelector('#toggle-camera')?.getAttribute('aria-pressed') === 'true',
+      undefined,
+      { timeout: CALL_TIMEOUT },
+    );
+    expect(await microphone.getAttribute('aria-pressed')).toBe('true');
+
+    await gracePage.getByRole('button', { name: 'Copy invite link' }).click();
+    const link = gracePage.getByLabel('Invite link');
+    await link.waitFor({ state: 'visible', timeout: TIMEOUT });
+    const invite = await link.inputValue();
+    expect(invite).toMatch(new RegExp(`^${server.url}/\\?invite=[A-Za-z0-9_-]+$`));
+
+    await alanPage.goto(invite);
+    expect(await alanPage.locator('#invite-notice').isVisible()).toBe(true);
+    await logIn(alanPage, alan);
+    await alanPage
+      .locator('#call-heading')
+      .filter({ hasText: roomName })
+      .waitFor({ timeout: CALL_TIMEOUT });
+    // The code is spent for this tab: a reload does not try it again.
+    expect(new URL(alanPage.url()).searchParams.has('invite')).toBe(false);
+
+    await waitForPlayingVideo(alanPage, grace.displayName);
+    await waitForPlayingVideo(gracePage, alan.displayName);
+    await gracePage
+      .locator('#announcer')
+      .filter({ hasText: `${alan.displayName} joined the call.` })
+      .waitFor({ state: 'attached', timeout: TIMEOUT });
+    expect(await gracePage.locator('#video-grid').getAttribute('data-count')).toBe('2');
+    // The room name looked like markup and stayed text.
+    expect(await alanPage.locator('#call-heading b').count()).toBe(0);
+    await alanPage.screenshot({ path: '/tmp/minimeet-demo-call.png' });
+  }, 120_000);
+
+  it('shows a muted microphone on the other page, and the unmute', async () => {
+    const muted = remoteTile(alanPage, grace.displayName).locator('.badge-muted');
+    expect(await muted.isVisible()).toBe(false);
+
+    const microphone = gracePage.getByRole('button', { name: 'Microphone' });
+    await microphone.click();
+    await gracePage.waitForFunction(
+      () => document.querySelector('#toggle-microphone')?.getAttribute('aria-pressed') === 'false',
+      undefined,
+      { timeout: TIMEOUT },
+    );
+    await muted.waitFor({ state: 'visible', timeout: CALL_TIMEOUT });
+    expect(await muted.innerText()).toBe('Muted');
+
+    await microphone.click();
+    await muted.waitFor({ state: 'hidden', timeout: CALL_TIMEOUT });
+    expect(await microphone.getAttribute('aria-pressed')).toBe('true');
+  }, 60_000);
+
+  it('shows a camera switched off on the other page, and back on', async () => {
+    const cameraOff = remoteTile(alanPage, grace.displayName).locator('.badge-camera-off');
+    const camera = gracePage.getByRole('button', { name: 'Camera' });
+    await camera.click();
+    await cameraOff.waitFor({ state: 'visible', timeout: CALL_TIMEOUT });
+    expect(await camera.getAttribute('aria-pressed')).toBe('false');
+
+    await camera.click();
+    await cameraOff.waitFor({ state: 'hidden', timeout: CALL_TIMEOUT });
+    expect(await camera.getAttribute('aria-pressed')).toBe('true');
+    // The picture comes back on both sides.
+    await waitForFrames(
+      gracePage.locator('#video-grid .tile[data-local][data-kind="camera"] video'),
+      'the local camera, back on',
+    );
+    await waitForPlayingVideo(alanPage, grace.displayName);
+  }, 90_000);
+
+  it('removes the tile of whoever leaves, and takes the leaver back to the lobby', async () => {
+    await alanPage.getByRole('button', { name: 'Leave' }).click();
+    await alanPage.locator('#lobby').waitFor({ state: 'visible', timeout: CALL_TIMEOUT });
+    // The invite made Alan a member: the room is in his list now.
+    await alanPage
+      .locator('#room-list .room-name', { hasText: roomName })
+      .waitFor({ timeout: CALL_TIMEOUT });
+
+    await remoteTile(gracePage, alan.displayName).waitFor({
+      state: 'detached',
+      timeout: CALL_TIMEOUT,
+    });
+    await gracePage
+      .locator('#announcer')
+      .filter({ hasText: `${alan.displayName} left the call.` })
+      .waitFor({ state: 'attached', timeout: TIMEOUT });
+    expect(await gracePage.locator('#video-grid').getAttribute('data-count')).toBe('1');
+    expect(callProblems).toEqual([]);
+  }, 60_000);
 });
