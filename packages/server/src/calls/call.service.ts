@@ -53,8 +53,10 @@ type QueuedSignal =
   | { event: 'webrtc_offer' | 'webrtc_answer'; payload: RelayedDescription }
   | { event: 'ice_candidate'; payload: RelayedCandidate };
 
-// Signals for a participant in its grace period wait here; past this many, the oldest go first.
+// Signals for a participant in its grace period wait here; past this many, or past this many
+// characters of SDP and candidates (a flood of big offers), the oldest go first.
 const MAX_QUEUED_SIGNALS = 256;
+const MAX_QUEUED_CHARS = 1024 * 1024;
 
 /**
  * The live side of rooms: who is in which room's call, joining (with capacity), resuming within
@@ -69,6 +71,10 @@ export class CallService implements OnApplicationShutdown {
   private readonly sockets = new Map<string, Map<string, string>>();
   private readonly graceTimers = new Map<string, NodeJS.Timeout>();
   private readonly queues = new Map<string, QueuedSignal[]>();
+  /** Participants with a resume under way on this node; a second resume of one of them is a conflict. */
+  private readonly resuming = new Set<string>();
+  /** Counts room deletions and member removals, so a join can tell whether one happened while it waited. */
+  private revocations = 0;
   private readonly unsubscribe: Array<() => void>;
   private closing = false;
 
@@ -81,8 +87,14 @@ export class CallService implements OnApplicationShutdown {
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {
     this.unsubscribe = [
-      events.on('room.deleted', ({ roomId }) => this.closeRoom(roomId)),
-      events.on('room.member_removed', ({ roomId, userId }) => this.removeMember(roomId, userId)),
+      events.on('room.deleted', ({ roomId }) => {
+        this.revocations++;
+        return this.closeRoom(roomId);
+      }),
+      events.on('room.member_removed', ({ roomId, userId }) => {
+        this.revocations++;
+        return this.removeMember(roomId, userId);
+      }),
       events.on('room.member_updated', ({ roomId, userId, role }) =>
         this.changeRole(roomId, userId, role),
       ),
@@ -98,6 +110,7 @@ export class CallService implements OnApplicationShutdown {
   async join(client: CallClient, payload: JoinRoomPayload): Promise<JoinRoomResult> {
     if (payload.resume) return this.resume(client, payload);
     this.assertNotIn(client, payload.roomId);
+    const revocations = this.revocations;
     const admission = await this.access.admit(client.principal, payload.roomId, {
       ...(payload.password !== undefined ? { password: payload.password } : {}),
       ...(payload.inviteCode !== undefined ? { inviteCode: payload.inviteCode } : {}),
@@ -138,18 +151,23 @@ export class CallService implements OnApplicationShutdown {
         `The call of room ${room.id} is full: it holds at most ${limit} participants.`,
       );
     }
-    // The socket closed, or joined the same room in a racing request, while this one waited.
-    if (!client.connected() || this.participantOf(client.socketId, room.id)) {
-      await this.state.remove(room.id, record.info.id);
-      this.assertNotIn(client, room.id);
-      throw new AppError(ErrorCode.Conflict, 'The connection closed during the join.');
-    }
-    this.bind(client.socketId, room.id, record.info.id);
+    // Counted at once, so that a removal racing this join balances it with its `call.left`.
     this.events.emit('call.joined', {
       roomId: room.id,
       participantId: record.info.id,
       principalId: record.info.principalId,
     });
+    // Even when the check itself fails, the seat goes back: nobody may stay in the call unbound.
+    const refusal = await this.joinRefusal(client, record, revocations).catch((err: unknown) =>
+      err instanceof Error ? err : new Error(String(err)),
+    );
+    if (refusal) {
+      // Someone may have seen it in a racing join's answer: they learn that it is gone.
+      const removed = await this.state.remove(room.id, record.info.id);
+      if (removed) this.announceLeft(removed, 'left');
+      throw refusal;
+    }
+    this.bind(client.socketId, room.id, record.info.id);
     client.afterReply(() =>
       this.send().toRoom(room.id, client.socketId, 'participant_joined', {
         roomId: room.id,
@@ -273,7 +291,58 @@ export class CallService implements OnApplicationShutdown {
     this.close();
   }
 
+  /**
+   * Why a join that has just taken its seat must give it back, or null: the socket closed or joined
+   * the same room in a racing request, or the room was deleted or the caller removed from it while
+   * the join waited for its admission.
+   */
+  private async joinRefusal(
+    client: CallClient,
+    record: ParticipantRecord,
+    revocations: number,
+  ): Promise<AppError | null> {
+    const { roomId } = record;
+    if (this.revocations !== revocations) {
+      const stillAllowed = (await this.access.roleOf(client.principal, roomId)) !== null;
+      // A removal after the seat was taken has already taken the participant out of the call.
+      if (!stillAllowed || !(await this.state.get(roomId, record.info.id))) {
+        return new AppError(
+          ErrorCode.NotFound,
+          `Room ${roomId} was deleted, or you were removed from it, while you were joining.`,
+        );
+      }
+    }
+    if (this.participantOf(client.socketId, roomId)) {
+      return new AppError(
+        ErrorCode.Conflict,
+        `This connection is already in the call of room ${roomId}; leave it first.`,
+      );
+    }
+    if (!client.connected()) {
+      return new AppError(ErrorCode.Conflict, 'The connection closed during the join.');
+    }
+    return null;
+  }
+
   private async resume(client: CallClient, payload: JoinRoomPayload): Promise<JoinRoomResult> {
+    const { roomId } = payload;
+    const { participantId } = payload.resume!;
+    const key = graceKey(roomId, participantId);
+    if (this.resuming.has(key)) {
+      throw new AppError(
+        ErrorCode.Conflict,
+        `Participant ${participantId} is being resumed on another connection.`,
+      );
+    }
+    this.resuming.add(key);
+    try {
+      return await this.resumeOnce(client, payload);
+    } finally {
+      this.resuming.delete(key);
+    }
+  }
+
+  private async resumeOnce(client: CallClient, payload: JoinRoomPayload): Promise<JoinRoomResult> {
     const { roomId } = payload;
     const { participantId, resumeKey } = payload.resume!;
     this.assertNotIn(client, roomId);
@@ -366,7 +435,10 @@ export class CallService implements OnApplicationShutdown {
       const key = graceKey(roomId, to);
       const queue = this.queues.get(key) ?? [];
       queue.push(signal);
-      if (queue.length > MAX_QUEUED_SIGNALS) queue.shift();
+      let chars = queue.reduce((sum, queued) => sum + weight(queued), 0);
+      while (queue.length > MAX_QUEUED_SIGNALS || (chars > MAX_QUEUED_CHARS && queue.length > 1)) {
+        chars -= weight(queue.shift()!);
+      }
       this.queues.set(key, queue);
     } else {
       this.deliver(target.socketId, signal);
@@ -553,6 +625,13 @@ function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Roughly how much memory a queued signal holds, in characters. */
+function weight(signal: QueuedSignal): number {
+  return signal.event === 'ice_candidate'
+    ? signal.payload.candidate.candidate.length + 64
+    : signal.payload.description.sdp.length;
 }
 
 function graceKey(roomId: string, participantId: string): string {

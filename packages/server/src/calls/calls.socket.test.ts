@@ -10,6 +10,8 @@ import {
 } from '@minimeet/protocol';
 import { createJoinToken } from '@minimeet/host';
 import type { RunningServer } from '../main.js';
+import { EventBus } from '../common/event-bus.js';
+import { RoomAccessService } from '../rooms/room-access.service.js';
 import { api, createApiKey, registerUser, startTestServer, waitUntil } from '../test/harness.js';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -253,6 +255,63 @@ describe('joining a call', () => {
     }
     expect(a.socket.connected).toBe(true);
     expect(await join(a, { roomId: 'validated' })).toMatchObject({ ok: true });
+  });
+
+  it('answers malformed payloads on every event with validation_failed and keeps serving everyone', async () => {
+    const room = 'fuzzed';
+    const a = await guests.guest(room);
+    const b = await guests.guest(room);
+    await join(a, { roomId: room });
+    const pb = await join(b, { roomId: room });
+    const to = pb.participant.id;
+    const polluted = JSON.parse(
+      `{"roomId":"${room}","to":"${to}","__proto__":{"ok":true},"constructor":{"prototype":{"x":1}}}`,
+    ) as unknown;
+    const payloads: unknown[] = [
+      null,
+      42,
+      'join',
+      true,
+      [],
+      [{ roomId: room }],
+      {},
+      { roomId: null, to: null, tracks: null, description: null, candidate: null, token: null },
+      { roomId: 7, to: ['x'], t: 'now', token: 5 },
+      { roomId: room, to, tracks: Array.from({ length: 5000 }, () => ({})) },
+      { roomId: room, to, description: { type: 'offer', sdp: 5 }, candidate: { candidate: {} } },
+      { roomId: room, to, tracks: [{ ...camera, __proto__: { muted: 1 } }] },
+      polluted,
+      { roomId: 'x'.repeat(10_000), to: `pa_${'a'.repeat(10_000)}` },
+    ];
+    const events: Array<keyof ClientToServerEvents> = [
+      'ping',
+      'auth_refresh',
+      'join_room',
+      'leave_room',
+      'webrtc_offer',
+      'webrtc_answer',
+      'ice_candidate',
+      'update_media_state',
+    ];
+    for (const event of events) {
+      // A connection of its own per event stays well inside the per-connection request budget.
+      const fuzzer = await guests.guest(room);
+      for (const payload of payloads) {
+        expect(
+          await request(fuzzer, event, payload),
+          `${event} ${JSON.stringify(payload)}`,
+        ).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+      }
+      expect(fuzzer.socket.connected).toBe(true);
+      expect(await request(fuzzer, 'ping', { t: 1 })).toMatchObject({ ok: true, t: 1 });
+    }
+    expect(({} as Record<string, unknown>).ok).toBeUndefined();
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+    const delivered = waitFor(b, 'webrtc_offer');
+    expect(await request(a, 'webrtc_offer', { roomId: room, to, description: offer })).toEqual({
+      ok: true,
+    });
+    expect((await delivered).description).toEqual(offer);
   });
 
   it('update_media_state reaches the others, not the sender; a guest without canPublish is refused', async () => {
@@ -509,6 +568,42 @@ describe('signalling relay', () => {
     const got = waitFor(b2, 'webrtc_offer');
     await request(a, 'webrtc_offer', { roomId: room, to, description: offer });
     expect((await got).from).toBe(pa.participant.id);
+  });
+
+  it('keeps at most about 1 MiB of signals for a participant in its grace period, the newest, in order', async () => {
+    const room = 'flooded';
+    const tokenB = await guests.token(room, {}, 'flooded');
+    const a = await guests.guest(room);
+    const b = await connect(server, tokenB);
+    await join(a, { roomId: room });
+    const pb = await join(b, { roomId: room });
+    const reconnecting = waitFor(a, 'participant_updated');
+    b.socket.io.engine.close();
+    await reconnecting;
+    const sent = 30;
+    const big = (i: number) => ({ type: 'offer', sdp: `${i}:`.padEnd(60_000, 'x') });
+    for (let i = 0; i < sent; i++) {
+      const to = pb.participant.id;
+      expect(await request(a, 'webrtc_offer', { roomId: room, to, description: big(i) })).toEqual({
+        ok: true,
+      });
+    }
+    const b2 = await connect(server, tokenB);
+    await join(b2, {
+      roomId: room,
+      resume: { participantId: pb.participant.id, resumeKey: pb.resumeKey },
+    });
+    // A later signal arrives after the queued ones: once it is there, they all are.
+    const to = pb.participant.id;
+    await request(a, 'ice_candidate', { roomId: room, to, candidate });
+    await waitUntil('the later candidate arrives', () => seen(b2, 'ice_candidate').length === 1);
+    const offers = seen(b2, 'webrtc_offer') as Array<{ description: { sdp: string } }>;
+    const indices = offers.map((o) => Number(o.description.sdp.split(':')[0]));
+    expect(indices.length).toBeGreaterThan(0);
+    expect(indices.length).toBeLessThanOrEqual(Math.floor((1024 * 1024) / 60_000));
+    expect(indices).toEqual(
+      Array.from({ length: indices.length }, (_, i) => sent - indices.length + i),
+    );
   });
 
   it('refuses to resume with a wrong key or as someone else', async () => {
@@ -794,6 +889,300 @@ describe('calls of rooms created over REST', () => {
         roomId,
         participant: { id: pm.participant.id, role: 'moderator' },
       });
+    }
+  });
+});
+
+/**
+ * Holds every call of an admission method once it has decided (its database work done), until the
+ * test releases it: the window in which a join or resume waits on the rooms side.
+ */
+function hold(server: RunningServer, method: 'admit' | 'roleOf') {
+  const access = server.app.get(RoomAccessService, { strict: false });
+  const original = access[method] as (...args: unknown[]) => Promise<unknown>;
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  let held = 0;
+  (access as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
+    const verdict = await original.apply(access, args);
+    held++;
+    await gate;
+    return verdict;
+  };
+  const release = (): void => {
+    delete (access as unknown as Record<string, unknown>)[method];
+    open();
+  };
+  releaseAfterTest.push(release);
+  return {
+    /** Resolves once `n` calls are held. */
+    until: (n: number) => waitUntil(`${n} held ${method} calls`, () => held >= n),
+    release,
+  };
+}
+
+const releaseAfterTest: Array<() => void> = [];
+
+afterEach(() => {
+  while (releaseAfterTest.length) releaseAfterTest.pop()!();
+});
+
+/** Resolves once the server has seen the client's connection close. */
+function closedOnServer(server: RunningServer, client: Client): Promise<void> {
+  const bus = server.app.get(EventBus);
+  const connectionId = client.socket.id;
+  return new Promise((resolve) => {
+    const off = bus.on('socket.disconnected', (e) => {
+      if (e.connectionId !== connectionId) return;
+      off();
+      resolve();
+    });
+  });
+}
+
+/** The call gauges of `/api/metrics`. */
+async function callGauges(server: RunningServer): Promise<{ rooms: number; participants: number }> {
+  const text = (await api<string>(server, 'GET', '/api/metrics')).body;
+  const gauge = (name: string) =>
+    Number(new RegExp(`^minimeet_${name} (\\d+)$`, 'm').exec(text)?.[1]);
+  return { rooms: gauge('call_rooms'), participants: gauge('call_participants') };
+}
+
+describe('races around joining, resuming and leaving', () => {
+  let server: RunningServer;
+  let guests: Awaited<ReturnType<typeof guestFactory>>;
+
+  beforeAll(async () => {
+    server = await startTestServer({ RECONNECT_GRACE_SECONDS: '1' });
+    guests = await guestFactory(server);
+  });
+
+  afterAll(() => server.close());
+
+  async function userIn(displayName: string) {
+    const session = await registerUser(server, { displayName });
+    return { session, client: await connect(server, session.accessToken) };
+  }
+
+  async function publicRoom(token: string): Promise<string> {
+    const res = await api<{ id: string }>(server, 'POST', '/api/rooms', {
+      token,
+      json: { name: 'Racy', visibility: 'public' },
+    });
+    expect(res.status).toBe(201);
+    return res.body.id;
+  }
+
+  it('a join whose connection drops while it awaits admission leaves no ghost behind', async () => {
+    const room = 'ghost-free';
+    const held = hold(server, 'admit');
+    const a = await guests.guest(room);
+    void request(a, 'join_room', { roomId: room }).catch(() => undefined);
+    await held.until(1);
+    const gone = closedOnServer(server, a);
+    a.socket.io.engine.close();
+    await gone;
+    held.release();
+    const b = await guests.guest(room);
+    expect((await join(b, { roomId: room })).participants).toEqual([]);
+    expect(seen(b, 'participant_updated')).toEqual([]);
+  });
+
+  it('a join awaiting admission when its room is deleted does not enter the deleted room’s call', async () => {
+    const owner = await userIn('Deleting owner');
+    const late = await userIn('Late joiner');
+    const roomId = await publicRoom(owner.session.accessToken);
+    await join(owner.client, { roomId });
+    const held = hold(server, 'admit');
+    const answer = request(late.client, 'join_room', { roomId });
+    await held.until(1);
+    const closed = waitFor(owner.client, 'room_closed');
+    const res = await api(server, 'DELETE', `/api/rooms/${roomId}`, {
+      token: owner.session.accessToken,
+    });
+    expect(res.status).toBe(204);
+    await closed;
+    held.release();
+    expect(await answer).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await request(late.client, 'update_media_state', { roomId, tracks: [] })).toMatchObject({
+      ok: false,
+      error: { code: 'not_in_room' },
+    });
+    expect(await callGauges(server)).toMatchObject({ rooms: 0, participants: 0 });
+  });
+
+  it('a member removed while its join awaits admission does not enter the call', async () => {
+    const owner = await userIn('Removing owner');
+    const member = await userIn('Removed while joining');
+    const created = await api<{ id: string }>(server, 'POST', '/api/rooms', {
+      token: owner.session.accessToken,
+      json: { name: 'Private' },
+    });
+    const roomId = created.body.id;
+    const invite = await api<{ code: string }>(server, 'POST', `/api/rooms/${roomId}/invites`, {
+      token: owner.session.accessToken,
+      json: {},
+    });
+    await join(owner.client, { roomId });
+    const held = hold(server, 'admit');
+    const answer = request(member.client, 'join_room', { roomId, inviteCode: invite.body.code });
+    await held.until(1);
+    const res = await api(
+      server,
+      'DELETE',
+      `/api/rooms/${roomId}/members/${member.session.user.id}`,
+      {
+        token: owner.session.accessToken,
+      },
+    );
+    expect(res.status).toBe(204);
+    held.release();
+    expect(await answer).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    const details = await api<{ participantCount: number }>(server, 'GET', `/api/rooms/${roomId}`, {
+      token: owner.session.accessToken,
+    });
+    expect(details.body.participantCount).toBe(1);
+    // The owner, still in the call, sees nobody else: a new member's join lists only the owner.
+    const third = await userIn('Third');
+    const again = await api<{ code: string }>(server, 'POST', `/api/rooms/${roomId}/invites`, {
+      token: owner.session.accessToken,
+      json: {},
+    });
+    const joined = await join(third.client, { roomId, inviteCode: again.body.code });
+    expect(joined.participants.map((p) => p.principalId)).toEqual([owner.session.user.id]);
+  });
+
+  it('of two resumes of one participant at once, exactly one wins and the other cannot signal', async () => {
+    const room = 'double-resume';
+    const token = await guests.token(room, {}, 'twin');
+    const a = await guests.guest(room);
+    const b = await connect(server, token);
+    const pa = await join(a, { roomId: room });
+    const pb = await join(b, { roomId: room });
+    const reconnecting = waitFor(a, 'participant_updated');
+    b.socket.io.engine.close();
+    await reconnecting;
+    const [one, two] = await Promise.all([connect(server, token), connect(server, token)]);
+    const held = hold(server, 'roleOf');
+    const resume = { participantId: pb.participant.id, resumeKey: pb.resumeKey };
+    const first = request(one, 'join_room', { roomId: room, resume });
+    await held.until(1);
+    const second = request(two, 'join_room', { roomId: room, resume });
+    // The second is answered at once, or (the race) gets as far as the first.
+    await Promise.race([second, held.until(2)]);
+    held.release();
+    expect(await first).toMatchObject({ ok: true, resumed: true });
+    expect(await second).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    const loser = two;
+    expect(
+      await request(loser, 'webrtc_offer', {
+        roomId: room,
+        to: pa.participant.id,
+        description: offer,
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'not_in_room' } });
+  });
+
+  it('a resume that races the end of the grace period finds the participant gone, and nobody sees it come back', async () => {
+    const room = 'resume-too-late';
+    const token = await guests.token(room, {}, 'late-resumer');
+    const a = await guests.guest(room);
+    const b = await connect(server, token);
+    await join(a, { roomId: room });
+    const pb = await join(b, { roomId: room });
+    const left = waitFor(a, 'participant_left');
+    b.socket.io.engine.close();
+    const back = await connect(server, token);
+    const held = hold(server, 'roleOf');
+    const answer = request(back, 'join_room', {
+      roomId: room,
+      resume: { participantId: pb.participant.id, resumeKey: pb.resumeKey },
+    });
+    await held.until(1);
+    expect(await left).toMatchObject({ participantId: pb.participant.id, reason: 'timeout' });
+    held.release();
+    expect(await answer).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    const after = await join(await guests.guest(room), { roomId: room });
+    expect(after.participants.map((p) => p.id)).not.toContain(pb.participant.id);
+    expect(
+      seen(a, 'participant_updated').filter(
+        (p) =>
+          (p as { participant: { connection: string } }).participant.connection === 'connected',
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('cleaning up', () => {
+  it('the call gauges return to zero once everyone is gone, whichever way they went', async () => {
+    const server = await startTestServer({ RECONNECT_GRACE_SECONDS: '1' });
+    try {
+      const guests = await guestFactory(server);
+      const room = 'every-way-out';
+      const doomed = await createApiKey(server, guests.owner.accessToken, 'doomed');
+      const [leaver, quitter, dropper, survivor] = await Promise.all(
+        Array.from({ length: 4 }, () => guests.guest(room)),
+      );
+      const revoked = await connect(
+        server,
+        await createJoinToken(doomed, { identity: 'revoked', name: 'Revoked', grants: { room } }),
+      );
+      for (const c of [leaver, quitter, dropper]) await join(c, { roomId: room });
+      await join(revoked, { roomId: room });
+      expect(await callGauges(server)).toEqual({ rooms: 1, participants: 4 });
+      await request(leaver, 'leave_room', { roomId: room });
+      quitter.socket.disconnect();
+      dropper.socket.io.engine.close();
+      await api(server, 'DELETE', `/api/api-keys/${doomed.id}`, {
+        token: guests.owner.accessToken,
+      });
+      await waitUntil('the leaver, quitter, dropper and revoked guest are gone', async () => {
+        return (await callGauges(server)).participants === 0;
+      });
+      // A join rolled back because its connection closed counts nothing either.
+      const held = hold(server, 'admit');
+      const racer = await guests.guest(room);
+      void request(racer, 'join_room', { roomId: room }).catch(() => undefined);
+      await held.until(1);
+      const gone = closedOnServer(server, racer);
+      racer.socket.disconnect();
+      await gone;
+      held.release();
+      await join(survivor, { roomId: room });
+      const owner = guests.owner.accessToken;
+      const res = await api(server, 'DELETE', `/api/rooms/${room}`, { token: owner });
+      expect(res.status).toBe(204);
+      await waitUntil('everyone is gone', async () => {
+        const gauges = await callGauges(server);
+        return gauges.rooms === 0 && gauges.participants === 0;
+      });
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('sessions that end during a call', () => {
+  it('a user whose token expires unrefreshed is removed from the call; the others see removed', async () => {
+    const server = await startTestServer({ ACCESS_TOKEN_TTL: '3', SESSION_REFRESH_LEAD: '1' });
+    try {
+      const guests = await guestFactory(server);
+      const expiring = await registerUser(server, { displayName: 'Expires' });
+      const created = await api<{ id: string }>(server, 'POST', '/api/rooms', {
+        token: guests.owner.accessToken,
+        json: { name: 'Short sessions', visibility: 'public' },
+      });
+      const roomId = created.body.id;
+      // A guest's join token lives on past the users' short access tokens.
+      const stays = await guests.guest(roomId);
+      const leaves = await connect(server, expiring.accessToken);
+      await join(stays, { roomId });
+      const pe = await join(leaves, { roomId });
+      const left = waitFor(stays, 'participant_left', () => true, 6000);
+      expect(await left).toEqual({ roomId, participantId: pe.participant.id, reason: 'removed' });
+      expect(seen(leaves, 'session_ended')).toMatchObject([{ reason: 'token_expired' }]);
+    } finally {
+      await server.close();
     }
   });
 });
