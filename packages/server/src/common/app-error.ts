@@ -1,6 +1,8 @@
 import { ErrorCode, type ErrorInfo, type ValidationIssue } from '@minimeet/protocol';
 import type { ZodError } from 'zod';
 
+const MAX_ISSUES = 20;
+
 const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.ValidationFailed]: 400,
   [ErrorCode.InvalidJson]: 400,
@@ -67,6 +69,11 @@ export class AppError extends Error {
           }))
         : [{ path: i.path.map(String).join('.'), message: i.message }],
     );
+    // A payload with thousands of bad fields must not earn a reply many times its own size.
+    if (issues.length > MAX_ISSUES) {
+      const more = issues.length - MAX_ISSUES;
+      issues.splice(MAX_ISSUES, more, { path: '', message: `…and ${more} more problems.` });
+    }
     const first = issues[0];
     const summary = first
       ? `${first.path ? `${first.path}: ` : ''}${first.message}`

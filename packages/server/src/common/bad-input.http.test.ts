@@ -267,6 +267,17 @@ describe('bad input', () => {
       expect(protoError.details?.issues?.map((i) => i.path)).toEqual(['__proto__']);
     });
 
+    it('lists at most 20 problems, however many unknown fields the body has', async () => {
+      const extra = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`extra${i}`, i]));
+      const error = expectError(
+        await send(ep, { json: { ...ep.valid(ctx), ...extra } }),
+        400,
+        'validation_failed',
+      );
+      expect(error.details?.issues).toHaveLength(21);
+      expect(error.details?.issues?.at(-1)?.message).toContain('480 more');
+    });
+
     it('answers 413 payload_too_large for a body over HTTP_BODY_LIMIT, and not for one under it', async () => {
       const big = withValue(ep.valid(ctx), ep.strings[0], 'x'.repeat(200 * 1024));
       expectError(await send(ep, { json: big }), 413, 'payload_too_large');
