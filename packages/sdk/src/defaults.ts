@@ -1,5 +1,9 @@
 import type {
+  AudioCaptureOptions,
   AuthClientOptions,
+  JoinRoomOptions,
+  ResolvedJoinRoomOptions,
+  VideoCaptureOptions,
   MinimeetClientOptions,
   ReconnectOptions,
   ResolvedAuthClientOptions,
@@ -132,4 +136,67 @@ export function resolveAuthClientOptions(
     throw new TypeError('storage must be an object with get, set and remove methods.');
   }
   return resolved;
+}
+
+/** Defaults of {@link VideoCaptureOptions}: 640x480 at 30 frames per second, a mesh-friendly size. */
+export const DEFAULT_VIDEO_CAPTURE_OPTIONS: Readonly<VideoCaptureOptions> = Object.freeze({
+  width: 640,
+  height: 480,
+  frameRate: 30,
+});
+
+/** Defaults of {@link AudioCaptureOptions}: the browser's echo cancellation, noise suppression and gain. */
+export const DEFAULT_AUDIO_CAPTURE_OPTIONS: Readonly<AudioCaptureOptions> = Object.freeze({
+  echoCancellation: true,
+  noiseSuppression: true,
+  autoGainControl: true,
+});
+
+/** Timings and thresholds of a room's media: active speaker detection and ICE recovery. */
+export const ROOM_MEDIA_DEFAULTS = Object.freeze({
+  /** How often audio levels are sampled for active speaker detection, in milliseconds. */
+  speakerSampleIntervalMs: 250,
+  /** Audio level (0 to 1) above which a participant counts as speaking. */
+  speakerLevelThreshold: 0.01,
+  /** How long a participant stays a speaker after its level drops below the threshold. */
+  speakerHangoverMs: 750,
+  /** How long an ICE connection may stay `disconnected` before it is restarted. */
+  iceDisconnectedRestartMs: 3_000,
+});
+
+const ICE_POLICIES: readonly RTCIceTransportPolicy[] = ['all', 'relay'];
+
+function optionalString(name: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new TypeError(`${name} must be a non-empty string.`);
+  }
+  return value;
+}
+
+function captureOptions<T extends object>(name: string, value: unknown, defaults: T): T | false {
+  if (value === undefined || value === false) return false;
+  if (value === true) return { ...defaults };
+  if (typeof value !== 'object' || value === null) {
+    throw new TypeError(`${name} must be a boolean or an object of capture options.`);
+  }
+  return { ...defaults, ...(value as T) };
+}
+
+/** Merges join options over the defaults once, and checks every value; throws TypeError. */
+export function resolveJoinRoomOptions(options: JoinRoomOptions = {}): ResolvedJoinRoomOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('options must be an object.');
+  }
+  const iceTransportPolicy = options.iceTransportPolicy ?? 'all';
+  if (!ICE_POLICIES.includes(iceTransportPolicy)) {
+    throw new TypeError(`iceTransportPolicy must be one of ${ICE_POLICIES.join(', ')}.`);
+  }
+  return {
+    password: optionalString('password', options.password),
+    inviteCode: optionalString('inviteCode', options.inviteCode),
+    audio: captureOptions('audio', options.audio, DEFAULT_AUDIO_CAPTURE_OPTIONS),
+    video: captureOptions('video', options.video, DEFAULT_VIDEO_CAPTURE_OPTIONS),
+    iceTransportPolicy,
+  };
 }

@@ -1,6 +1,20 @@
-import type { AuthSession, SessionInfo } from '@minimeet/protocol';
+import type {
+  AuthSession,
+  LeaveReason,
+  ParticipantConnection,
+  SessionInfo,
+} from '@minimeet/protocol';
 import type { ConnectionState } from './client/ConnectionState.js';
 import type { ConnectionError, MinimeetError } from './errors.js';
+import type { Participant } from './participant/Participant.js';
+import type { RemoteParticipant } from './participant/RemoteParticipant.js';
+import type { RoomDisconnectReason, RoomState } from './room/RoomState.js';
+import type { RemoteTrack } from './track/RemoteTrack.js';
+import type {
+  LocalTrackPublication,
+  RemoteTrackPublication,
+  TrackPublication,
+} from './track/TrackPublication.js';
 
 /** Events of a {@link MinimeetClient}; listen with `client.on(ClientEvent.X, …)`. */
 export enum ClientEvent {
@@ -99,4 +113,245 @@ export enum AuthEvent {
 /** The listener signature of each {@link AuthEvent}. */
 export interface AuthClientCallbacks {
   [AuthEvent.SessionChanged]: (session: AuthSession | null) => void;
+}
+
+/** Events of a {@link Room}; listen with `room.on(RoomEvent.X, …)`. */
+export enum RoomEvent {
+  /**
+   * Someone joined the call (after this client did).
+   *
+   * args: (`participant`: {@link RemoteParticipant})
+   */
+  ParticipantJoined = 'participantJoined',
+  /**
+   * Someone left the call.
+   *
+   * args: (`participant`: {@link RemoteParticipant}, `reason`: {@link LeaveReason})
+   */
+  ParticipantLeft = 'participantLeft',
+  /**
+   * Someone's connection dropped; they stay in the call within their grace period.
+   *
+   * args: (`participant`: {@link RemoteParticipant})
+   */
+  ParticipantReconnecting = 'participantReconnecting',
+  /**
+   * Someone whose connection dropped is back.
+   *
+   * args: (`participant`: {@link RemoteParticipant})
+   */
+  ParticipantReconnected = 'participantReconnected',
+  /**
+   * Someone's name, avatar, role or permissions changed.
+   *
+   * args: (`participant`: {@link Participant})
+   */
+  ParticipantUpdated = 'participantUpdated',
+  /**
+   * A remote participant published a track; its media may not have arrived yet.
+   *
+   * args: (`publication`: {@link RemoteTrackPublication}, `participant`: {@link RemoteParticipant})
+   */
+  TrackPublished = 'trackPublished',
+  /**
+   * A remote participant stopped publishing a track.
+   *
+   * args: (`publication`: {@link RemoteTrackPublication}, `participant`: {@link RemoteParticipant})
+   */
+  TrackUnpublished = 'trackUnpublished',
+  /**
+   * A remote track's media arrived: attach it now.
+   *
+   * args: (`track`: {@link RemoteTrack}, `publication`: {@link RemoteTrackPublication},
+   * `participant`: {@link RemoteParticipant})
+   */
+  TrackSubscribed = 'trackSubscribed',
+  /**
+   * A remote track's media is gone (unpublished, participant left, connection rebuilt).
+   *
+   * args: (`track`: {@link RemoteTrack}, `publication`: {@link RemoteTrackPublication},
+   * `participant`: {@link RemoteParticipant})
+   */
+  TrackUnsubscribed = 'trackUnsubscribed',
+  /**
+   * A track was muted (or its camera or microphone switched off), by a remote or the local participant.
+   *
+   * args: (`publication`: {@link TrackPublication}, `participant`: {@link Participant})
+   */
+  TrackMuted = 'trackMuted',
+  /**
+   * A track was unmuted, by a remote or the local participant.
+   *
+   * args: (`publication`: {@link TrackPublication}, `participant`: {@link Participant})
+   */
+  TrackUnmuted = 'trackUnmuted',
+  /**
+   * The local participant published a track.
+   *
+   * args: (`publication`: {@link LocalTrackPublication})
+   */
+  LocalTrackPublished = 'localTrackPublished',
+  /**
+   * The local participant stopped publishing a track.
+   *
+   * args: (`publication`: {@link LocalTrackPublication})
+   */
+  LocalTrackUnpublished = 'localTrackUnpublished',
+  /**
+   * The set or the order of the participants speaking now changed.
+   *
+   * args: (`speakers`: {@link Participant}[], loudest first)
+   */
+  ActiveSpeakersChanged = 'activeSpeakersChanged',
+  /**
+   * The room's state changed.
+   *
+   * args: (`state`: {@link RoomState})
+   */
+  StateChanged = 'stateChanged',
+  /**
+   * The connection to the server dropped; the room keeps its media and tries to resume.
+   *
+   * args: none
+   */
+  Reconnecting = 'reconnecting',
+  /**
+   * The room is back in the call after a dropped connection.
+   *
+   * args: none
+   */
+  Reconnected = 'reconnected',
+  /**
+   * The room is out of the call for good; emitted once.
+   *
+   * args: (`reason`: {@link RoomDisconnectReason})
+   */
+  Disconnected = 'disconnected',
+  /**
+   * Cameras or microphones were plugged in or out.
+   *
+   * args: none
+   */
+  MediaDevicesChanged = 'mediaDevicesChanged',
+  /**
+   * Capturing from a device failed outside a call the app made (a fallback after a device vanished).
+   *
+   * args: (`error`: the browser's `DOMException` or an `Error`)
+   */
+  MediaDevicesError = 'mediaDevicesError',
+}
+
+/** The listener signature of each {@link RoomEvent}. */
+export interface RoomEventCallbacks {
+  [RoomEvent.ParticipantJoined]: (participant: RemoteParticipant) => void;
+  [RoomEvent.ParticipantLeft]: (participant: RemoteParticipant, reason: LeaveReason) => void;
+  [RoomEvent.ParticipantReconnecting]: (participant: RemoteParticipant) => void;
+  [RoomEvent.ParticipantReconnected]: (participant: RemoteParticipant) => void;
+  [RoomEvent.ParticipantUpdated]: (participant: Participant) => void;
+  [RoomEvent.TrackPublished]: (
+    publication: RemoteTrackPublication,
+    participant: RemoteParticipant,
+  ) => void;
+  [RoomEvent.TrackUnpublished]: (
+    publication: RemoteTrackPublication,
+    participant: RemoteParticipant,
+  ) => void;
+  [RoomEvent.TrackSubscribed]: (
+    track: RemoteTrack,
+    publication: RemoteTrackPublication,
+    participant: RemoteParticipant,
+  ) => void;
+  [RoomEvent.TrackUnsubscribed]: (
+    track: RemoteTrack,
+    publication: RemoteTrackPublication,
+    participant: RemoteParticipant,
+  ) => void;
+  [RoomEvent.TrackMuted]: (publication: TrackPublication, participant: Participant) => void;
+  [RoomEvent.TrackUnmuted]: (publication: TrackPublication, participant: Participant) => void;
+  [RoomEvent.LocalTrackPublished]: (publication: LocalTrackPublication) => void;
+  [RoomEvent.LocalTrackUnpublished]: (publication: LocalTrackPublication) => void;
+  [RoomEvent.ActiveSpeakersChanged]: (speakers: Participant[]) => void;
+  [RoomEvent.StateChanged]: (state: RoomState) => void;
+  [RoomEvent.Reconnecting]: () => void;
+  [RoomEvent.Reconnected]: () => void;
+  [RoomEvent.Disconnected]: (reason: RoomDisconnectReason) => void;
+  [RoomEvent.MediaDevicesChanged]: () => void;
+  [RoomEvent.MediaDevicesError]: (error: Error) => void;
+}
+
+/** Events of a {@link Participant}; listen with `participant.on(ParticipantEvent.X, …)`. */
+export enum ParticipantEvent {
+  /**
+   * The participant published a track.
+   *
+   * args: (`publication`: {@link TrackPublication})
+   */
+  TrackPublished = 'trackPublished',
+  /**
+   * The participant stopped publishing a track.
+   *
+   * args: (`publication`: {@link TrackPublication})
+   */
+  TrackUnpublished = 'trackUnpublished',
+  /**
+   * A remote track's media arrived.
+   *
+   * args: (`track`: {@link RemoteTrack}, `publication`: {@link RemoteTrackPublication})
+   */
+  TrackSubscribed = 'trackSubscribed',
+  /**
+   * A remote track's media is gone.
+   *
+   * args: (`track`: {@link RemoteTrack}, `publication`: {@link RemoteTrackPublication})
+   */
+  TrackUnsubscribed = 'trackUnsubscribed',
+  /**
+   * A track was muted or switched off.
+   *
+   * args: (`publication`: {@link TrackPublication})
+   */
+  TrackMuted = 'trackMuted',
+  /**
+   * A track was unmuted or switched on.
+   *
+   * args: (`publication`: {@link TrackPublication})
+   */
+  TrackUnmuted = 'trackUnmuted',
+  /**
+   * Its connection to the server changed (`connected` or `reconnecting`).
+   *
+   * args: (`connection`: {@link ParticipantConnection})
+   */
+  ConnectionChanged = 'connectionChanged',
+  /**
+   * Its name, avatar, role or permissions changed.
+   *
+   * args: none
+   */
+  Updated = 'updated',
+  /**
+   * It started or stopped speaking.
+   *
+   * args: (`speaking`: boolean)
+   */
+  IsSpeakingChanged = 'isSpeakingChanged',
+}
+
+/** The listener signature of each {@link ParticipantEvent}. */
+export interface ParticipantEventCallbacks {
+  [ParticipantEvent.TrackPublished]: (publication: TrackPublication) => void;
+  [ParticipantEvent.TrackUnpublished]: (publication: TrackPublication) => void;
+  [ParticipantEvent.TrackSubscribed]: (
+    track: RemoteTrack,
+    publication: RemoteTrackPublication,
+  ) => void;
+  [ParticipantEvent.TrackUnsubscribed]: (
+    track: RemoteTrack,
+    publication: RemoteTrackPublication,
+  ) => void;
+  [ParticipantEvent.TrackMuted]: (publication: TrackPublication) => void;
+  [ParticipantEvent.TrackUnmuted]: (publication: TrackPublication) => void;
+  [ParticipantEvent.ConnectionChanged]: (connection: ParticipantConnection) => void;
+  [ParticipantEvent.Updated]: () => void;
+  [ParticipantEvent.IsSpeakingChanged]: (speaking: boolean) => void;
 }

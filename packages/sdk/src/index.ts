@@ -9,8 +9,26 @@ export { ConnectionState } from './client/ConnectionState.js';
 export { AuthClient, createAuthClient } from './auth/AuthClient.js';
 export { createWebAuthStorage } from './auth/AuthStorage.js';
 export type { AuthStorage } from './auth/AuthStorage.js';
-export { AuthEvent, ClientEvent } from './events.js';
-export type { AuthClientCallbacks, ClientEventCallbacks } from './events.js';
+export { AuthEvent, ClientEvent, ParticipantEvent, RoomEvent } from './events.js';
+export type {
+  AuthClientCallbacks,
+  ClientEventCallbacks,
+  ParticipantEventCallbacks,
+  RoomEventCallbacks,
+} from './events.js';
+export { Room } from './room/Room.js';
+export { RoomState } from './room/RoomState.js';
+export type { RoomDisconnectReason } from './room/RoomState.js';
+export { Participant } from './participant/Participant.js';
+export { LocalParticipant } from './participant/LocalParticipant.js';
+export { RemoteParticipant } from './participant/RemoteParticipant.js';
+export { Track } from './track/Track.js';
+export type { TrackKind } from './track/Track.js';
+export { LocalTrack } from './track/LocalTrack.js';
+export { RemoteTrack } from './track/RemoteTrack.js';
+export { TrackPublication } from './track/TrackPublication.js';
+export type { LocalTrackPublication, RemoteTrackPublication } from './track/TrackPublication.js';
+export { attachTrack, listDevices } from './track/devices.js';
 export {
   ConnectionError,
   ConnectionErrorReason,
@@ -21,12 +39,18 @@ export {
 } from './errors.js';
 export type { MinimeetErrorCode, MinimeetErrorOptions } from './errors.js';
 export {
+  DEFAULT_AUDIO_CAPTURE_OPTIONS,
   DEFAULT_AUTH_CLIENT_OPTIONS,
   DEFAULT_CLIENT_OPTIONS,
   DEFAULT_RECONNECT_OPTIONS,
+  DEFAULT_VIDEO_CAPTURE_OPTIONS,
 } from './defaults.js';
 export type {
+  AudioCaptureOptions,
   AuthClientOptions,
+  JoinRoomOptions,
+  ScreenShareOptions,
+  VideoCaptureOptions,
   FetchLike,
   MinimeetClientOptions,
   ReconnectOptions,
@@ -46,11 +70,16 @@ export type {
   ChangePasswordRequest,
   ErrorInfo,
   JoinGrants,
+  LeaveReason,
   LoginRequest,
+  ParticipantConnection,
+  ParticipantPermissions,
+  PublishedTrack,
   Principal,
   RegisterRequest,
   RoomRole,
   SessionInfo,
+  TrackSource,
   UpdateProfileRequest,
   UserProfile,
 } from '@minimeet/protocol';

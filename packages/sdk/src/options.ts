@@ -87,3 +87,58 @@ export interface ResolvedAuthClientOptions {
   requestTimeoutMs: number;
   fetch: FetchLike;
 }
+
+/** How to capture a microphone; every field is optional and left to the browser when absent. */
+export interface AudioCaptureOptions {
+  /** The `deviceId` of the microphone (from {@link listDevices}); the default device when absent. */
+  deviceId?: string;
+  /** Cancel the echo of the room's audio; on by default in browsers. */
+  echoCancellation?: boolean;
+  /** Suppress background noise. */
+  noiseSuppression?: boolean;
+  /** Level the volume automatically. */
+  autoGainControl?: boolean;
+}
+
+/** How to capture a camera; every field is optional and has a default in `defaults.ts`. */
+export interface VideoCaptureOptions {
+  /** The `deviceId` of the camera (from {@link listDevices}); the default device when absent. */
+  deviceId?: string;
+  /** Ideal width in pixels. */
+  width?: number;
+  /** Ideal height in pixels. */
+  height?: number;
+  /** Ideal frames per second. */
+  frameRate?: number;
+  /** Front (`user`) or back (`environment`) camera, where a device has both. */
+  facingMode?: 'user' | 'environment';
+}
+
+/** How to share the screen. */
+export interface ScreenShareOptions {
+  /** Also share the audio of the tab or screen when the browser offers it (`screen_share_audio`). */
+  audio?: boolean;
+}
+
+/** Options of {@link MinimeetClient.joinRoom}; every field is optional. */
+export interface JoinRoomOptions {
+  /** The room password, for a non-member of a room that has one. */
+  password?: string;
+  /** An invite code, for a non-member. */
+  inviteCode?: string;
+  /** Publish the microphone at join; `false` by default. */
+  audio?: boolean | AudioCaptureOptions;
+  /** Publish the camera at join; `false` by default. */
+  video?: boolean | VideoCaptureOptions;
+  /** `all` (default) lets ICE use every candidate; `relay` only TURN, which hides the address. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
+}
+
+/** {@link JoinRoomOptions} with every default applied. */
+export interface ResolvedJoinRoomOptions {
+  password: string | undefined;
+  inviteCode: string | undefined;
+  audio: AudioCaptureOptions | false;
+  video: VideoCaptureOptions | false;
+  iceTransportPolicy: RTCIceTransportPolicy;
+}

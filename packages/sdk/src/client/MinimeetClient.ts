@@ -10,11 +10,14 @@ import {
 } from '../errors.js';
 import { ClientEvent, type ClientEventCallbacks } from '../events.js';
 import type {
+  JoinRoomOptions,
   MinimeetClientOptions,
   ResolvedClientOptions,
   TokenRequest,
   TokenSource,
 } from '../options.js';
+import { Room } from '../room/Room.js';
+import type { ConnectionChange, SignalChannel } from '../signaling/SignalChannel.js';
 import { SignalClient, type SignalCloseInfo } from '../signaling/SignalClient.js';
 import { backoffDelay } from '../utils/backoff.js';
 import { withTimeout } from '../utils/timeout.js';
@@ -157,6 +160,60 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
     const started = performance.now();
     await this.signal.request('ping', { t: Date.now() });
     return performance.now() - started;
+  }
+
+  /**
+   * Joins the call of room `roomId` and resolves with the {@link Room} once the server has
+   * admitted this client; with `audio`/`video`, the microphone and camera are captured first and
+   * published with the join.
+   *
+   * Rejects with TypeError on a bad argument, {@link InvalidStateError} unless connected,
+   * {@link MinimeetError} with the server's code (`room_full`, `room_password_required`,
+   * `forbidden`, `not_found`, …) when the join is refused, {@link UnsupportedError} when the
+   * browser lacks WebRTC, and the browser's `DOMException` when capturing media fails.
+   *
+   * @example
+   * ```ts
+   * const room = await client.joinRoom('standup', { audio: true, video: true });
+   * room.on(RoomEvent.ParticipantJoined, (p) => console.log(`${p.name} joined`));
+   * ```
+   */
+  async joinRoom(roomId: string, options: JoinRoomOptions = {}): Promise<Room> {
+    if (typeof roomId !== 'string' || roomId.length === 0) {
+      throw new TypeError('roomId must be a non-empty string.');
+    }
+    if (this.connectionState !== ConnectionState.Connected) {
+      throw new InvalidStateError(`joinRoom() needs a connected client; it is ${this.state}.`);
+    }
+    return Room.join(this.signalChannel(), roomId, options);
+  }
+
+  private signalChannel(): SignalChannel {
+    const signal = this.signal;
+    const isConnected = () => this.connectionState === ConnectionState.Connected;
+    return {
+      get isConnected() {
+        return isConnected();
+      },
+      request: (event, payload) => signal.request(event, payload),
+      subscribe: (event, listener) => {
+        signal.on(event, listener);
+        return () => void signal.off(event, listener);
+      },
+      onConnectionChange: (listener: (change: ConnectionChange) => void) => {
+        const dropped = () => listener({ type: 'dropped' });
+        const restored = (session: SessionInfo) => listener({ type: 'restored', session });
+        const closed = () => listener({ type: 'closed' });
+        this.on(ClientEvent.Reconnecting, dropped);
+        this.on(ClientEvent.Reconnected, restored);
+        this.on(ClientEvent.Disconnected, closed);
+        return () => {
+          this.off(ClientEvent.Reconnecting, dropped);
+          this.off(ClientEvent.Reconnected, restored);
+          this.off(ClientEvent.Disconnected, closed);
+        };
+      },
+    };
   }
 
   private setState(next: ConnectionState): void {

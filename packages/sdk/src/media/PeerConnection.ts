@@ -1,0 +1,257 @@
+import type { IceCandidateInfo, SessionDescription, TrackSource } from '@minimeet/protocol';
+import type { LocalTrack } from '../track/LocalTrack.js';
+
+/** Where a {@link PeerConnection} reports to its transport. */
+export interface PeerConnectionCallbacks {
+  /** Send a description to the remote participant. */
+  sendDescription(description: SessionDescription): void;
+  /** Send an ICE candidate to the remote participant. */
+  sendCandidate(candidate: IceCandidateInfo): void;
+  /** A remote track arrived in MediaStream `streamId`. */
+  onTrack(streamId: string, track: MediaStreamTrack, receiver: RTCRtpReceiver): void;
+  /** The connection state changed. */
+  onStateChange(state: RTCPeerConnectionState): void;
+}
+
+// Candidates that arrive before their description wait here; a sane peer never sends this many.
+const MAX_PENDING_CANDIDATES = 256;
+
+// A negotiated connection that has not connected after this many disconnected-restart delays
+// restarts ICE.
+const STALLED_FACTOR = 4;
+
+// How long the side that waits for a newcomer's first offer waits before it offers itself.
+const FIRST_OFFER_WAIT_MS = 5_000;
+
+function ufragsOf(sdp: string | undefined): Set<string> {
+  return new Set([...(sdp ?? '').matchAll(/^a=ice-ufrag:(\S+)/gm)].map((m) => m[1]));
+}
+
+/**
+ * One `RTCPeerConnection` to one remote participant, negotiated with the W3C "perfect
+ * negotiation" pattern: either side may offer at any time; on a collision the polite side rolls
+ * back and the impolite side ignores the other's offer. Candidates trickle and wait for their
+ * description; a failed (or long-disconnected) ICE connection restarts.
+ */
+export class PeerConnection {
+  /** The browser's peer connection. */
+  readonly pc: RTCPeerConnection;
+  private readonly transceivers = new Map<TrackSource, RTCRtpTransceiver>();
+  private readonly pendingCandidates: RTCIceCandidateInit[] = [];
+  private makingOffer = false;
+  private settingRemoteAnswer = false;
+  private recoveryTimer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+  // Tracks held back until the remote side's first offer is in.
+  private deferred: Map<TrackSource, LocalTrack> | undefined;
+  private deferTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * Opens a connection to `remoteId`; `polite` decides who yields on an offer collision. With
+   * `awaitFirstOffer`, local tracks wait for the remote side's first offer (or a few seconds),
+   * so that a newcomer and those already there do not both offer at once: Chromium can lose its
+   * ICE gathering when a first offer is rolled back.
+   */
+  constructor(
+    readonly remoteId: string,
+    readonly polite: boolean,
+    configuration: RTCConfiguration,
+    private readonly callbacks: PeerConnectionCallbacks,
+    private readonly disconnectedRestartMs: number,
+    awaitFirstOffer = false,
+  ) {
+    const pc = new RTCPeerConnection(configuration);
+    this.pc = pc;
+    if (awaitFirstOffer) {
+      this.deferred = new Map();
+      this.deferTimer = setTimeout(() => this.releaseDeferred(), FIRST_OFFER_WAIT_MS);
+    }
+    pc.onnegotiationneeded = () => void this.offer();
+    pc.onicecandidate = ({ candidate }) => {
+      if (candidate && !this.closed)
+        callbacks.sendCandidate(candidate.toJSON() as IceCandidateInfo);
+    };
+    pc.ontrack = ({ streams, track, receiver }) => {
+      const stream = streams[0];
+      if (stream) callbacks.onTrack(stream.id, track, receiver);
+    };
+    pc.onconnectionstatechange = () => this.checkState();
+    pc.oniceconnectionstatechange = () => this.checkState();
+    pc.onsignalingstatechange = () => this.checkState();
+  }
+
+  /** Starts sending `track` in its own MediaStream; negotiation follows. */
+  addTrack(track: LocalTrack): void {
+    if (this.closed || this.transceivers.has(track.source)) return;
+    if (this.deferred) {
+      this.deferred.set(track.source, track);
+      return;
+    }
+    const transceiver = this.pc.addTransceiver(track.mediaStreamTrack ?? track.kind, {
+      direction: 'sendonly',
+      streams: [track.stream],
+    });
+    this.transceivers.set(track.source, transceiver);
+  }
+
+  /** Stops sending the track of `source`; negotiation follows. */
+  removeTrack(source: TrackSource): void {
+    this.deferred?.delete(source);
+    const transceiver = this.transceivers.get(source);
+    if (!transceiver || this.closed) return;
+    this.transceivers.delete(source);
+    transceiver.stop();
+  }
+
+  /** Sends the track's current `mediaStreamTrack` (or nothing) without renegotiation. */
+  async replaceTrack(track: LocalTrack): Promise<void> {
+    const transceiver = this.transceivers.get(track.source);
+    if (!transceiver || this.closed) return;
+    await transceiver.sender.replaceTrack(track.mediaStreamTrack ?? null);
+  }
+
+  /** Applies a relayed description, answering an offer. */
+  async handleDescription(description: SessionDescription): Promise<void> {
+    if (this.closed) return;
+    const pc = this.pc;
+    const readyForOffer =
+      !this.makingOffer && (pc.signalingState === 'stable' || this.settingRemoteAnswer);
+    const collision = description.type === 'offer' && !readyForOffer;
+    // The impolite side ignores the colliding offer; the polite side will answer its own instead.
+    if (!this.polite && collision) return;
+    this.settingRemoteAnswer = description.type === 'answer';
+    try {
+      // On a collision the polite side rolls its own offer back implicitly.
+      await pc.setRemoteDescription(description);
+    } finally {
+      this.settingRemoteAnswer = false;
+    }
+    await this.flushCandidates();
+    if (description.type === 'offer') {
+      await pc.setLocalDescription();
+      this.sendLocalDescription();
+      this.releaseDeferred();
+    }
+  }
+
+  /** Applies a relayed ICE candidate, or keeps it until its description is set. */
+  async handleCandidate(candidate: IceCandidateInfo): Promise<void> {
+    if (this.closed) return;
+    const remote = this.pc.remoteDescription;
+    const unknownUfrag =
+      candidate.usernameFragment != null && !ufragsOf(remote?.sdp).has(candidate.usernameFragment);
+    if (!remote || unknownUfrag) {
+      // Even a candidate of an ignored offer waits: after its rollback the polite side answers
+      // with the same ICE credentials and does not gather again, so it belongs to that answer.
+      if (this.pendingCandidates.length < MAX_PENDING_CANDIDATES) {
+        this.pendingCandidates.push(candidate);
+      }
+      return;
+    }
+    await this.addCandidate(candidate);
+  }
+
+  /** Restarts ICE; with `force` false, only when the connection is not connected. */
+  async restart(force = false): Promise<void> {
+    if (this.closed) return;
+    const pc = this.pc;
+    if (!force && pc.connectionState === 'connected') return;
+    // An offer sent while signalling was down never got its answer.
+    if (pc.signalingState === 'have-local-offer') {
+      await pc.setLocalDescription({ type: 'rollback' }).catch(() => undefined);
+    }
+    pc.restartIce();
+  }
+
+  /** Closes the connection. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.clearRecoveryTimer();
+    clearTimeout(this.deferTimer);
+    this.deferred = undefined;
+    this.pendingCandidates.length = 0;
+    this.pc.close();
+  }
+
+  private releaseDeferred(): void {
+    clearTimeout(this.deferTimer);
+    const deferred = this.deferred;
+    this.deferred = undefined;
+    for (const track of deferred?.values() ?? []) this.addTrack(track);
+  }
+
+  private async offer(): Promise<void> {
+    if (this.closed) return;
+    try {
+      this.makingOffer = true;
+      await this.pc.setLocalDescription();
+      this.sendLocalDescription();
+    } catch {
+      // The state moved on under the offer (a collision or a close); negotiationneeded fires again.
+    } finally {
+      this.makingOffer = false;
+    }
+  }
+
+  private sendLocalDescription(): void {
+    const local = this.pc.localDescription;
+    if (this.closed || !local || (local.type !== 'offer' && local.type !== 'answer')) return;
+    this.callbacks.sendDescription({ type: local.type, sdp: local.sdp });
+  }
+
+  private async flushCandidates(): Promise<void> {
+    const ufrags = ufragsOf(this.pc.remoteDescription?.sdp);
+    const ready = this.pendingCandidates.filter(
+      (c) => c.usernameFragment == null || ufrags.has(c.usernameFragment),
+    );
+    const waiting = this.pendingCandidates.filter((c) => !ready.includes(c));
+    this.pendingCandidates.splice(0, this.pendingCandidates.length, ...waiting);
+    for (const candidate of ready) await this.addCandidate(candidate);
+  }
+
+  private async addCandidate(candidate: RTCIceCandidateInit): Promise<void> {
+    try {
+      await this.pc.addIceCandidate(candidate);
+    } catch {
+      // A stale or ignored-offer candidate: harmless, ICE works with the rest.
+    }
+  }
+
+  private checkState(): void {
+    if (this.closed) return;
+    const { connectionState } = this.pc;
+    if (connectionState === 'failed' || this.pc.iceConnectionState === 'failed') {
+      this.clearRecoveryTimer();
+      void this.restart(true);
+    } else if (this.needsRecovery()) {
+      // Disconnected for a while, or negotiated but never connecting: ICE lost its way.
+      const delayMs =
+        connectionState === 'disconnected'
+          ? this.disconnectedRestartMs
+          : this.disconnectedRestartMs * STALLED_FACTOR;
+      this.recoveryTimer ??= setTimeout(() => {
+        this.recoveryTimer = undefined;
+        if (this.needsRecovery()) void this.restart(true);
+      }, delayMs);
+    } else {
+      this.clearRecoveryTimer();
+    }
+    this.callbacks.onStateChange(connectionState);
+  }
+
+  private needsRecovery(): boolean {
+    const { connectionState, iceConnectionState, signalingState, remoteDescription } = this.pc;
+    if (connectionState === 'disconnected' || iceConnectionState === 'disconnected') return true;
+    return (
+      (connectionState === 'new' || connectionState === 'connecting') &&
+      signalingState === 'stable' &&
+      remoteDescription !== null
+    );
+  }
+
+  private clearRecoveryTimer(): void {
+    if (this.recoveryTimer !== undefined) clearTimeout(this.recoveryTimer);
+    this.recoveryTimer = undefined;
+  }
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { createClient } from '../client/MinimeetClient.js';
+import { resolveJoinRoomOptions } from '../defaults.js';
+import { InvalidStateError } from '../errors.js';
+
+describe('client.joinRoom() at the public boundary', () => {
+  it('rejects with InvalidStateError when the client is not connected', async () => {
+    const client = createClient();
+    await expect(client.joinRoom('standup')).rejects.toBeInstanceOf(InvalidStateError);
+  });
+
+  it('rejects with TypeError on an empty room id', async () => {
+    const client = createClient();
+    await expect(client.joinRoom('')).rejects.toBeInstanceOf(TypeError);
+  });
+});
+
+describe('resolveJoinRoomOptions()', () => {
+  it('publishes nothing by default and lets ICE use every candidate', () => {
+    expect(resolveJoinRoomOptions()).toEqual({
+      password: undefined,
+      inviteCode: undefined,
+      audio: false,
+      video: false,
+      iceTransportPolicy: 'all',
+    });
+  });
+
+  it('fills capture options in from the defaults', () => {
+    const resolved = resolveJoinRoomOptions({ audio: true, video: { width: 320 } });
+    expect(resolved.audio).toMatchObject({ echoCancellation: true });
+    expect(resolved.video).toEqual({ width: 320, height: 480, frameRate: 30 });
+  });
+
+  it('throws TypeError on a bad value', () => {
+    expect(() => resolveJoinRoomOptions({ iceTransportPolicy: 'none' as never })).toThrow(
+      TypeError,
+    );
+    expect(() => resolveJoinRoomOptions({ video: 'yes' as never })).toThrow(TypeError);
+    expect(() => resolveJoinRoomOptions({ password: '' })).toThrow(TypeError);
+  });
+});

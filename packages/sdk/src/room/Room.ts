@@ -1,0 +1,484 @@
+import {
+  ErrorCode,
+  type CallRoomInfo,
+  type JoinRoomPayload,
+  type JoinRoomResult,
+  type LeaveReason,
+  type ParticipantInfo,
+  type ServerEventName,
+  type ServerToClientEvents,
+} from '@minimeet/protocol';
+import { resolveJoinRoomOptions, ROOM_MEDIA_DEFAULTS } from '../defaults.js';
+import { InvalidStateError, MinimeetError, SdkErrorCode, UnsupportedError } from '../errors.js';
+import { RoomEvent, type RoomEventCallbacks } from '../events.js';
+import type { MediaTransport } from '../media/MediaTransport.js';
+import { createMediaTransport } from '../media/MeshTransport.js';
+import type { JoinRoomOptions, ResolvedJoinRoomOptions } from '../options.js';
+import { LocalParticipant, type LocalMediaHost } from '../participant/LocalParticipant.js';
+import type { Participant } from '../participant/Participant.js';
+import { RemoteParticipant } from '../participant/RemoteParticipant.js';
+import type { ConnectionChange, SignalChannel } from '../signaling/SignalChannel.js';
+import { AudioLevelMeter } from '../track/AudioLevelMeter.js';
+import { captureDevice, DeviceWatcher } from '../track/devices.js';
+import { LocalTrack } from '../track/LocalTrack.js';
+import { TypedEmitter } from '../utils/TypedEmitter.js';
+import { ActiveSpeakerDetector } from './ActiveSpeakerDetector.js';
+import { forwardLocalEvents, forwardRemoteEvents, type RoomEmit } from './forwardEvents.js';
+import { RoomState, type RoomDisconnectReason } from './RoomState.js';
+import { SignalBuffer } from './SignalBuffer.js';
+
+type RoomServerEvent = Exclude<
+  ServerEventName,
+  'session' | 'session_expiring' | 'session_ended' | 'error_notice'
+>;
+type ServerHandlers = { [E in RoomServerEvent]: ServerToClientEvents[E] };
+
+const ROOM_SERVER_EVENTS: readonly RoomServerEvent[] = [
+  'participant_joined',
+  'participant_updated',
+  'participant_left',
+  'room_closed',
+  'webrtc_offer',
+  'webrtc_answer',
+  'ice_candidate',
+];
+
+// Errors that mean "the connection is gone", not "the server said no".
+const CONNECTION_CODES: ReadonlySet<string> = new Set([
+  SdkErrorCode.Disconnected,
+  SdkErrorCode.Timeout,
+  SdkErrorCode.InvalidState,
+]);
+
+function isConnectionError(error: unknown): boolean {
+  return error instanceof MinimeetError && CONNECTION_CODES.has(error.code);
+}
+
+async function captureInitialTracks(options: ResolvedJoinRoomOptions): Promise<LocalTrack[]> {
+  const tracks: LocalTrack[] = [];
+  try {
+    if (options.audio) {
+      tracks.push(
+        new LocalTrack(
+          'microphone',
+          await captureDevice('microphone', options.audio),
+          options.audio,
+        ),
+      );
+    }
+    if (options.video) {
+      tracks.push(
+        new LocalTrack('camera', await captureDevice('camera', options.video), options.video),
+      );
+    }
+  } catch (error) {
+    for (const track of tracks) track.stop();
+    throw error;
+  }
+  return tracks;
+}
+
+/**
+ * A call this client has joined: the local participant, the others, their tracks and who is
+ * speaking. It follows the client's connection: when the connection drops, the room keeps its
+ * media flowing, resumes its place when the client reconnects, and reconciles who is there.
+ */
+export class Room extends TypedEmitter<RoomEventCallbacks> {
+  /** This client's participant. */
+  readonly localParticipant: LocalParticipant;
+  private info: CallRoomInfo;
+  private roomState = RoomState.Connected;
+  private resumeKey: string;
+  private iceServers: JoinRoomResult['iceServers'];
+  private transport: MediaTransport;
+  private readonly remotes = new Map<string, RemoteParticipant>();
+  private readonly unwire = new Map<Participant, () => void>();
+  private readonly stops: (() => void)[] = [];
+  private readonly signals = new SignalBuffer();
+  private readonly speakers: ActiveSpeakerDetector;
+  private readonly meter = new AudioLevelMeter();
+
+  /**
+   * Joins room `roomId` over `channel` and resolves with the room; {@link MinimeetClient.joinRoom}
+   * is the public way in. @internal
+   */
+  static async join(
+    channel: SignalChannel,
+    roomId: string,
+    rawOptions: JoinRoomOptions,
+  ): Promise<Room> {
+    const options = resolveJoinRoomOptions(rawOptions);
+    if (typeof RTCPeerConnection === 'undefined') {
+      throw new UnsupportedError('This browser has no WebRTC (RTCPeerConnection).');
+    }
+    const tracks = await captureInitialTracks(options);
+    // Events that arrive between the answer and the room's own subscription must not be lost.
+    const early: [RoomServerEvent, unknown[]][] = [];
+    const stopEarly = ROOM_SERVER_EVENTS.map((event) =>
+      channel.subscribe(event, (...args: unknown[]) => void early.push([event, args])),
+    );
+    try {
+      const result = await channel.request('join_room', {
+        roomId,
+        password: options.password,
+        inviteCode: options.inviteCode,
+        tracks: tracks.map((t) => ({
+          source: t.source,
+          kind: t.kind,
+          streamId: t.streamId,
+          muted: false,
+        })),
+      });
+      const room = new Room(channel, options, result, tracks);
+      for (const [event, args] of early) room.dispatch(event, args);
+      return room;
+    } catch (error) {
+      for (const track of tracks) track.stop();
+      throw error;
+    } finally {
+      for (const stop of stopEarly) stop();
+    }
+  }
+
+  private constructor(
+    private readonly channel: SignalChannel,
+    private readonly options: ResolvedJoinRoomOptions,
+    result: JoinRoomResult,
+    tracks: LocalTrack[],
+  ) {
+    super();
+    this.info = result.room;
+    this.resumeKey = result.resumeKey;
+    this.iceServers = result.iceServers;
+    this.localParticipant = new LocalParticipant(result.participant, this.mediaHost());
+    this.unwire.set(
+      this.localParticipant,
+      forwardLocalEvents(this.localParticipant, this.emitter()),
+    );
+    this.transport = this.createTransport(result.participant.id);
+    for (const info of result.participants) this.addRemote(info, false);
+    this.localParticipant.adoptTracks(tracks);
+    const handlers = this.serverHandlers();
+    for (const event of ROOM_SERVER_EVENTS) {
+      this.stops.push(channel.subscribe(event, handlers[event]));
+    }
+    this.stops.push(channel.onConnectionChange((change) => this.handleConnectionChange(change)));
+    this.speakers = new ActiveSpeakerDetector(
+      {
+        participants: () => [this.localParticipant, ...this.remotes.values()],
+        levelOf: (p) => this.levelOf(p),
+      },
+      {
+        threshold: ROOM_MEDIA_DEFAULTS.speakerLevelThreshold,
+        hangoverMs: ROOM_MEDIA_DEFAULTS.speakerHangoverMs,
+      },
+    );
+    const timer = setInterval(() => {
+      if (this.speakers.sample(performance.now())) {
+        this.emit(RoomEvent.ActiveSpeakersChanged, this.speakers.speakers);
+      }
+    }, ROOM_MEDIA_DEFAULTS.speakerSampleIntervalMs);
+    this.stops.push(() => clearInterval(timer));
+    const watcher = new DeviceWatcher(() => {
+      this.emit(RoomEvent.MediaDevicesChanged);
+      void this.localParticipant
+        .handleDevicesChanged()
+        .catch((e: unknown) => this.reportDeviceError(e));
+    });
+    this.stops.push(() => watcher.stop());
+  }
+
+  /** Room id. */
+  get id(): string {
+    return this.info.id;
+  }
+
+  /** Display name. */
+  get name(): string {
+    return this.info.name;
+  }
+
+  /** The media topology the call runs on. */
+  get topology(): CallRoomInfo['topology'] {
+    return this.info.topology;
+  }
+
+  /** Most participants at once. */
+  get capacity(): number {
+    return this.info.capacity;
+  }
+
+  /** Where the room's membership of the call stands. */
+  get state(): RoomState {
+    return this.roomState;
+  }
+
+  /** Everyone else in the call, by participant id, those within their reconnect grace included. */
+  get remoteParticipants(): ReadonlyMap<string, RemoteParticipant> {
+    return this.remotes;
+  }
+
+  /** The participants speaking now, loudest first. */
+  get activeSpeakers(): Participant[] {
+    return this.speakers.speakers;
+  }
+
+  /**
+   * Leaves the call: tells the server, closes every peer connection, stops every local track and
+   * emits `Disconnected('left')`. Safe to call more than once.
+   */
+  async leave(): Promise<void> {
+    if (this.roomState === RoomState.Disconnected) return;
+    const request = this.channel.isConnected
+      ? this.channel.request('leave_room', { roomId: this.id }).catch(() => undefined)
+      : undefined;
+    this.end('left');
+    await request;
+  }
+
+  // Replays an event that arrived before the room existed.
+  private dispatch(event: RoomServerEvent, args: unknown[]): void {
+    (this.serverHandlers()[event] as (...a: unknown[]) => void)(...args);
+  }
+
+  private serverHandlers(): ServerHandlers {
+    const mine = (roomId: string) =>
+      roomId === this.id && this.roomState !== RoomState.Disconnected;
+    return {
+      participant_joined: ({ roomId, participant }) => {
+        if (mine(roomId)) this.addRemote(participant);
+      },
+      participant_updated: ({ roomId, participant }) => {
+        if (!mine(roomId)) return;
+        if (participant.id === this.localParticipant.id) this.localParticipant.setInfo(participant);
+        else this.addRemote(participant);
+      },
+      participant_left: ({ roomId, participantId, reason }) => {
+        if (!mine(roomId)) return;
+        if (participantId === this.localParticipant.id) this.end(reason);
+        else this.removeRemote(participantId, reason);
+      },
+      room_closed: ({ roomId, reason }) => {
+        if (mine(roomId)) this.end(reason);
+      },
+      webrtc_offer: ({ roomId, from, description }) => {
+        if (mine(roomId))
+          this.signal(from, () => this.transport.handleDescription(from, description));
+      },
+      webrtc_answer: ({ roomId, from, description }) => {
+        if (mine(roomId))
+          this.signal(from, () => this.transport.handleDescription(from, description));
+      },
+      ice_candidate: ({ roomId, from, candidate }) => {
+        if (mine(roomId)) this.signal(from, () => this.transport.handleCandidate(from, candidate));
+      },
+    };
+  }
+
+  // Signalling from someone not announced yet waits for their participant_joined.
+  private signal(from: string, apply: () => Promise<void>): void {
+    if (this.remotes.has(from)) this.signals.run(from, apply);
+    else this.signals.hold(from, apply);
+  }
+
+  private createTransport(localId: string): MediaTransport {
+    const transport = createMediaTransport(this.info.topology, {
+      localId,
+      iceServers: this.iceServers,
+      iceTransportPolicy: this.options.iceTransportPolicy,
+      iceDisconnectedRestartMs: ROOM_MEDIA_DEFAULTS.iceDisconnectedRestartMs,
+    });
+    const send = (run: () => Promise<unknown>) => {
+      if (transport === this.transport && this.channel.isConnected)
+        void run().catch(() => undefined);
+    };
+    transport.on('description', (to, description) =>
+      send(() =>
+        this.channel.request(description.type === 'offer' ? 'webrtc_offer' : 'webrtc_answer', {
+          roomId: this.id,
+          to,
+          description,
+        }),
+      ),
+    );
+    transport.on('candidate', (to, candidate) =>
+      send(() => this.channel.request('ice_candidate', { roomId: this.id, to, candidate })),
+    );
+    transport.on('track', (from, streamId, track, receiver) => {
+      if (transport === this.transport) this.remotes.get(from)?.addMedia(streamId, track, receiver);
+    });
+    return transport;
+  }
+
+  // `joinedLater`: the participant came after this one, so it makes the first offer.
+  private addRemote(info: ParticipantInfo, joinedLater = true): void {
+    if (info.id === this.localParticipant.id) return;
+    let participant = this.remotes.get(info.id);
+    const joined = !participant;
+    if (!participant) {
+      participant = new RemoteParticipant(info);
+      this.remotes.set(info.id, participant);
+      this.unwire.set(participant, forwardRemoteEvents(participant, this.emitter()));
+    }
+    this.transport.setPeer({
+      id: info.id,
+      receivesMedia: info.permissions.canSubscribe,
+      joinedLater,
+    });
+    if (joined) this.emit(RoomEvent.ParticipantJoined, participant);
+    participant.update(info);
+    if (joined) this.signals.release(info.id);
+  }
+
+  private removeRemote(id: string, reason: LeaveReason): void {
+    const participant = this.remotes.get(id);
+    this.signals.forget(id);
+    if (!participant) return;
+    this.transport.removePeer(id);
+    participant.removeAllPublications();
+    this.unwire.get(participant)?.();
+    this.unwire.delete(participant);
+    this.remotes.delete(id);
+    this.emit(RoomEvent.ParticipantLeft, participant, reason);
+  }
+
+  private handleConnectionChange(change: ConnectionChange): void {
+    switch (change.type) {
+      case 'dropped':
+        if (this.roomState !== RoomState.Connected) return;
+        this.setState(RoomState.Reconnecting);
+        this.emit(RoomEvent.Reconnecting);
+        return;
+      case 'restored':
+        void this.resume();
+        return;
+      case 'closed':
+        this.end('client_closed');
+        return;
+    }
+  }
+
+  private async resume(): Promise<void> {
+    if (this.roomState !== RoomState.Reconnecting) return;
+    const base: JoinRoomPayload = {
+      roomId: this.id,
+      tracks: this.localParticipant.publishedTracks(),
+    };
+    let result: JoinRoomResult;
+    try {
+      result = await this.channel.request('join_room', {
+        ...base,
+        resume: { participantId: this.localParticipant.id, resumeKey: this.resumeKey },
+      });
+    } catch (error) {
+      // Lost again (or a race with the drop): the next reconnect tries once more.
+      if (isConnectionError(error) || this.roomState !== RoomState.Reconnecting) return;
+      if (error instanceof MinimeetError && error.code === ErrorCode.Conflict) return;
+      if (error instanceof MinimeetError && error.code === ErrorCode.Forbidden) {
+        this.end('removed');
+        return;
+      }
+      try {
+        // The grace period is over: come back as a new participant.
+        result = await this.channel.request('join_room', {
+          ...base,
+          password: this.options.password,
+          inviteCode: this.options.inviteCode,
+        });
+      } catch (retryError) {
+        if (!isConnectionError(retryError)) this.end('timeout');
+        return;
+      }
+    }
+    if (this.roomState !== RoomState.Reconnecting) return;
+    this.resumeKey = result.resumeKey;
+    this.iceServers = result.iceServers;
+    this.info = result.room;
+    this.localParticipant.setInfo(result.participant);
+    if (!result.resumed) {
+      // A new identity: every peer connection belongs to the old one.
+      this.transport.close();
+      for (const participant of this.remotes.values()) participant.removeAllMedia();
+      this.transport = this.createTransport(result.participant.id);
+    }
+    const present = new Set(result.participants.map((p) => p.id));
+    for (const id of [...this.remotes.keys()]) if (!present.has(id)) this.removeRemote(id, 'left');
+    // Resumed, those new to this room joined while it was away and offer first; rejoined anew,
+    // this participant is the newcomer everywhere.
+    for (const info of result.participants) this.addRemote(info, result.resumed);
+    if (result.resumed) void this.transport.recover().catch(() => undefined);
+    else
+      for (const publication of this.localParticipant.trackPublications.values())
+        this.transport.publish(publication.track!);
+    this.setState(RoomState.Connected);
+    this.emit(RoomEvent.Reconnected);
+  }
+
+  private end(reason: RoomDisconnectReason): void {
+    if (this.roomState === RoomState.Disconnected) return;
+    this.setState(RoomState.Disconnected);
+    for (const stop of this.stops.splice(0)) stop();
+    this.transport.close();
+    this.localParticipant.stopAllTracks();
+    this.meter.close();
+    this.speakers.reset();
+    this.signals.clear();
+    for (const participant of this.remotes.values()) {
+      participant.removeAllMedia();
+      this.unwire.get(participant)?.();
+    }
+    this.unwire.clear();
+    this.remotes.clear();
+    this.emit(RoomEvent.Disconnected, reason);
+  }
+
+  private setState(state: RoomState): void {
+    if (state === this.roomState) return;
+    this.roomState = state;
+    this.emit(RoomEvent.StateChanged, state);
+  }
+
+  private levelOf(participant: Participant): number {
+    const publication = participant.getTrackPublication('microphone');
+    if (!publication || publication.isMuted) return 0;
+    const track = publication.track;
+    if (track instanceof LocalTrack) return this.meter.level(track.mediaStreamTrack);
+    return track?.audioLevel ?? 0;
+  }
+
+  // Lets the forwarding functions emit room events on this room.
+  private emitter(): RoomEmit {
+    return (event, ...args) => this.emit(event, ...args);
+  }
+
+  private reportDeviceError(error: unknown): void {
+    this.emit(
+      RoomEvent.MediaDevicesError,
+      error instanceof Error ? error : new Error(String(error)),
+    );
+  }
+
+  private mediaHost(): LocalMediaHost {
+    return {
+      assertActive: () => {
+        if (this.roomState === RoomState.Disconnected) {
+          throw new InvalidStateError('The room has been left; join again to publish.');
+        }
+      },
+      publish: (track) => this.transport.publish(track),
+      unpublish: (track) => this.transport.unpublish(track),
+      replaceTrack: (track) => this.transport.replaceTrack(track),
+      announce: async () => {
+        // While reconnecting, the resume carries the tracks instead.
+        if (this.roomState !== RoomState.Connected || !this.channel.isConnected) return;
+        const tracks = this.localParticipant.publishedTracks();
+        await this.channel
+          .request('update_media_state', { roomId: this.id, tracks })
+          .catch((error: unknown) => {
+            if (!isConnectionError(error)) throw error;
+          });
+      },
+      reportDeviceError: (error) => this.reportDeviceError(error),
+    };
+  }
+}
