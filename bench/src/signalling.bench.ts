@@ -1,7 +1,8 @@
 /**
  * The acknowledged round trip of a gateway request beside a bare socket.io ack of the same payload,
  * in the same run: `ping`, and `update_media_state` in a room (schema, budget, room lookup,
- * broadcast to the others), each sequentially after a warm-up and from many clients at once.
+ * broadcast to the others) beside a bare server that joins the same rooms and relays the same
+ * payload to the others, each sequentially after a warm-up and from many clients at once.
  */
 import { randomUUID } from 'node:crypto';
 import { PROTOCOL_VERSION } from '@minimeet/protocol';
@@ -119,21 +120,31 @@ async function bare(): Promise<Results> {
       10,
       () => open(url),
     );
+    const [one, listener] = await Promise.all([open(url), open(url)]);
     try {
-      const one = sockets[0];
-      const state = (i: number) => mediaState(`bench-c-${Math.floor(i / ROOM_SIZE)}`, randomUUID());
-      const seqState = mediaState('bench-seq', randomUUID());
-      return {
+      const roomOf = (i: number) => `bench-c-${Math.floor(i / ROOM_SIZE)}`;
+      const results: Results = {
         pingSeq: await sequentialCase(one, ping),
         pingConc: await concurrentCase(sockets, () => ping),
-        roomSeq: await sequentialCase(one, (n) => ({ event: 'echo', payload: seqState(n) })),
-        roomConc: await concurrentCase(sockets, (i) => {
-          const payload = state(i);
-          return (n) => ({ event: 'echo', payload: payload(n) });
-        }),
       };
+      // The same rooms as on minimeet: one listener beside the sequential client, rooms of 4.
+      await Promise.all([
+        one.emitWithAck('join', 'bench-seq'),
+        listener.emitWithAck('join', 'bench-seq'),
+        ...sockets.map((s, i) => s.emitWithAck('join', roomOf(i))),
+      ]);
+      const seqState = mediaState('bench-seq', randomUUID());
+      results.roomSeq = await sequentialCase(one, (n) => ({
+        event: 'relay',
+        payload: seqState(n),
+      }));
+      results.roomConc = await concurrentCase(sockets, (i) => {
+        const payload = mediaState(roomOf(i), randomUUID());
+        return (n) => ({ event: 'relay', payload: payload(n) });
+      });
+      return results;
     } finally {
-      for (const s of sockets) s.disconnect();
+      for (const s of [...sockets, one, listener]) s.disconnect();
     }
   } finally {
     await server.stop();
@@ -246,10 +257,10 @@ export async function signallingBench(): Promise<Array<Record<string, string | n
   ];
   if (m.roomSeq && m.roomConc && b.roomSeq && b.roomConc) {
     rows.push(
-      row(`bare echo of the payload × ${ROUND_TRIPS} (baseline)`, b.roomSeq),
+      row(`bare relay to the room × ${ROUND_TRIPS}, room of 2 (baseline)`, b.roomSeq),
       row(`minimeet update_media_state × ${ROUND_TRIPS}, room of 2`, m.roomSeq),
       ratio(m.roomSeq, b.roomSeq),
-      row(`bare echo, ${CLIENTS} clients × ${CLIENT_ROUND_TRIPS} (baseline)`, b.roomConc),
+      row(`bare relay, ${CLIENTS} clients in rooms of 4 (baseline)`, b.roomConc),
       row(`minimeet update_media_state, ${CLIENTS} clients in rooms of 4`, m.roomConc),
       ratio(m.roomConc, b.roomConc),
     );

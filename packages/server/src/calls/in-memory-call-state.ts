@@ -63,6 +63,16 @@ export class InMemoryCallState implements CallState {
 }
 
 // Callers get copies, as they would from a shared store: mutating one never changes the state.
+// Written out rather than structuredClone, which costs several times more on the signalling path.
 function clone(record: ParticipantRecord): ParticipantRecord {
-  return structuredClone(record);
+  const { info } = record;
+  return {
+    ...record,
+    room: { ...record.room },
+    info: {
+      ...info,
+      permissions: { ...info.permissions },
+      tracks: info.tracks.map((t) => ({ ...t })),
+    },
+  };
 }
