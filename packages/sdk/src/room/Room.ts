@@ -21,6 +21,7 @@ import type { ConnectionChange, SignalChannel } from '../signaling/SignalChannel
 import { AudioLevelMeter } from '../track/AudioLevelMeter.js';
 import { captureDevice, DeviceWatcher } from '../track/devices.js';
 import { LocalTrack } from '../track/LocalTrack.js';
+import { RemoteTrack } from '../track/RemoteTrack.js';
 import { TypedEmitter } from '../utils/TypedEmitter.js';
 import { ActiveSpeakerDetector } from './ActiveSpeakerDetector.js';
 import { forwardLocalEvents, forwardRemoteEvents, type RoomEmit } from './forwardEvents.js';
@@ -96,6 +97,7 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
   private readonly stops: (() => void)[] = [];
   private readonly signals = new SignalBuffer();
   private readonly speakers: ActiveSpeakerDetector;
+  private remoteLevels = new Map<string, number>();
   private readonly meter = new AudioLevelMeter();
 
   /**
@@ -173,10 +175,22 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
         hangoverMs: ROOM_MEDIA_DEFAULTS.speakerHangoverMs,
       },
     );
+    let sampling = false;
     const timer = setInterval(() => {
-      if (this.speakers.sample(performance.now())) {
-        this.emit(RoomEvent.ActiveSpeakersChanged, this.speakers.speakers);
-      }
+      if (sampling) return;
+      sampling = true;
+      void this.measureRemoteLevels()
+        .then(() => {
+          if (
+            this.roomState !== RoomState.Disconnected &&
+            this.speakers.sample(performance.now())
+          ) {
+            this.emit(RoomEvent.ActiveSpeakersChanged, this.speakers.speakers);
+          }
+        })
+        .finally(() => {
+          sampling = false;
+        });
     }, ROOM_MEDIA_DEFAULTS.speakerSampleIntervalMs);
     this.stops.push(() => clearInterval(timer));
     const watcher = new DeviceWatcher(() => {
@@ -443,7 +457,20 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
     if (!publication || publication.isMuted) return 0;
     const track = publication.track;
     if (track instanceof LocalTrack) return this.meter.level(track.mediaStreamTrack);
-    return track?.audioLevel ?? 0;
+    return this.remoteLevels.get(participant.id) ?? 0;
+  }
+
+  // Remote levels are averaged over each sampling interval, so that a short sound is not missed.
+  private async measureRemoteLevels(): Promise<void> {
+    const levels = await Promise.all(
+      [...this.remotes.values()].map(async (p) => {
+        const track = p.getTrackPublication('microphone')?.track;
+        const level =
+          track instanceof RemoteTrack ? await track.measureAudioLevel().catch(() => 0) : 0;
+        return [p.id, level] as const;
+      }),
+    );
+    this.remoteLevels = new Map(levels);
   }
 
   // Lets the forwarding functions emit room events on this room.
