@@ -31,6 +31,7 @@ export type { RunningServer };
 export {
   startCoturn,
   turnAllocate,
+  type CoturnOptions,
   type RunningCoturn,
   type AllocateOutcome,
 } from './test/coturn.js';

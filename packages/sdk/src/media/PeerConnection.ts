@@ -41,6 +41,7 @@ export class PeerConnection {
   private makingOffer = false;
   private settingRemoteAnswer = false;
   private recoveryTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastRestartAt = Number.NEGATIVE_INFINITY;
   private closed = false;
   // Tracks held back until the remote side's first offer is in.
   private deferred: Map<TrackSource, LocalTrack> | undefined;
@@ -156,6 +157,7 @@ export class PeerConnection {
     if (this.closed) return;
     const pc = this.pc;
     if (!force && pc.connectionState === 'connected') return;
+    this.lastRestartAt = Date.now();
     // An offer sent while signalling was down never got its answer.
     if (pc.signalingState === 'have-local-offer') {
       await pc.setLocalDescription({ type: 'rollback' }).catch(() => undefined);
@@ -220,24 +222,43 @@ export class PeerConnection {
 
   private checkState(): void {
     if (this.closed) return;
-    const { connectionState } = this.pc;
-    if (connectionState === 'failed' || this.pc.iceConnectionState === 'failed') {
+    this.scheduleRecovery();
+    this.callbacks.onStateChange(this.pc.connectionState);
+  }
+
+  private scheduleRecovery(): void {
+    if (this.isFailed()) {
+      // A restart's own negotiation fires state events while ICE is still failed (and it stays
+      // failed while no server answers): restart at once, but never more often than the delay.
       this.clearRecoveryTimer();
-      void this.restart(true);
+      const delayMs = this.lastRestartAt + this.disconnectedRestartMs - Date.now();
+      if (delayMs <= 0) {
+        void this.restart(true);
+        return;
+      }
+      this.recoveryTimer = setTimeout(() => {
+        this.recoveryTimer = undefined;
+        if (this.isFailed()) void this.restart(true);
+        else this.scheduleRecovery();
+      }, delayMs);
     } else if (this.needsRecovery()) {
       // Disconnected for a while, or negotiated but never connecting: ICE lost its way.
       const delayMs =
-        connectionState === 'disconnected'
+        this.pc.connectionState === 'disconnected'
           ? this.disconnectedRestartMs
           : this.disconnectedRestartMs * STALLED_FACTOR;
       this.recoveryTimer ??= setTimeout(() => {
         this.recoveryTimer = undefined;
         if (this.needsRecovery()) void this.restart(true);
+        else this.scheduleRecovery();
       }, delayMs);
     } else {
       this.clearRecoveryTimer();
     }
-    this.callbacks.onStateChange(connectionState);
+  }
+
+  private isFailed(): boolean {
+    return this.pc.connectionState === 'failed' || this.pc.iceConnectionState === 'failed';
   }
 
   private needsRecovery(): boolean {

@@ -252,3 +252,77 @@ export async function waitUntil(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/**
+ * Launches the shared browser with `count` fake cameras (Chromium's fake capture offers three
+ * microphones, one of them `default`, whatever the count).
+ */
+export function launchBrowserWithCameras(count: number): Promise<Browser> {
+  const args = CHROMIUM_ARGS.map((arg) =>
+    arg === '--use-fake-device-for-media-stream' ? `${arg}=device-count=${count}` : arg,
+  );
+  return chromium.launch({ executablePath: CHROMIUM, args });
+}
+
+/**
+ * Runs in a page before anything else: `window.__unplug(deviceId)` makes a device vanish from
+ * `enumerateDevices()` and fires `devicechange`, as the browser does when one is unplugged.
+ */
+export const DEVICE_UNPLUG_SCRIPT = `
+(() => {
+  const devices = navigator.mediaDevices;
+  const enumerate = devices.enumerateDevices.bind(devices);
+  const gone = new Set();
+  devices.enumerateDevices = async () => (await enumerate()).filter((d) => !gone.has(d.deviceId));
+  window.__unplug = (deviceId) => {
+    gone.add(deviceId);
+    devices.dispatchEvent(new Event('devicechange'));
+  };
+})();
+`;
+
+/** Opens a participant page like {@link openParticipantPage}, with `initScripts` run first too. */
+export async function openParticipantPageWith(
+  browser: Browser,
+  hostAppUrl: string,
+  initScripts: readonly string[],
+): Promise<ParticipantPage> {
+  const context = await browser.newContext();
+  for (const script of initScripts) await context.addInitScript(script);
+  await context.addInitScript(PAGE_HARNESS);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  await page.goto(hostAppUrl);
+  return { context, page, problems };
+}
+
+/** Calls the server's REST API as the holder of `accessToken`; rejects on an error status. */
+export async function restCall<T = undefined>(
+  serverUrl: string,
+  method: string,
+  path: string,
+  accessToken?: string,
+  body?: unknown,
+): Promise<T> {
+  const res = await fetch(`${serverUrl}/api${path}`, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} failed: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Registers a fresh account named `displayName` and returns its session. */
+export function registerAccount(serverUrl: string, displayName: string): Promise<AuthSession> {
+  return restCall<AuthSession>(serverUrl, 'POST', '/auth/register', undefined, {
+    email: uniqueEmail(),
+    password: PASSWORD,
+    displayName,
+  });
+}

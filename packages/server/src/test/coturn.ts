@@ -27,14 +27,23 @@ export interface RunningCoturn {
   stop(): Promise<void>;
 }
 
+/** Where and with what secret {@link startCoturn} runs; a free port and a random secret by default. */
+export interface CoturnOptions {
+  /** The UDP port, such as that of a coturn stopped earlier, to stand in for it. */
+  port?: number;
+  /** The TURN REST shared secret. */
+  secret?: string;
+}
+
 /**
  * Starts `/usr/bin/turnserver` on 127.0.0.1 with `use-auth-secret`, `allow-loopback-peers` and a
- * random secret, and resolves once it answers a STUN binding request.
+ * random secret (or the given port and secret), and resolves once it answers a STUN binding
+ * request.
  */
-export async function startCoturn(): Promise<RunningCoturn> {
+export async function startCoturn(options: CoturnOptions = {}): Promise<RunningCoturn> {
   const dir = await mkdtemp(join(tmpdir(), 'minimeet-coturn-'));
-  const secret = randomBytes(24).toString('base64url');
-  const port = await freeUdpPort();
+  const secret = options.secret ?? randomBytes(24).toString('base64url');
+  const port = options.port ?? (await freeUdpPort());
   // A small relay range of its own, so that parallel test files rarely share one.
   const minPort = 50_000 + Math.floor(Math.random() * 700) * 20;
   const config = [
