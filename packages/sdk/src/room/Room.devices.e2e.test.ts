@@ -1,142 +1,45 @@
-import { existsSync } from 'node:fs';
-import type { Server as HttpServer } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import type { AuthSession, RoomDetails, RoomInvite } from '@minimeet/protocol';
-import {
-  startCoturn,
-  startTestServer,
-  type RunningCoturn,
-  type RunningServer,
-} from '@minimeet/server/testing';
-import type { Browser } from 'playwright-core';
+import { startCoturn, type RunningCoturn, type RunningServer } from '@minimeet/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { listDevices } from '../track/devices.js';
 import {
-  CHROMIUM,
   DEVICE_UNPLUG_SCRIPT,
+  events,
   guestMinter,
-  launchBrowserWithCameras,
-  openParticipantPageWith,
+  inbound,
+  joinAsGuest,
+  joinCall,
+  MEDIA,
   registerAccount,
+  remoteIds,
   restCall,
-  startHostApp,
+  startCallRig,
+  startRelayedServer,
+  stopCallRig,
+  waitForEvent,
+  waitForMedia,
   waitUntil,
-  type GuestMinter,
-  type InboundCounts,
+  type CallRig,
+  type Joined,
   type PageHarness,
-  type ParticipantPage,
-  type RecordedEvent,
 } from '../test/rooms.js';
 
 // Devices, ICE recovery and the server ending a participation, between real Chromium pages
 // through the real server. Each participant is a browser context of one shared browser that has
-// two fake cameras. Needs the SDK's browser bundle (`pnpm --filter @minimeet/sdk build`).
-
-const BUNDLE = fileURLToPath(new URL('../../dist/minimeet-sdk.browser.js', import.meta.url));
-const MEDIA = { audio: true, video: true };
+// three fake cameras. Needs the SDK's browser bundle (`pnpm --filter @minimeet/sdk build`).
 
 type Harness = { mmt: PageHarness };
 type Window = { mmt: PageHarness; __pcs: RTCPeerConnection[]; __unplug(deviceId: string): void };
 
-let server: RunningServer;
-let hostApp: HttpServer;
-let hostAppUrl: string;
-let browser: Browser;
-let mint: GuestMinter;
-const opened: ParticipantPage[] = [];
+let rig: CallRig;
 
 beforeAll(async () => {
-  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing; build the SDK first.`);
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium.`);
-  server = await startTestServer({ SERVE_DEMO: 'true' });
-  hostApp = await startHostApp();
-  hostAppUrl = `http://127.0.0.1:${(hostApp.address() as { port: number }).port}/`;
   // Three fake cameras: Chromium's second one (`fake_device_1`) delivers 16-bit depth frames
   // (Y16) that a video encoder cannot take, so the call switches between the first and third.
-  browser = await launchBrowserWithCameras(3);
-  mint = await guestMinter(server.url);
+  rig = await startCallRig({ cameras: 3, initScripts: [DEVICE_UNPLUG_SCRIPT] });
 });
 
-afterAll(async () => {
-  for (const p of opened) await p.context.close().catch(() => undefined);
-  await browser?.close();
-  await new Promise((resolve) => hostApp?.close(resolve));
-  await server?.close();
-});
-
-/** A participant in a call: its page and its participant id. */
-interface Joined extends ParticipantPage {
-  id: string;
-  name: string;
-}
-
-/** Opens a page for `name` and joins `roomId` with `token` (a guest join token or an access token). */
-async function joinWith(
-  name: string,
-  roomId: string,
-  token: string,
-  options: Record<string, unknown> = MEDIA,
-  serverUrl = server.url,
-): Promise<Joined> {
-  const participant = await openParticipantPageWith(browser, hostAppUrl, [DEVICE_UNPLUG_SCRIPT]);
-  opened.push(participant);
-  const result = await participant.page.evaluate(
-    ([url, t, r, o]) => (window as unknown as Harness).mmt.join(url, t, r, o),
-    [serverUrl, token, roomId, options] as const,
-  );
-  if (!result.ok) throw new Error(`${name} could not join: ${result.code} ${result.message}`);
-  return { ...participant, id: result.id, name };
-}
-
-const joinAsGuest = async (name: string, roomId: string): Promise<Joined> =>
-  joinWith(name, roomId, await mint(name, roomId));
-
-const inbound = (p: Joined): Promise<InboundCounts> =>
-  p.page.evaluate(() => (window as unknown as Harness).mmt.inbound());
-const events = (p: Joined): Promise<RecordedEvent[]> =>
-  p.page.evaluate(() => (window as unknown as Harness).mmt.events);
-const remoteIds = (p: Joined): Promise<string[]> =>
-  p.page.evaluate(() => (window as unknown as Harness).mmt.remoteIds());
-
-/** Waits until `p` has decoded more video frames and received more audio from each of `others`. */
-async function waitForMedia(
-  p: Joined,
-  others: Joined[],
-  floor: InboundCounts = {},
-  timeoutMs = 30_000,
-): Promise<InboundCounts> {
-  let last: InboundCounts = {};
-  await waitUntil(
-    `${p.name} to decode video and audio from ${others.map((o) => o.name).join(', ')} beyond ${JSON.stringify(floor)}`,
-    async () => {
-      last = await inbound(p);
-      return others.every(
-        (o) =>
-          (last[o.id]?.video ?? 0) > (floor[o.id]?.video ?? 0) &&
-          (last[o.id]?.audio ?? 0) > (floor[o.id]?.audio ?? 0),
-      );
-    },
-    timeoutMs,
-  ).catch((error: unknown) => {
-    throw new Error(`${String(error)}; last ${JSON.stringify(last)}`);
-  });
-  return last;
-}
-
-async function waitForEvent(
-  p: Joined,
-  match: Partial<RecordedEvent>,
-  timeoutMs = 15_000,
-): Promise<void> {
-  await waitUntil(
-    `${p.name} to see ${JSON.stringify(match)}`,
-    async () =>
-      (await events(p)).some((e) =>
-        Object.entries(match).every(([k, v]) => e[k as keyof RecordedEvent] === v),
-      ),
-    timeoutMs,
-  );
-}
+afterAll(async () => stopCallRig(rig));
 
 /** How many descriptions the page's open peer connections have set, local and remote. */
 const negotiations = (p: Joined): Promise<number> =>
@@ -182,8 +85,8 @@ describe('cameras and microphones in a call of two', () => {
   let bob: Joined;
 
   beforeAll(async () => {
-    ada = await joinAsGuest('ada', 'devices');
-    bob = await joinAsGuest('bob', 'devices');
+    ada = await joinAsGuest(rig, 'ada', 'devices');
+    bob = await joinAsGuest(rig, 'bob', 'devices');
     await Promise.all([waitForMedia(ada, [bob]), waitForMedia(bob, [ada])]);
   }, 60_000);
 
@@ -277,12 +180,7 @@ describe('a relayed call whose TURN server goes away and comes back', () => {
   let ravi: Joined;
 
   beforeAll(async () => {
-    coturn = await startCoturn();
-    turnServer = await startTestServer({
-      SERVE_DEMO: 'true',
-      TURN_URLS: coturn.urls.join(','),
-      TURN_SECRET: coturn.secret,
-    });
+    ({ coturn, server: turnServer } = await startRelayedServer());
   });
 
   afterAll(async () => {
@@ -306,22 +204,10 @@ describe('a relayed call whose TURN server goes away and comes back', () => {
     );
 
   it('the media path dies with coturn, and an ICE restart brings it back through the new one', async () => {
-    const mintHere = await guestMinter(turnServer.url);
+    const via = { server: turnServer, mint: await guestMinter(turnServer.url) };
     const relayOnly = { ...MEDIA, iceTransportPolicy: 'relay' };
-    rita = await joinWith(
-      'rita',
-      'relay-restart',
-      await mintHere('rita', 'relay-restart'),
-      relayOnly,
-      turnServer.url,
-    );
-    ravi = await joinWith(
-      'ravi',
-      'relay-restart',
-      await mintHere('ravi', 'relay-restart'),
-      relayOnly,
-      turnServer.url,
-    );
+    rita = await joinAsGuest(rig, 'rita', 'relay-restart', relayOnly, via);
+    ravi = await joinAsGuest(rig, 'ravi', 'relay-restart', relayOnly, via);
     await Promise.all([waitForMedia(rita, [ravi]), waitForMedia(ravi, [rita])]);
     const firstUfrags = [await ufrags(rita), await ufrags(ravi)];
     const logged = [(await connectionLog(rita)).length, (await connectionLog(ravi)).length];
@@ -395,19 +281,19 @@ describe('users in a room created over REST', () => {
     owner: AuthSession;
     member: AuthSession;
   }> {
-    const owner = await registerAccount(server.url, `${name} owner`);
-    const member = await registerAccount(server.url, `${name} member`);
-    const room = await restCall<RoomDetails>(server.url, 'POST', '/rooms', owner.accessToken, {
+    const owner = await registerAccount(rig.server.url, `${name} owner`);
+    const member = await registerAccount(rig.server.url, `${name} member`);
+    const room = await restCall<RoomDetails>(rig.server.url, 'POST', '/rooms', owner.accessToken, {
       name,
     });
     const invite = await restCall<RoomInvite>(
-      server.url,
+      rig.server.url,
       'POST',
       `/rooms/${room.id}/invites`,
       owner.accessToken,
       {},
     );
-    await restCall(server.url, 'POST', `/invites/${invite.code}/accept`, member.accessToken);
+    await restCall(rig.server.url, 'POST', `/invites/${invite.code}/accept`, member.accessToken);
     return { room, owner, member };
   }
 
@@ -428,11 +314,11 @@ describe('users in a room created over REST', () => {
 
   it('the owner deletes the room: every page is disconnected with room_closed and keeps nothing', async () => {
     const { room, owner, member } = await roomWithMember('deleted');
-    const olga = await joinWith('olga', room.id, owner.accessToken);
-    const mick = await joinWith('mick', room.id, member.accessToken);
+    const olga = await joinCall(rig, 'olga', room.id, owner.accessToken);
+    const mick = await joinCall(rig, 'mick', room.id, member.accessToken);
     await Promise.all([waitForMedia(olga, [mick]), waitForMedia(mick, [olga])]);
 
-    await restCall(server.url, 'DELETE', `/rooms/${room.id}`, owner.accessToken);
+    await restCall(rig.server.url, 'DELETE', `/rooms/${room.id}`, owner.accessToken);
 
     for (const p of [olga, mick]) {
       await waitForEvent(p, { event: 'disconnected', arg: 'room_closed' });
@@ -448,12 +334,12 @@ describe('users in a room created over REST', () => {
 
   it('the owner removes a member: that page is disconnected with removed, the owner sees it leave', async () => {
     const { room, owner, member } = await roomWithMember('removal');
-    const olga = await joinWith('olga', room.id, owner.accessToken);
-    const mick = await joinWith('mick', room.id, member.accessToken);
+    const olga = await joinCall(rig, 'olga', room.id, owner.accessToken);
+    const mick = await joinCall(rig, 'mick', room.id, member.accessToken);
     await Promise.all([waitForMedia(olga, [mick]), waitForMedia(mick, [olga])]);
 
     await restCall(
-      server.url,
+      rig.server.url,
       'DELETE',
       `/rooms/${room.id}/members/${member.user.id}`,
       owner.accessToken,

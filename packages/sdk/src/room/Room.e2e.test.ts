@@ -1,159 +1,49 @@
-import { existsSync } from 'node:fs';
-import type { Server as HttpServer } from 'node:http';
-import { fileURLToPath } from 'node:url';
-import {
-  startCoturn,
-  startTestServer,
-  type RunningCoturn,
-  type RunningServer,
-} from '@minimeet/server/testing';
-import type { Browser } from 'playwright-core';
+import type { RunningCoturn, RunningServer } from '@minimeet/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CHROMIUM,
+  closeParticipants as close,
+  events,
   guestMinter,
-  launchBrowser,
+  inbound,
+  joinAsGuest,
+  MEDIA,
   openParticipantPage,
-  startHostApp,
+  openPeerConnections,
+  remoteIds,
+  startCallRig,
+  startRelayedServer,
+  stopCallRig,
+  waitForEvent,
+  waitForMedia,
   waitUntil,
+  type CallRig,
   type GuestMinter,
-  type InboundCounts,
+  type Joined,
   type PageHarness,
-  type ParticipantPage,
-  type RecordedEvent,
 } from '../test/rooms.js';
 
 // Calls between real Chromium pages through the real server: each participant is a browser
 // context with a fake camera and microphone, joined as a join-token guest. Needs the SDK's
 // browser bundle (`pnpm --filter @minimeet/sdk build`), which the server serves.
 
-const BUNDLE = fileURLToPath(new URL('../../dist/minimeet-sdk.browser.js', import.meta.url));
 const GRACE_SECONDS = 6;
-const MEDIA = { audio: true, video: true };
 
 type Harness = { mmt: PageHarness };
 
-let server: RunningServer;
-let hostApp: HttpServer;
-let hostAppUrl: string;
-let browser: Browser;
-let mint: GuestMinter;
-const opened: ParticipantPage[] = [];
+let rig: CallRig;
 
 beforeAll(async () => {
-  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing; build the SDK first.`);
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium.`);
-  server = await startTestServer({
-    SERVE_DEMO: 'true',
-    RECONNECT_GRACE_SECONDS: String(GRACE_SECONDS),
-  });
-  hostApp = await startHostApp();
-  hostAppUrl = `http://127.0.0.1:${(hostApp.address() as { port: number }).port}/`;
-  browser = await launchBrowser();
-  mint = await guestMinter(server.url);
+  rig = await startCallRig({ serverEnv: { RECONNECT_GRACE_SECONDS: String(GRACE_SECONDS) } });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((resolve) => hostApp?.close(resolve));
-  await server?.close();
-});
+afterAll(async () => stopCallRig(rig));
 
-/** A participant in a call: its page and its participant id. */
-interface Joined extends ParticipantPage {
-  id: string;
-  name: string;
-}
-
-async function join(
+const join = (
   name: string,
   roomId: string,
   options: Record<string, unknown> = MEDIA,
-  via: { server: RunningServer; mint: GuestMinter } = { server, mint },
-): Promise<Joined> {
-  const participant = await openParticipantPage(browser, hostAppUrl);
-  opened.push(participant);
-  const token = await via.mint(name, roomId);
-  const result = await participant.page.evaluate(
-    ([url, t, r, o]) => (window as unknown as Harness).mmt.join(url, t, r, o),
-    [via.server.url, token, roomId, options] as const,
-  );
-  if (!result.ok) throw new Error(`${name} could not join: ${result.code} ${result.message}`);
-  return { ...participant, id: result.id, name };
-}
-
-async function close(...participants: ParticipantPage[]): Promise<void> {
-  for (const p of participants) await p.context.close();
-}
-
-const inbound = (p: Joined): Promise<InboundCounts> =>
-  p.page.evaluate(() => (window as unknown as Harness).mmt.inbound());
-const events = (p: Joined): Promise<RecordedEvent[]> =>
-  p.page.evaluate(() => (window as unknown as Harness).mmt.events);
-const remoteIds = (p: Joined): Promise<string[]> =>
-  p.page.evaluate(() => (window as unknown as Harness).mmt.remoteIds());
-const openPeerConnections = (p: Joined): Promise<number> =>
-  p.page.evaluate(() => (window as unknown as Harness).mmt.openPeerConnections());
-
-/** Waits until `p` decodes video from and receives audio of every one of `others`, beyond `floor`. */
-async function waitForMedia(
-  p: Joined,
-  others: Joined[],
-  floor: InboundCounts = {},
-  timeoutMs = 30_000,
-): Promise<InboundCounts> {
-  let last: InboundCounts = {};
-  await waitUntil(
-    `${p.name} to decode video and audio from ${others.map((o) => o.name).join(', ')}`,
-    async () => {
-      last = await inbound(p);
-      return others.every(
-        (o) =>
-          (last[o.id]?.video ?? 0) > (floor[o.id]?.video ?? 0) &&
-          (last[o.id]?.audio ?? 0) > (floor[o.id]?.audio ?? 0),
-      );
-    },
-    timeoutMs,
-  ).catch(async (error: unknown) => {
-    const detail = await p.page.evaluate(() => {
-      const { mmt } = window as unknown as Harness;
-      const w = window as unknown as { __pcs: RTCPeerConnection[] };
-      return {
-        pcs: w.__pcs.map((pc) => [
-          JSON.stringify((pc as unknown as { trace: unknown }).trace),
-          pc.connectionState,
-          pc.signalingState,
-          pc
-            .getTransceivers()
-            .map((t) => `${t.mid}:${t.direction}:${t.currentDirection}:${t.receiver.track.kind}`)
-            .join(','),
-        ]),
-        failed: (mmt as unknown as { failedRequests: string[] }).failedRequests.slice(0, 10),
-        pubs: [...mmt.room.remoteParticipants.values()].map((r) => [
-          r.id,
-          [...r.trackPublications.values()].map((x) => `${x.source}:${x.isSubscribed}`),
-        ]),
-      };
-    });
-    throw new Error(`${String(error)}; last ${JSON.stringify(last)}; ${JSON.stringify(detail)}`);
-  });
-  return last;
-}
-
-async function waitForEvent(
-  p: Joined,
-  match: Partial<RecordedEvent>,
-  timeoutMs = 15_000,
-): Promise<void> {
-  await waitUntil(
-    `${p.name} to see ${JSON.stringify(match)}`,
-    async () =>
-      (await events(p)).some((e) =>
-        Object.entries(match).every(([k, v]) => e[k as keyof RecordedEvent] === v),
-      ),
-    timeoutMs,
-  );
-}
+  via?: { server: RunningServer; mint: GuestMinter },
+): Promise<Joined> => joinAsGuest(rig, name, roomId, options, via);
 
 describe('a call of two in real Chromium', () => {
   let ada: Joined;
@@ -325,12 +215,12 @@ describe('a call of four in real Chromium', () => {
   }, 150_000);
 
   it('a fifth join is refused with room_full and the four are unaffected', async () => {
-    const fifth = await openParticipantPage(browser, hostAppUrl);
-    opened.push(fifth);
-    const token = await mint('eve', 'quartet');
+    const fifth = await openParticipantPage(rig.browser, rig.hostAppUrl);
+    rig.opened.push(fifth);
+    const token = await rig.mint('eve', 'quartet');
     const result = await fifth.page.evaluate(
       ([url, t]) => (window as unknown as Harness).mmt.join(url, t, 'quartet', { video: true }),
-      [server.url, token] as const,
+      [rig.server.url, token] as const,
     );
     expect(result).toMatchObject({ ok: false, name: 'MinimeetError', code: 'room_full' });
     // Refused after capturing: the camera it opened for the join is stopped again.
@@ -426,12 +316,7 @@ describe('a call through TURN in real Chromium', () => {
   let pair: Joined[] = [];
 
   beforeAll(async () => {
-    coturn = await startCoturn();
-    turnServer = await startTestServer({
-      SERVE_DEMO: 'true',
-      TURN_URLS: coturn.urls.join(','),
-      TURN_SECRET: coturn.secret,
-    });
+    ({ coturn, server: turnServer } = await startRelayedServer());
   });
 
   afterAll(async () => {

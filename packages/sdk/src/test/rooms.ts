@@ -1,6 +1,14 @@
 // Helpers for the room tests in real Chromium; nothing here ships (index.ts does not reach it).
+import { existsSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import type { AuthSession, CreatedApiKey, CreatedJoinToken } from '@minimeet/protocol';
+import {
+  startCoturn,
+  startTestServer,
+  type RunningCoturn,
+  type RunningServer,
+} from '@minimeet/server/testing';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { MinimeetClient } from '../client/MinimeetClient.js';
 import type { Room } from '../room/Room.js';
@@ -24,9 +32,19 @@ export const CHROMIUM_ARGS = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
-/** Launches the one browser a test file shares; each participant gets its own context. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+/**
+ * Launches the one browser a test file shares; each participant gets its own context. With
+ * `cameras`, Chromium fakes that many cameras (its fake capture offers three microphones, one of
+ * them `default`, whatever the count).
+ */
+export function launchBrowser(cameras?: number): Promise<Browser> {
+  const args =
+    cameras === undefined
+      ? CHROMIUM_ARGS
+      : CHROMIUM_ARGS.map((arg) =>
+          arg === '--use-fake-device-for-media-stream' ? `${arg}=device-count=${cameras}` : arg,
+        );
+  return chromium.launch({ executablePath: CHROMIUM, args });
 }
 
 async function post<T>(url: string, body: unknown, headers: Record<string, string>): Promise<T> {
@@ -81,12 +99,14 @@ export interface ParticipantPage {
   problems: string[];
 }
 
-/** Opens a new context and page on the host app, with the harness ready. */
+/** Opens a new context and page on the host app, with `initScripts` run first and then the harness. */
 export async function openParticipantPage(
   browser: Browser,
   hostAppUrl: string,
+  initScripts: readonly string[] = [],
 ): Promise<ParticipantPage> {
   const context = await browser.newContext();
+  for (const script of initScripts) await context.addInitScript(script);
   await context.addInitScript(PAGE_HARNESS);
   const page = await context.newPage();
   const problems: string[] = [];
@@ -254,17 +274,6 @@ export async function waitUntil(
 }
 
 /**
- * Launches the shared browser with `count` fake cameras (Chromium's fake capture offers three
- * microphones, one of them `default`, whatever the count).
- */
-export function launchBrowserWithCameras(count: number): Promise<Browser> {
-  const args = CHROMIUM_ARGS.map((arg) =>
-    arg === '--use-fake-device-for-media-stream' ? `${arg}=device-count=${count}` : arg,
-  );
-  return chromium.launch({ executablePath: CHROMIUM, args });
-}
-
-/**
  * Runs in a page before anything else: `window.__unplug(deviceId)` makes a device vanish from
  * `enumerateDevices()` and fires `devicechange`, as the browser does when one is unplugged.
  */
@@ -280,22 +289,6 @@ export const DEVICE_UNPLUG_SCRIPT = `
   };
 })();
 `;
-
-/** Opens a participant page like {@link openParticipantPage}, with `initScripts` run first too. */
-export async function openParticipantPageWith(
-  browser: Browser,
-  hostAppUrl: string,
-  initScripts: readonly string[],
-): Promise<ParticipantPage> {
-  const context = await browser.newContext();
-  for (const script of initScripts) await context.addInitScript(script);
-  await context.addInitScript(PAGE_HARNESS);
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(error.message));
-  await page.goto(hostAppUrl);
-  return { context, page, problems };
-}
 
 /** Calls the server's REST API as the holder of `accessToken`; rejects on an error status. */
 export async function restCall<T = undefined>(
@@ -325,4 +318,210 @@ export function registerAccount(serverUrl: string, displayName: string): Promise
     password: PASSWORD,
     displayName,
   });
+}
+
+/** The SDK's browser bundle, which the server serves to the participants' pages. */
+const SDK_BUNDLE = fileURLToPath(new URL('../../dist/minimeet-sdk.browser.js', import.meta.url));
+
+/** What a participant publishes when a test does not say otherwise: camera and microphone. */
+export const MEDIA: Readonly<Record<string, unknown>> = { audio: true, video: true };
+
+type Harness = { mmt: PageHarness };
+
+/** What the calls of one test file run on: a server, the host app, one browser and a minter. */
+export interface CallRig {
+  server: RunningServer;
+  hostApp: HttpServer;
+  hostAppUrl: string;
+  browser: Browser;
+  mint: GuestMinter;
+  /** Scripts every participant's page runs before the harness. */
+  initScripts: readonly string[];
+  /** Every page opened for the file; {@link stopCallRig} closes what is still open. */
+  opened: ParticipantPage[];
+}
+
+/** How a test file wants its {@link CallRig}: server settings, fake cameras, page scripts. */
+export interface CallRigOptions {
+  /** Server environment on top of `SERVE_DEMO=true` and the test defaults. */
+  serverEnv?: Record<string, string>;
+  /** How many fake cameras the browser offers; Chromium's default when absent. */
+  cameras?: number;
+  /** Scripts every participant's page runs before the harness. */
+  initScripts?: readonly string[];
+}
+
+/** Starts a server, the host app and a browser for one test file; undoes what started on failure. */
+export async function startCallRig(options: CallRigOptions = {}): Promise<CallRig> {
+  if (!existsSync(SDK_BUNDLE)) throw new Error(`${SDK_BUNDLE} is missing; build the SDK first.`);
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium.`);
+  const started: Partial<CallRig> = { initScripts: options.initScripts ?? [], opened: [] };
+  try {
+    started.server = await startTestServer({ SERVE_DEMO: 'true', ...options.serverEnv });
+    started.hostApp = await startHostApp();
+    started.hostAppUrl = `http://127.0.0.1:${(started.hostApp.address() as { port: number }).port}/`;
+    started.browser = await launchBrowser(options.cameras);
+    started.mint = await guestMinter(started.server.url);
+    return started as CallRig;
+  } catch (error) {
+    await stopCallRig(started);
+    throw error;
+  }
+}
+
+/** Closes the pages, browser, host app and server of a rig, whatever part of it started. */
+export async function stopCallRig(rig: Partial<CallRig> | undefined): Promise<void> {
+  for (const p of rig?.opened ?? []) await p.context.close().catch(() => undefined);
+  await rig?.browser?.close();
+  await new Promise((resolve) => (rig?.hostApp ? rig.hostApp.close(resolve) : resolve(undefined)));
+  await rig?.server?.close();
+}
+
+/** A server whose participants get TURN credentials for a coturn of its own. */
+export interface RelayedServer {
+  coturn: RunningCoturn;
+  server: RunningServer;
+}
+
+/** Starts coturn and a server (demo on) that hands out its TURN credentials. */
+export async function startRelayedServer(): Promise<RelayedServer> {
+  const coturn = await startCoturn();
+  const server = await startTestServer({
+    SERVE_DEMO: 'true',
+    TURN_URLS: coturn.urls.join(','),
+    TURN_SECRET: coturn.secret,
+  }).catch(async (error: unknown) => {
+    await coturn.stop();
+    throw error;
+  });
+  return { coturn, server };
+}
+
+/** A participant in a call: its page, its participant id and the name it joined with. */
+export interface Joined extends ParticipantPage {
+  id: string;
+  name: string;
+}
+
+/**
+ * Opens a page of the rig for `name` and joins `roomId` with `token` (a guest join token or an
+ * access token) on the server at `serverUrl`; rejects when the join fails.
+ */
+export async function joinCall(
+  rig: CallRig,
+  name: string,
+  roomId: string,
+  token: string,
+  options: Record<string, unknown> = MEDIA,
+  serverUrl = rig.server.url,
+): Promise<Joined> {
+  const participant = await openParticipantPage(rig.browser, rig.hostAppUrl, rig.initScripts);
+  rig.opened.push(participant);
+  const result = await participant.page.evaluate(
+    ([url, t, r, o]) => (window as unknown as Harness).mmt.join(url, t, r, o),
+    [serverUrl, token, roomId, options] as const,
+  );
+  if (!result.ok) throw new Error(`${name} could not join: ${result.code} ${result.message}`);
+  return { ...participant, id: result.id, name };
+}
+
+/** Joins `roomId` as a guest named `name`, with a token minted by `via` (the rig's server by default). */
+export async function joinAsGuest(
+  rig: CallRig,
+  name: string,
+  roomId: string,
+  options: Record<string, unknown> = MEDIA,
+  via: { server: RunningServer; mint: GuestMinter } = rig,
+): Promise<Joined> {
+  return joinCall(rig, name, roomId, await via.mint(name, roomId), options, via.server.url);
+}
+
+/** Closes the browser contexts of `participants`, one after the other. */
+export async function closeParticipants(...participants: ParticipantPage[]): Promise<void> {
+  for (const p of participants) await p.context.close();
+}
+
+/** What the page of `p` has received so far from each remote participant. */
+export const inbound = (p: Joined): Promise<InboundCounts> =>
+  p.page.evaluate(() => (window as unknown as Harness).mmt.inbound());
+
+/** The room events the page of `p` has recorded so far. */
+export const events = (p: Joined): Promise<RecordedEvent[]> =>
+  p.page.evaluate(() => (window as unknown as Harness).mmt.events);
+
+/** The sorted ids of the remote participants the page of `p` knows. */
+export const remoteIds = (p: Joined): Promise<string[]> =>
+  p.page.evaluate(() => (window as unknown as Harness).mmt.remoteIds());
+
+/** How many of the page's peer connections are not closed. */
+export const openPeerConnections = (p: Joined): Promise<number> =>
+  p.page.evaluate(() => (window as unknown as Harness).mmt.openPeerConnections());
+
+/** What a page's peer connections, failed requests and remote publications look like, for a report. */
+function mediaDiagnostics(p: Joined): Promise<unknown> {
+  return p.page.evaluate(() => {
+    const { mmt } = window as unknown as Harness;
+    const w = window as unknown as { __pcs: RTCPeerConnection[] };
+    return {
+      pcs: w.__pcs.map((pc) => [
+        JSON.stringify((pc as unknown as { trace: unknown }).trace),
+        pc.connectionState,
+        pc.signalingState,
+        pc
+          .getTransceivers()
+          .map((t) => `${t.mid}:${t.direction}:${t.currentDirection}:${t.receiver.track.kind}`)
+          .join(','),
+      ]),
+      failed: (mmt as unknown as { failedRequests: string[] }).failedRequests.slice(0, 10),
+      pubs: [...mmt.room.remoteParticipants.values()].map((r) => [
+        r.id,
+        [...r.trackPublications.values()].map((x) => `${x.source}:${x.isSubscribed}`),
+      ]),
+    };
+  });
+}
+
+/**
+ * Waits until `p` has decoded more video frames and received more audio packets from each of
+ * `others` than `floor` counts; on a timeout the error carries the page's peer connections.
+ */
+export async function waitForMedia(
+  p: Joined,
+  others: Joined[],
+  floor: InboundCounts = {},
+  timeoutMs = 30_000,
+): Promise<InboundCounts> {
+  let last: InboundCounts = {};
+  await waitUntil(
+    `${p.name} to decode video and audio from ${others.map((o) => o.name).join(', ')} beyond ${JSON.stringify(floor)}`,
+    async () => {
+      last = await inbound(p);
+      return others.every(
+        (o) =>
+          (last[o.id]?.video ?? 0) > (floor[o.id]?.video ?? 0) &&
+          (last[o.id]?.audio ?? 0) > (floor[o.id]?.audio ?? 0),
+      );
+    },
+    timeoutMs,
+  ).catch(async (error: unknown) => {
+    const detail = await mediaDiagnostics(p).catch((e: unknown) => `no diagnostics: ${String(e)}`);
+    throw new Error(`${String(error)}; last ${JSON.stringify(last)}; ${JSON.stringify(detail)}`);
+  });
+  return last;
+}
+
+/** Waits until the page of `p` has recorded an event with every field of `match`. */
+export async function waitForEvent(
+  p: Joined,
+  match: Partial<RecordedEvent>,
+  timeoutMs = 15_000,
+): Promise<void> {
+  await waitUntil(
+    `${p.name} to see ${JSON.stringify(match)}`,
+    async () =>
+      (await events(p)).some((e) =>
+        Object.entries(match).every(([k, v]) => e[k as keyof RecordedEvent] === v),
+      ),
+    timeoutMs,
+  );
 }
