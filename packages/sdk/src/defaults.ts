@@ -164,6 +164,14 @@ export const ROOM_MEDIA_DEFAULTS = Object.freeze({
   iceDisconnectedRestartMs: 3_000,
 });
 
+/** Defaults of {@link JoinRoomOptions} other than capture: every candidate, leave on `pagehide`. */
+export const DEFAULT_JOIN_ROOM_OPTIONS: Readonly<
+  Pick<ResolvedJoinRoomOptions, 'iceTransportPolicy' | 'leaveOnPageHide'>
+> = Object.freeze({
+  iceTransportPolicy: 'all',
+  leaveOnPageHide: true,
+});
+
 const ICE_POLICIES: readonly RTCIceTransportPolicy[] = ['all', 'relay'];
 
 function optionalString(name: string, value: unknown): string | undefined {
@@ -188,9 +196,14 @@ export function resolveJoinRoomOptions(options: JoinRoomOptions = {}): ResolvedJ
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('options must be an object.');
   }
-  const iceTransportPolicy = options.iceTransportPolicy ?? 'all';
+  const iceTransportPolicy =
+    options.iceTransportPolicy ?? DEFAULT_JOIN_ROOM_OPTIONS.iceTransportPolicy;
   if (!ICE_POLICIES.includes(iceTransportPolicy)) {
     throw new TypeError(`iceTransportPolicy must be one of ${ICE_POLICIES.join(', ')}.`);
+  }
+  const leaveOnPageHide = options.leaveOnPageHide ?? DEFAULT_JOIN_ROOM_OPTIONS.leaveOnPageHide;
+  if (typeof leaveOnPageHide !== 'boolean') {
+    throw new TypeError('leaveOnPageHide must be a boolean.');
   }
   return {
     password: optionalString('password', options.password),
@@ -198,5 +211,6 @@ export function resolveJoinRoomOptions(options: JoinRoomOptions = {}): ResolvedJ
     audio: captureOptions('audio', options.audio, DEFAULT_AUDIO_CAPTURE_OPTIONS),
     video: captureOptions('video', options.video, DEFAULT_VIDEO_CAPTURE_OPTIONS),
     iceTransportPolicy,
+    leaveOnPageHide,
   };
 }

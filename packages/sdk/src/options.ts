@@ -132,6 +132,12 @@ export interface JoinRoomOptions {
   video?: boolean | VideoCaptureOptions;
   /** `all` (default) lets ICE use every candidate; `relay` only TURN, which hides the address. */
   iceTransportPolicy?: RTCIceTransportPolicy;
+  /**
+   * Leave the call when the page is hidden for good or put in the back/forward cache (`pagehide`),
+   * so that the others see this participant leave at once instead of a reconnecting tile for the
+   * server's whole grace period; `true` by default.
+   */
+  leaveOnPageHide?: boolean;
 }
 
 /** {@link JoinRoomOptions} with every default applied. */
@@ -141,4 +147,5 @@ export interface ResolvedJoinRoomOptions {
   audio: AudioCaptureOptions | false;
   video: VideoCaptureOptions | false;
   iceTransportPolicy: RTCIceTransportPolicy;
+  leaveOnPageHide: boolean;
 }

@@ -16,14 +16,16 @@ describe('client.joinRoom() at the public boundary', () => {
 });
 
 describe('resolveJoinRoomOptions()', () => {
-  it('publishes nothing by default and lets ICE use every candidate', () => {
+  it('publishes nothing by default, lets ICE use every candidate and leaves on pagehide', () => {
     expect(resolveJoinRoomOptions()).toEqual({
       password: undefined,
       inviteCode: undefined,
       audio: false,
       video: false,
       iceTransportPolicy: 'all',
+      leaveOnPageHide: true,
     });
+    expect(resolveJoinRoomOptions({ leaveOnPageHide: false }).leaveOnPageHide).toBe(false);
   });
 
   it('fills capture options in from the defaults', () => {
@@ -38,5 +40,6 @@ describe('resolveJoinRoomOptions()', () => {
     );
     expect(() => resolveJoinRoomOptions({ video: 'yes' as never })).toThrow(TypeError);
     expect(() => resolveJoinRoomOptions({ password: '' })).toThrow(TypeError);
+    expect(() => resolveJoinRoomOptions({ leaveOnPageHide: 'yes' as never })).toThrow(TypeError);
   });
 });

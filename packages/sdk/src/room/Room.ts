@@ -22,6 +22,7 @@ import { AudioLevelMeter } from '../track/AudioLevelMeter.js';
 import { captureDevice, DeviceWatcher } from '../track/devices.js';
 import { LocalTrack } from '../track/LocalTrack.js';
 import { RemoteTrack } from '../track/RemoteTrack.js';
+import { onPageHide } from '../utils/pageLifecycle.js';
 import { TypedEmitter } from '../utils/TypedEmitter.js';
 import { ActiveSpeakerDetector } from './ActiveSpeakerDetector.js';
 import { forwardLocalEvents, forwardRemoteEvents, type RoomEmit } from './forwardEvents.js';
@@ -200,6 +201,9 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
         .catch((e: unknown) => this.reportDeviceError(e));
     });
     this.stops.push(() => watcher.stop());
+    // A page that goes away says goodbye, or the others would see it reconnecting for the whole
+    // grace period; the request leaves before the page does, its answer never comes back.
+    if (options.leaveOnPageHide) this.stops.push(onPageHide(() => void this.leave()));
   }
 
   /** Room id. */

@@ -290,6 +290,73 @@ export const DEVICE_UNPLUG_SCRIPT = `
 })();
 `;
 
+/**
+ * Runs in a page before anything else: `window.__probe()` counts what is still live of what the
+ * page started: intervals, pending timeouts, `pagehide` and `devicechange` listeners, unclosed
+ * AudioContexts and captured camera and microphone tracks, so a test can see what a leave leaks.
+ */
+export const LIFECYCLE_PROBE_SCRIPT = `
+(() => {
+  const intervals = new Set();
+  const timeouts = new Set();
+  const { setInterval: si, clearInterval: ci, setTimeout: st, clearTimeout: ct } = window;
+  window.setInterval = (...a) => { const id = si(...a); intervals.add(id); return id; };
+  window.clearInterval = (id) => { intervals.delete(id); return ci(id); };
+  window.setTimeout = (fn, ...a) => {
+    const id = st((...b) => { timeouts.delete(id); if (typeof fn === 'function') fn(...b); }, ...a);
+    timeouts.add(id);
+    return id;
+  };
+  window.clearTimeout = (id) => { timeouts.delete(id); return ct(id); };
+  const listeners = new Map();
+  const watched = (target, type) =>
+    (target === window && type === 'pagehide') || (target === navigator.mediaDevices && type === 'devicechange');
+  const add = EventTarget.prototype.addEventListener;
+  const remove = EventTarget.prototype.removeEventListener;
+  EventTarget.prototype.addEventListener = function (type, listener, ...rest) {
+    if (watched(this, type)) { const set = listeners.get(type) ?? new Set(); set.add(listener); listeners.set(type, set); }
+    return add.call(this, type, listener, ...rest);
+  };
+  EventTarget.prototype.removeEventListener = function (type, listener, ...rest) {
+    if (watched(this, type)) listeners.get(type)?.delete(listener);
+    return remove.call(this, type, listener, ...rest);
+  };
+  const contexts = [];
+  const NativeAudioContext = window.AudioContext;
+  window.AudioContext = class extends NativeAudioContext {
+    constructor(...a) { super(...a); contexts.push(this); }
+  };
+  const captured = [];
+  const devices = navigator.mediaDevices;
+  const getUserMedia = devices.getUserMedia.bind(devices);
+  devices.getUserMedia = async (c) => { const s = await getUserMedia(c); captured.push(...s.getTracks()); return s; };
+  window.__probe = () => ({
+    intervals: intervals.size,
+    timeouts: timeouts.size,
+    pagehide: listeners.get('pagehide')?.size ?? 0,
+    devicechange: listeners.get('devicechange')?.size ?? 0,
+    audioContexts: contexts.filter((c) => c.state !== 'closed').length,
+    liveCameras: captured.filter((t) => t.kind === 'video' && t.readyState === 'live').length,
+    liveMicrophones: captured.filter((t) => t.kind === 'audio' && t.readyState === 'live').length,
+  });
+})();
+`;
+
+/** What {@link LIFECYCLE_PROBE_SCRIPT} counts as still live in a page. */
+export interface LifecycleProbe {
+  intervals: number;
+  timeouts: number;
+  pagehide: number;
+  devicechange: number;
+  audioContexts: number;
+  liveCameras: number;
+  liveMicrophones: number;
+}
+
+/** What is still live in the page of `p`; the rig must run {@link LIFECYCLE_PROBE_SCRIPT}. */
+export const probe = (p: ParticipantPage): Promise<LifecycleProbe> =>
+  p.page.evaluate(() => (window as unknown as { __probe(): LifecycleProbe }).__probe());
+
 /** Calls the server's REST API as the holder of `accessToken`; rejects on an error status. */
 export async function restCall<T = undefined>(
   serverUrl: string,
