@@ -9,8 +9,6 @@ import {
   type Principal,
   type PublishedTrack,
   type RoomRole,
-  type RelayedCandidate,
-  type RelayedDescription,
   type SignalCandidatePayload,
   type SignalDescriptionPayload,
   type UpdateMediaStatePayload,
@@ -24,6 +22,7 @@ import type { AppConfig } from '../config/config.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
 import { CALL_STATE, type CallState, type ParticipantRecord } from './call-state.js';
 import type { CallTransport, EventPayload } from './call-transport.js';
+import { GracePeriods, type RelayedSignal } from './grace-periods.js';
 import { IceServers } from './ice-servers.js';
 
 /** The connection a call request arrives on, as the gateway describes it to the service. */
@@ -49,15 +48,6 @@ export type SocketGone =
   /** The server is shutting down: nothing is announced. */
   | 'shutdown';
 
-type QueuedSignal =
-  | { event: 'webrtc_offer' | 'webrtc_answer'; payload: RelayedDescription }
-  | { event: 'ice_candidate'; payload: RelayedCandidate };
-
-// Signals for a participant in its grace period wait here; past this many, or past this many
-// characters of SDP and candidates (a flood of big offers), the oldest go first.
-const MAX_QUEUED_SIGNALS = 256;
-const MAX_QUEUED_CHARS = 1024 * 1024;
-
 /**
  * The live side of rooms: who is in which room's call, joining (with capacity), resuming within
  * the reconnect grace period, leaving, relaying WebRTC signalling between participants of one
@@ -69,8 +59,7 @@ export class CallService implements OnApplicationShutdown {
   private transport: CallTransport | null = null;
   /** This node's sockets and the participant each one is in each room. */
   private readonly sockets = new Map<string, Map<string, string>>();
-  private readonly graceTimers = new Map<string, NodeJS.Timeout>();
-  private readonly queues = new Map<string, QueuedSignal[]>();
+  private readonly graces = new GracePeriods();
   /** Participants with a resume under way on this node; a second resume of one of them is a conflict. */
   private readonly resuming = new Set<string>();
   /** Counts room deletions and member removals, so a join can tell whether one happened while it waited. */
@@ -282,9 +271,7 @@ export class CallService implements OnApplicationShutdown {
   close(): void {
     this.closing = true;
     for (const off of this.unsubscribe.splice(0)) off();
-    for (const timer of this.graceTimers.values()) clearTimeout(timer);
-    this.graceTimers.clear();
-    this.queues.clear();
+    this.graces.clear();
   }
 
   onApplicationShutdown(): void {
@@ -327,7 +314,7 @@ export class CallService implements OnApplicationShutdown {
   private async resume(client: CallClient, payload: JoinRoomPayload): Promise<JoinRoomResult> {
     const { roomId } = payload;
     const { participantId } = payload.resume!;
-    const key = graceKey(roomId, participantId);
+    const key = `${roomId}\n${participantId}`;
     if (this.resuming.has(key)) {
       throw new AppError(
         ErrorCode.Conflict,
@@ -375,9 +362,7 @@ export class CallService implements OnApplicationShutdown {
     if (!client.connected()) {
       throw new AppError(ErrorCode.Conflict, 'The connection closed during the resume.');
     }
-    const key = graceKey(roomId, participantId);
-    clearTimeout(this.graceTimers.get(key));
-    this.graceTimers.delete(key);
+    this.graces.hold(roomId, participantId);
     // The old socket may still look open to the server (a half-dead connection): take over.
     if (record.socketId !== client.socketId && this.sockets.get(record.socketId)?.has(roomId)) {
       this.unbind(record.socketId, roomId);
@@ -389,6 +374,7 @@ export class CallService implements OnApplicationShutdown {
       ...(tracks ? { tracks } : {}),
     });
     if (!updated) {
+      this.graces.end(roomId, participantId);
       this.unbind(client.socketId, roomId);
       throw new AppError(
         ErrorCode.NotFound,
@@ -396,8 +382,7 @@ export class CallService implements OnApplicationShutdown {
       );
     }
     const others = (await this.state.list(roomId)).filter((p) => p.info.id !== participantId);
-    const queued = this.queues.get(key) ?? [];
-    this.queues.delete(key);
+    const queued = this.graces.end(roomId, participantId);
     client.afterReply(() => {
       for (const signal of queued) this.deliver(client.socketId, signal);
       if (record.info.connection !== 'connected' || tracks) {
@@ -419,7 +404,7 @@ export class CallService implements OnApplicationShutdown {
     client: CallClient,
     roomId: string,
     to: string,
-    signal: QueuedSignal,
+    signal: RelayedSignal,
   ): Promise<object> {
     const from = this.requireParticipant(client, roomId);
     const target = to === from ? null : await this.state.get(roomId, to);
@@ -432,14 +417,7 @@ export class CallService implements OnApplicationShutdown {
     // The sender is named by the server, never by the client.
     signal.payload.from = from;
     if (target.info.connection === 'reconnecting') {
-      const key = graceKey(roomId, to);
-      const queue = this.queues.get(key) ?? [];
-      queue.push(signal);
-      let chars = queue.reduce((sum, queued) => sum + weight(queued), 0);
-      while (queue.length > MAX_QUEUED_SIGNALS || (chars > MAX_QUEUED_CHARS && queue.length > 1)) {
-        chars -= weight(queue.shift()!);
-      }
-      this.queues.set(key, queue);
+      this.graces.enqueue(roomId, to, signal);
     } else {
       this.deliver(target.socketId, signal);
     }
@@ -447,7 +425,7 @@ export class CallService implements OnApplicationShutdown {
     return {};
   }
 
-  private deliver(socketId: string, signal: QueuedSignal): void {
+  private deliver(socketId: string, signal: RelayedSignal): void {
     if (signal.event === 'ice_candidate') {
       this.send().toSocket(socketId, 'ice_candidate', signal.payload);
     } else {
@@ -461,16 +439,11 @@ export class CallService implements OnApplicationShutdown {
     const updated = await this.state.update(roomId, participantId, { connection: 'reconnecting' });
     if (!updated || this.closing) return;
     this.announceUpdated(updated, null);
-    const key = graceKey(roomId, participantId);
-    clearTimeout(this.graceTimers.get(key));
-    const timer = setTimeout(() => {
-      this.graceTimers.delete(key);
+    this.graces.start(roomId, participantId, this.config.rooms.reconnectGraceMs, () => {
       void this.expireGrace(roomId, participantId, record.socketId).catch((err: unknown) =>
         this.logger.error({ err, roomId, participantId }, 'ending a reconnect grace period failed'),
       );
-    }, this.config.rooms.reconnectGraceMs);
-    timer.unref();
-    this.graceTimers.set(key, timer);
+    });
   }
 
   private async expireGrace(
@@ -478,7 +451,6 @@ export class CallService implements OnApplicationShutdown {
     participantId: string,
     socketId: string,
   ): Promise<void> {
-    this.queues.delete(graceKey(roomId, participantId));
     const current = await this.state.get(roomId, participantId);
     if (!current || current.socketId !== socketId || current.info.connection !== 'reconnecting') {
       return;
@@ -558,10 +530,7 @@ export class CallService implements OnApplicationShutdown {
   }
 
   private forget(record: ParticipantRecord): void {
-    const key = graceKey(record.roomId, record.info.id);
-    clearTimeout(this.graceTimers.get(key));
-    this.graceTimers.delete(key);
-    this.queues.delete(key);
+    this.graces.end(record.roomId, record.info.id);
   }
 
   private bind(socketId: string, roomId: string, participantId: string): void {
@@ -625,15 +594,4 @@ function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
-}
-
-/** Roughly how much memory a queued signal holds, in characters. */
-function weight(signal: QueuedSignal): number {
-  return signal.event === 'ice_candidate'
-    ? signal.payload.candidate.candidate.length + 64
-    : signal.payload.description.sdp.length;
-}
-
-function graceKey(roomId: string, participantId: string): string {
-  return `${roomId}\n${participantId}`;
 }
