@@ -1,5 +1,27 @@
 import type { AckResult, ErrorInfo, SessionEndReason } from './errors.js';
+import type {
+  ChatHistoryPayload,
+  ChatHistorySlice,
+  ChatMessageEvent,
+  ChatMessageUpdatedEvent,
+  ChatSubscribePayload,
+  ChatTypingEvent,
+  ChatTypingPayload,
+  ChatUnsubscribePayload,
+  DeleteChatMessagePayload,
+  EditChatMessagePayload,
+  ReactChatMessagePayload,
+  SendChatMessagePayload,
+} from './chat.js';
 import type { JoinGrants } from './http.js';
+import type {
+  PresenceChangedEvent,
+  PresenceSnapshot,
+  PresenceSubscribePayload,
+  PresenceUnsubscribePayload,
+  PresenceUpdatePayload,
+  PresenceUpdateResult,
+} from './presence.js';
 import type {
   JoinRoomPayload,
   JoinRoomResult,
@@ -115,6 +137,28 @@ export interface ClientToServerEvents {
   ice_candidate: (payload: SignalCandidatePayload, ack: Ack) => void;
   /** Announce the caller's published tracks (published, muted, camera off, screen sharing). */
   update_media_state: (payload: UpdateMediaStatePayload, ack: Ack) => void;
+  /** Send a chat message; answers with the stored message (the same one again for a retried `clientId`). */
+  chat_message: (payload: SendChatMessagePayload, ack: Ack<ChatMessageEvent>) => void;
+  /** Edit one's own message; answers with the message as it is now. */
+  chat_edit: (payload: EditChatMessagePayload, ack: Ack<ChatMessageEvent>) => void;
+  /** Delete one's own message (moderators and owners: any message); answers with the message. */
+  chat_delete: (payload: DeleteChatMessagePayload, ack: Ack<ChatMessageEvent>) => void;
+  /** Add or take back a reaction; answers with the message and its reactions. */
+  chat_react: (payload: ReactChatMessagePayload, ack: Ack<ChatMessageEvent>) => void;
+  /** Say that one is typing, or stopped; others subscribed to the room receive `chat_typing`. */
+  chat_typing: (payload: ChatTypingPayload, ack: Ack) => void;
+  /** Receive a room's chat live; answers with the recent history, or with what came after `afterSeq`. */
+  chat_subscribe: (payload: ChatSubscribePayload, ack: Ack<ChatHistorySlice>) => void;
+  /** Stop receiving a room's chat. */
+  chat_unsubscribe: (payload: ChatUnsubscribePayload, ack: Ack) => void;
+  /** Page through a room's conversation. */
+  chat_history: (payload: ChatHistoryPayload, ack: Ack<ChatHistorySlice>) => void;
+  /** Report this connection away or not, or the user busy, or a status text. */
+  presence_update: (payload: PresenceUpdatePayload, ack: Ack<PresenceUpdateResult>) => void;
+  /** Follow users' presence; answers with a snapshot, then `presence_changed` follows. */
+  presence_subscribe: (payload: PresenceSubscribePayload, ack: Ack<PresenceSnapshot>) => void;
+  /** Stop following users' presence. */
+  presence_unsubscribe: (payload: PresenceUnsubscribePayload, ack: Ack) => void;
 }
 
 /** Events the server emits. */
@@ -144,6 +188,14 @@ export interface ServerToClientEvents {
   webrtc_answer: (payload: RelayedDescription) => void;
   /** A trickled ICE candidate from another participant of the same room. */
   ice_candidate: (payload: RelayedCandidate) => void;
+  /** A new message in a room whose chat the client subscribed to. */
+  chat_message: (payload: ChatMessageEvent) => void;
+  /** A message was edited, deleted or reacted to in a subscribed room. */
+  chat_message_updated: (payload: ChatMessageUpdatedEvent) => void;
+  /** Someone started or stopped typing in a subscribed room. */
+  chat_typing: (payload: ChatTypingEvent) => void;
+  /** A followed user's presence changed. */
+  presence_changed: (payload: PresenceChangedEvent) => void;
 }
 
 /** Names of the client-to-server events. */
@@ -162,6 +214,17 @@ export const ClientEvent = {
   WebrtcAnswer: 'webrtc_answer',
   IceCandidate: 'ice_candidate',
   UpdateMediaState: 'update_media_state',
+  ChatMessage: 'chat_message',
+  ChatEdit: 'chat_edit',
+  ChatDelete: 'chat_delete',
+  ChatReact: 'chat_react',
+  ChatTyping: 'chat_typing',
+  ChatSubscribe: 'chat_subscribe',
+  ChatUnsubscribe: 'chat_unsubscribe',
+  ChatHistory: 'chat_history',
+  PresenceUpdate: 'presence_update',
+  PresenceSubscribe: 'presence_subscribe',
+  PresenceUnsubscribe: 'presence_unsubscribe',
 } as const satisfies Record<string, ClientEventName>;
 
 /** Event name constants for what the server emits. */
@@ -177,4 +240,8 @@ export const ServerEvent = {
   WebrtcOffer: 'webrtc_offer',
   WebrtcAnswer: 'webrtc_answer',
   IceCandidate: 'ice_candidate',
+  ChatMessage: 'chat_message',
+  ChatMessageUpdated: 'chat_message_updated',
+  ChatTyping: 'chat_typing',
+  PresenceChanged: 'presence_changed',
 } as const satisfies Record<string, ServerEventName>;

@@ -24,6 +24,21 @@ import {
   webrtcAnswerPayloadSchema,
   webrtcOfferPayloadSchema,
 } from './signalling-schemas.js';
+import {
+  chatHistoryPayloadSchema,
+  chatSubscribePayloadSchema,
+  chatTypingPayloadSchema,
+  chatUnsubscribePayloadSchema,
+  deleteChatMessagePayloadSchema,
+  editChatMessagePayloadSchema,
+  reactChatMessagePayloadSchema,
+  sendChatMessagePayloadSchema,
+} from './chat-schemas.js';
+import {
+  presenceSubscribePayloadSchema,
+  presenceUnsubscribePayloadSchema,
+  presenceUpdatePayloadSchema,
+} from './presence-schemas.js';
 import type {
   ApiKeyInfo,
   AuthSession,
@@ -253,6 +268,17 @@ export const clientPayloadSchemas = {
   webrtc_answer: webrtcAnswerPayloadSchema,
   ice_candidate: iceCandidatePayloadSchema,
   update_media_state: updateMediaStatePayloadSchema,
+  chat_message: sendChatMessagePayloadSchema,
+  chat_edit: editChatMessagePayloadSchema,
+  chat_delete: deleteChatMessagePayloadSchema,
+  chat_react: reactChatMessagePayloadSchema,
+  chat_typing: chatTypingPayloadSchema,
+  chat_subscribe: chatSubscribePayloadSchema,
+  chat_unsubscribe: chatUnsubscribePayloadSchema,
+  chat_history: chatHistoryPayloadSchema,
+  presence_update: presenceUpdatePayloadSchema,
+  presence_subscribe: presenceSubscribePayloadSchema,
+  presence_unsubscribe: presenceUnsubscribePayloadSchema,
 } as const satisfies Record<ClientEventName, z.ZodType>;
 
 export {
@@ -267,3 +293,5 @@ export {
 } from './primitives.js';
 export * from './room-schemas.js';
 export * from './signalling-schemas.js';
+export * from './chat-schemas.js';
+export * from './presence-schemas.js';

@@ -9,9 +9,11 @@ import { CommonModule } from './common/common.module.js';
 import { HealthController } from './common/health.controller.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { ROOT_LOGGER } from './common/logger.js';
+import { RedisModule } from './common/redis.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
+import { PresenceModule } from './presence/presence.module.js';
 import { RoomsModule } from './rooms/rooms.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebsocketModule } from './websocket/websocket.module.js';
@@ -27,12 +29,14 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(logger),
         DatabaseModule.forRoot(config.database),
+        RedisModule,
         CommonModule,
         UsersModule,
         AuthModule,
         RoomsModule,
         CallsModule,
         ChatModule,
+        PresenceModule,
         WebsocketModule,
         AnalyticsModule,
       ],

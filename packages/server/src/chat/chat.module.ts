@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
+import { ChatRealtime } from './chat.realtime.js';
 
-/** Persisted chat, history and search. Empty until chat lands (issue 4). */
-@Module({})
+/** Persisted chat, history and search. */
+@Module({
+  providers: [ChatRealtime],
+  exports: [ChatRealtime],
+})
 export class ChatModule {}

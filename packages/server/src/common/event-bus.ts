@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { ChatMessage, ChatMessageChange } from '@minimeet/protocol';
 
 /**
  * The server's internal events. Side effects such as analytics and (later) presence subscribe here
@@ -45,6 +46,10 @@ export interface ServerEvents {
     roomId: string;
     kind: 'webrtc_offer' | 'webrtc_answer' | 'ice_candidate';
   };
+  /** A chat message was stored (after it is durable, before or while it is broadcast). */
+  'chat.message_created': { message: ChatMessage };
+  /** A stored chat message was edited, deleted or reacted to; `message` is as it is now. */
+  'chat.message_updated': { message: ChatMessage; change: ChatMessageChange };
 }
 
 /** Name of a {@link ServerEvents} event. */

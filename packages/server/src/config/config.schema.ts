@@ -111,6 +111,29 @@ export const envSchema = z.object({
   TURN_URLS: urlList('turn').prefault(''),
   TURN_SECRET: z.string().min(16, 'TURN_SECRET must be at least 16 characters.').optional(),
   TURN_CREDENTIAL_TTL: positiveInt('TURN_CREDENTIAL_TTL').default(24 * 3600),
+  CHAT_MAX_LENGTH: positiveInt('CHAT_MAX_LENGTH')
+    .max(16_000, 'CHAT_MAX_LENGTH must be at most 16000.')
+    .default(4000),
+  RATE_LIMIT_CHAT: rateLimit.prefault('30/10'),
+  SEARCH_ENGINE: z.enum(['auto', 'sqlite', 'mysql', 'postgres', 'elasticsearch']).default('auto'),
+  ELASTICSEARCH_URL: z.string().url().optional(),
+  ELASTICSEARCH_INDEX: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,99}$/, 'must be a lower-case index name.')
+    .default('minimeet-messages'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL.')
+    .optional(),
+  REDIS_KEY_PREFIX: z.string().max(64).default('minimeet:'),
+  PRESENCE_TIMEOUT_SECONDS: positiveInt('PRESENCE_TIMEOUT_SECONDS')
+    .min(2, 'PRESENCE_TIMEOUT_SECONDS must be at least 2.')
+    .max(300, 'PRESENCE_TIMEOUT_SECONDS must be at most 300.')
+    .default(15),
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 letters, digits or ._-.')
+    .optional(),
 });
 
 /** The raw parsed environment. */

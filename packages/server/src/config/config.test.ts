@@ -50,13 +50,47 @@ describe('loadConfig', () => {
         joinTokens: { limit: 600, windowMs: 60_000 },
         connect: { limit: 600, windowMs: 60_000 },
         socketRequests: { limit: 100, windowMs: 1000 },
+        chat: { limit: 30, windowMs: 10_000 },
       },
       http: { bodyLimitBytes: 65_536, corsOrigins: '*', trustProxy: false, serveDemo: true },
       logLevel: 'info',
       shutdownTimeoutMs: 10_000,
       rooms: { meshMaxParticipants: 4, reconnectGraceMs: 15_000 },
       ice: { stunUrls: [], turnUrls: [], turnSecret: undefined, turnCredentialTtlSeconds: 86_400 },
+      chat: { maxLength: 4000 },
+      search: { engine: 'sqlite', elasticsearch: null },
+      redis: null,
+      presence: { timeoutMs: 15_000 },
+      nodeId: expect.stringMatching(/^[A-Za-z0-9._-]+$/) as unknown,
     });
+  });
+
+  it('follows the store for search, and refuses an engine the store cannot serve', () => {
+    expect(loadConfig({ DATABASE_URL: 'mysql://root@127.0.0.1/test' }).search.engine).toBe('mysql');
+    expect(loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1/test' }).search.engine).toBe(
+      'postgres',
+    );
+    expect(() => loadConfig({ SEARCH_ENGINE: 'mysql' })).toThrow(/SEARCH_ENGINE: mysql needs/);
+    expect(() => loadConfig({ SEARCH_ENGINE: 'elasticsearch' })).toThrow(/ELASTICSEARCH_URL/);
+    expect(
+      loadConfig({ SEARCH_ENGINE: 'elasticsearch', ELASTICSEARCH_URL: 'http://127.0.0.1:9200' })
+        .search,
+    ).toEqual({
+      engine: 'elasticsearch',
+      elasticsearch: { url: 'http://127.0.0.1:9200', index: 'minimeet-messages' },
+    });
+  });
+
+  it('reads Redis, presence and the node id', () => {
+    const config = loadConfig({
+      REDIS_URL: 'redis://127.0.0.1:6379/0',
+      PRESENCE_TIMEOUT_SECONDS: '5',
+      NODE_ID: 'node-a',
+    });
+    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379/0', keyPrefix: 'minimeet:' });
+    expect(config.presence.timeoutMs).toBe(5000);
+    expect(config.nodeId).toBe('node-a');
+    expect(() => loadConfig({ REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
   });
 
   it('reads ICE servers as comma-separated lists', () => {

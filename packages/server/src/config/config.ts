@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { DEFAULT_DEV_JWT_SECRET, envSchema, type Env } from './config.schema.js';
 
@@ -36,6 +38,8 @@ export interface AppConfig {
     joinTokens: RateLimitRule;
     connect: RateLimitRule;
     socketRequests: RateLimitRule;
+    /** Chat messages (sends and edits) per principal, across all its connections and nodes. */
+    chat: RateLimitRule;
   };
   http: {
     bodyLimitBytes: number;
@@ -58,6 +62,26 @@ export interface AppConfig {
     turnSecret: string | undefined;
     turnCredentialTtlSeconds: number;
   };
+  chat: {
+    /** Most characters in a message. */
+    maxLength: number;
+  };
+  search: {
+    /**
+     * Which engine indexes chat messages: `sqlite` (FTS5) and `mysql` (FULLTEXT) live in the
+     * relational store itself; `elasticsearch` needs `ELASTICSEARCH_URL`. `auto` follows the store.
+     */
+    engine: 'sqlite' | 'mysql' | 'postgres' | 'elasticsearch';
+    elasticsearch: { url: string; index: string } | null;
+  };
+  /** Shared state and cross-node fan-out; null runs everything in this process. */
+  redis: { url: string; keyPrefix: string } | null;
+  presence: {
+    /** How long a connection that stopped answering counts as present. */
+    timeoutMs: number;
+  };
+  /** This process's name among the nodes of a deployment (random unless `NODE_ID` is set). */
+  nodeId: string;
 }
 
 /** Thrown when the environment is invalid; its message names every bad variable. */
@@ -108,6 +132,20 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       'TURN_SECRET: must be set when TURN_URLS is (the TURN REST shared secret).',
     );
   }
+  const database = parseDatabase(env.DATABASE_URL, env.DATABASE_POOL_SIZE);
+  if (env.SEARCH_ENGINE === 'elasticsearch' && !env.ELASTICSEARCH_URL) {
+    throw new ConfigError('ELASTICSEARCH_URL: must be set when SEARCH_ENGINE=elasticsearch.');
+  }
+  if (env.SEARCH_ENGINE === 'sqlite' && database.driver !== 'sqlite') {
+    throw new ConfigError('SEARCH_ENGINE: sqlite needs a sqlite: DATABASE_URL.');
+  }
+  if (env.SEARCH_ENGINE === 'postgres' && database.driver !== 'postgres') {
+    throw new ConfigError('SEARCH_ENGINE: postgres needs a postgres:// DATABASE_URL.');
+  }
+  if (env.SEARCH_ENGINE === 'mysql' && database.driver !== 'mysql') {
+    throw new ConfigError('SEARCH_ENGINE: mysql needs a mysql:// or mariadb:// DATABASE_URL.');
+  }
+  const engine = env.SEARCH_ENGINE === 'auto' ? database.driver : env.SEARCH_ENGINE;
   const origins = env.CORS_ORIGINS.trim();
   return {
     env: env.NODE_ENV,
@@ -116,7 +154,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     port: env.PORT,
     publicUrl: env.PUBLIC_URL,
     database: {
-      ...parseDatabase(env.DATABASE_URL, env.DATABASE_POOL_SIZE),
+      ...database,
       runMigrations: env.DATABASE_MIGRATIONS_RUN,
     },
     auth: {
@@ -139,6 +177,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       joinTokens: env.RATE_LIMIT_JOIN_TOKENS,
       connect: env.RATE_LIMIT_CONNECT,
       socketRequests: env.RATE_LIMIT_SOCKET_REQUESTS,
+      chat: env.RATE_LIMIT_CHAT,
     },
     http: {
       bodyLimitBytes: env.HTTP_BODY_LIMIT,
@@ -164,5 +203,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       turnSecret: env.TURN_SECRET,
       turnCredentialTtlSeconds: env.TURN_CREDENTIAL_TTL,
     },
+    chat: { maxLength: env.CHAT_MAX_LENGTH },
+    search: {
+      engine,
+      elasticsearch: env.ELASTICSEARCH_URL
+        ? { url: env.ELASTICSEARCH_URL, index: env.ELASTICSEARCH_INDEX }
+        : null,
+    },
+    redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : null,
+    presence: { timeoutMs: env.PRESENCE_TIMEOUT_SECONDS * 1000 },
+    nodeId:
+      env.NODE_ID ?? `${hostname().slice(0, 40)}-${process.pid}-${randomBytes(3).toString('hex')}`,
   };
 }

@@ -37,6 +37,14 @@ import type { AppConfig } from '../config/config.js';
 import { ConnectionAuthenticator } from '../auth/connection-authenticator.js';
 import { CallService, type CallClient, type SocketGone } from '../calls/call.service.js';
 import type { CallTransport } from '../calls/call-transport.js';
+import { ChatRealtime } from '../chat/chat.realtime.js';
+import {
+  principalChannel,
+  type RealtimeClient,
+  type RealtimeTransport,
+  type RequestHandlers,
+} from '../common/realtime.js';
+import { PresenceRealtime } from '../presence/presence.realtime.js';
 import { runRequest } from './ack-handler.js';
 import { RequestBudget } from './request-budget.js';
 import type { MinimeetServer, MinimeetSocket } from './socket-types.js';
@@ -46,14 +54,29 @@ type Handler = {
   run: (request: SocketRequest, payload: never) => Promise<object> | object;
 };
 
-/** One request on a socket: the socket, and the call service's view of it. */
+/** One request on a socket: the socket, and the features' view of it. */
 interface SocketRequest {
   socket: MinimeetSocket;
-  client: CallClient;
+  client: CallClient & RealtimeClient;
 }
 
 /** The Socket.IO room that carries a call's broadcasts. */
 const callChannel = (roomId: string): string => `call:${roomId}`;
+
+/** A feature's handlers in the gateway's table shape. */
+function featureHandlers<E extends ClientEventName>(
+  handlers: RequestHandlers<E>,
+): Record<E, Handler> {
+  const table = {} as Record<E, Handler>;
+  for (const event of Object.keys(handlers) as E[]) {
+    const handler = handlers[event];
+    table[event] = {
+      schema: handler.schema,
+      run: (r, p: never) => handler.run(r.client, p),
+    };
+  }
+  return table;
+}
 
 function connectError(code: ConnectErrorData['code'], message: string): ExtendedError {
   const err = new Error(message) as ExtendedError & { data: ConnectErrorData };
@@ -88,6 +111,8 @@ export class SignallingGateway
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
     @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
     @Inject(CallService) private readonly calls: CallService,
+    @Inject(ChatRealtime) private readonly chat: ChatRealtime,
+    @Inject(PresenceRealtime) private readonly presence: PresenceRealtime,
   ) {
     type P<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[0];
     this.handlers = {
@@ -124,11 +149,16 @@ export class SignallingGateway
         schema: updateMediaStatePayloadSchema,
         run: (r, p: P<'update_media_state'>) => this.calls.updateMedia(r.client, p),
       },
+      ...featureHandlers(this.chat.handlers),
+      ...featureHandlers(this.presence.handlers),
     };
   }
 
   afterInit(server: MinimeetServer): void {
     this.calls.attach(this.transport(server));
+    const realtime = this.realtimeTransport(server);
+    this.chat.attach(realtime);
+    this.presence.attach(realtime);
     this.unsubscribe.push(
       this.events.on('api_key.revoked', ({ keyId }) => this.endKeySessions(keyId)),
     );
@@ -142,6 +172,7 @@ export class SignallingGateway
 
   handleConnection(socket: MinimeetSocket): void {
     const { principal } = socket.data;
+    void socket.join(principalChannel(principal.id));
     for (const event of Object.keys(this.handlers) as ClientEventName[]) {
       socket.on(
         event,
@@ -293,7 +324,7 @@ export class SignallingGateway
   ): Promise<void> {
     const handler = this.handlers[event];
     const afterReply: Array<() => void> = [];
-    const client: CallClient = {
+    const client: SocketRequest['client'] = {
       socketId: socket.id,
       principal: socket.data.principal,
       connected: () => socket.connected,
@@ -344,6 +375,23 @@ export class SignallingGateway
       },
       enter: (socketId, roomId) => server.in(socketId).socketsJoin(callChannel(roomId)),
       exit: (socketId, roomId) => server.in(socketId).socketsLeave(callChannel(roomId)),
+    };
+  }
+
+  /** How chat and presence reach sockets: by socket id, or by named channel. */
+  private realtimeTransport(server: MinimeetServer): RealtimeTransport {
+    type Emit = (e: string, p: unknown) => boolean;
+    return {
+      toSocket: (socketId, event, payload) => {
+        (server.to(socketId).emit as Emit)(event, payload);
+      },
+      toChannel: (channel, except, event, payload) => {
+        const target = except ? server.to(channel).except(except) : server.to(channel);
+        (target.emit as Emit)(event, payload);
+      },
+      enter: (socketId, channel) => server.in(socketId).socketsJoin(channel),
+      exit: (socketId, channel) => server.in(socketId).socketsLeave(channel),
+      exitAll: (channel, target) => server.in(channel).socketsLeave(target),
     };
   }
 

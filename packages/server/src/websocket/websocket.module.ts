@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { CallsModule } from '../calls/calls.module.js';
+import { ChatModule } from '../chat/chat.module.js';
+import { PresenceModule } from '../presence/presence.module.js';
 import { SignallingGateway } from './signalling.gateway.js';
 
 /** The Socket.IO gateway and everything that speaks the wire protocol. */
 @Module({
-  imports: [AuthModule, CallsModule],
+  imports: [AuthModule, CallsModule, ChatModule, PresenceModule],
   providers: [SignallingGateway],
 })
 export class WebsocketModule {}
