@@ -22,7 +22,7 @@ export const CHAT_TEXT_HARD_LIMIT = 16_000;
 
 // Tab, line feed and carriage return are text; other control characters and lone surrogates are not
 // (a database would mangle a lone surrogate, and NUL ends strings in C drivers).
-const CHAT_TEXT_CHARS = /^[^\p{Cs}\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/u;
+const CHAT_TEXT_CHARS = /^(?:[^\p{Cc}\p{Cs}]|[\t\n\r])*$/u;
 
 /** Chat text: not blank, no control characters but tab and line breaks, stored exactly as given. */
 export const chatTextSchema = z
@@ -44,7 +44,17 @@ export const chatMessageIdSchema = z
   .string()
   .regex(/^msg_[A-Za-z0-9_-]{8,64}$/, 'Must be a message id (msg_…).');
 
-/** One emoji: pictographs with their modifiers, joiners and variation selectors; at most 32 code units. */
+/** Counts user-perceived characters (grapheme clusters). */
+function graphemes(text: string): number {
+  let count = 0;
+  for (const _ of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)) count++;
+  return count;
+}
+
+/**
+ * One emoji: a single grapheme made of pictographs with their modifiers, joiners and variation
+ * selectors (👍, 👩🏽‍💻, 🇫🇷, 1️⃣), at most 32 code points.
+ */
 export const emojiSchema = z
   .string()
   .min(1, 'emoji must not be empty.')
@@ -56,7 +66,8 @@ export const emojiSchema = z
   .refine(
     (e) => /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3/u.test(e),
     'emoji must be an emoji.',
-  );
+  )
+  .refine((e) => graphemes(e) === 1, 'emoji must be a single emoji.');
 
 /** A message sequence number: 0 (before the first message) or more. */
 const seqSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);

@@ -25,6 +25,17 @@ describe('signalling payload schemas', () => {
         'update_media_state',
         'webrtc_answer',
         'webrtc_offer',
+        'chat_message',
+        'chat_edit',
+        'chat_delete',
+        'chat_react',
+        'chat_typing',
+        'chat_subscribe',
+        'chat_unsubscribe',
+        'chat_history',
+        'presence_update',
+        'presence_subscribe',
+        'presence_unsubscribe',
       ].sort(),
     );
   });
