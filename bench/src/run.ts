@@ -1,7 +1,10 @@
 /** Runs every benchmark in turn; each prints its figures beside its baseline. */
+import { chatBench } from './chat.bench.js';
 import { connectBench } from './connect.bench.js';
 import { joinToFrameBench } from './join-to-frame.bench.js';
 import { loginBench } from './login.bench.js';
+import { presenceBench } from './presence.bench.js';
+import { searchBench } from './search.bench.js';
 import { signallingBench } from './signalling.bench.js';
 
 const only = process.argv[2];
@@ -9,3 +12,6 @@ if (!only || only === 'connect') await connectBench();
 if (!only || only === 'login') await loginBench();
 if (!only || only === 'signalling') await signallingBench();
 if (!only || only === 'join-to-frame') await joinToFrameBench();
+if (!only || only === 'chat') await chatBench();
+if (!only || only === 'presence') await presenceBench();
+if (!only || only === 'search') await searchBench();

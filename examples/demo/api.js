@@ -24,12 +24,22 @@ import { MinimeetError } from '/sdk/minimeet-sdk.js';
  */
 
 /**
+ * A member of a room, as `GET /api/rooms/{id}/members` lists it (the fields this page reads).
+ *
+ * @typedef {object} RoomMember
+ * @property {string} userId
+ * @property {string} displayName
+ * @property {'owner' | 'moderator' | 'member'} role
+ */
+
+/**
  * @typedef {object} RoomsApi
  * @property {() => Promise<RoomSummary[]>} listRooms
  * @property {(id: string) => Promise<RoomSummary>} getRoom
  * @property {(input: { name: string, visibility: 'public' | 'private', password?: string }) => Promise<RoomSummary>} createRoom
  * @property {(roomId: string) => Promise<RoomInvite>} createInvite
  * @property {(code: string) => Promise<RoomSummary>} acceptInvite
+ * @property {(roomId: string) => Promise<RoomMember[]>} listMembers the first 100 members
  */
 
 /**
@@ -79,6 +89,13 @@ export function createRoomsApi(serverUrl, getAccessToken) {
     async acceptInvite(code) {
       const accepted = await request('POST', `/api/invites/${encodeURIComponent(code)}/accept`);
       return accepted.room;
+    },
+    async listMembers(roomId) {
+      const page = await request(
+        'GET',
+        `/api/rooms/${encodeURIComponent(roomId)}/members?limit=100`,
+      );
+      return page.items;
     },
   };
 }

@@ -1,14 +1,17 @@
-// The call view: a tile per camera and per shared screen, the controls, the device pickers. It
-// reads everything from the SDK's Room and its participants and re-renders from them on each
-// event, so no state of its own can drift from the call's.
-import { RoomEvent, listDevices } from '/sdk/minimeet-sdk.js';
+// The call view: a tile per camera and per shared screen, the controls, the device pickers, and
+// the room's chat beside them. It reads everything from the SDK's Room and its participants and
+// re-renders from them on each event, so no state of its own can drift from the call's.
+import { PresenceEvent, RoomEvent, listDevices } from '/sdk/minimeet-sdk.js';
 import { announce, find, initialOf, showMessage } from './dom.js';
+import { presenceDot, renderDot } from './presence.js';
 
 /** @typedef {import('/sdk/minimeet-sdk.js').Room} Room */
 /** @typedef {import('/sdk/minimeet-sdk.js').Participant} AnyParticipant */
 /** @typedef {import('/sdk/minimeet-sdk.js').TrackPublication} TrackPublication */
 /** @typedef {import('./api.js').RoomSummary} RoomSummary */
 /** @typedef {import('./api.js').RoomsApi} RoomsApi */
+/** @typedef {import('/sdk/minimeet-sdk.js').PresenceManager} PresenceManager */
+/** @typedef {import('./chat.js').ChatPanel} ChatPanel */
 
 /**
  * One tile of the grid: a participant's camera, or a screen they share.
@@ -18,6 +21,7 @@ import { announce, find, initialOf, showMessage } from './dom.js';
  * @property {HTMLVideoElement} video
  * @property {HTMLAudioElement} audio
  * @property {HTMLSpanElement} name
+ * @property {HTMLSpanElement} dot the person's presence
  * @property {HTMLDivElement} avatar
  * @property {HTMLSpanElement} muted
  * @property {HTMLSpanElement} cameraOff
@@ -49,14 +53,15 @@ function element(tag, className, text) {
 /**
  * A new tile, not yet on the page.
  *
- * @param {string} participantId
+ * @param {AnyParticipant} participant
  * @param {'camera' | 'screen'} kind
  * @param {boolean} local
  * @returns {Tile}
  */
-function createTile(participantId, kind, local) {
+function createTile(participant, kind, local) {
   const root = /** @type {HTMLLIElement} */ (element('li', 'tile'));
-  root.dataset.participantId = participantId;
+  root.dataset.participantId = participant.id;
+  root.dataset.principalId = participant.principalId;
   root.dataset.kind = kind;
   if (local) root.dataset.local = '';
   const figure = element('figure', 'tile-figure');
@@ -71,6 +76,8 @@ function createTile(participantId, kind, local) {
   avatar.setAttribute('aria-hidden', 'true');
   const caption = element('figcaption', 'tile-label');
   const name = /** @type {HTMLSpanElement} */ (element('span', 'tile-name'));
+  const dot = presenceDot();
+  dot.classList.add('tile-presence');
   const muted = /** @type {HTMLSpanElement} */ (element('span', 'badge badge-muted', 'Muted'));
   const cameraOff = /** @type {HTMLSpanElement} */ (
     element('span', 'badge badge-camera-off', 'Camera off')
@@ -79,7 +86,7 @@ function createTile(participantId, kind, local) {
     element('span', 'badge badge-reconnecting', 'Reconnecting…')
   );
   for (const badge of [muted, cameraOff, reconnecting]) badge.hidden = true;
-  caption.append(name, muted, cameraOff, reconnecting);
+  caption.append(dot, name, muted, cameraOff, reconnecting);
   figure.append(video, avatar, caption, audio);
   root.append(figure);
   return {
@@ -87,6 +94,7 @@ function createTile(participantId, kind, local) {
     video,
     audio,
     name,
+    dot,
     avatar,
     muted,
     cameraOff,
@@ -103,6 +111,8 @@ export class CallView {
   #tiles = new Map();
   #api;
   #onEnded;
+  #chat;
+  #presence;
   #ui = {
     heading: find('#call-heading', HTMLHeadingElement),
     state: find('#call-state', HTMLParagraphElement),
@@ -122,10 +132,20 @@ export class CallView {
   /**
    * @param {RoomsApi} api
    * @param {(message: string) => void} onEnded called once the call is over, with why (empty when the user left)
+   * @param {{ chat: ChatPanel, presence: PresenceManager }} parts the chat beside the video, and
+   *   where the participants' presence dots come from
    */
-  constructor(api, onEnded) {
+  constructor(api, onEnded, parts) {
     this.#api = api;
     this.#onEnded = onEnded;
+    this.#chat = parts.chat;
+    this.#presence = parts.presence;
+    this.#presence.on(PresenceEvent.PresenceChanged, (presence) => {
+      for (const tile of this.#tiles.values()) {
+        const { principalId, kind } = tile.root.dataset;
+        if (kind === 'camera' && principalId === presence.userId) renderDot(tile.dot, presence);
+      }
+    });
     const ui = this.#ui;
     ui.microphone.addEventListener('click', () => void this.#run(() => this.#toggleMicrophone()));
     ui.camera.addEventListener('click', () => void this.#run(() => this.#toggleCamera()));
@@ -177,6 +197,9 @@ export class CallView {
     this.#listen(room);
     this.#renderControls();
     void this.#fillDevices();
+    this.#chat.show(room.chat, {
+      canModerate: details.myRole === 'owner' || details.myRole === 'moderator',
+    });
   }
 
   /** Leaves the call; the page goes back to the lobby. */
@@ -361,7 +384,7 @@ export class CallView {
     let tile = this.#tiles.get(key);
     if (!tile) {
       const local = participant === this.#room?.localParticipant;
-      tile = createTile(participant.id, kind, local);
+      tile = createTile(participant, kind, local);
       this.#tiles.set(key, tile);
       // The local camera comes first, a screen right after the camera of whoever shares it.
       const after =
@@ -424,6 +447,7 @@ export class CallView {
     const camera = this.#tile(participant, 'camera');
     camera.name.textContent = local ? `${participant.name} (you)` : participant.name;
     camera.avatar.textContent = initialOf(participant.name);
+    renderDot(camera.dot, this.#presence.get(participant.principalId));
     camera.muted.hidden = participant.isMicrophoneEnabled;
     camera.cameraOff.hidden = participant.isCameraEnabled;
     camera.root.classList.toggle('camera-off', !participant.isCameraEnabled);
@@ -489,6 +513,7 @@ export class CallView {
     if (!this.#room) return;
     this.#room = undefined;
     this.#clearTiles();
+    this.#chat.hide();
     this.#onEnded(message);
   }
 }

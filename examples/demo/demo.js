@@ -1,6 +1,8 @@
 // The minimeet demo: sign up or sign in with AuthClient, connect a MinimeetClient with the
 // AuthClient's token provider (<minimeet-connection-status> shows the connection), then start or
-// pick a room, or open an invite link, and join its call. No framework, no build step, no inline
+// pick a room, or open an invite link, and join its call, with the room's chat beside the video,
+// a search over every room's messages, and presence dots for the people one shares rooms with.
+// No framework, no build step, no inline
 // script (the server's CSP forbids it), and user data only ever reaches the page as text.
 import {
   AuthClient,
@@ -12,8 +14,11 @@ import {
 } from '/sdk/minimeet-sdk.js';
 import { createRoomsApi } from './api.js';
 import { CallView } from './call.js';
+import { ChatPanel } from './chat.js';
 import { clearErrors, field, find, initialOf, submit } from './dom.js';
 import { Lobby } from './lobby.js';
+import { PeopleBoard } from './presence.js';
+import { MessageSearchBox } from './search.js';
 
 /** The server this page came from; the demo always talks to it. */
 const SERVER_URL = window.location.origin;
@@ -44,6 +49,7 @@ const ui = {
   logout: find('#logout', HTMLButtonElement),
   roomsError: find('#rooms-error', HTMLParagraphElement),
   callHeading: find('#call-heading', HTMLHeadingElement),
+  chatConversation: find('#chat-conversation', HTMLDivElement),
 };
 
 // The session survives a reload of this tab (sessionStorage), and ends with the tab.
@@ -98,7 +104,8 @@ async function connect() {
   if (client.state !== ConnectionState.Disconnected) return;
   hideConnectionProblem();
   // A failure also arrives as ClientEvent.Disconnected, which shows it.
-  await client.connect(SERVER_URL, auth.tokenProvider).catch(() => undefined);
+  const session = await client.connect(SERVER_URL, auth.tokenProvider).catch(() => undefined);
+  if (session) void people.start(session.principal.id);
 }
 
 /** @param {Error} error */
@@ -121,22 +128,46 @@ function hideConnectionProblem() {
 async function joinCall(details, options) {
   await connect();
   const room = await client.joinRoom(details.id, { ...options, audio: true, video: true });
+  roomNames.set(details.id, details.name);
   call.show(room, details);
   showView('call');
   ui.callHeading.focus();
 }
 
-/** The call ended: back to the lobby, saying why unless the user left. */
-const call = new CallView(api, (message) => {
-  if (!auth.session) return;
-  showView('session');
-  ui.roomsError.textContent = message;
-  ui.roomsError.hidden = !message;
-  void lobby.refresh();
-  ui.sessionHeading.focus();
+/** @type {Map<string, string>} room names by id, from the lobby's list, for search results */
+const roomNames = new Map();
+
+const people = new PeopleBoard(client, api);
+const chat = new ChatPanel(() => client.principal?.id);
+const search = new MessageSearchBox(client, {
+  roomName: (id) => roomNames.get(id),
+  currentRoomId: () => chat.roomId,
+  isLoaded: (id) => chat.isLoaded(id),
+  reveal: (id) => chat.reveal(id),
+  onToggle: (searching) => {
+    ui.chatConversation.hidden = searching;
+  },
 });
 
-const lobby = new Lobby(api, joinCall);
+/** The call ended: back to the lobby, saying why unless the user left. */
+const call = new CallView(
+  api,
+  (message) => {
+    search.reset();
+    if (!auth.session) return;
+    showView('session');
+    ui.roomsError.textContent = message;
+    ui.roomsError.hidden = !message;
+    void lobby.refresh();
+    ui.sessionHeading.focus();
+  },
+  { chat, presence: client.presence },
+);
+
+const lobby = new Lobby(api, joinCall, (rooms) => {
+  for (const room of rooms) roomNames.set(room.id, room.name);
+  void people.setRooms(rooms);
+});
 
 /** Accepts the invite this page was opened with and joins its room. */
 async function followInvite() {
@@ -232,6 +263,7 @@ auth.on(AuthEvent.SessionChanged, (session) => {
   void call.leave().finally(() => client.disconnect());
   hideConnectionProblem();
   lobby.reset();
+  people.reset();
   setMode('login');
   showView('auth');
   field(ui.loginForm, 'email').focus();

@@ -144,3 +144,54 @@ export function announce(text) {
 export function initialOf(name) {
   return Array.from(name.trim())[0]?.toUpperCase() ?? '?';
 }
+
+/**
+ * A new element with a class and, optionally, its text (always as text, never as markup).
+ *
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {string} [className]
+ * @param {string} [text]
+ * @returns {HTMLElementTagNameMap[K]}
+ */
+export function make(tag, className, text) {
+  const el = document.createElement(tag);
+  if (className) el.className = className;
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dayAndTime = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+const fullTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' });
+
+/**
+ * A short time for a list: the time of day when it is today, else the day as well.
+ *
+ * @param {string} iso
+ */
+export function shortTime(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  const today = new Date().toDateString() === date.toDateString();
+  return (today ? timeOfDay : dayAndTime).format(date);
+}
+
+/**
+ * A `<time>` element for an ISO time: short on screen, in full on hover.
+ *
+ * @param {string} iso
+ * @param {string} [className]
+ */
+export function timeElement(iso, className = '') {
+  const el = make('time', className, shortTime(iso));
+  el.dateTime = iso;
+  const date = new Date(iso);
+  if (!Number.isNaN(date.getTime())) el.title = fullTime.format(date);
+  return el;
+}

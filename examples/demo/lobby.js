@@ -5,6 +5,7 @@ import { clearErrors, field, find, showMessage, submit } from './dom.js';
 /** @typedef {import('./api.js').RoomSummary} RoomSummary */
 /** @typedef {import('./api.js').RoomsApi} RoomsApi */
 /** @typedef {(room: RoomSummary, options: { password?: string }) => Promise<void>} JoinHandler */
+/** @typedef {(rooms: RoomSummary[]) => void} RoomsListener */
 
 /** @param {RoomSummary} room */
 function describe(room) {
@@ -19,6 +20,7 @@ function describe(room) {
 export class Lobby {
   #api;
   #join;
+  #onRooms;
   /** @type {RoomSummary | undefined} the room the password form is for */
   #pending;
   #ui = {
@@ -35,10 +37,12 @@ export class Lobby {
   /**
    * @param {RoomsApi} api
    * @param {JoinHandler} join joins a room's call; rejects with the server's refusal
+   * @param {RoomsListener} [onRooms] told the rooms each time the list loads
    */
-  constructor(api, join) {
+  constructor(api, join, onRooms = () => {}) {
     this.#api = api;
     this.#join = join;
+    this.#onRooms = onRooms;
     const ui = this.#ui;
     ui.createForm.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -66,6 +70,7 @@ export class Lobby {
       ui.list.replaceChildren(...rooms.map((room) => this.#item(room)));
       ui.empty.hidden = rooms.length > 0;
       showMessage(ui.error);
+      this.#onRooms(rooms);
     } catch (error) {
       showMessage(ui.error, error);
     } finally {

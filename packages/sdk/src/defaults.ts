@@ -5,6 +5,7 @@ import type {
   ResolvedJoinRoomOptions,
   VideoCaptureOptions,
   MinimeetClientOptions,
+  PresenceOptions,
   ReconnectOptions,
   ResolvedAuthClientOptions,
   ResolvedClientOptions,
@@ -21,15 +22,38 @@ export const DEFAULT_RECONNECT_OPTIONS: Readonly<Required<ReconnectOptions>> = O
   maxAttempts: Number.POSITIVE_INFINITY,
 });
 
-/** Defaults of {@link MinimeetClientOptions}. */
-export const DEFAULT_CLIENT_OPTIONS: Readonly<Omit<ResolvedClientOptions, 'reconnect'>> =
+/** Defaults of {@link PresenceOptions}: away when the page is hidden or after 5 minutes idle. */
+export const DEFAULT_PRESENCE_OPTIONS: Readonly<Required<PresenceOptions>> = Object.freeze({
+  autoAway: true,
+  idleAfterMs: 5 * 60_000,
+});
+
+/** Defaults of {@link MinimeetClientOptions} (`fetch` is the global one). */
+export const DEFAULT_CLIENT_OPTIONS: Readonly<Omit<ResolvedClientOptions, 'reconnect' | 'fetch'>> =
   Object.freeze({
     connectTimeoutMs: 10_000,
     requestTimeoutMs: 10_000,
     tokenTimeoutMs: 10_000,
     transports: ['websocket', 'polling'] satisfies SignalTransport[],
     path: '/socket.io',
+    presence: DEFAULT_PRESENCE_OPTIONS,
   });
+
+/** Timings and sizes of chat: the typing indicator and history pages. */
+export const CHAT_DEFAULTS = Object.freeze({
+  /** While the user keeps typing, at most one "typing" is sent per this many milliseconds. */
+  typingRefreshMs: 2_000,
+  /** "Stopped typing" is sent after this many milliseconds without a keystroke. */
+  typingIdleMs: 4_000,
+  /** Someone else stops counting as typing this long after their last "typing", if no "stopped" came. */
+  typingExpireMs: 8_000,
+  /** Messages per page of history (`loadOlder()` and catching up after a reconnect). */
+  historyPageSize: 50,
+  /** How often a missing message is asked for again before the messages after it are shown. */
+  gapRetries: 3,
+  /** Delay before asking again for a missing message, times the attempt, in milliseconds. */
+  gapRetryDelayMs: 250,
+});
 
 /** Defaults of {@link AuthClientOptions} other than `fetch`, which is the global one. */
 export const DEFAULT_AUTH_CLIENT_OPTIONS: Readonly<
@@ -65,15 +89,30 @@ function positive(name: string, value: number): number {
 
 /** Merges client options over the defaults once, and checks every value; throws TypeError. */
 export function resolveClientOptions(options: MinimeetClientOptions = {}): ResolvedClientOptions {
-  const { reconnect: reconnectOptions, ...rest } = withDefaults<MinimeetClientOptions>(
-    { ...DEFAULT_CLIENT_OPTIONS, reconnect: undefined },
+  const {
+    reconnect: reconnectOptions,
+    presence: presenceOptions,
+    ...rest
+  } = withDefaults<MinimeetClientOptions>(
+    { ...DEFAULT_CLIENT_OPTIONS, reconnect: undefined, presence: undefined, fetch: undefined },
     options,
   );
   const reconnect = withDefaults<Required<ReconnectOptions>>(
     DEFAULT_RECONNECT_OPTIONS,
     reconnectOptions,
   );
-  const resolved = { ...rest, reconnect } as ResolvedClientOptions;
+  const presence = withDefaults<Required<PresenceOptions>>(
+    DEFAULT_PRESENCE_OPTIONS,
+    presenceOptions,
+  );
+  const resolved = { ...rest, reconnect, presence } as ResolvedClientOptions;
+  if (resolved.fetch !== undefined && typeof resolved.fetch !== 'function') {
+    throw new TypeError('fetch must be a function.');
+  }
+  if (typeof presence.autoAway !== 'boolean') {
+    throw new TypeError('presence.autoAway must be a boolean.');
+  }
+  positive('presence.idleAfterMs', presence.idleAfterMs);
   if (!Array.isArray(resolved.transports)) throw new TypeError('transports must be an array.');
   resolved.transports = [...resolved.transports];
   positive('reconnect.initialDelayMs', reconnect.initialDelayMs);

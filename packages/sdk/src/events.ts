@@ -1,9 +1,13 @@
 import type {
   AuthSession,
+  ChatMessage,
+  ChatSender,
   LeaveReason,
   ParticipantConnection,
   SessionInfo,
+  UserPresence,
 } from '@minimeet/protocol';
+import type { ChatState } from './chat/ChatState.js';
 import type { ConnectionState } from './client/ConnectionState.js';
 import type { ConnectionError, MinimeetError } from './errors.js';
 import type { Participant } from './participant/Participant.js';
@@ -354,4 +358,103 @@ export interface ParticipantEventCallbacks {
   [ParticipantEvent.ConnectionChanged]: (connection: ParticipantConnection) => void;
   [ParticipantEvent.Updated]: () => void;
   [ParticipantEvent.IsSpeakingChanged]: (speaking: boolean) => void;
+}
+
+/** Events of a {@link ChatChannel}; listen with `chat.on(ChatEvent.X, …)`. */
+export enum ChatEvent {
+  /**
+   * A message joined the end of the conversation: someone's new message, one's own once stored,
+   * or one missed while the connection was down. Each message is reported once, in seq order.
+   *
+   * args: (`message`: {@link ChatMessage})
+   */
+  MessageReceived = 'messageReceived',
+  /**
+   * A message's text was edited.
+   *
+   * args: (`message`: {@link ChatMessage}, as it is now)
+   */
+  MessageEdited = 'messageEdited',
+  /**
+   * A message was deleted; it keeps its place, with empty text and `deletedAt` set.
+   *
+   * args: (`message`: {@link ChatMessage}, as it is now)
+   */
+  MessageDeleted = 'messageDeleted',
+  /**
+   * A message's reactions changed.
+   *
+   * args: (`message`: {@link ChatMessage}, with its reactions now)
+   */
+  ReactionsChanged = 'reactionsChanged',
+  /**
+   * The set of other people typing changed.
+   *
+   * args: (`typing`: {@link ChatSender}[], in the order they started)
+   */
+  TypingChanged = 'typingChanged',
+  /**
+   * Older messages were added at the start of the conversation: the recent history on opening,
+   * or a page from `loadOlder()`.
+   *
+   * args: (`messages`: {@link ChatMessage}[], oldest first; `hasMoreOlder`: boolean, whether
+   * older messages remain on the server)
+   */
+  HistoryLoaded = 'historyLoaded',
+  /**
+   * The conversation is up to date with the server: after opening, and after each reconnect once
+   * everything missed has been fetched.
+   *
+   * args: none
+   */
+  Synced = 'synced',
+  /**
+   * The conversation's state changed.
+   *
+   * args: (`state`: {@link ChatState})
+   */
+  StateChanged = 'stateChanged',
+  /**
+   * The conversation is closed for good: `close()`, the client disconnected, or the server
+   * refused it (not a member, removed, no such room); emitted once.
+   *
+   * args: (`error`: {@link MinimeetError} from the server, or `undefined` after `close()` or a
+   * disconnect)
+   */
+  Closed = 'closed',
+}
+
+/** The listener signature of each {@link ChatEvent}. */
+export interface ChatEventCallbacks {
+  [ChatEvent.MessageReceived]: (message: ChatMessage) => void;
+  [ChatEvent.MessageEdited]: (message: ChatMessage) => void;
+  [ChatEvent.MessageDeleted]: (message: ChatMessage) => void;
+  [ChatEvent.ReactionsChanged]: (message: ChatMessage) => void;
+  [ChatEvent.TypingChanged]: (typing: ChatSender[]) => void;
+  [ChatEvent.HistoryLoaded]: (messages: ChatMessage[], hasMoreOlder: boolean) => void;
+  [ChatEvent.Synced]: () => void;
+  [ChatEvent.StateChanged]: (state: ChatState) => void;
+  [ChatEvent.Closed]: (error: MinimeetError | undefined) => void;
+}
+
+/** Events of a {@link PresenceManager} (`client.presence`); listen with `client.presence.on(PresenceEvent.X, …)`. */
+export enum PresenceEvent {
+  /**
+   * A followed user's presence changed, or became known (from a subscription's snapshot).
+   *
+   * args: (`presence`: {@link UserPresence})
+   */
+  PresenceChanged = 'presenceChanged',
+  /**
+   * This connection started or stopped reporting itself away (page hidden or user idle).
+   *
+   * args: (`away`: boolean)
+   */
+  AwayChanged = 'awayChanged',
+}
+
+/** The listener signature of each {@link PresenceEvent}. */
+export interface PresenceEventCallbacks {
+  [PresenceEvent.PresenceChanged]: (presence: UserPresence) => void;
+  [PresenceEvent.AwayChanged]: (away: boolean) => void;
 }

@@ -9,13 +9,28 @@ export { ConnectionState } from './client/ConnectionState.js';
 export { AuthClient, createAuthClient } from './auth/AuthClient.js';
 export { createWebAuthStorage } from './auth/AuthStorage.js';
 export type { AuthStorage } from './auth/AuthStorage.js';
-export { AuthEvent, ClientEvent, ParticipantEvent, RoomEvent } from './events.js';
+export {
+  AuthEvent,
+  ChatEvent,
+  ClientEvent,
+  ParticipantEvent,
+  PresenceEvent,
+  RoomEvent,
+} from './events.js';
 export type {
   AuthClientCallbacks,
+  ChatEventCallbacks,
   ClientEventCallbacks,
   ParticipantEventCallbacks,
+  PresenceEventCallbacks,
   RoomEventCallbacks,
 } from './events.js';
+export { ChatChannel } from './chat/ChatChannel.js';
+export type { PendingChatMessage } from './chat/ChatChannel.js';
+export { ChatState } from './chat/ChatState.js';
+export { PresenceManager } from './presence/PresenceManager.js';
+export type { PresenceStatus } from './presence/PresenceManager.js';
+export type { MessageSearchResults } from './search/MessageSearch.js';
 export { Room } from './room/Room.js';
 export { RoomState } from './room/RoomState.js';
 export type { RoomDisconnectReason } from './room/RoomState.js';
@@ -43,6 +58,7 @@ export {
   DEFAULT_AUTH_CLIENT_OPTIONS,
   DEFAULT_CLIENT_OPTIONS,
   DEFAULT_JOIN_ROOM_OPTIONS,
+  DEFAULT_PRESENCE_OPTIONS,
   DEFAULT_RECONNECT_OPTIONS,
   DEFAULT_VIDEO_CAPTURE_OPTIONS,
 } from './defaults.js';
@@ -53,7 +69,9 @@ export type {
   ScreenShareOptions,
   VideoCaptureOptions,
   FetchLike,
+  MessageSearchOptions,
   MinimeetClientOptions,
+  PresenceOptions,
   ReconnectOptions,
   SignalTransport,
   TokenProvider,
@@ -69,12 +87,19 @@ export { ErrorCode, PROTOCOL_VERSION } from '@minimeet/protocol';
 export type {
   AuthSession,
   ChangePasswordRequest,
+  ChatMessage,
+  ChatReaction,
+  ChatSender,
   ErrorInfo,
   JoinGrants,
   LeaveReason,
   LoginRequest,
+  MessageSearchHit,
+  MessageSearchPage,
+  MessageSearchSort,
   ParticipantConnection,
   ParticipantPermissions,
+  PresenceState,
   PublishedTrack,
   Principal,
   RegisterRequest,
@@ -82,5 +107,6 @@ export type {
   SessionInfo,
   TrackSource,
   UpdateProfileRequest,
+  UserPresence,
   UserProfile,
 } from '@minimeet/protocol';

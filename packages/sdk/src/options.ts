@@ -2,8 +2,12 @@ import type { AuthStorage } from './auth/AuthStorage.js';
 
 /** Why the client asks its {@link TokenProvider} for a token. */
 export interface TokenRequest {
-  /** `connect` and `reconnect` open a connection; `refresh` renews the token of an open one. */
-  reason: 'connect' | 'reconnect' | 'refresh';
+  /**
+   * `connect` and `reconnect` open a connection; `refresh` renews the token of an open one (or
+   * replaces one a REST call was refused with as expired); `api` authorises a REST call such as
+   * `client.search()`.
+   */
+  reason: 'connect' | 'reconnect' | 'refresh' | 'api';
   /**
    * On `refresh`: ISO 8601 expiry of the token the connection holds now. The provider should
    * answer with a token that lives longer than that, or the refresh gains nothing.
@@ -50,6 +54,41 @@ export interface MinimeetClientOptions {
   transports?: SignalTransport[];
   /** Path of the Socket.IO endpoint, appended to any path in the server URL. */
   path?: string;
+  /** How `client.presence` reports this connection away. */
+  presence?: PresenceOptions;
+  /** The `fetch` for REST calls such as `client.search()`; the global one by default. */
+  fetch?: FetchLike;
+}
+
+/** How `client.presence` detects that the user is away; every field is optional. */
+export interface PresenceOptions {
+  /**
+   * Report this connection away while the page is hidden or the user idle, and back when not;
+   * `true` by default. Only in a browser: without a `document` nothing is detected.
+   */
+  autoAway?: boolean;
+  /** The user counts as idle after this long without input; `Infinity` never idles. */
+  idleAfterMs?: number;
+}
+
+/** Options of `client.search()`; every field is optional. */
+export interface MessageSearchOptions {
+  /** Only this room. */
+  roomId?: string;
+  /** Only messages from this principal (a user id, or a guest's `guest:…` id). */
+  senderId?: string;
+  /** Only messages stored at or after this time. */
+  from?: Date | string;
+  /** Only messages stored before this time. */
+  to?: Date | string;
+  /** `newest` first (default) or by `relevance`. */
+  sort?: 'newest' | 'relevance';
+  /** Page size, 1 to 100 (the server's default is 20). */
+  limit?: number;
+  /** The `nextCursor` of a previous page. */
+  cursor?: string;
+  /** Aborts the request. */
+  signal?: AbortSignal;
 }
 
 /** Options of an {@link AuthClient}; every field is optional and has a default in `defaults.ts`. */
@@ -77,6 +116,9 @@ export interface ResolvedClientOptions {
   tokenTimeoutMs: number;
   transports: SignalTransport[];
   path: string;
+  presence: Required<PresenceOptions>;
+  /** Undefined: the global `fetch`, looked up at the time of each request. */
+  fetch: FetchLike | undefined;
 }
 
 /** {@link AuthClientOptions} with every default applied. */

@@ -15,6 +15,7 @@ import type { AppConfig } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { PresenceModule } from './presence/presence.module.js';
 import { RoomsModule } from './rooms/rooms.module.js';
+import { SearchModule } from './search/search.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebsocketModule } from './websocket/websocket.module.js';
 
@@ -36,6 +37,7 @@ export class AppModule {
         RoomsModule,
         CallsModule,
         ChatModule,
+        SearchModule,
         PresenceModule,
         WebsocketModule,
         AnalyticsModule,

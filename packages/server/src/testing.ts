@@ -35,3 +35,14 @@ export {
   type RunningCoturn,
   type AllocateOutcome,
 } from './test/coturn.js';
+
+export {
+  startCluster,
+  uniqueRedisPrefix,
+  deleteRedisKeys,
+  TEST_REDIS_URL,
+  CLUSTER_ENV,
+  type ClusterOptions,
+  type ClusterNode,
+  type RunningCluster,
+} from './test/cluster.js';

@@ -1,4 +1,6 @@
 import { ErrorCode, type Principal, type SessionInfo } from '@minimeet/protocol';
+import type { ChatChannel } from '../chat/ChatChannel.js';
+import { ChatManager } from '../chat/ChatManager.js';
 import { resolveClientOptions } from '../defaults.js';
 import {
   ConnectionError,
@@ -6,23 +8,27 @@ import {
   InvalidStateError,
   MinimeetError,
   SdkErrorCode,
+  UnsupportedError,
   connectionErrorReasonOf,
 } from '../errors.js';
 import { ClientEvent, type ClientEventCallbacks } from '../events.js';
 import type {
   JoinRoomOptions,
+  MessageSearchOptions,
   MinimeetClientOptions,
   ResolvedClientOptions,
   TokenRequest,
   TokenSource,
 } from '../options.js';
+import { PresenceManager } from '../presence/PresenceManager.js';
 import { Room } from '../room/Room.js';
+import { searchMessages, type MessageSearchResults } from '../search/MessageSearch.js';
 import type { ConnectionChange, SignalChannel } from '../signaling/SignalChannel.js';
 import { SignalClient, type SignalCloseInfo } from '../signaling/SignalClient.js';
 import { backoffDelay } from '../utils/backoff.js';
 import { withTimeout } from '../utils/timeout.js';
 import { TypedEmitter } from '../utils/TypedEmitter.js';
-import { parseServerUrl } from '../utils/url.js';
+import { basePath, parseServerUrl } from '../utils/url.js';
 import { ConnectionState } from './ConnectionState.js';
 
 type Timer = ReturnType<typeof setTimeout>;
@@ -58,8 +64,14 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * ```
  */
 export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
+  /**
+   * Presence across the app: follow users, set busy and a status text; reports this connection
+   * away while the page is hidden or the user idle.
+   */
+  readonly presence: PresenceManager;
   private readonly options: ResolvedClientOptions;
   private readonly signal: SignalClient;
+  private readonly chats: ChatManager;
   private connectionState = ConnectionState.Disconnected;
   private currentSession: SessionInfo | undefined;
   private serverUrl: URL | undefined;
@@ -87,6 +99,8 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
     this.signal.on('error_notice', (error) => {
       this.emit(ClientEvent.ServerNoticeReceived, MinimeetError.fromInfo(error));
     });
+    this.chats = new ChatManager(this.signalChannel(), () => this.currentSession?.principal.id);
+    this.presence = new PresenceManager(this.signalChannel(), this.options.presence);
   }
 
   /** Where the connection stands. */
@@ -130,6 +144,7 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
       this.sessionOpened(session);
       // A state listener may have called disconnect() already.
       if (epoch !== this.epoch) throw cancelled();
+      this.presence.handleConnected();
       this.emit(ClientEvent.Connected, session);
       return session;
     } catch (error) {
@@ -185,7 +200,103 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
     if (this.connectionState !== ConnectionState.Connected) {
       throw new InvalidStateError(`joinRoom() needs a connected client; it is ${this.state}.`);
     }
-    return Room.join(this.signalChannel(), roomId, options);
+    return Room.join(this.signalChannel(), roomId, options, (id) => this.chat(id));
+  }
+
+  /**
+   * The conversation of room `roomId`, opened now if it is not open yet (the same object until it
+   * is closed): its recent history loads at once and new messages arrive live. Being in the
+   * room's call is not needed; a room member is enough.
+   *
+   * Throws TypeError on a bad argument and {@link InvalidStateError} unless the client is
+   * connected or reconnecting. A refusal by the server (`forbidden`, `not_found`) closes the
+   * conversation: `synced()` rejects with it and `ChatEvent.Closed` carries it.
+   *
+   * @example
+   * ```ts
+   * const chat = client.chat('standup');
+   * chat.on(ChatEvent.MessageReceived, (message) => show(message));
+   * await chat.send('Hello!');
+   * ```
+   */
+  chat(roomId: string): ChatChannel {
+    if (typeof roomId !== 'string' || roomId.length === 0) {
+      throw new TypeError('roomId must be a non-empty string.');
+    }
+    if (
+      this.connectionState !== ConnectionState.Connected &&
+      this.connectionState !== ConnectionState.Reconnecting
+    ) {
+      throw new InvalidStateError(`chat() needs a connected client; it is ${this.state}.`);
+    }
+    return this.chats.open(roomId);
+  }
+
+  /**
+   * Searches the chat messages of the rooms this user belongs to, newest first (or by relevance),
+   * and resolves with a page of hits, each with a snippet and the offsets of the matches in it;
+   * `next()` fetches the next page. The query takes words (all must match), `"quoted phrases"`
+   * and prefixes (`meet*`); any text is accepted.
+   *
+   * Rejects with TypeError on a bad argument, {@link InvalidStateError} when the client is
+   * disconnected, and {@link MinimeetError} with the server's code (`unauthorized`,
+   * `validation_failed`, `rate_limited`) or the SDK's (`timeout`, `network_error`).
+   *
+   * @example
+   * ```ts
+   * const results = await client.search('budget "next quarter"', { roomId: 'standup' });
+   * for (const hit of results.items) console.log(hit.snippet, hit.highlights);
+   * const more = await results.next();
+   * ```
+   */
+  async search(query: string, options: MessageSearchOptions = {}): Promise<MessageSearchResults> {
+    const url = this.serverUrl;
+    if (this.connectionState === ConnectionState.Disconnected || !url) {
+      throw new InvalidStateError(`search() needs a connected client; it is ${this.state}.`);
+    }
+    const fetchImpl =
+      this.options.fetch ??
+      (typeof globalThis.fetch === 'function'
+        ? (input: string, init: RequestInit) => globalThis.fetch(input, init)
+        : undefined);
+    if (!fetchImpl) throw new UnsupportedError('No fetch is available; pass one in options.fetch.');
+    const protocol =
+      url.protocol === 'wss:' ? 'https:' : url.protocol === 'ws:' ? 'http:' : url.protocol;
+    return searchMessages(
+      {
+        apiBase: `${protocol}//${url.host}${basePath(url)}/api`,
+        token: (fresh) => this.restToken(fresh),
+        fetch: fetchImpl,
+        timeoutMs: this.options.requestTimeoutMs,
+      },
+      query,
+      options,
+    );
+  }
+
+  // A token for a REST call: the fixed one, or the provider's current one (a fresh one on request).
+  private async restToken(fresh: boolean): Promise<string> {
+    const source = this.tokenSource;
+    if (typeof source === 'string') return source;
+    if (typeof source !== 'function') {
+      throw new InvalidStateError('The client has no token; connect() first.');
+    }
+    const request: TokenRequest = fresh
+      ? { reason: 'refresh', currentExpiresAt: new Date().toISOString() }
+      : { reason: 'api' };
+    const token = await withTimeout(
+      new Promise<string>((resolve) => resolve(source(request))),
+      this.options.tokenTimeoutMs,
+      () =>
+        new MinimeetError(
+          SdkErrorCode.Timeout,
+          `The token provider did not answer within ${this.options.tokenTimeoutMs} ms.`,
+        ),
+    );
+    if (typeof token !== 'string' || token.length === 0) {
+      throw new MinimeetError(ErrorCode.TokenMissing, 'The token provider returned no token.');
+    }
+    return token;
   }
 
   private signalChannel(): SignalChannel {

@@ -8,6 +8,7 @@ import {
   type ServerEventName,
   type ServerToClientEvents,
 } from '@minimeet/protocol';
+import type { ChatChannel } from '../chat/ChatChannel.js';
 import { resolveJoinRoomOptions, ROOM_MEDIA_DEFAULTS } from '../defaults.js';
 import { InvalidStateError, MinimeetError, SdkErrorCode, UnsupportedError } from '../errors.js';
 import { RoomEvent, type RoomEventCallbacks } from '../events.js';
@@ -29,9 +30,16 @@ import { forwardLocalEvents, forwardRemoteEvents, type RoomEmit } from './forwar
 import { RoomState, type RoomDisconnectReason } from './RoomState.js';
 import { SignalBuffer } from './SignalBuffer.js';
 
-type RoomServerEvent = Exclude<
+// The server events of a call; the client, chat and presence handle the others.
+type RoomServerEvent = Extract<
   ServerEventName,
-  'session' | 'session_expiring' | 'session_ended' | 'error_notice'
+  | 'participant_joined'
+  | 'participant_updated'
+  | 'participant_left'
+  | 'room_closed'
+  | 'webrtc_offer'
+  | 'webrtc_answer'
+  | 'ice_candidate'
 >;
 type ServerHandlers = { [E in RoomServerEvent]: ServerToClientEvents[E] };
 
@@ -88,6 +96,11 @@ async function captureInitialTracks(options: ResolvedJoinRoomOptions): Promise<L
 export class Room extends TypedEmitter<RoomEventCallbacks> {
   /** This client's participant. */
   readonly localParticipant: LocalParticipant;
+  /**
+   * The room's conversation, opened on join with its recent history: the same object as
+   * `client.chat(roomId)`. It outlives the call; close it when the app no longer shows it.
+   */
+  readonly chat: ChatChannel;
   private info: CallRoomInfo;
   private roomState = RoomState.Connected;
   private resumeKey: string;
@@ -109,6 +122,7 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
     channel: SignalChannel,
     roomId: string,
     rawOptions: JoinRoomOptions,
+    openChat: (roomId: string) => ChatChannel,
   ): Promise<Room> {
     const options = resolveJoinRoomOptions(rawOptions);
     if (typeof RTCPeerConnection === 'undefined') {
@@ -132,7 +146,7 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
           muted: false,
         })),
       });
-      const room = new Room(channel, options, result, tracks);
+      const room = new Room(channel, options, result, tracks, openChat(result.room.id));
       for (const [event, args] of early) room.dispatch(event, args);
       return room;
     } catch (error) {
@@ -148,8 +162,10 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
     private readonly options: ResolvedJoinRoomOptions,
     result: JoinRoomResult,
     tracks: LocalTrack[],
+    chat: ChatChannel,
   ) {
     super();
+    this.chat = chat;
     this.info = result.room;
     this.resumeKey = result.resumeKey;
     this.iceServers = result.iceServers;

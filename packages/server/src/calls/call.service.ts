@@ -1,5 +1,11 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationShutdown,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import {
   ErrorCode,
   type JoinRoomPayload,
@@ -22,8 +28,9 @@ import type { AppConfig } from '../config/config.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
 import { CALL_STATE, type CallState, type ParticipantRecord } from './call-state.js';
 import type { CallTransport, EventPayload } from './call-transport.js';
-import { GracePeriods, type RelayedSignal } from './grace-periods.js';
+import { GRACE_STORE, type GraceStore, type RelayedSignal } from './grace-store.js';
 import { IceServers } from './ice-servers.js';
+import { NODE_REGISTRY, type NodeRegistry } from './node-registry.js';
 
 /** The connection a call request arrives on, as the gateway describes it to the service. */
 export interface CallClient {
@@ -48,33 +55,45 @@ export type SocketGone =
   /** The server is shutting down: nothing is announced. */
   | 'shutdown';
 
+// How long one resume may hold its claim (and keep the participant from expiring) at most.
+const RESUME_CLAIM_MS = 10_000;
+// How long a node that shuts down spends putting its participants into grace for the others.
+const HANDOVER_MS = 3_000;
+
 /**
  * The live side of rooms: who is in which room's call, joining (with capacity), resuming within
  * the reconnect grace period, leaving, relaying WebRTC signalling between participants of one
  * room, and media state. The gateway calls it; it reaches sockets only through a
  * {@link CallTransport} and announces what happened on the {@link EventBus}.
+ *
+ * With several nodes, everything a request on another node may need lives behind the ports
+ * (call state, grace periods, node registry); only the binding of this node's own sockets to
+ * their participants is local, and it is checked against the shared state before it is trusted,
+ * since another node may have removed the participant or resumed it on another socket.
  */
 @Injectable()
-export class CallService implements OnApplicationShutdown {
+export class CallService implements OnModuleInit, OnModuleDestroy, OnApplicationShutdown {
   private transport: CallTransport | null = null;
   /** This node's sockets and the participant each one is in each room. */
   private readonly sockets = new Map<string, Map<string, string>>();
-  private readonly graces = new GracePeriods();
-  /** Participants with a resume under way on this node; a second resume of one of them is a conflict. */
-  private readonly resuming = new Set<string>();
   /** Counts room deletions and member removals, so a join can tell whether one happened while it waited. */
   private revocations = 0;
   private readonly unsubscribe: Array<() => void>;
   private closing = false;
+  /** Whether other nodes share the state (then local bindings and counters may be stale). */
+  private readonly shared: boolean;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CALL_STATE) private readonly state: CallState,
+    @Inject(GRACE_STORE) private readonly graces: GraceStore,
+    @Inject(NODE_REGISTRY) private readonly nodes: NodeRegistry,
     @Inject(RoomAccessService) private readonly access: RoomAccessService,
     @Inject(IceServers) private readonly iceServers: IceServers,
     @Inject(EventBus) private readonly events: EventBus,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {
+    this.shared = config.redis !== null;
     this.unsubscribe = [
       events.on('room.deleted', ({ roomId }) => {
         this.revocations++;
@@ -95,9 +114,48 @@ export class CallService implements OnApplicationShutdown {
     this.transport = transport;
   }
 
+  /** Starts hearing of ended grace periods and of stopped nodes (before clients may connect). */
+  async onModuleInit(): Promise<void> {
+    this.graces.watch((roomId, participantId) => {
+      void this.expireGrace(roomId, participantId).catch((err: unknown) =>
+        this.logger.error({ err, roomId, participantId }, 'ending a reconnect grace period failed'),
+      );
+    });
+    await this.nodes.watch(
+      (nodeId) => this.takeOverNode(nodeId),
+      () => this.takeBack(),
+    );
+  }
+
+  /**
+   * A node of several that shuts down puts its participants into their grace period itself, so
+   * that they resume on another node as if their connection had dropped; a single node has
+   * nobody to hand over to.
+   */
+  async onModuleDestroy(): Promise<void> {
+    if (!this.shared || this.closing) return this.nodes.close(false);
+    this.graces.close();
+    let timer: NodeJS.Timeout | undefined;
+    const handedOver = await Promise.race([
+      this.takeOverNode(this.config.nodeId).then(
+        () => true,
+        (err: unknown) => {
+          this.logger.warn({ err }, 'handing the calls of this node over failed');
+          return false;
+        },
+      ),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), HANDOVER_MS))),
+    ]);
+    clearTimeout(timer);
+    await this.nodes.close(handedOver).catch((err: unknown) => {
+      this.logger.warn({ err }, 'leaving the node registry failed');
+    });
+  }
+
   /** `join_room`: admits the caller to a room's call, or resumes its earlier participant. */
   async join(client: CallClient, payload: JoinRoomPayload): Promise<JoinRoomResult> {
     if (payload.resume) return this.resume(client, payload);
+    if (this.shared) await this.dropStaleBindings(client.socketId);
     this.assertNotIn(client, payload.roomId);
     const revocations = this.revocations;
     const admission = await this.access.admit(client.principal, payload.roomId, {
@@ -118,6 +176,7 @@ export class CallService implements OnApplicationShutdown {
       roomId: room.id,
       room: { id: room.id, name: room.name, capacity: room.capacity, topology: 'mesh' },
       socketId: client.socketId,
+      nodeId: this.config.nodeId,
       resumeKey: randomBytes(16).toString('base64url'),
       joinedAtMs: now,
       info: {
@@ -178,7 +237,8 @@ export class CallService implements OnApplicationShutdown {
   async leave(client: CallClient, roomId: string): Promise<object> {
     const participantId = this.requireParticipant(client, roomId);
     this.unbind(client.socketId, roomId);
-    const record = await this.state.remove(roomId, participantId);
+    // Resumed on another connection meanwhile: that one stays.
+    const record = await this.state.remove(roomId, participantId, { socketId: client.socketId });
     if (record) this.announceLeft(record, 'left');
     return {};
   }
@@ -206,12 +266,18 @@ export class CallService implements OnApplicationShutdown {
   /** `update_media_state`: replaces the caller's tracks and tells the others. */
   async updateMedia(client: CallClient, payload: UpdateMediaStatePayload): Promise<object> {
     const participantId = this.requireParticipant(client, payload.roomId);
-    const current = await this.state.get(payload.roomId, participantId);
-    if (!current) throw notInRoom(payload.roomId);
+    const current = this.boundRecord(
+      client.socketId,
+      await this.state.get(payload.roomId, participantId),
+      payload.roomId,
+    );
     assertMayPublish(current.info.permissions, payload.tracks);
-    const updated = await this.state.update(payload.roomId, participantId, {
-      tracks: payload.tracks,
-    });
+    const updated = await this.state.update(
+      payload.roomId,
+      participantId,
+      { tracks: payload.tracks },
+      { socketId: client.socketId },
+    );
     if (!updated) throw notInRoom(payload.roomId);
     client.afterReply(() => this.announceUpdated(updated, client.socketId));
     return {};
@@ -223,8 +289,10 @@ export class CallService implements OnApplicationShutdown {
    * announced.
    */
   async refreshPrincipal(socketId: string, principal: Principal): Promise<void> {
+    if (principal.kind !== 'guest') return;
+    if (this.shared) await this.dropStaleBindings(socketId);
     const rooms = this.sockets.get(socketId);
-    if (!rooms || principal.kind !== 'guest') return;
+    if (!rooms) return;
     for (const roomId of rooms.keys()) {
       if (principal.grants.room !== roomId) {
         throw new AppError(
@@ -237,14 +305,15 @@ export class CallService implements OnApplicationShutdown {
     const permissions = { canPublish, canSubscribe, canChat };
     for (const [roomId, participantId] of rooms) {
       const current = await this.state.get(roomId, participantId);
-      if (!current) continue;
+      if (!current || current.socketId !== socketId) continue;
       const before = current.info;
       if (before.role === role && samePermissions(before.permissions, permissions)) continue;
-      const updated = await this.state.update(roomId, participantId, {
-        role,
-        permissions,
-        ...(canPublish ? {} : { tracks: [] }),
-      });
+      const updated = await this.state.update(
+        roomId,
+        participantId,
+        { role, permissions, ...(canPublish ? {} : { tracks: [] }) },
+        { socketId },
+      );
       if (updated) this.announceUpdated(updated, socketId);
     }
   }
@@ -261,7 +330,7 @@ export class CallService implements OnApplicationShutdown {
       if (how === 'dropped') {
         await this.startGrace(record);
       } else {
-        const removed = await this.state.remove(roomId, participantId);
+        const removed = await this.state.remove(roomId, participantId, { socketId });
         if (removed) this.announceLeft(removed, how === 'goodbye' ? 'left' : 'removed');
       }
     }
@@ -271,7 +340,7 @@ export class CallService implements OnApplicationShutdown {
   close(): void {
     this.closing = true;
     for (const off of this.unsubscribe.splice(0)) off();
-    this.graces.clear();
+    this.graces.close();
   }
 
   onApplicationShutdown(): void {
@@ -289,7 +358,8 @@ export class CallService implements OnApplicationShutdown {
     revocations: number,
   ): Promise<AppError | null> {
     const { roomId } = record;
-    if (this.revocations !== revocations) {
+    // Another node may have deleted the room or removed the member without this one hearing of it.
+    if (this.shared || this.revocations !== revocations) {
       const stillAllowed = (await this.access.roleOf(client.principal, roomId)) !== null;
       // A removal after the seat was taken has already taken the participant out of the call.
       if (!stillAllowed || !(await this.state.get(roomId, record.info.id))) {
@@ -314,24 +384,27 @@ export class CallService implements OnApplicationShutdown {
   private async resume(client: CallClient, payload: JoinRoomPayload): Promise<JoinRoomResult> {
     const { roomId } = payload;
     const { participantId } = payload.resume!;
-    const key = `${roomId}\n${participantId}`;
-    if (this.resuming.has(key)) {
+    const claim = await this.graces.claimResume(roomId, participantId, RESUME_CLAIM_MS);
+    if (claim === null) {
       throw new AppError(
         ErrorCode.Conflict,
         `Participant ${participantId} is being resumed on another connection.`,
       );
     }
-    this.resuming.add(key);
     try {
       return await this.resumeOnce(client, payload);
     } finally {
-      this.resuming.delete(key);
+      await this.graces.releaseResume(roomId, participantId, claim).catch((err: unknown) => {
+        // The claim runs out on its own.
+        this.logger.warn({ err, roomId, participantId }, 'releasing a resume claim failed');
+      });
     }
   }
 
   private async resumeOnce(client: CallClient, payload: JoinRoomPayload): Promise<JoinRoomResult> {
     const { roomId } = payload;
     const { participantId, resumeKey } = payload.resume!;
+    if (this.shared) await this.dropStaleBindings(client.socketId);
     this.assertNotIn(client, roomId);
     const record = await this.state.get(roomId, participantId);
     if (!record) {
@@ -358,23 +431,27 @@ export class CallService implements OnApplicationShutdown {
     }
     const tracks = payload.tracks;
     if (tracks) assertMayPublish(record.info.permissions, tracks);
+    await this.graces.hold(roomId, participantId, RESUME_CLAIM_MS);
+    // From these checks to the binding nothing awaits: a socket that closes meanwhile is seen.
     this.assertNotIn(client, roomId);
     if (!client.connected()) {
       throw new AppError(ErrorCode.Conflict, 'The connection closed during the resume.');
     }
-    this.graces.hold(roomId, participantId);
-    // The old socket may still look open to the server (a half-dead connection): take over.
-    if (record.socketId !== client.socketId && this.sockets.get(record.socketId)?.has(roomId)) {
-      this.unbind(record.socketId, roomId);
+    // The old socket may still look open to the server (a half-dead connection, maybe on another
+    // node): take over. Its node finds the binding stale when it next uses it.
+    if (record.socketId !== client.socketId) {
+      if (this.sockets.get(record.socketId)?.has(roomId)) this.unbind(record.socketId, roomId);
+      else this.send().exit(record.socketId, roomId);
     }
     this.bind(client.socketId, roomId, participantId);
     const updated = await this.state.update(roomId, participantId, {
       socketId: client.socketId,
+      nodeId: this.config.nodeId,
       connection: 'connected',
       ...(tracks ? { tracks } : {}),
     });
     if (!updated) {
-      this.graces.end(roomId, participantId);
+      await this.graces.end(roomId, participantId);
       this.unbind(client.socketId, roomId);
       throw new AppError(
         ErrorCode.NotFound,
@@ -382,7 +459,7 @@ export class CallService implements OnApplicationShutdown {
       );
     }
     const others = (await this.state.list(roomId)).filter((p) => p.info.id !== participantId);
-    const queued = this.graces.end(roomId, participantId);
+    const queued = await this.graces.end(roomId, participantId);
     client.afterReply(() => {
       for (const signal of queued) this.deliver(client.socketId, signal);
       if (record.info.connection !== 'connected' || tracks) {
@@ -407,7 +484,17 @@ export class CallService implements OnApplicationShutdown {
     signal: RelayedSignal,
   ): Promise<object> {
     const from = this.requireParticipant(client, roomId);
-    const target = to === from ? null : await this.state.get(roomId, to);
+    let target: ParticipantRecord | null = null;
+    if (to !== from && this.shared) {
+      const [sender, addressee] = await Promise.all([
+        this.state.get(roomId, from),
+        this.state.get(roomId, to),
+      ]);
+      this.boundRecord(client.socketId, sender, roomId);
+      target = addressee;
+    } else if (to !== from) {
+      target = await this.state.get(roomId, to);
+    }
     if (!target) {
       throw new AppError(
         ErrorCode.ParticipantNotFound,
@@ -417,7 +504,7 @@ export class CallService implements OnApplicationShutdown {
     // The sender is named by the server, never by the client.
     signal.payload.from = from;
     if (target.info.connection === 'reconnecting') {
-      this.graces.enqueue(roomId, to, signal);
+      await this.graces.enqueue(roomId, to, signal);
     } else {
       this.deliver(target.socketId, signal);
     }
@@ -433,30 +520,64 @@ export class CallService implements OnApplicationShutdown {
     }
   }
 
+  /** Puts a participant into its grace period, unless it has been resumed on another socket meanwhile. */
   private async startGrace(record: ParticipantRecord): Promise<void> {
     const { roomId } = record;
     const participantId = record.info.id;
-    const updated = await this.state.update(roomId, participantId, { connection: 'reconnecting' });
-    if (!updated || this.closing) return;
+    const updated = await this.state.update(
+      roomId,
+      participantId,
+      { connection: 'reconnecting' },
+      { socketId: record.socketId },
+    );
+    if (!updated) return;
+    await this.graces.start(roomId, participantId, this.config.rooms.reconnectGraceMs);
     this.announceUpdated(updated, null);
-    this.graces.start(roomId, participantId, this.config.rooms.reconnectGraceMs, () => {
-      void this.expireGrace(roomId, participantId, record.socketId).catch((err: unknown) =>
-        this.logger.error({ err, roomId, participantId }, 'ending a reconnect grace period failed'),
-      );
-    });
   }
 
-  private async expireGrace(
-    roomId: string,
-    participantId: string,
-    socketId: string,
-  ): Promise<void> {
-    const current = await this.state.get(roomId, participantId);
-    if (!current || current.socketId !== socketId || current.info.connection !== 'reconnecting') {
-      return;
-    }
-    const removed = await this.state.remove(roomId, participantId);
+  private async expireGrace(roomId: string, participantId: string): Promise<void> {
+    // A participant that resumed meanwhile is connected again and stays.
+    const removed = await this.state.remove(roomId, participantId, { connection: 'reconnecting' });
     if (removed) this.announceLeft(removed, 'timeout');
+  }
+
+  /**
+   * A node stopped (or this node starts after an earlier life under the same id): its connected
+   * participants lost their sockets with it and go into their grace period, within which they
+   * may resume on any node; those already in grace keep (or get) a deadline.
+   */
+  private async takeOverNode(nodeId: string): Promise<void> {
+    for (const record of await this.state.listByNode(nodeId)) {
+      if (record.info.connection === 'connected') {
+        await this.startGrace(record);
+      } else {
+        await this.graces.ensure(record.roomId, record.info.id, this.config.rooms.reconnectGraceMs);
+      }
+    }
+  }
+
+  /**
+   * This node's heartbeat had run out and a survivor may have put participants whose sockets are
+   * still open here into grace: they are connected again, and get what was queued meanwhile.
+   */
+  private async takeBack(): Promise<void> {
+    for (const record of await this.state.listByNode(this.config.nodeId)) {
+      const { roomId, socketId } = record;
+      const participantId = record.info.id;
+      if (record.info.connection !== 'reconnecting') continue;
+      if (this.participantOf(socketId, roomId) !== participantId) continue;
+      const updated = await this.state.update(
+        roomId,
+        participantId,
+        { connection: 'connected' },
+        { socketId, connection: 'reconnecting' },
+      );
+      if (!updated) continue;
+      for (const signal of await this.graces.end(roomId, participantId)) {
+        this.deliver(socketId, signal);
+      }
+      this.announceUpdated(updated, null);
+    }
   }
 
   private async closeRoom(roomId: string): Promise<void> {
@@ -530,7 +651,14 @@ export class CallService implements OnApplicationShutdown {
   }
 
   private forget(record: ParticipantRecord): void {
-    this.graces.end(record.roomId, record.info.id);
+    void this.graces
+      .end(record.roomId, record.info.id)
+      .catch((err: unknown) =>
+        this.logger.warn(
+          { err, roomId: record.roomId, participantId: record.info.id },
+          'dropping a reconnect queue failed',
+        ),
+      );
   }
 
   private bind(socketId: string, roomId: string, participantId: string): void {
@@ -548,6 +676,29 @@ export class CallService implements OnApplicationShutdown {
 
   private participantOf(socketId: string, roomId: string): string | undefined {
     return this.sockets.get(socketId)?.get(roomId);
+  }
+
+  /**
+   * The record of a participant bound to this socket, checked against the state: one that is gone
+   * (removed on another node) or bound to another socket now (resumed elsewhere) makes the local
+   * binding stale, which is dropped, and the request is refused as from outside the call.
+   */
+  private boundRecord(
+    socketId: string,
+    record: ParticipantRecord | null,
+    roomId: string,
+  ): ParticipantRecord {
+    if (record?.socketId === socketId) return record;
+    this.unbind(socketId, roomId);
+    throw notInRoom(roomId);
+  }
+
+  /** Drops the bindings of a socket whose participants another node removed or took over. */
+  private async dropStaleBindings(socketId: string): Promise<void> {
+    for (const [roomId, participantId] of this.sockets.get(socketId) ?? []) {
+      const record = await this.state.get(roomId, participantId);
+      if (record?.socketId !== socketId) this.unbind(socketId, roomId);
+    }
   }
 
   private requireParticipant(client: CallClient, roomId: string): string {

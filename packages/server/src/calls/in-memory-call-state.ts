@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { CallState, JoinOutcome, ParticipantPatch, ParticipantRecord } from './call-state.js';
+import {
+  meets,
+  type CallState,
+  type JoinOutcome,
+  type ParticipantCondition,
+  type ParticipantPatch,
+  type ParticipantRecord,
+} from './call-state.js';
 
 /**
  * The embedded {@link CallState}: a map per room in this process. Each method runs without an
@@ -27,23 +34,37 @@ export class InMemoryCallState implements CallState {
     return Promise.resolve([...(this.rooms.get(roomId)?.values() ?? [])].map(clone));
   }
 
+  listByNode(nodeId: string): Promise<ParticipantRecord[]> {
+    const found: ParticipantRecord[] = [];
+    for (const room of this.rooms.values()) {
+      for (const record of room.values()) if (record.nodeId === nodeId) found.push(clone(record));
+    }
+    return Promise.resolve(found);
+  }
+
   update(
     roomId: string,
     participantId: string,
     patch: ParticipantPatch,
+    condition?: ParticipantCondition,
   ): Promise<ParticipantRecord | null> {
     const record = this.rooms.get(roomId)?.get(participantId);
-    if (!record) return Promise.resolve(null);
-    const { socketId, ...info } = patch;
+    if (!record || !meets(record, condition)) return Promise.resolve(null);
+    const { socketId, nodeId, ...info } = patch;
     if (socketId !== undefined) record.socketId = socketId;
+    if (nodeId !== undefined) record.nodeId = nodeId;
     record.info = { ...record.info, ...info };
     return Promise.resolve(clone(record));
   }
 
-  remove(roomId: string, participantId: string): Promise<ParticipantRecord | null> {
+  remove(
+    roomId: string,
+    participantId: string,
+    condition?: ParticipantCondition,
+  ): Promise<ParticipantRecord | null> {
     const room = this.rooms.get(roomId);
     const record = room?.get(participantId);
-    if (!room || !record) return Promise.resolve(null);
+    if (!room || !record || !meets(record, condition)) return Promise.resolve(null);
     room.delete(participantId);
     if (room.size === 0) this.rooms.delete(roomId);
     return Promise.resolve(record);

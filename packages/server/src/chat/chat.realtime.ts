@@ -1,5 +1,4 @@
-import { Injectable } from '@nestjs/common';
-import { ErrorCode } from '@minimeet/protocol';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import {
   chatHistoryPayloadSchema,
   chatSubscribePayloadSchema,
@@ -10,8 +9,15 @@ import {
   reactChatMessagePayloadSchema,
   sendChatMessagePayloadSchema,
 } from '@minimeet/protocol/schemas';
-import { AppError } from '../common/app-error.js';
-import type { RealtimeFeature, RealtimeTransport, RequestHandlers } from '../common/realtime.js';
+import { EventBus } from '../common/event-bus.js';
+import type {
+  RealtimeClient,
+  RealtimeFeature,
+  RealtimeTransport,
+  RequestHandlers,
+} from '../common/realtime.js';
+import { ChatFanout } from './chat-fanout.js';
+import { ChatService, type ChatOrigin } from './chat.service.js';
 
 /** The client events chat answers. */
 export type ChatEventName =
@@ -24,23 +30,89 @@ export type ChatEventName =
   | 'chat_unsubscribe'
   | 'chat_history';
 
-const notYet = (): never => {
-  throw new AppError(ErrorCode.FeatureUnavailable, 'Chat is not available yet.');
-};
+const origin = (client: RealtimeClient): ChatOrigin & { socketId: string } => ({
+  principal: client.principal,
+  socketId: client.socketId,
+});
 
-/** Chat over the socket. */
+/**
+ * Chat over the socket: the gateway validates each payload with its schema and hands it here;
+ * {@link ChatService} does the work. It also keeps subscriptions honest: a member who leaves or is
+ * removed, and everyone when the room is deleted, stops receiving the room's chat at once.
+ */
 @Injectable()
-export class ChatRealtime implements RealtimeFeature<ChatEventName> {
+export class ChatRealtime implements RealtimeFeature<ChatEventName>, OnApplicationShutdown {
   readonly handlers: RequestHandlers<ChatEventName> = {
-    chat_message: { schema: sendChatMessagePayloadSchema, run: notYet },
-    chat_edit: { schema: editChatMessagePayloadSchema, run: notYet },
-    chat_delete: { schema: deleteChatMessagePayloadSchema, run: notYet },
-    chat_react: { schema: reactChatMessagePayloadSchema, run: notYet },
-    chat_typing: { schema: chatTypingPayloadSchema, run: notYet },
-    chat_subscribe: { schema: chatSubscribePayloadSchema, run: notYet },
-    chat_unsubscribe: { schema: chatUnsubscribePayloadSchema, run: notYet },
-    chat_history: { schema: chatHistoryPayloadSchema, run: notYet },
+    chat_message: {
+      schema: sendChatMessagePayloadSchema,
+      run: async (client, p) => ({
+        message: (await this.chat.send(origin(client), p.roomId, p)).message,
+      }),
+    },
+    chat_edit: {
+      schema: editChatMessagePayloadSchema,
+      run: async (client, p) => ({
+        message: await this.chat.edit(origin(client), p.roomId, p.messageId, p.text),
+      }),
+    },
+    chat_delete: {
+      schema: deleteChatMessagePayloadSchema,
+      run: async (client, p) => ({
+        message: await this.chat.delete(origin(client), p.roomId, p.messageId),
+      }),
+    },
+    chat_react: {
+      schema: reactChatMessagePayloadSchema,
+      run: async (client, p) => ({
+        message: await this.chat.react(origin(client), p.roomId, p),
+      }),
+    },
+    chat_typing: {
+      schema: chatTypingPayloadSchema,
+      run: async (client, p) => {
+        await this.chat.setTyping(origin(client), p.roomId, p.typing);
+        return {};
+      },
+    },
+    chat_subscribe: {
+      schema: chatSubscribePayloadSchema,
+      run: (client, p) => this.chat.subscribe(origin(client), p.roomId, p),
+    },
+    chat_unsubscribe: {
+      schema: chatUnsubscribePayloadSchema,
+      run: (client, p) => {
+        this.chat.unsubscribe(client.socketId, p.roomId);
+        return {};
+      },
+    },
+    chat_history: {
+      schema: chatHistoryPayloadSchema,
+      run: (client, p) => this.chat.history(origin(client), p.roomId, p),
+    },
   };
 
-  attach(_transport: RealtimeTransport): void {}
+  private readonly unsubscribe: Array<() => void> = [];
+
+  constructor(
+    @Inject(ChatService) private readonly chat: ChatService,
+    @Inject(ChatFanout) private readonly fanout: ChatFanout,
+    @Inject(EventBus) private readonly events: EventBus,
+  ) {}
+
+  attach(transport: RealtimeTransport): void {
+    this.fanout.attach(transport);
+    this.unsubscribe.push(
+      this.events.on('room.member_removed', ({ roomId, userId }) =>
+        this.chat.memberRemoved(roomId, userId),
+      ),
+      this.events.on('room.deleted', ({ roomId }) => this.chat.roomDeleted(roomId)),
+      this.events.on('socket.disconnected', ({ connectionId }) =>
+        this.chat.socketGone(connectionId),
+      ),
+    );
+  }
+
+  onApplicationShutdown(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
+  }
 }

@@ -29,6 +29,8 @@ export interface ServerEvents {
   'room.deleted': { roomId: string };
   /** A member's role in a room changed over REST. */
   'room.member_updated': { roomId: string; userId: string; role: 'owner' | 'moderator' | 'member' };
+  /** A user became a member of a room (joined it, redeemed an invite, or entered its call). */
+  'room.member_added': { roomId: string; userId: string; role: 'owner' | 'moderator' | 'member' };
   /** A user stopped being a member of a room (removed by a moderator, or left it). */
   'room.member_removed': { roomId: string; userId: string };
   /** A participant entered a room's call (not emitted again when it resumes). */

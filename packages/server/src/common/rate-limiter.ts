@@ -11,8 +11,8 @@ export interface RateLimitResult {
 }
 
 /**
- * Port for rate-limit counters. The in-process adapter serves one node; a shared adapter (Redis)
- * makes limits hold across nodes.
+ * Port for rate-limit counters. The in-process adapter serves one node; the Redis adapter
+ * (`redis-rate-limiter.ts`, chosen when `REDIS_URL` is set) makes limits hold across nodes.
  */
 export interface RateLimiter {
   /** Counts one attempt under `key` and says whether it is within `rule`. */

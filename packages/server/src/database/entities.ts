@@ -4,6 +4,8 @@ import { RoomInviteEntity } from '../rooms/room-invite.entity.js';
 import { RoomMemberEntity } from '../rooms/room-member.entity.js';
 import { RoomEntity } from '../rooms/room.entity.js';
 import { UserEntity } from '../users/user.entity.js';
+import { ChatMessageEntity } from '../chat/chat-message.entity.js';
+import { ChatReactionEntity } from '../chat/chat-reaction.entity.js';
 
 /** Every entity of the relational store. */
 export const ENTITIES = [
@@ -13,4 +15,6 @@ export const ENTITIES = [
   RoomEntity,
   RoomMemberEntity,
   RoomInviteEntity,
+  ChatMessageEntity,
+  ChatReactionEntity,
 ];

@@ -1,28 +1,38 @@
-import { Injectable } from '@nestjs/common';
-import { ErrorCode } from '@minimeet/protocol';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   presenceSubscribePayloadSchema,
   presenceUnsubscribePayloadSchema,
   presenceUpdatePayloadSchema,
 } from '@minimeet/protocol/schemas';
-import { AppError } from '../common/app-error.js';
 import type { RealtimeFeature, RealtimeTransport, RequestHandlers } from '../common/realtime.js';
+import { PresenceService } from './presence.service.js';
 
 /** The client events presence answers. */
 export type PresenceEventName = 'presence_update' | 'presence_subscribe' | 'presence_unsubscribe';
 
-const notYet = (): never => {
-  throw new AppError(ErrorCode.FeatureUnavailable, 'Presence is not available yet.');
-};
-
-/** Presence over the socket. */
+/** Presence over the socket: the gateway validates each payload, {@link PresenceService} answers. */
 @Injectable()
 export class PresenceRealtime implements RealtimeFeature<PresenceEventName> {
-  readonly handlers: RequestHandlers<PresenceEventName> = {
-    presence_update: { schema: presenceUpdatePayloadSchema, run: notYet },
-    presence_subscribe: { schema: presenceSubscribePayloadSchema, run: notYet },
-    presence_unsubscribe: { schema: presenceUnsubscribePayloadSchema, run: notYet },
-  };
+  readonly handlers: RequestHandlers<PresenceEventName>;
 
-  attach(_transport: RealtimeTransport): void {}
+  constructor(@Inject(PresenceService) private readonly presence: PresenceService) {
+    this.handlers = {
+      presence_update: {
+        schema: presenceUpdatePayloadSchema,
+        run: (client, payload) => this.presence.update(client, payload),
+      },
+      presence_subscribe: {
+        schema: presenceSubscribePayloadSchema,
+        run: (client, payload) => this.presence.subscribe(client, payload),
+      },
+      presence_unsubscribe: {
+        schema: presenceUnsubscribePayloadSchema,
+        run: (client, payload) => this.presence.unsubscribe(client, payload),
+      },
+    };
+  }
+
+  attach(transport: RealtimeTransport): void {
+    this.presence.attach(transport);
+  }
 }

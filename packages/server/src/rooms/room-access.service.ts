@@ -72,6 +72,19 @@ export class RoomAccessService {
     return { room: callRoom(room), role, permissions: { ...ALL_PERMISSIONS } };
   }
 
+  /**
+   * Ids of the rooms whose conversation the principal may read: a user's rooms (it is a member);
+   * for a guest, the room its join token names, if that room exists and belongs to the account of
+   * the API key that signed the token.
+   */
+  async roomIdsOf(principal: Principal): Promise<string[]> {
+    if (principal.kind === 'user') return this.members.roomIdsOfUser(principal.id);
+    const roomId = principal.grants.room;
+    const owner = guestOwner(principal.id);
+    const room = owner ? await this.rooms.findById(roomId) : null;
+    return room && room.id === roomId && room.ownerId === owner ? [roomId] : [];
+  }
+
   /** The principal's current role in the room, or null when it may no longer be there. */
   async roleOf(principal: Principal, roomId: string): Promise<RoomRole | null> {
     const room = await this.rooms.findById(roomId);
@@ -81,6 +94,29 @@ export class RoomAccessService {
         ? principal.grants.role
         : null;
     return this.membership.roleOf(room, principal.id);
+  }
+
+  /**
+   * Ids of the users who share at least one room with the user (not the user itself), at most
+   * `limit`; with `among`, only those of its ids. Presence shows people to each other by this.
+   */
+  usersSharingRoomWith(
+    userId: string,
+    limit: number,
+    among?: readonly string[],
+  ): Promise<string[]> {
+    return this.members.coMemberIds(userId, limit, among);
+  }
+
+  /** Ids of a room's member users, at most `limit`. */
+  memberIdsOf(roomId: string, limit: number): Promise<string[]> {
+    return this.members.memberIds(roomId, limit);
+  }
+
+  /** True when the room is private (or gone): presence then shows a call there without its room. */
+  async isPrivate(roomId: string): Promise<boolean> {
+    const room = await this.rooms.findById(roomId);
+    return room?.id !== roomId || room.visibility !== 'public';
   }
 
   private async userRole(

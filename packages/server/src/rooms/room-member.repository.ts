@@ -64,6 +64,40 @@ export class RoomMemberRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /**
+   * Ids of the users who share at least one room with `userId` (never `userId` itself), at most
+   * `limit`; with `among`, only those of its ids (compared exactly, whatever the store's collation).
+   */
+  async coMemberIds(userId: string, limit: number, among?: readonly string[]): Promise<string[]> {
+    if (among?.length === 0) return [];
+    const qb = this.repo
+      .createQueryBuilder('a')
+      .innerJoin(RoomMemberEntity, 'b', 'b.room_id = a.room_id')
+      .select('DISTINCT b.user_id', 'userId')
+      .where('a.user_id = :userId', { userId })
+      .andWhere('b.user_id <> :userId', { userId });
+    if (among) qb.andWhere('b.user_id IN (:...among)', { among: [...among] });
+    const rows = await qb.limit(limit).getRawMany<{ userId: string }>();
+    const wanted = among ? new Set(among) : null;
+    return rows.map((r) => r.userId).filter((id) => id !== userId && (!wanted || wanted.has(id)));
+  }
+
+  /** Ids of the rooms the user is a member of (compared exactly, whatever the collation). */
+  async roomIdsOfUser(userId: string): Promise<string[]> {
+    const rows = await this.repo.find({ select: { roomId: true, userId: true }, where: { userId } });
+    return rows.filter((r) => r.userId === userId).map((r) => r.roomId);
+  }
+
+  /** Ids of a room's members, at most `limit`. */
+  async memberIds(roomId: string, limit: number): Promise<string[]> {
+    const rows = await this.repo.find({
+      select: { roomId: true, userId: true },
+      where: { roomId },
+      take: limit,
+    });
+    return rows.filter((r) => r.roomId === roomId).map((r) => r.userId);
+  }
+
   /** One membership with the member's profile, or null. */
   async findWithProfile(roomId: string, userId: string): Promise<MemberWithProfile | null> {
     const rows = await this.withProfile(roomId)

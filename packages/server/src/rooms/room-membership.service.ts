@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ErrorCode, type RoomRole } from '@minimeet/protocol';
 import { PasswordHasher } from '../auth/password-hasher.js';
 import { AppError } from '../common/app-error.js';
+import { EventBus } from '../common/event-bus.js';
 import type { RoomEntity } from './room.entity.js';
 import { RoomInviteRepository } from './room-invite.repository.js';
 import { RoomMemberRepository } from './room-member.repository.js';
@@ -31,6 +32,7 @@ export class RoomMembershipService {
     @Inject(RoomMemberRepository) private readonly members: RoomMemberRepository,
     @Inject(RoomInviteRepository) private readonly invites: RoomInviteRepository,
     @Inject(PasswordHasher) private readonly hasher: PasswordHasher,
+    @Optional() @Inject(EventBus) private readonly bus?: EventBus,
   ) {}
 
   /** The user's role in the room, or null when it is not a member. */
@@ -46,7 +48,10 @@ export class RoomMembershipService {
     for (let attempt = 0; attempt < GRANT_ATTEMPTS; attempt++) {
       const existing = await this.members.find(roomId, userId);
       if (!existing) {
-        if (await this.members.insertIfAbsent(roomId, userId, role)) return role;
+        if (await this.members.insertIfAbsent(roomId, userId, role)) {
+          this.bus?.emit('room.member_added', { roomId, userId, role });
+          return role;
+        }
         continue;
       }
       if (atLeast(existing.role, role)) return existing.role;

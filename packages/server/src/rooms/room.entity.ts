@@ -45,6 +45,10 @@ export class RoomEntity {
   @JoinColumn({ name: 'owner_id' })
   owner?: Relation<UserEntity>;
 
+  /** The seq of the room's latest chat message (0 before the first); chat bumps it to assign one. */
+  @Column({ name: 'chat_seq', type: 'int', default: 0 })
+  chatSeq: number;
+
   /** Set by the repository with millisecond precision, so that it can serve as a page cursor. */
   @CreateDateColumn({ name: 'created_at' })
   createdAt: Date;

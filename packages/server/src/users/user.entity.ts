@@ -26,4 +26,8 @@ export class UserEntity {
 
   @UpdateDateColumn({ name: 'updated_at' })
   updatedAt: Date;
+
+  /** When the user's last connection closed (presence "last seen"); null when never seen. */
+  @Column({ name: 'last_seen_at', type: Date, nullable: true })
+  lastSeenAt: Date | null;
 }

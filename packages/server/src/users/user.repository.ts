@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, QueryFailedError, type Repository } from 'typeorm';
+import { DataSource, In, QueryFailedError, type Repository } from 'typeorm';
 import { UserEntity } from './user.entity.js';
 
 /** Thrown by {@link UserRepository.create} when the email is already registered. */
@@ -62,5 +62,30 @@ export class UserRepository {
   ): Promise<UserEntity | null> {
     await this.repo.update({ id }, patch);
     return this.findById(id);
+  }
+
+  /**
+   * Records when the user was last connected, without touching `updated_at` (seeing someone is
+   * not a change of their profile).
+   */
+  async setLastSeen(id: string, at: Date): Promise<void> {
+    await this.repo
+      .createQueryBuilder()
+      .update(UserEntity)
+      .set({ lastSeenAt: at, updatedAt: () => 'updated_at' })
+      .where('id = :id', { id })
+      .execute();
+  }
+
+  /** When each of these users was last connected, for those who have been (absent otherwise). */
+  async lastSeen(ids: readonly string[]): Promise<Map<string, Date>> {
+    const seen = new Map<string, Date>();
+    if (ids.length === 0) return seen;
+    const rows = await this.repo.find({
+      select: { id: true, lastSeenAt: true },
+      where: { id: In([...ids]) },
+    });
+    for (const row of rows) if (row.lastSeenAt) seen.set(row.id, row.lastSeenAt);
+    return seen;
   }
 }

@@ -1,5 +1,14 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema.js';
 import { Rooms1764100000000 } from './1764100000000-rooms.js';
+import { Chat1764200000000 } from './1764200000000-chat.js';
+import { ChatSearch1764200000001 } from './1764200000001-chat-search.js';
+import { Presence1764200000002 } from './1764200000002-presence.js';
 
 /** Every migration, in order. New migrations are appended here. */
-export const MIGRATIONS = [InitialSchema1764000000000, Rooms1764100000000];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  Rooms1764100000000,
+  Chat1764200000000,
+  ChatSearch1764200000001,
+  Presence1764200000002,
+];

@@ -1,0 +1,143 @@
+/**
+ * The machine's real services for the multi-node benches: a throw-away MariaDB database, the keys
+ * of one Redis prefix, and a process's resident memory. The drivers are the server's own (resolved
+ * from `packages/server`), so the bench adds no dependency of its own.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+
+const fromServer = createRequire(new URL('../../packages/server/package.json', import.meta.url));
+
+/** The bits of a mysql2/promise connection the bench uses. */
+interface SqlConnection {
+  query(sql: string): Promise<unknown>;
+  end(): Promise<void>;
+}
+
+/** The bits of an ioredis client the bench uses. */
+interface RedisClient {
+  scan(cursor: string, ...args: Array<string | number>): Promise<[string, string[]]>;
+  del(...keys: string[]): Promise<number>;
+  quit(): Promise<unknown>;
+}
+
+/** The admin URL of the machine's MariaDB (override with `MINIMEET_BENCH_MYSQL_URL`). */
+export const MYSQL_URL = process.env.MINIMEET_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
+
+/** The machine's Redis (override with `MINIMEET_BENCH_REDIS_URL`). */
+export const REDIS_URL = process.env.MINIMEET_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A fresh MariaDB database for one run. */
+export interface BenchDatabase {
+  /** `DATABASE_URL` for the servers. */
+  url: string;
+  /**
+   * Makes users members of rooms with plain `INSERT`s (role `member`), for set-ups too large to
+   * make over REST in reasonable time. Only while no server caches memberships of these rooms.
+   */
+  insertMemberships(rows: Array<{ roomId: string; userId: string }>): Promise<void>;
+  /** Drops it. */
+  drop(): Promise<void>;
+}
+
+async function mysqlConnect(url: string): Promise<SqlConnection> {
+  const mysql = fromServer('mysql2/promise') as {
+    createConnection(url: string): Promise<SqlConnection>;
+  };
+  return mysql.createConnection(url);
+}
+
+const mysqlAdmin = () => mysqlConnect(MYSQL_URL);
+
+/** Quotes a string for SQL (the bench's own ids: letters, digits, `-`, `_`, `.`, `:`). */
+function sqlString(value: string): string {
+  if (!/^[A-Za-z0-9._:-]+$/.test(value)) throw new Error(`unexpected id ${JSON.stringify(value)}`);
+  return `'${value}'`;
+}
+
+/** Creates an empty MariaDB database with a unique name (the server migrates it at start-up). */
+export async function createMariaDb(): Promise<BenchDatabase> {
+  const name = `mm_bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const admin = await mysqlAdmin();
+  try {
+    await admin.query(
+      `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(MYSQL_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async insertMemberships(rows) {
+      const c = await mysqlConnect(url.toString());
+      try {
+        for (let i = 0; i < rows.length; i += 1000) {
+          const values = rows
+            .slice(i, i + 1000)
+            .map((r) => `(${sqlString(r.roomId)}, ${sqlString(r.userId)}, 'member', NOW(6))`);
+          await c.query(
+            `INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES ${values.join(', ')}`,
+          );
+        }
+      } finally {
+        await c.end();
+      }
+    },
+    async drop() {
+      const c = await mysqlAdmin();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+/** A Redis key prefix no other run uses. */
+export const uniqueRedisPrefix = (what: string): string =>
+  `mm-bench-${what}-${process.pid}-${randomBytes(3).toString('hex')}:`;
+
+/** Deletes every key that starts with `prefix`; returns how many there were. */
+export async function deleteRedisKeys(prefix: string): Promise<number> {
+  const { Redis } = fromServer('ioredis') as {
+    Redis: new (url: string, options: object) => RedisClient;
+  };
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: false });
+  let deleted = 0;
+  try {
+    let cursor = '0';
+    // Bounded: a SCAN walk ends when the cursor comes back to 0; the cap is only a guard.
+    for (let round = 0; round < 100_000; round++) {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      if (keys.length > 0) deleted += await redis.del(...keys);
+      cursor = next;
+      if (cursor === '0') break;
+    }
+  } finally {
+    await redis.quit();
+  }
+  return deleted;
+}
+
+/** A process's resident set size in KiB, from `/proc/<pid>/status`. */
+export async function rssKiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
+  if (!match) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(match[1]);
+}
+
+/** The median of `count` RSS samples taken `everyMs` apart (memory settles slowly after a burst). */
+export async function settledRssKiB(pid: number, count = 5, everyMs = 400): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, everyMs));
+    samples.push(await rssKiB(pid));
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)];
+}

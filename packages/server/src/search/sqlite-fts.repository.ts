@@ -1,0 +1,186 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { ChatMessage } from '@minimeet/protocol';
+import { z } from 'zod';
+import {
+  likeContains,
+  nextOffset,
+  offsetSchema,
+  positionOf,
+  RELEVANCE_DEPTH,
+} from './engine-support.js';
+import type {
+  MessageSearch,
+  MessageSearchHealth,
+  MessageSearchRequest,
+  MessageSearchResult,
+} from './message-search.port.js';
+import type { SearchQuery } from './search-query.js';
+
+/** The trigram tokenizer finds nothing shorter than this through its index. */
+const TRIGRAM = 3;
+
+/**
+ * Relevance ranks at most this many matches: the newest ones. Ranking costs a few microseconds a
+ * match, so a word in most of a million messages would otherwise take most of a second.
+ */
+export const RELEVANCE_WINDOW = 10_000;
+
+/** How one query runs on the FTS5 tables of migration `ChatSearch1764200000001`. */
+interface SqlitePlan {
+  /** MATCH expression for `chat_search_fts` (words, phrases, prefixes), if any. */
+  words: string | null;
+  /** MATCH expression for `chat_search_cjk` (substrings of 3 characters or more), if any. */
+  trigrams: string | null;
+  /** Substrings too short for the trigram index: LIKE patterns on the text. */
+  likes: string[];
+}
+
+/** An FTS5 string literal: the text in double quotes, inner quotes doubled. */
+const ftsString = (text: string): string => `"${text.replace(/"/g, '""')}"`;
+
+/** Translates a parsed query into FTS5 MATCH expressions. Every term is quoted: no syntax leaks. */
+export function sqlitePlan(query: SearchQuery): SqlitePlan {
+  const words: string[] = [];
+  const trigrams: string[] = [];
+  const likes: string[] = [];
+  for (const term of query.terms) {
+    if (term.kind === 'words') {
+      words.push(ftsString(term.words.join(' ')) + (term.prefix ? '*' : ''));
+    } else if ([...term.text].length >= TRIGRAM) {
+      trigrams.push(ftsString(term.text));
+    } else {
+      likes.push(likeContains(term.text));
+    }
+  }
+  return {
+    words: words.length > 0 ? words.join(' AND ') : null,
+    trigrams: trigrams.length > 0 ? trigrams.join(' AND ') : null,
+    likes,
+  };
+}
+
+/** SQLite stores dates as TypeORM writes them: `YYYY-MM-DD HH:MM:SS.SSS`, UTC. */
+const sqliteDate = (d: Date): string => d.toISOString().replace('T', ' ').replace('Z', '');
+
+const docSchema = z.number().int().min(0);
+
+/**
+ * The embedded search engine: SQLite FTS5, kept in step with chat_messages by triggers (see the
+ * migration). Newest first walks the index backwards in document order (the order messages were
+ * stored) and stops after a page, so a common word costs no more than a rare one; relevance is
+ * FTS5's bm25 over the newest {@link RELEVANCE_WINDOW} matches. Terms of 1 or 2 characters in a
+ * script written without spaces (too short for the trigram index) are found by scanning the
+ * messages that hold such a script, newest first.
+ */
+@Injectable()
+export class SqliteFtsSearch implements MessageSearch {
+  readonly engine = 'sqlite' as const;
+
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  async search(request: MessageSearchRequest): Promise<MessageSearchResult> {
+    const plan = sqlitePlan(request.query);
+    const relevance = request.sort === 'relevance';
+    const offset = relevance ? (positionOf(offsetSchema, request.after) ?? 0) : 0;
+    const beforeDoc = relevance ? undefined : positionOf(docSchema, request.after);
+
+    // The driving table: the word index, else the trigram index, else the documents with a script
+    // written without spaces (every substring term is in such a script).
+    const driver = plan.words ? 'chat_search_fts' : plan.trigrams ? 'chat_search_cjk' : null;
+    const params: unknown[] = [];
+    const where: string[] = [];
+    let from: string;
+    let docColumn: string;
+    if (driver) {
+      from = `${driver} JOIN chat_search_docs d ON d.doc = ${driver}.rowid`;
+      docColumn = `${driver}.rowid`;
+      where.push(`${driver} MATCH ?`);
+      params.push(driver === 'chat_search_fts' ? plan.words : plan.trigrams);
+    } else {
+      from = 'chat_search_docs d';
+      docColumn = 'd.doc';
+      where.push('d.cjk = 1');
+    }
+    if (plan.likes.length > 0) {
+      from += ' JOIN chat_messages m ON m.id = d.message_id';
+      where.push('m.deleted_at IS NULL');
+      for (const like of plan.likes) {
+        where.push("m.text LIKE ? ESCAPE '\\'");
+        params.push(like);
+      }
+    }
+    if (driver === 'chat_search_fts' && plan.trigrams) {
+      where.push('d.doc IN (SELECT rowid FROM chat_search_cjk WHERE chat_search_cjk MATCH ?)');
+      params.push(plan.trigrams);
+    }
+    where.push('d.room_id IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(request.roomIds));
+    if (request.senderId !== undefined) {
+      where.push('d.sender_id = ?');
+      params.push(request.senderId);
+    }
+    if (request.from) {
+      where.push('d.created_at >= ?');
+      params.push(sqliteDate(request.from));
+    }
+    if (request.to) {
+      where.push('d.created_at < ?');
+      params.push(sqliteDate(request.to));
+    }
+    if (beforeDoc !== undefined) {
+      where.push(`${docColumn} < ?`);
+      params.push(beforeDoc);
+    }
+    const limit = Math.min(request.limit, RELEVANCE_DEPTH - offset);
+    const score = relevance && driver ? `bm25(${driver})` : 'NULL';
+    // Newest first walks the index backwards and stops after the page. Relevance ranks only the
+    // newest RELEVANCE_WINDOW matches, so that a word in most messages costs no more than that.
+    const matches = `SELECT d.message_id AS id, d.doc AS doc, ${score} AS score
+       FROM ${from}
+       WHERE ${where.join(' AND ')}
+       ORDER BY ${docColumn} DESC`;
+    const sql =
+      relevance && driver
+        ? `SELECT id, doc, score FROM (${matches} LIMIT ${RELEVANCE_WINDOW})
+           ORDER BY score ASC, doc DESC LIMIT ? OFFSET ?`
+        : `${matches} LIMIT ? OFFSET ?`;
+    params.push(limit + 1, offset);
+
+    const rows = await this.dataSource.query<
+      Array<{ id: string; doc: number; score: number | null }>
+    >(sql, params);
+    const page = rows.slice(0, limit);
+    const more = rows.length > limit;
+    const last = page.at(-1);
+    return {
+      hits: page.map((r) => (r.score === null ? { id: r.id } : { id: r.id, score: -r.score })),
+      next: relevance ? nextOffset(offset, page.length, more) : more && last ? last.doc : null,
+    };
+  }
+
+  indexed(_message: ChatMessage): Promise<void> {
+    return Promise.resolve();
+  }
+
+  removed(_messageId: string): Promise<void> {
+    return Promise.resolve();
+  }
+
+  roomDeleted(_roomId: string): Promise<void> {
+    return Promise.resolve();
+  }
+
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  async health(): Promise<MessageSearchHealth> {
+    try {
+      await this.dataSource.query('SELECT rowid FROM chat_search_fts LIMIT 0');
+      return { engine: this.engine, ok: true };
+    } catch (err) {
+      return { engine: this.engine, ok: false, detail: (err as Error).message };
+    }
+  }
+}
