@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode, PROTOCOL_VERSION } from '@minimeet/protocol';
 import type { Socket } from 'socket.io-client';
+import { machineLoad } from './infra.js';
 import { BARE_SERVER, freePort, spawnNode, startMinimeet } from './processes.js';
 import { closeAll, openSocket, request, RequestRefused } from './sockets.js';
 import { percentile, pool, printTable, round } from './stats.js';
@@ -263,6 +264,7 @@ function ratio(m: ChatSample, b: ChatSample): Record<string, string | number> {
 
 /** Runs the chat throughput bench and prints its table. */
 export async function chatBench(): Promise<Array<Record<string, string | number>>> {
+  console.log(`machine at the start: ${machineLoad()}`);
   const b = await bare();
   const m = await minimeet();
   const rows = m
@@ -278,6 +280,7 @@ export async function chatBench(): Promise<Array<Record<string, string | number>
         row(`bare broadcast, 1 room of ${ROOM_SIZE} (baseline)`, b.one),
         row(`bare broadcast, ${ROOMS} rooms of ${ROOM_SIZE} (baseline)`, b.many),
       ];
+  console.log(`machine at the end: ${machineLoad()}`);
   printTable(
     `Chat throughput, one sender per room, ${WINDOW} messages in flight per sender (ratio: throughput, or time for latencies)`,
     rows,

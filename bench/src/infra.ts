@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 
 const fromServer = createRequire(new URL('../../packages/server/package.json', import.meta.url));
@@ -140,4 +141,10 @@ export async function settledRssKiB(pid: number, count = 5, everyMs = 400): Prom
   }
   samples.sort((a, b) => a - b);
   return samples[Math.floor(samples.length / 2)];
+}
+
+/** One line about how busy the machine is, printed with each bench (figures on a loaded box drift). */
+export function machineLoad(): string {
+  const [one, five] = loadavg();
+  return `${cpus().length} cores, load average ${one.toFixed(1)} (1 min) / ${five.toFixed(1)} (5 min)`;
 }

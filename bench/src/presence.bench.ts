@@ -29,6 +29,7 @@ import type { Socket } from 'socket.io-client';
 import {
   createMariaDb,
   deleteRedisKeys,
+  machineLoad,
   REDIS_URL,
   settledRssKiB,
   uniqueRedisPrefix,
@@ -454,6 +455,7 @@ function memoryRow(label: string, m: Memory): Record<string, string | number> {
 
 /** Runs the presence bench and prints its tables. */
 export async function presenceBench(): Promise<void> {
+  console.log(`machine at the start: ${machineLoad()}`);
   const redisPrefix = uniqueRedisPrefix('presence');
   const db = await createMariaDb();
   let b: { one: Result; two: Result };
@@ -467,6 +469,7 @@ export async function presenceBench(): Promise<void> {
     const left = await deleteRedisKeys(redisPrefix);
     if (left > 0) console.log(`removed ${left} Redis keys under ${redisPrefix}`);
   }
+  console.log(`machine at the end: ${machineLoad()}`);
   const rows: Array<Record<string, string | number>> = [];
   for (const [name, pick] of [
     ['quiet: one change at a time', (r: Result) => r.quiet],

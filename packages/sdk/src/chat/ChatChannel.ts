@@ -119,7 +119,7 @@ export class ChatChannel extends TypedEmitter<ChatEventCallbacks> {
     this.typists = new TypingTracker(CHAT_DEFAULTS.typingExpireMs, () =>
       this.emit(ChatEvent.TypingChanged, this.typists.typing),
     );
-    void this.sync();
+    // void this.sync();
   }
 
   /** Where the subscription stands. */
@@ -300,7 +300,8 @@ export class ChatChannel extends TypedEmitter<ChatEventCallbacks> {
         );
         return;
       case 'restored':
-        void this.sync();
+        // After a call in the room has asked for its place back: the call is the more urgent.
+        queueMicrotask(() => void this.sync());
         return;
       case 'closed':
         this.shutdown(

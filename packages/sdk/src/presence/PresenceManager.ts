@@ -236,7 +236,8 @@ export class PresenceManager extends TypedEmitter<PresenceEventCallbacks> {
       case 'restored':
         if (!this.open) return;
         for (const waiter of this.waiters.splice(0)) waiter.resolve();
-        void this.restore();
+        // After a call has asked for its place back, as chat does.
+        queueMicrotask(() => void this.restore());
         return;
       case 'closed':
         this.open = false;
