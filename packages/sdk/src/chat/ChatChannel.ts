@@ -119,7 +119,7 @@ export class ChatChannel extends TypedEmitter<ChatEventCallbacks> {
     this.typists = new TypingTracker(CHAT_DEFAULTS.typingExpireMs, () =>
       this.emit(ChatEvent.TypingChanged, this.typists.typing),
     );
-    // void this.sync();
+    void this.sync();
   }
 
   /** Where the subscription stands. */

@@ -84,7 +84,10 @@ export class RoomMemberRepository {
 
   /** Ids of the rooms the user is a member of (compared exactly, whatever the collation). */
   async roomIdsOfUser(userId: string): Promise<string[]> {
-    const rows = await this.repo.find({ select: { roomId: true, userId: true }, where: { userId } });
+    const rows = await this.repo.find({
+      select: { roomId: true, userId: true },
+      where: { userId },
+    });
     return rows.filter((r) => r.userId === userId).map((r) => r.roomId);
   }
 
