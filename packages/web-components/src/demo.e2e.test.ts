@@ -545,6 +545,11 @@ describe('chat, search and presence on the demo page', () => {
     await pageB.goto(await inviteLink());
     await logIn(pageB, dorothy);
     await waitForCall(pageB);
+    // The chat is a labelled landmark beside the video, with a search landmark of its own.
+    const panel = pageB.getByRole('complementary', { name: 'Chat' });
+    await panel.getByRole('list', { name: 'Messages' }).waitFor({ state: 'attached' });
+    await panel.getByRole('search').getByRole('searchbox', { name: 'Search messages' }).waitFor();
+    await panel.getByRole('textbox', { name: 'Message', exact: true }).waitFor();
 
     // Katherine writes; Dorothy sees it, with Katherine's name, and it is read out politely.
     const first = 'Liftoff at noon; bring the pelican charts.';

@@ -100,7 +100,11 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
       this.emit(ClientEvent.ServerNoticeReceived, MinimeetError.fromInfo(error));
     });
     this.chats = new ChatManager(this.signalChannel(), () => this.currentSession?.principal.id);
-    this.presence = new PresenceManager(this.signalChannel(), this.options.presence);
+    this.presence = new PresenceManager(
+      this.signalChannel(),
+      this.options.presence,
+      () => this.currentSession?.principal.kind === 'user',
+    );
   }
 
   /** Where the connection stands. */

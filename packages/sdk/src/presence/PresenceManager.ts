@@ -80,10 +80,14 @@ export class PresenceManager extends TypedEmitter<PresenceEventCallbacks> {
   private readonly detector: AwayDetector | undefined;
   private readonly waiters: { resolve(): void; reject(error: Error): void }[] = [];
 
-  /** Follows presence events and connection changes on `signal`. @internal */
+  /**
+   * Follows presence events and connection changes on `signal`; `hasPresence` says whether the
+   * client is connected as a user (guests have no presence to report). @internal
+   */
   constructor(
     private readonly signal: SignalChannel,
     options: Required<PresenceOptions>,
+    private readonly hasPresence: () => boolean,
     source: ActivitySource | undefined = pageActivitySource(),
   ) {
     super();
@@ -279,7 +283,7 @@ export class PresenceManager extends TypedEmitter<PresenceEventCallbacks> {
   }
 
   private async report(update: PresenceUpdatePayload): Promise<void> {
-    if (!this.signal.isConnected) return;
+    if (!this.signal.isConnected || !this.hasPresence()) return;
     try {
       const { presence } = await this.signal.request('presence_update', update);
       this.own = presence;
