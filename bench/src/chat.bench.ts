@@ -79,9 +79,14 @@ function text(n: number): string {
 
 /**
  * Sends from each room's sender for `durationMs` (at most {@link MAX_MESSAGES} each) with
- * {@link WINDOW} in flight per sender, and counts deliveries at the receivers.
+ * `window` messages in flight per sender, and counts deliveries at the receivers.
  */
-async function throughput(rig: Rig, rooms: RoomRig[], durationMs: number): Promise<ChatSample> {
+async function throughput(
+  rig: Rig,
+  rooms: RoomRig[],
+  durationMs: number,
+  window = WINDOW,
+): Promise<ChatSample> {
   const inFlight = new Map<string, InFlight>();
   const sample: ChatSample = {
     completed: 0,
@@ -137,7 +142,7 @@ async function throughput(rig: Rig, rooms: RoomRig[], durationMs: number): Promi
             else sample.lost++;
           }
         };
-        await Promise.all(Array.from({ length: WINDOW }, worker));
+        await Promise.all(Array.from({ length: window }, worker));
       }),
     );
   } finally {
@@ -147,16 +152,27 @@ async function throughput(rig: Rig, rooms: RoomRig[], durationMs: number): Promi
   return sample;
 }
 
-/** Both cases on one server: one room, then {@link ROOMS} rooms at once. */
-async function runCases(rig: Rig): Promise<{ one: ChatSample; many: ChatSample }> {
-  const [first] = rig.rooms;
-  await throughput(rig, [first], WARMUP_MS);
-  const one = await throughput(rig, [first], DURATION_MS);
-  const many = await throughput(rig, rig.rooms, DURATION_MS);
-  return { one, many };
+/** The cases of one server. */
+interface ChatResults {
+  /** One room, one message at a time: the cost of a message without queueing. */
+  seq: ChatSample;
+  /** One room, {@link WINDOW} in flight. */
+  one: ChatSample;
+  /** {@link ROOMS} rooms at once, {@link WINDOW} in flight in each. */
+  many: ChatSample;
 }
 
-async function bare(): Promise<{ one: ChatSample; many: ChatSample }> {
+/** Every case on one server, after a warm-up. */
+async function runCases(rig: Rig): Promise<ChatResults> {
+  const [first] = rig.rooms;
+  await throughput(rig, [first], WARMUP_MS);
+  const seq = await throughput(rig, [first], Math.min(DURATION_MS, 3000), 1);
+  const one = await throughput(rig, [first], DURATION_MS);
+  const many = await throughput(rig, rig.rooms, DURATION_MS);
+  return { seq, one, many };
+}
+
+async function bare(): Promise<ChatResults> {
   const port = await freePort();
   const server = await spawnNode(BARE_SERVER, { PORT: String(port) }, 'bare server ready');
   const url = `http://127.0.0.1:${port}`;
@@ -182,7 +198,7 @@ async function bare(): Promise<{ one: ChatSample; many: ChatSample }> {
 }
 
 /** The minimeet cases, or undefined when the server does not answer chat yet. */
-async function minimeet(): Promise<{ one: ChatSample; many: ChatSample } | undefined> {
+async function minimeet(): Promise<ChatResults | undefined> {
   const dir = await mkdtemp(join(tmpdir(), 'minimeet-chat-bench-'));
   const server = await startMinimeet({
     ...FAST_ACCOUNTS_ENV,
@@ -267,22 +283,19 @@ export async function chatBench(): Promise<Array<Record<string, string | number>
   console.log(`machine at the start: ${machineLoad()}`);
   const b = await bare();
   const m = await minimeet();
-  const rows = m
-    ? [
-        row(`bare broadcast, 1 room of ${ROOM_SIZE} (baseline)`, b.one),
-        row(`minimeet chat_message, 1 room of ${ROOM_SIZE}, SQLite`, m.one),
-        ratio(m.one, b.one),
-        row(`bare broadcast, ${ROOMS} rooms of ${ROOM_SIZE} (baseline)`, b.many),
-        row(`minimeet chat_message, ${ROOMS} rooms of ${ROOM_SIZE}, SQLite`, m.many),
-        ratio(m.many, b.many),
-      ]
-    : [
-        row(`bare broadcast, 1 room of ${ROOM_SIZE} (baseline)`, b.one),
-        row(`bare broadcast, ${ROOMS} rooms of ${ROOM_SIZE} (baseline)`, b.many),
-      ];
+  const rows: Array<Record<string, string | number>> = [];
+  const cases = [
+    ['seq', `1 room of ${ROOM_SIZE}, one message at a time`],
+    ['one', `1 room of ${ROOM_SIZE}, ${WINDOW} in flight`],
+    ['many', `${ROOMS} rooms of ${ROOM_SIZE}, ${WINDOW} in flight in each`],
+  ] as const;
+  for (const [key, label] of cases) {
+    rows.push(row(`bare broadcast, ${label} (baseline)`, b[key]));
+    if (m) rows.push(row(`minimeet chat_message, ${label}`, m[key]), ratio(m[key], b[key]));
+  }
   console.log(`machine at the end: ${machineLoad()}`);
   printTable(
-    `Chat throughput, one sender per room, ${WINDOW} messages in flight per sender (ratio: throughput, or time for latencies)`,
+    'Chat through the server, one sender and three subscribers per room, SQLite file store (ratio: throughput, or time for latencies)',
     rows,
   );
   return rows;

@@ -317,6 +317,7 @@ export class ChatChannel extends TypedEmitter<ChatEventCallbacks> {
 
   // Subscribes (again) and fetches everything after the last seq held, page by page.
   private async sync(): Promise<void> {
+    if (this.chatState === ChatState.Closed) return;
     const run = ++this.run;
     const { signal } = this.host;
     if (!signal.isConnected) return;

@@ -84,10 +84,12 @@ export class RoomMemberRepository {
 
   /** Ids of the rooms the user is a member of (compared exactly, whatever the collation). */
   async roomIdsOfUser(userId: string): Promise<string[]> {
-    const rows = await this.repo.find({
-      select: { roomId: true, userId: true },
-      where: { userId },
-    });
+    const rows = await this.repo
+      .createQueryBuilder('m')
+      .select('m.room_id', 'roomId')
+      .addSelect('m.user_id', 'userId')
+      .where('m.user_id = :userId', { userId })
+      .getRawMany<{ roomId: string; userId: string }>();
     return rows.filter((r) => r.userId === userId).map((r) => r.roomId);
   }
 

@@ -18,7 +18,7 @@ import type { MessageSearch, MessageSearchRequest } from './message-search.port.
 import { MysqlFulltextSearch } from './mysql-fulltext.repository.js';
 import { PostgresFullTextSearch } from './postgres-fulltext.repository.js';
 import { parseSearchQuery } from './search-query.js';
-import { SqliteFtsSearch } from './sqlite-fts.repository.js';
+import { SHORT_TERM_TRIGRAMS, SqliteFtsSearch } from './sqlite-fts.repository.js';
 
 /** An engine under test, over a store that holds the messages it indexes. */
 interface EngineUnderTest {
@@ -412,6 +412,18 @@ function messageSearchContract(factory: () => Promise<EngineUnderTest>, traits: 
     expect(await find('e\u0301cole', [r])).toEqual([composed]);
   });
 
+  it('finds a 1- or 2-character term of such a script wherever it stands', async () => {
+    const r = await room();
+    const atEnd = await add(r, 'きょうは会議');
+    const alone = await add(r, '議');
+    const atStart = await add(r, '会議室 booked');
+    const inside = await add(r, '大会議室');
+    expect(await find('会議', [r])).toEqual([inside, atStart, atEnd]);
+    expect(await find('議', [r])).toEqual([inside, atStart, alone, atEnd]);
+    expect(await find('会議 booked', [r])).toEqual([atStart]);
+    expect(await find('議会', [r])).toEqual([]);
+  });
+
   it('answers every hostile query with hits or an empty list, never an engine error', async () => {
     const r = await room();
     await add(r, 'budget review "quoted" NEAR(stuff) a*b -x +y ^z (paren) 日本語の会議 🎉');
@@ -508,6 +520,58 @@ describe('SQLite search index', () => {
           "INSERT INTO chat_search_fts (chat_search_fts, rank) VALUES ('integrity-check', 1)",
         ),
       ).rejects.toThrow(/malformed|corrupt/i);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('SQLite search of a very common character', () => {
+  it('finds it by scanning once it starts more trigrams than are worth listing', async () => {
+    const store = await openStore(target('sqlite'));
+    try {
+      const ds = store.dataSource;
+      await ds.getRepository(RoomEntity).insert({
+        id: 'r',
+        name: 'r',
+        visibility: 'private',
+        passwordHash: null,
+        capacity: 4,
+        topology: 'auto',
+        ownerId: null,
+      });
+      const messages = ds.getRepository(ChatMessageEntity);
+      const count = SHORT_TERM_TRIGRAMS + 20;
+      for (let i = 0; i < count; i++) {
+        // 会 followed by a different ideograph each time: as many trigrams starting with 会.
+        const text = `会${String.fromCodePoint(0x4e00 + i)}${i % 2 ? ' odd' : ''}`;
+        await messages.insert({
+          id: `msg_${String(i).padStart(10, '0')}`,
+          roomId: 'r',
+          seq: i + 1,
+          senderId: 'u',
+          senderName: 'U',
+          senderAvatar: null,
+          clientId: `c${i}`,
+          text,
+          createdAt: new Date(T0 + i),
+          editedAt: null,
+          deletedAt: null,
+        });
+      }
+      const search = new SqliteFtsSearch(ds);
+      const ask = (q: string, limit = 100) =>
+        search.search({ query: parseSearchQuery(q), roomIds: ['r'], sort: 'newest', limit });
+      const [{ n }] = await ds.query<Array<{ n: number }>>(
+        "SELECT count(*) AS n FROM chat_search_cjk_terms WHERE term >= '会' AND term < '会\u{10FFFF}'",
+      );
+      expect(n).toBeGreaterThan(SHORT_TERM_TRIGRAMS);
+      const first = await ask('会', 7);
+      expect(first.hits.map((h) => h.id)).toEqual(
+        Array.from({ length: 7 }, (_, k) => `msg_${String(count - 1 - k).padStart(10, '0')}`),
+      );
+      expect((await ask('会 odd', count)).hits).toHaveLength(count / 2);
+      expect((await ask('会' + String.fromCodePoint(0x4e00 + 5))).hits).toHaveLength(1);
     } finally {
       await store.close();
     }

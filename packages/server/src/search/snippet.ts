@@ -17,6 +17,8 @@ const WORDS_BEFORE = 6;
 /** Characters kept before the first match inside a long run without spaces. */
 const CHARS_BEFORE = 60;
 const ELLIPSIS = '…';
+const SPACE = /\s/u;
+const WORD = /[\p{L}\p{N}\p{M}]+/gu;
 
 interface Token {
   start: number;
@@ -40,7 +42,7 @@ export function makeSnippet(text: string, query: SearchQuery): Snippet {
 }
 
 function tokenize(text: string): Token[] {
-  return [...text.matchAll(/[\p{L}\p{N}\p{M}]+/gu)].map((m) => ({
+  return [...text.matchAll(WORD)].map((m) => ({
     start: m.index,
     end: m.index + m[0].length,
     folded: foldWord(m[0]),
@@ -132,7 +134,7 @@ function render(text: string, start: number, end: number, spans: Span[]): Snippe
   for (let k = start; k < end; k++) {
     const ch = text[k];
     map[k - start] = out.length;
-    if (/\s/u.test(ch)) {
+    if (SPACE.test(ch)) {
       if (!inSpace && out.length > (lead ? ELLIPSIS.length : 0)) out += ' ';
       inSpace = true;
     } else {

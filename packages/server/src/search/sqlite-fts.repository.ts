@@ -26,14 +26,21 @@ const TRIGRAM = 3;
  */
 export const RELEVANCE_WINDOW = 10_000;
 
+/**
+ * A 1- or 2-character term is looked up through at most this many trigrams that start with it;
+ * one with more (a very common character) is found by scanning instead, which a common term
+ * ends quickly.
+ */
+export const SHORT_TERM_TRIGRAMS = 200;
+
 /** How one query runs on the FTS5 tables of migration `ChatSearch1764200000001`. */
-interface SqlitePlan {
+export interface SqlitePlan {
   /** MATCH expression for `chat_search_fts` (words, phrases, prefixes), if any. */
   words: string | null;
   /** MATCH expression for `chat_search_cjk` (substrings of 3 characters or more), if any. */
   trigrams: string | null;
-  /** Substrings too short for the trigram index: LIKE patterns on the text. */
-  likes: string[];
+  /** Substrings too short to be trigrams themselves (1 or 2 characters). */
+  short: string[];
 }
 
 /** An FTS5 string literal: the text in double quotes, inner quotes doubled. */
@@ -43,20 +50,20 @@ const ftsString = (text: string): string => `"${text.replace(/"/g, '""')}"`;
 export function sqlitePlan(query: SearchQuery): SqlitePlan {
   const words: string[] = [];
   const trigrams: string[] = [];
-  const likes: string[] = [];
+  const short: string[] = [];
   for (const term of query.terms) {
     if (term.kind === 'words') {
       words.push(ftsString(term.words.join(' ')) + (term.prefix ? '*' : ''));
     } else if ([...term.text].length >= TRIGRAM) {
       trigrams.push(ftsString(term.text));
     } else {
-      likes.push(likeContains(term.text));
+      short.push(term.text);
     }
   }
   return {
     words: words.length > 0 ? words.join(' AND ') : null,
     trigrams: trigrams.length > 0 ? trigrams.join(' AND ') : null,
-    likes,
+    short,
   };
 }
 
@@ -69,9 +76,10 @@ const docSchema = z.number().int().min(0);
  * The embedded search engine: SQLite FTS5, kept in step with chat_messages by triggers (see the
  * migration). Newest first walks the index backwards in document order (the order messages were
  * stored) and stops after a page, so a common word costs no more than a rare one; relevance is
- * FTS5's bm25 over the newest {@link RELEVANCE_WINDOW} matches. Terms of 1 or 2 characters in a
- * script written without spaces (too short for the trigram index) are found by scanning the
- * messages that hold such a script, newest first.
+ * FTS5's bm25 over the newest {@link RELEVANCE_WINDOW} matches. Text in a script written without
+ * spaces is found through trigrams; a 1- or 2-character term through the trigrams that start with
+ * it, or, past {@link SHORT_TERM_TRIGRAMS} of them, by scanning the messages that hold such a
+ * script, newest first.
  */
 @Injectable()
 export class SqliteFtsSearch implements MessageSearch {
@@ -81,13 +89,28 @@ export class SqliteFtsSearch implements MessageSearch {
 
   async search(request: MessageSearchRequest): Promise<MessageSearchResult> {
     const plan = sqlitePlan(request.query);
+    // A short term becomes the trigrams that start with it (the text is indexed with two spaces
+    // after it, so every occurrence starts one), or a LIKE when there are too many of them.
+    const trigramParts = plan.trigrams ? [plan.trigrams] : [];
+    const likes: string[] = [];
+    for (const text of plan.short) {
+      const key = text.toLowerCase();
+      const found = await this.dataSource.query<Array<{ term: string }>>(
+        'SELECT term FROM chat_search_cjk_terms WHERE term >= ? AND term < ? LIMIT ?',
+        [key, `${key}\u{10FFFF}`, SHORT_TERM_TRIGRAMS + 1],
+      );
+      if (found.length === 0) return { hits: [], next: null };
+      if (found.length > SHORT_TERM_TRIGRAMS) likes.push(likeContains(text));
+      else trigramParts.push(`(${found.map((t) => ftsString(t.term)).join(' OR ')})`);
+    }
+    const trigrams = trigramParts.length > 0 ? trigramParts.join(' AND ') : null;
     const relevance = request.sort === 'relevance';
     const offset = relevance ? (positionOf(offsetSchema, request.after) ?? 0) : 0;
     const beforeDoc = relevance ? undefined : positionOf(docSchema, request.after);
 
     // The driving table: the word index, else the trigram index, else the documents with a script
     // written without spaces (every substring term is in such a script).
-    const driver = plan.words ? 'chat_search_fts' : plan.trigrams ? 'chat_search_cjk' : null;
+    const driver = plan.words ? 'chat_search_fts' : trigrams ? 'chat_search_cjk' : null;
     const params: unknown[] = [];
     const where: string[] = [];
     let from: string;
@@ -96,23 +119,23 @@ export class SqliteFtsSearch implements MessageSearch {
       from = `${driver} JOIN chat_search_docs d ON d.doc = ${driver}.rowid`;
       docColumn = `${driver}.rowid`;
       where.push(`${driver} MATCH ?`);
-      params.push(driver === 'chat_search_fts' ? plan.words : plan.trigrams);
+      params.push(driver === 'chat_search_fts' ? plan.words : trigrams);
     } else {
       from = 'chat_search_docs d';
       docColumn = 'd.doc';
       where.push('d.cjk = 1');
     }
-    if (plan.likes.length > 0) {
+    if (likes.length > 0) {
       from += ' JOIN chat_messages m ON m.id = d.message_id';
       where.push('m.deleted_at IS NULL');
-      for (const like of plan.likes) {
+      for (const like of likes) {
         where.push("m.text LIKE ? ESCAPE '\\'");
         params.push(like);
       }
     }
-    if (driver === 'chat_search_fts' && plan.trigrams) {
+    if (driver === 'chat_search_fts' && trigrams) {
       where.push('d.doc IN (SELECT rowid FROM chat_search_cjk WHERE chat_search_cjk MATCH ?)');
-      params.push(plan.trigrams);
+      params.push(trigrams);
     }
     where.push('d.room_id IN (SELECT value FROM json_each(?))');
     params.push(JSON.stringify(request.roomIds));

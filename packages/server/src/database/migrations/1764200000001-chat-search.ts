@@ -28,7 +28,9 @@ const driverOf = (queryRunner: QueryRunner): 'sqlite' | 'mysql' | 'postgres' => 
  * - `chat_search_fts`, words (`unicode61 remove_diacritics 2`: case and accents folded), with
  *   prefix indexes for 2- and 3-character prefixes;
  * - `chat_search_cjk`, trigrams of the messages that hold a script written without spaces, so
- *   that text inside such a run is found (3 characters or more; shorter is found by a scan).
+ *   that text inside such a run is found. The text is indexed with two spaces after it, so that
+ *   every character starts a trigram: a 1- or 2-character term is found through the trigrams that
+ *   start with it (listed by the `chat_search_cjk_terms` vocabulary table).
  * Triggers keep all of it in step with chat_messages inside the same transaction.
  */
 const SQLITE_UP = [
@@ -46,7 +48,7 @@ const SQLITE_UP = [
      SELECT d.doc AS doc, m.text AS text
      FROM chat_search_docs d JOIN chat_messages m ON m.id = d.message_id`,
   `CREATE VIEW chat_search_cjk_content AS
-     SELECT d.doc AS doc, m.text AS text
+     SELECT d.doc AS doc, m.text || '  ' AS text
      FROM chat_search_docs d JOIN chat_messages m ON m.id = d.message_id
      WHERE m.text GLOB ${SUBSTRING_SCRIPT_GLOB}`,
   `CREATE VIRTUAL TABLE chat_search_fts USING fts5(
@@ -57,6 +59,8 @@ const SQLITE_UP = [
      text, content='chat_search_cjk_content', content_rowid='doc',
      tokenize='trigram remove_diacritics 1'
    )`,
+  // Its trigrams, for finding the ones that start with a 1- or 2-character term.
+  `CREATE VIRTUAL TABLE chat_search_cjk_terms USING fts5vocab('chat_search_cjk', 'row')`,
   `CREATE TRIGGER chat_search_insert AFTER INSERT ON chat_messages BEGIN
      INSERT INTO chat_search_docs (message_id, room_id, sender_id, created_at, cjk)
        VALUES (new.id, new.room_id, new.sender_id, new.created_at,
@@ -64,7 +68,7 @@ const SQLITE_UP = [
      INSERT INTO chat_search_fts (rowid, text)
        SELECT doc, new.text FROM chat_search_docs WHERE message_id = new.id;
      INSERT INTO chat_search_cjk (rowid, text)
-       SELECT doc, new.text FROM chat_search_docs
+       SELECT doc, new.text || '  ' FROM chat_search_docs
        WHERE message_id = new.id AND new.text GLOB ${SUBSTRING_SCRIPT_GLOB};
    END`,
   `CREATE TRIGGER chat_search_update AFTER UPDATE OF text ON chat_messages
@@ -72,12 +76,12 @@ const SQLITE_UP = [
      INSERT INTO chat_search_fts (chat_search_fts, rowid, text)
        SELECT 'delete', doc, old.text FROM chat_search_docs WHERE message_id = old.id;
      INSERT INTO chat_search_cjk (chat_search_cjk, rowid, text)
-       SELECT 'delete', doc, old.text FROM chat_search_docs
+       SELECT 'delete', doc, old.text || '  ' FROM chat_search_docs
        WHERE message_id = old.id AND old.text GLOB ${SUBSTRING_SCRIPT_GLOB};
      INSERT INTO chat_search_fts (rowid, text)
        SELECT doc, new.text FROM chat_search_docs WHERE message_id = new.id;
      INSERT INTO chat_search_cjk (rowid, text)
-       SELECT doc, new.text FROM chat_search_docs
+       SELECT doc, new.text || '  ' FROM chat_search_docs
        WHERE message_id = new.id AND new.text GLOB ${SUBSTRING_SCRIPT_GLOB};
      UPDATE chat_search_docs SET cjk = (new.text GLOB ${SUBSTRING_SCRIPT_GLOB})
        WHERE message_id = new.id;
@@ -86,7 +90,7 @@ const SQLITE_UP = [
      INSERT INTO chat_search_fts (chat_search_fts, rowid, text)
        SELECT 'delete', doc, old.text FROM chat_search_docs WHERE message_id = old.id;
      INSERT INTO chat_search_cjk (chat_search_cjk, rowid, text)
-       SELECT 'delete', doc, old.text FROM chat_search_docs
+       SELECT 'delete', doc, old.text || '  ' FROM chat_search_docs
        WHERE message_id = old.id AND old.text GLOB ${SUBSTRING_SCRIPT_GLOB};
      DELETE FROM chat_search_docs WHERE message_id = old.id;
    END`,
@@ -102,6 +106,7 @@ const SQLITE_DOWN = [
   'DROP TRIGGER IF EXISTS chat_search_delete',
   'DROP TRIGGER IF EXISTS chat_search_update',
   'DROP TRIGGER IF EXISTS chat_search_insert',
+  'DROP TABLE IF EXISTS chat_search_cjk_terms',
   'DROP TABLE IF EXISTS chat_search_cjk',
   'DROP TABLE IF EXISTS chat_search_fts',
   'DROP VIEW IF EXISTS chat_search_cjk_content',
