@@ -368,12 +368,22 @@ export async function searchBench(): Promise<Array<Record<string, string | numbe
   const rawWords = db.prepare(
     'SELECT rowid FROM chat_search_fts WHERE chat_search_fts MATCH ? LIMIT 20',
   );
-  // The same ranking the adapter does: bm25 over the newest RELEVANCE_WINDOW matches.
-  const rawRanked = db.prepare(
+  // The same ranking the adapter does: FTS5's own rank order when at most RELEVANCE_WINDOW
+  // messages match, else bm25 over the newest RELEVANCE_WINDOW matches.
+  const rawBeyond = db.prepare(
+    'SELECT rowid FROM chat_search_fts WHERE chat_search_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?',
+  );
+  const rawAll = db.prepare(
+    'SELECT rowid FROM chat_search_fts WHERE chat_search_fts MATCH ? ORDER BY rank LIMIT 20',
+  );
+  const rawWindow = db.prepare(
     `SELECT rowid FROM (SELECT rowid, bm25(chat_search_fts) AS s FROM chat_search_fts
        WHERE chat_search_fts MATCH ? ORDER BY rowid DESC LIMIT ${RELEVANCE_WINDOW})
      ORDER BY s LIMIT 20`,
   );
+  const rawRanked = {
+    all: (p: unknown) => (rawBeyond.get(p, RELEVANCE_WINDOW) ? rawWindow.all(p) : rawAll.all(p)),
+  };
   const rawTrigram = db.prepare(
     'SELECT rowid FROM chat_search_cjk WHERE chat_search_cjk MATCH ? LIMIT 20',
   );
@@ -426,6 +436,12 @@ export async function searchBench(): Promise<Array<Record<string, string | numbe
     {
       name: 'two common words',
       queries: common.map((x, i) => `${x.w} ${common[(i + 1) % common.length].w}`),
+      matches: 0,
+      raw: raw(rawWords, 'words'),
+    },
+    {
+      name: 'prefix (2 letters)',
+      queries: mid.map((x) => `${x.w.slice(0, 2)}*`),
       matches: 0,
       raw: raw(rawWords, 'words'),
     },

@@ -526,6 +526,70 @@ describe('SQLite search index', () => {
   });
 });
 
+describe('SQLite relevance', () => {
+  it('ranks all matches when they are few, and only the newest ones when they are many', async () => {
+    const store = await openStore(target('sqlite'));
+    try {
+      const ds = store.dataSource;
+      await ds.getRepository(RoomEntity).insert({
+        id: 'r',
+        name: 'r',
+        visibility: 'private',
+        passwordHash: null,
+        capacity: 4,
+        topology: 'auto',
+        ownerId: null,
+      });
+      const texts = [
+        'kiwi kiwi kiwi',
+        'kiwi kiwi and more',
+        'kiwi with a few other words',
+        'kiwi among many other words in a long message',
+        'kiwi again among many other words in a longer message here',
+      ];
+      for (const [i, text] of texts.entries())
+        await ds.getRepository(ChatMessageEntity).insert({
+          id: `msg_${String(i).padStart(10, '0')}`,
+          roomId: 'r',
+          seq: i + 1,
+          senderId: 'u',
+          senderName: 'U',
+          senderAvatar: null,
+          clientId: `c${i}`,
+          text,
+          createdAt: new Date(T0 + i),
+          editedAt: null,
+          deletedAt: null,
+        });
+      const search = new SqliteFtsSearch(ds);
+      const ranked = async (limit: number) => {
+        const ids: string[] = [];
+        let after: unknown;
+        do {
+          const page = await search.search({
+            query: parseSearchQuery('kiwi'),
+            roomIds: ['r'],
+            sort: 'relevance',
+            limit,
+            after,
+          });
+          ids.push(...page.hits.map((h) => h.id));
+          after = page.next ?? undefined;
+        } while (after !== undefined);
+        return ids.map((id) => Number(id.slice(4)));
+      };
+      // Few matches: all of them, best first, whatever the page size.
+      expect(await ranked(2)).toEqual([0, 1, 2, 3, 4]);
+      expect(await ranked(10)).toEqual([0, 1, 2, 3, 4]);
+      // More than the window: only the newest three are ranked.
+      search.relevanceWindow = 3;
+      expect(await ranked(2)).toEqual([2, 3, 4]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('SQLite search of a very common character', () => {
   it('finds it by scanning once it starts more trigrams than are worth listing', async () => {
     const store = await openStore(target('sqlite'));

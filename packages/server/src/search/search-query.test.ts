@@ -23,6 +23,10 @@ describe('parseSearchQuery', () => {
       word('meet', true),
       { kind: 'words', words: ['next', 'week'], prefix: false, raw: 'next week' },
     ]);
+    expect(parseSearchQuery('m* "budget r"*').terms).toEqual([
+      word('m'),
+      { kind: 'words', words: ['budget', 'r'], prefix: false, raw: 'budget r' },
+    ]);
     expect(parseSearchQuery('"budget rev"*').terms).toEqual([
       { kind: 'words', words: ['budget', 'rev'], prefix: true, raw: 'budget rev' },
     ]);
@@ -83,7 +87,11 @@ describe('parseSearchQuery', () => {
   });
 
   it('keeps one of each term, and at most MAX_TERMS', () => {
-    expect(parseSearchQuery('a a A "a" a*').terms).toEqual([word('a'), word('A'), word('a', true)]);
+    expect(parseSearchQuery('ab ab AB "ab" ab*').terms).toEqual([
+      word('ab'),
+      word('AB'),
+      word('ab', true),
+    ]);
     const many = Array.from({ length: 100 }, (_, i) => `w${i}`).join(' ');
     expect(parseSearchQuery(many).terms).toHaveLength(MAX_TERMS);
     expect(parseSearchQuery('a'.repeat(500)).terms).toEqual([word('a'.repeat(500))]);

@@ -3,7 +3,8 @@
  *
  * - Words: all of them must match, in any order (`budget review`).
  * - Quoted phrases: the words in this order, next to each other (`"budget review"`); `“…”` also.
- * - Prefixes: a word ending in `*` (`meet*`), also the last word of a phrase (`"budget rev"*`).
+ * - Prefixes: a word of 2 characters or more ending in `*` (`meet*`), also the last word of a
+ *   phrase (`"budget rev"*`); `m*` is the word `m`.
  * - Words of scripts written without spaces between words (Chinese, Japanese, Korean, Thai, Lao,
  *   Khmer, Myanmar) match anywhere inside the text, since no tokenizer of ours can tell their
  *   words apart (`会議` finds `日本語の会議です`).
@@ -39,6 +40,9 @@ export type SearchTerm =
 export interface SearchQuery {
   terms: SearchTerm[];
 }
+
+/** The fewest characters before a `*` that make a prefix. */
+export const MIN_PREFIX = 2;
 
 /** At most this many terms count; the rest of a very long query is ignored. */
 export const MAX_TERMS = 32;
@@ -117,11 +121,13 @@ function termsOf(chunk: string, prefix: boolean): SearchTerm[] {
         : { kind: 'words', words: [run], prefix: false, raw: run },
     );
   }
+  // A one-character prefix would match most of the index: it counts as the word itself.
+  const usablePrefix = prefix && [...runs[runs.length - 1]].length >= MIN_PREFIX;
   const raw = chunk
     .trim()
     .replace(/\*+$/u, '')
     .replace(/^[-+~]+/u, '');
-  return [{ kind: 'words', words: runs, prefix, raw }];
+  return [{ kind: 'words', words: runs, prefix: usablePrefix, raw }];
 }
 
 /** True when the query can match nothing (no usable term). */

@@ -84,6 +84,8 @@ const docSchema = z.number().int().min(0);
 @Injectable()
 export class SqliteFtsSearch implements MessageSearch {
   readonly engine = 'sqlite' as const;
+  /** How many of the newest matches relevance ranks, at most (tests make it small). */
+  relevanceWindow = RELEVANCE_WINDOW;
 
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
@@ -111,6 +113,7 @@ export class SqliteFtsSearch implements MessageSearch {
     // The driving table: the word index, else the trigram index, else the documents with a script
     // written without spaces (every substring term is in such a script).
     const driver = plan.words ? 'chat_search_fts' : trigrams ? 'chat_search_cjk' : null;
+    const match = plan.words ?? trigrams;
     const params: unknown[] = [];
     const where: string[] = [];
     let from: string;
@@ -119,7 +122,7 @@ export class SqliteFtsSearch implements MessageSearch {
       from = `${driver} JOIN chat_search_docs d ON d.doc = ${driver}.rowid`;
       docColumn = `${driver}.rowid`;
       where.push(`${driver} MATCH ?`);
-      params.push(driver === 'chat_search_fts' ? plan.words : trigrams);
+      params.push(match);
     } else {
       from = 'chat_search_docs d';
       docColumn = 'd.doc';
@@ -156,18 +159,24 @@ export class SqliteFtsSearch implements MessageSearch {
       params.push(beforeDoc);
     }
     const limit = Math.min(request.limit, RELEVANCE_DEPTH - offset);
-    const score = relevance && driver ? `bm25(${driver})` : 'NULL';
-    // Newest first walks the index backwards and stops after the page. Relevance ranks only the
-    // newest RELEVANCE_WINDOW matches, so that a word in most messages costs no more than that.
-    const matches = `SELECT d.message_id AS id, d.doc AS doc, ${score} AS score
+    const select = (score: string) => `SELECT d.message_id AS id, d.doc AS doc, ${score} AS score
        FROM ${from}
-       WHERE ${where.join(' AND ')}
-       ORDER BY ${docColumn} DESC`;
-    const sql =
-      relevance && driver
-        ? `SELECT id, doc, score FROM (${matches} LIMIT ${RELEVANCE_WINDOW})
-           ORDER BY score ASC, doc DESC LIMIT ? OFFSET ?`
-        : `${matches} LIMIT ? OFFSET ?`;
+       WHERE ${where.join(' AND ')}`;
+    let sql: string;
+    if (!relevance || !driver) {
+      // Walks the index backwards and stops after the page, however common the words.
+      sql = `${select('NULL')} ORDER BY ${docColumn} DESC LIMIT ? OFFSET ?`;
+    } else if (await this.hasMatchesBeyondWindow(driver, match!)) {
+      // Ranks only the newest RELEVANCE_WINDOW matches, so that a word in most messages costs no
+      // more than that.
+      sql = `SELECT id, doc, score
+         FROM (${select(`bm25(${driver})`)} ORDER BY ${docColumn} DESC LIMIT ${this.relevanceWindow})
+         ORDER BY score ASC, doc DESC LIMIT ? OFFSET ?`;
+    } else {
+      // Fewer matches: FTS5 ranks them all by itself and the filters run in rank order, only
+      // until the page is full.
+      sql = `${select(`${driver}.rank`)} ORDER BY ${driver}.rank LIMIT ? OFFSET ?`;
+    }
     params.push(limit + 1, offset);
 
     const rows = await this.dataSource.query<
@@ -180,6 +189,15 @@ export class SqliteFtsSearch implements MessageSearch {
       hits: page.map((r) => (r.score === null ? { id: r.id } : { id: r.id, score: -r.score })),
       next: relevance ? nextOffset(offset, page.length, more) : more && last ? last.doc : null,
     };
+  }
+
+  /** True when more than {@link relevanceWindow} messages match, whoever may read them. */
+  private async hasMatchesBeyondWindow(table: string, match: string): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `SELECT rowid FROM ${table} WHERE ${table} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?`,
+      [match, this.relevanceWindow],
+    );
+    return rows.length > 0;
   }
 
   indexed(_message: ChatMessage): Promise<void> {
