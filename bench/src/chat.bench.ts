@@ -200,52 +200,64 @@ async function bare(): Promise<ChatResults> {
 /** The minimeet cases, or undefined when the server does not answer chat yet. */
 async function minimeet(): Promise<ChatResults | undefined> {
   const dir = await mkdtemp(join(tmpdir(), 'minimeet-chat-bench-'));
-  const server = await startMinimeet({
-    ...FAST_ACCOUNTS_ENV,
-    DATABASE_URL: `sqlite:${join(dir, 'minimeet.sqlite')}`,
-    // The per-user chat limit would cap the rate the bench is here to measure.
-    RATE_LIMIT_CHAT: '1000000/1',
-  });
-  const sockets: Socket[] = [];
   try {
-    const run = randomUUID().slice(0, 8);
-    const users = await pool(
-      Array.from({ length: ROOMS * ROOM_SIZE }, (_, i) => i),
-      8,
-      (i) => registerUser(server.url, run, i),
-    );
-    const rooms: RoomRig[] = [];
-    for (let r = 0; r < ROOMS; r++) {
-      const members: BenchUser[] = users.slice(r * ROOM_SIZE, (r + 1) * ROOM_SIZE);
-      const roomId = await createRoom(server.url, members[0], `Chat bench ${r}`);
-      for (const m of members.slice(1)) await joinRoom(server.url, m, roomId);
-      const connected = await Promise.all(
-        members.map((m) =>
-          openSocket(server.url, { token: m.accessToken, protocolVersion: PROTOCOL_VERSION }),
-        ),
-      );
-      sockets.push(...connected);
-      try {
-        await Promise.all(connected.map((s) => request(s, 'chat_subscribe', { roomId, limit: 1 })));
-      } catch (error) {
-        if (error instanceof RequestRefused && error.code === ErrorCode.FeatureUnavailable) {
-          console.warn('The server does not answer chat yet: only the baseline is measured.');
-          return undefined;
-        }
-        throw error;
-      }
-      rooms.push({ roomId, sender: connected[0], receivers: connected.slice(1) });
-    }
-    return await runCases({
-      rooms,
-      send: (socket, roomId, clientId, body) =>
-        request(socket, 'chat_message', { roomId, clientId, text: body }),
+    const server = await startMinimeet({
+      ...FAST_ACCOUNTS_ENV,
+      DATABASE_URL: `sqlite:${join(dir, 'minimeet.sqlite')}`,
+      // The per-user chat limit would cap the rate the bench is here to measure.
+      RATE_LIMIT_CHAT: '1000000/1',
     });
+    const sockets: Socket[] = [];
+    try {
+      return await minimeetCases(server.url, sockets);
+    } finally {
+      closeAll(sockets);
+      await server.stop();
+    }
   } finally {
-    closeAll(sockets);
-    await server.stop();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Users, rooms and subscriptions on a running server, then the cases; opened sockets go in `sockets`. */
+async function minimeetCases(url: string, sockets: Socket[]): Promise<ChatResults | undefined> {
+  const run = randomUUID().slice(0, 8);
+  const users = await pool(
+    Array.from({ length: ROOMS * ROOM_SIZE }, (_, i) => i),
+    8,
+    (i) => registerUser(url, run, i),
+  );
+  const rooms: RoomRig[] = [];
+  for (let r = 0; r < ROOMS; r++) {
+    const members: BenchUser[] = users.slice(r * ROOM_SIZE, (r + 1) * ROOM_SIZE);
+    const roomId = await createRoom(url, members[0], `Chat bench ${r}`);
+    for (const m of members.slice(1)) await joinRoom(url, m, roomId);
+    const connected = await Promise.all(
+      members.map(async (m) => {
+        const socket = await openSocket(url, {
+          token: m.accessToken,
+          protocolVersion: PROTOCOL_VERSION,
+        });
+        sockets.push(socket);
+        return socket;
+      }),
+    );
+    try {
+      await Promise.all(connected.map((s) => request(s, 'chat_subscribe', { roomId, limit: 1 })));
+    } catch (error) {
+      if (error instanceof RequestRefused && error.code === ErrorCode.FeatureUnavailable) {
+        console.warn('The server does not answer chat yet: only the baseline is measured.');
+        return undefined;
+      }
+      throw error;
+    }
+    rooms.push({ roomId, sender: connected[0], receivers: connected.slice(1) });
+  }
+  return runCases({
+    rooms,
+    send: (socket, roomId, clientId, body) =>
+      request(socket, 'chat_message', { roomId, clientId, text: body }),
+  });
 }
 
 const rate = (s: ChatSample) => (s.completed / s.wallMs) * 1000;

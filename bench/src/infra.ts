@@ -148,3 +148,88 @@ export function machineLoad(): string {
   const [one, five] = loadavg();
   return `${cpus().length} cores, load average ${one.toFixed(1)} (1 min) / ${five.toFixed(1)} (5 min)`;
 }
+
+/** The `ws` client that socket.io's own engine uses (the bench adds no dependency for it). */
+interface InspectorSocket {
+  on(event: 'open', fn: () => void): void;
+  on(event: 'message', fn: (data: Buffer) => void): void;
+  on(event: 'error', fn: (err: Error) => void): void;
+  send(data: string): void;
+  close(): void;
+}
+
+function wsClient(url: string): InspectorSocket {
+  const fromBench = createRequire(new URL('../package.json', import.meta.url));
+  const fromEngine = createRequire(
+    createRequire(fromBench.resolve('socket.io')).resolve('engine.io'),
+  );
+  const WebSocket = fromEngine('ws') as new (url: string) => InspectorSocket;
+  return new WebSocket(url);
+}
+
+/**
+ * Environment that opens the V8 inspector of a child process on a loopback port, so that
+ * {@link heapAfterGc} can force a full collection and read the heap there.
+ */
+export function inspectorEnv(port: number): Record<string, string> {
+  return { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:${port}`.trim() };
+}
+
+/** A process's memory after two forced full garbage collections, in KiB. */
+export interface HeapFigures {
+  /** V8 heap in use. */
+  heapUsedKiB: number;
+  /** Memory of C++ objects bound to JavaScript objects (buffers and the like). */
+  externalKiB: number;
+}
+
+/**
+ * Forces full garbage collections in the process whose inspector listens on `port`, then reads
+ * `process.memoryUsage()` there (bounded by `timeoutMs`).
+ */
+export async function heapAfterGc(port: number, timeoutMs = 30_000): Promise<HeapFigures> {
+  const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{
+    webSocketDebuggerUrl: string;
+  }>;
+  const socket = wsClient(targets[0].webSocketDebuggerUrl);
+  let nextId = 1;
+  const waiting = new Map<number, (result: unknown) => void>();
+  socket.on('message', (data) => {
+    const message = JSON.parse(data.toString()) as { id?: number; result?: unknown };
+    if (message.id !== undefined) waiting.get(message.id)?.(message.result);
+  });
+  const call = (method: string, params: object = {}) =>
+    new Promise<unknown>((resolve) => {
+      const id = nextId++;
+      waiting.set(id, resolve);
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      (async () => {
+        await new Promise<void>((resolve, reject) => {
+          socket.on('open', resolve);
+          socket.on('error', reject);
+        });
+        await call('HeapProfiler.collectGarbage');
+        await call('HeapProfiler.collectGarbage');
+        const answer = (await call('Runtime.evaluate', {
+          expression: 'JSON.stringify(process.memoryUsage())',
+          returnByValue: true,
+        })) as { result: { value: string } };
+        const usage = JSON.parse(answer.result.value) as { heapUsed: number; external: number };
+        return { heapUsedKiB: usage.heapUsed / 1024, externalKiB: usage.external / 1024 };
+      })(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no heap figures from port ${port} in ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    socket.close();
+  }
+}

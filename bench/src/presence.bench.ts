@@ -15,8 +15,11 @@
  * fresh MariaDB database made for the run (SQLite cannot be shared between processes) and a Redis
  * key prefix of their own; both are removed at the end.
  *
- * Memory: on each one-node deployment, the server's RSS (`/proc/<pid>/status`) before and after its
- * 1,000 sockets connected and subscribed, divided by 1,000.
+ * Memory: on each one-node deployment, the server's RSS (`/proc/<pid>/status`, median of samples)
+ * and its V8 heap in use plus external memory after two forced full collections (through the
+ * inspector, opened on a loopback port for this), before and after its 1,000 sockets connected
+ * and subscribed, divided by 1,000. RSS alone misleads: a process whose heap already has free
+ * room grows less.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -29,11 +32,14 @@ import type { Socket } from 'socket.io-client';
 import {
   createMariaDb,
   deleteRedisKeys,
+  heapAfterGc,
+  inspectorEnv,
   machineLoad,
   REDIS_URL,
   settledRssKiB,
   uniqueRedisPrefix,
   type BenchDatabase,
+  type HeapFigures,
 } from './infra.js';
 import { BARE_SERVER, freePort, spawnNode, startMinimeet, type Child } from './processes.js';
 import { closeAll, openSocket, request, RequestRefused } from './sockets.js';
@@ -79,10 +85,12 @@ interface PresenceSample {
   wallMs: number;
 }
 
-/** The memory figures of one deployment. */
+/** The memory figures of one node: RSS, and the heap after forced collections. */
 interface Memory {
   beforeKiB: number;
   afterKiB: number;
+  heapBefore: HeapFigures;
+  heapAfter: HeapFigures;
   sockets: number;
 }
 
@@ -117,7 +125,7 @@ interface Pending {
 async function measure(
   d: Deployment,
   nodeOf: (i: number) => number,
-  memoryOfNode0 = false,
+  inspectPort?: number,
 ): Promise<Result> {
   const sockets: Socket[] = new Array<Socket>(USERS);
   const indexOf = new Map<string, number>();
@@ -140,7 +148,7 @@ async function measure(
   try {
     let memory: Memory | undefined;
     const pid = d.nodes[0].pid;
-    if (memoryOfNode0) {
+    if (inspectPort !== undefined) {
       // Warm the server's code paths first, so the baseline is not the cold process.
       const warm = await pool(
         Array.from({ length: WARM_SOCKETS }, (_, i) => i),
@@ -149,7 +157,9 @@ async function measure(
       );
       closeAll(warm);
       await new Promise((r) => setTimeout(r, 1000));
-      memory = { beforeKiB: await settledRssKiB(pid), afterKiB: 0, sockets: USERS };
+      const beforeKiB = await settledRssKiB(pid);
+      const heapBefore = await heapAfterGc(inspectPort);
+      memory = { beforeKiB, afterKiB: 0, heapBefore, heapAfter: heapBefore, sockets: USERS };
     }
     await pool(
       Array.from({ length: USERS }, (_, i) => i),
@@ -161,7 +171,10 @@ async function measure(
     );
     // Let the burst of `online` changes of the connects drain before measuring anything.
     await new Promise((r) => setTimeout(r, 2000));
-    if (memory) memory.afterKiB = await settledRssKiB(pid, 7, 500);
+    if (memory && inspectPort !== undefined) {
+      memory.afterKiB = await settledRssKiB(pid, 7, 500);
+      memory.heapAfter = await heapAfterGc(inspectPort);
+    }
 
     const states = new Array<State>(USERS).fill('online');
     const order = Array.from({ length: USERS }, (_, i) => mod(i * 37 + 11));
@@ -225,9 +238,17 @@ async function measure(
 }
 
 /** Starts bare socket.io nodes; two are joined by the Redis Streams adapter. */
-async function bare(nodes: 1 | 2, redisPrefix: string): Promise<Array<Child & { url: string }>> {
+async function bare(
+  nodes: 1 | 2,
+  redisPrefix: string,
+  inspectPort?: number,
+): Promise<Array<Child & { url: string }>> {
   const env: Record<string, string> =
-    nodes === 2 ? { BARE_REDIS_URL: REDIS_URL, BARE_REDIS_PREFIX: redisPrefix } : {};
+    nodes === 2
+      ? { BARE_REDIS_URL: REDIS_URL, BARE_REDIS_PREFIX: redisPrefix }
+      : inspectPort !== undefined
+        ? inspectorEnv(inspectPort)
+        : {};
   const children: Array<Child & { url: string }> = [];
   try {
     for (let n = 0; n < nodes; n++) {
@@ -257,7 +278,10 @@ function bareDeployment(label: string, children: Array<Child & { url: string }>)
         socket,
         'join_many',
         neighbours(i).map((j) => `presence:${j}`),
-      );
+      ).catch((error: unknown) => {
+        socket.disconnect();
+        throw error;
+      });
       return socket;
     },
     async change(socket, i, state) {
@@ -283,6 +307,9 @@ function minimeetDeployment(
       });
       const snapshot = await request<PresenceSnapshot>(socket, 'presence_subscribe', {
         sharedRooms: true,
+      }).catch((error: unknown) => {
+        socket.disconnect();
+        throw error;
       });
       if (snapshot.presences.length < 2 * HALF && short++ === 0)
         console.warn(
@@ -359,20 +386,27 @@ const serverEnv = (databaseUrl: string): Record<string, string> => ({
   DATABASE_URL: databaseUrl,
 });
 
-async function runMinimeet(
+/** Minimeet on one node (in-process presence), measured with memory. */
+async function minimeetOneNode(users: BenchUser[], db: BenchDatabase): Promise<Result> {
+  const inspectPort = await freePort();
+  const server = await startMinimeet({ ...serverEnv(db.url), ...inspectorEnv(inspectPort) });
+  try {
+    return await measure(
+      minimeetDeployment('minimeet, one node', [server], users),
+      () => 0,
+      inspectPort,
+    );
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Minimeet on two nodes sharing the database and Redis; users alternate between the nodes. */
+async function minimeetTwoNodes(
   users: BenchUser[],
   db: BenchDatabase,
   redisPrefix: string,
-): Promise<{ one: Result; two: Result }> {
-  let one: Result;
-  {
-    const server = await startMinimeet(serverEnv(db.url));
-    try {
-      one = await measure(minimeetDeployment('minimeet, one node', [server], users), () => 0, true);
-    } finally {
-      await server.stop();
-    }
-  }
+): Promise<Result> {
   const servers: Array<Child & { url: string }> = [];
   try {
     for (const node of ['a', 'b']) {
@@ -385,30 +419,20 @@ async function runMinimeet(
         }),
       );
     }
-    const two = await measure(
-      minimeetDeployment('minimeet, two nodes', servers, users),
-      (i) => i % 2,
-    );
-    return { one, two };
+    return await measure(minimeetDeployment('minimeet, two nodes', servers, users), (i) => i % 2);
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
   }
 }
 
-async function runBare(redisPrefix: string): Promise<{ one: Result; two: Result }> {
-  let one: Result;
-  {
-    const children = await bare(1, redisPrefix);
-    try {
-      one = await measure(bareDeployment('bare, one node', children), () => 0, true);
-    } finally {
-      await Promise.all(children.map((c) => c.stop()));
-    }
-  }
-  const children = await bare(2, redisPrefix);
+/** The bare server on one node (with memory) or on two joined by the Redis Streams adapter. */
+async function bareNodes(nodes: 1 | 2, redisPrefix: string): Promise<Result> {
+  const inspectPort = nodes === 1 ? await freePort() : undefined;
+  const children = await bare(nodes, redisPrefix, inspectPort);
   try {
-    const two = await measure(bareDeployment('bare, two nodes', children), (i) => i % 2);
-    return { one, two };
+    return nodes === 1
+      ? await measure(bareDeployment('bare, one node', children), () => 0, inspectPort)
+      : await measure(bareDeployment('bare, two nodes', children), (i) => i % 2);
   } finally {
     await Promise.all(children.map((c) => c.stop()));
   }
@@ -442,14 +466,23 @@ function ratio(m: PresenceSample, b: PresenceSample): Record<string, string | nu
   };
 }
 
+const rssPer = (m: Memory) => (m.afterKiB - m.beforeKiB) / m.sockets;
+const heapPer = (m: Memory) =>
+  (m.heapAfter.heapUsedKiB +
+    m.heapAfter.externalKiB -
+    m.heapBefore.heapUsedKiB -
+    m.heapBefore.externalKiB) /
+  m.sockets;
+
 function memoryRow(label: string, m: Memory): Record<string, string | number> {
-  const delta = m.afterKiB - m.beforeKiB;
   return {
     server: label,
     'RSS before MiB': round(m.beforeKiB / 1024, 1),
     'RSS after MiB': round(m.afterKiB / 1024, 1),
-    'delta MiB': round(delta / 1024, 1),
-    'KiB per connection': round(delta / m.sockets, 1),
+    'RSS KiB/conn': round(rssPer(m), 1),
+    'heap before MiB': round((m.heapBefore.heapUsedKiB + m.heapBefore.externalKiB) / 1024, 1),
+    'heap after MiB': round((m.heapAfter.heapUsedKiB + m.heapAfter.externalKiB) / 1024, 1),
+    'heap KiB/conn': round(heapPer(m), 1),
   };
 }
 
@@ -458,12 +491,16 @@ export async function presenceBench(): Promise<void> {
   console.log(`machine at the start: ${machineLoad()}`);
   const redisPrefix = uniqueRedisPrefix('presence');
   const db = await createMariaDb();
-  let b: { one: Result; two: Result };
+  const b = {} as { one: Result; two: Result };
   let m: { one: Result; two: Result } | undefined;
   try {
-    b = await runBare(redisPrefix);
     const users = await setUpUsers(db);
-    if (users) m = await runMinimeet(users, db, redisPrefix);
+    // Each minimeet deployment right after its baseline, so that drift on a shared machine
+    // touches both sides of a ratio alike.
+    b.one = await bareNodes(1, redisPrefix);
+    const mOne = users ? await minimeetOneNode(users, db) : undefined;
+    b.two = await bareNodes(2, redisPrefix);
+    if (users && mOne) m = { one: mOne, two: await minimeetTwoNodes(users, db, redisPrefix) };
   } finally {
     await db.drop();
     const left = await deleteRedisKeys(redisPrefix);
@@ -493,16 +530,23 @@ export async function presenceBench(): Promise<void> {
   const bm = b.one.memory;
   const mm = m?.one.memory;
   if (bm) {
-    const per = (x: Memory) => (x.afterKiB - x.beforeKiB) / x.sockets;
-    printTable(`Server RSS for ${USERS} idle connections, each following ${2 * HALF} users`, [
-      memoryRow('bare socket.io, a room per followed user (baseline)', bm),
-      ...(mm
-        ? [
-            memoryRow('minimeet, authenticated, presence_subscribe sharedRooms', mm),
-            { server: 'ratio minimeet / bare', 'KiB per connection': round(per(mm) / per(bm), 2) },
-          ]
-        : []),
-    ]);
+    printTable(
+      `Server memory for ${USERS} idle connections, each following ${2 * HALF} users ` +
+        '(RSS: median of samples; heap: V8 heap used + external after two forced full GCs)',
+      [
+        memoryRow('bare socket.io, a room per followed user (baseline)', bm),
+        ...(mm
+          ? [
+              memoryRow('minimeet, authenticated, presence_subscribe sharedRooms', mm),
+              {
+                server: 'ratio minimeet / bare',
+                'RSS KiB/conn': round(rssPer(mm) / rssPer(bm), 2),
+                'heap KiB/conn': round(heapPer(mm) / heapPer(bm), 2),
+              },
+            ]
+          : []),
+      ],
+    );
   }
 }
 
