@@ -14,6 +14,7 @@ import { EventBus } from '../common/event-bus.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
 import { deleteRedisKeys, TEST_REDIS_URL, uniqueRedisPrefix } from '../test/cluster.js';
 import { api, createApiKey, registerUser, startTestServer, waitUntil } from '../test/harness.js';
+import { waitForEvent } from '../test/sockets.js';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type ServerEventName = keyof ServerToClientEvents;
@@ -82,19 +83,7 @@ function waitFor<E extends ServerEventName>(
   match: (payload: Payload<E>) => boolean = () => true,
   timeoutMs = 5000,
 ): Promise<Payload<E>> {
-  return new Promise((resolve, reject) => {
-    const listener = (payload: Payload<E>) => {
-      if (!match(payload)) return;
-      clearTimeout(timer);
-      client.socket.off(event as 'session', listener);
-      resolve(payload);
-    };
-    const timer = setTimeout(() => {
-      client.socket.off(event as 'session', listener);
-      reject(new Error(`no matching ${event} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    client.socket.on(event as 'session', listener);
-  });
+  return waitForEvent(client.socket, event, match, timeoutMs);
 }
 
 function seen(client: Client, event: ServerEventName): unknown[] {

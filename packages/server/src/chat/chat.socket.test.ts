@@ -17,6 +17,7 @@ import { EventBus, type ServerEvents } from '../common/event-bus.js';
 import type { RunningServer } from '../main.js';
 import { api, createApiKey, registerUser, startTestServer, waitUntil } from '../test/harness.js';
 import { TYPING_THROTTLE_MS, TYPING_TIMEOUT_MS } from './typing-store.js';
+import { waitForEvent } from '../test/sockets.js';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type ServerEventName = keyof ServerToClientEvents;
@@ -96,19 +97,7 @@ function waitFor<E extends ServerEventName>(
   match: (payload: Payload<E>) => boolean = () => true,
   timeoutMs = 5000,
 ): Promise<Payload<E>> {
-  return new Promise((resolve, reject) => {
-    const listener = (payload: Payload<E>) => {
-      if (!match(payload)) return;
-      clearTimeout(timer);
-      client.socket.off(event as 'session', listener);
-      resolve(payload);
-    };
-    const timer = setTimeout(() => {
-      client.socket.off(event as 'session', listener);
-      reject(new Error(`no matching ${event} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    client.socket.on(event as 'session', listener);
-  });
+  return waitForEvent(client.socket, event, match, timeoutMs);
 }
 
 function seen<E extends ServerEventName>(client: Client, event: E): Array<Payload<E>> {
