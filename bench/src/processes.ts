@@ -28,7 +28,9 @@ export function spawnNode(
   timeoutMs = 30_000,
 ): Promise<Child> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], {
+    // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the servers.
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, script], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -22,7 +22,7 @@ import { RoomEntity } from '../rooms/room.entity.js';
 // that the schema builder knows it, never created or dropped by it (other stores have none).
 @Index('ft_chat_messages_text', { synchronize: false })
 export class ChatMessageEntity {
-  /** `msg_` and 16 random base64url characters. */
+  /** `msg_`, the time (8 symbols) and 72 random bits (12 symbols); see `generateMessageId`. */
   @PrimaryColumn({ type: 'varchar', length: 32 })
   id: string;
 

@@ -8,6 +8,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { RoomsModule } from '../rooms/rooms.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { ChatAccess } from './chat-access.js';
 import { ChatFanout } from './chat-fanout.js';
 import { ChatTyping } from './chat-typing.js';
 import { ChatController } from './chat.controller.js';
@@ -40,6 +41,7 @@ export function createTypingStore(
   controllers: [ChatController],
   providers: [
     ChatRepository,
+    ChatAccess,
     ChatFanout,
     {
       provide: TYPING_STORE,

@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
 import { DataSource, In, QueryFailedError, type EntityManager, type Repository } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import type { RoomVisibility } from '@minimeet/protocol';
 import { RoomEntity } from '../rooms/room.entity.js';
 import { ChatMessageEntity } from './chat-message.entity.js';
 import { ChatReactionEntity } from './chat-reaction.entity.js';
+import { SqliteChatWriter } from './chat-writer.repository.js';
 
 /** The fields a new message is stored with; the repository assigns its seq. */
 export type NewChatMessage = Pick<
@@ -42,11 +44,21 @@ export class ChatRepository {
   private readonly messages: Repository<ChatMessageEntity>;
   private readonly reactions: Repository<ChatReactionEntity>;
   private readonly rooms: Repository<RoomEntity>;
+  /** On SQLite, the group commit that stores new messages; null on the other stores. */
+  private readonly sqlite: SqliteChatWriter | null;
+  private readonly createdAtColumn: ColumnMetadata;
 
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {
     this.messages = dataSource.getRepository(ChatMessageEntity);
     this.reactions = dataSource.getRepository(ChatReactionEntity);
     this.rooms = dataSource.getRepository(RoomEntity);
+    this.createdAtColumn = this.messages.metadata.findColumnWithPropertyName('createdAt')!;
+    this.sqlite =
+      dataSource.options.type === 'better-sqlite3'
+        ? new SqliteChatWriter(
+            (dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection,
+          )
+        : null;
   }
 
   /** The room's visibility, or null when there is no such room. */
@@ -67,6 +79,8 @@ export class ChatRepository {
     senderId: string,
     clientId: string,
   ): Promise<ChatMessageEntity | null> {
+    // Nearly every send asks, and nearly always there is none: SQLite answers that synchronously.
+    if (this.sqlite && !this.sqlite.clientIdTaken(roomId, senderId, clientId)) return null;
     const found = await this.messages.findOneBy({ roomId, senderId, clientId });
     return found && found.roomId === roomId ? found : null;
   }
@@ -77,17 +91,19 @@ export class ChatRepository {
    * race), and with null when the room does not exist (any more).
    */
   async insertNext(message: NewChatMessage): Promise<StoredMessage | null> {
-    let seq: number | null;
+    let seq: number | null | 'duplicate';
     try {
-      seq =
-        this.dataSource.options.type === 'better-sqlite3'
-          ? this.insertNextSqlite(message)
-          : await this.dataSource.transaction((em) => this.insertNextLocked(em, message));
+      seq = this.sqlite
+        ? await this.insertNextSqlite(this.sqlite, message)
+        : await this.dataSource.transaction((em) => this.insertNextLocked(em, message));
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
+      seq = 'duplicate';
+    }
+    if (seq === 'duplicate') {
       // Another request stored this client id first; its transaction won, ours gave the seq back.
       const winner = await this.findByClientId(message.roomId, message.senderId, message.clientId);
-      if (!winner) throw err;
+      if (!winner) throw new Error(`chat message ${message.clientId} collided but is not stored`);
       return { message: winner, created: false };
     }
     if (seq === null) return null;
@@ -119,42 +135,20 @@ export class ChatRepository {
     return seq;
   }
 
-  /**
-   * SQLite: one synchronous better-sqlite3 transaction. Nothing else can run on the connection
-   * while it does (TypeORM shares that one connection between all requests, so an asynchronous
-   * transaction would take other requests' statements in with it).
-   */
-  private insertNextSqlite(message: NewChatMessage): number | null {
-    const db = (this.dataSource.driver as unknown as { databaseConnection: Database })
-      .databaseConnection;
-    const meta = this.dataSource.getMetadata(ChatMessageEntity);
-    const driver = this.dataSource.driver;
-    const value = (property: keyof ChatMessageEntity, v: unknown): unknown =>
-      driver.preparePersistentValue(v, meta.findColumnWithPropertyName(property)!);
-    const run = db.transaction((): number | null => {
-      const row = db
-        .prepare('UPDATE rooms SET chat_seq = chat_seq + 1 WHERE id = ? RETURNING chat_seq')
-        .get(message.roomId) as { chat_seq: number } | undefined;
-      if (!row) return null;
-      db.prepare(
-        `INSERT INTO chat_messages
-           (id, room_id, seq, sender_id, sender_name, sender_avatar, client_id, text, created_at,
-            edited_at, deleted_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)`,
-      ).run(
-        message.id,
-        message.roomId,
-        row.chat_seq,
-        message.senderId,
-        message.senderName,
-        message.senderAvatar,
-        message.clientId,
-        message.text,
-        value('createdAt', message.createdAt),
-      );
-      return row.chat_seq;
+  /** SQLite: through the group commit of {@link SqliteChatWriter}. */
+  private async insertNextSqlite(
+    writer: SqliteChatWriter,
+    message: NewChatMessage,
+  ): Promise<number | null | 'duplicate'> {
+    const outcome = await writer.insert({
+      ...message,
+      createdAt: this.dataSource.driver.preparePersistentValue(
+        message.createdAt,
+        this.createdAtColumn,
+      ),
     });
-    return run.immediate();
+    if (outcome === 'no_room') return null;
+    return outcome === 'duplicate' ? outcome : outcome.seq;
   }
 
   /** The message with this id in this room, or null. */

@@ -101,6 +101,7 @@ const unavailable = () =>
  */
 export class ElasticsearchSearch implements MessageSearch, OnModuleInit, OnApplicationShutdown {
   readonly engine = 'elasticsearch' as const;
+  readonly indexesItself = false;
   private readonly client: Client;
   private readonly logger = new Logger('ElasticsearchSearch');
   private ready: Promise<void> | null = null;

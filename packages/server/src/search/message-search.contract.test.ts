@@ -183,6 +183,8 @@ function messageSearchContract(factory: () => Promise<EngineUnderTest>, traits: 
       deletedAt: null,
     };
     await engine.dataSource.getRepository(ChatMessageEntity).insert(row);
+    // As the chat writer does: the room's counter passes the message (SQLite indexes it then).
+    await engine.dataSource.getRepository(RoomEntity).update({ id: roomId }, { chatSeq: seq });
     await engine.search.indexed(asMessage(row));
     return row.id;
   }
@@ -501,6 +503,9 @@ describe('SQLite search index', () => {
             deletedAt: null,
           });
         }
+      // As the chat writer does: each room's counter passes its messages, which indexes them.
+      await rooms.update({ id: 'keep' }, { chatSeq: texts.length });
+      await rooms.update({ id: 'gone' }, { chatSeq: seq });
       await messages.update({ id: ids[0] }, { text: '会議 now', editedAt: new Date() });
       await messages.update({ id: ids[1] }, { text: 'no longer japanese', editedAt: new Date() });
       await messages.update({ id: ids[2] }, { text: '', deletedAt: new Date() });
@@ -561,6 +566,7 @@ describe('SQLite relevance', () => {
           editedAt: null,
           deletedAt: null,
         });
+      await ds.getRepository(RoomEntity).update({ id: 'r' }, { chatSeq: texts.length });
       const search = new SqliteFtsSearch(ds);
       const ranked = async (limit: number) => {
         const ids: string[] = [];
@@ -623,6 +629,7 @@ describe('SQLite search of a very common character', () => {
           deletedAt: null,
         });
       }
+      await ds.getRepository(RoomEntity).update({ id: 'r' }, { chatSeq: count });
       const search = new SqliteFtsSearch(ds);
       const ask = (q: string, limit = 100) =>
         search.search({ query: parseSearchQuery(q), roomIds: ['r'], sort: 'newest', limit });

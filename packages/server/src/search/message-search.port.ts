@@ -60,6 +60,12 @@ export interface MessageSearch {
   readonly engine: MessageSearchHealth['engine'];
 
   /**
+   * True for an engine inside the relational store, which indexes a message in the transaction
+   * that stores it: the hooks {@link indexed} and {@link removed} are then never needed.
+   */
+  readonly indexesItself: boolean;
+
+  /**
    * Finds messages. Any query the parser produced is acceptable: an engine never fails on what a
    * user typed (it answers fewer or no hits instead).
    */

@@ -108,6 +108,7 @@ interface Row {
 @Injectable()
 export class MysqlFulltextSearch implements MessageSearch {
   readonly engine = 'mysql' as const;
+  readonly indexesItself = true;
   private rules: Promise<InnodbFulltextRules> | null = null;
 
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}

@@ -71,6 +71,7 @@ const VECTOR = "to_tsvector('simple'::regconfig, m.text)";
 @Injectable()
 export class PostgresFullTextSearch implements MessageSearch {
   readonly engine = 'postgres' as const;
+  readonly indexesItself = true;
 
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 

@@ -21,14 +21,18 @@ export class SearchIndexer implements OnModuleDestroy {
     @Inject(MESSAGE_SEARCH) private readonly engine: MessageSearch,
   ) {
     this.unsubscribe = [
-      bus.on('chat.message_created', ({ message }) => this.index(message)),
-      bus.on('chat.message_updated', ({ message, change }) =>
-        change === 'reactions' ? undefined : this.index(message),
-      ),
       bus.on('room.deleted', ({ roomId }) =>
         this.engine.roomDeleted(roomId).catch((err: unknown) => this.report('room', roomId, err)),
       ),
     ];
+    // An engine inside the store has indexed each message already; the hot path skips the hooks.
+    if (!engine.indexesItself)
+      this.unsubscribe.push(
+        bus.on('chat.message_created', ({ message }) => this.index(message)),
+        bus.on('chat.message_updated', ({ message, change }) =>
+          change === 'reactions' ? undefined : this.index(message),
+        ),
+      );
   }
 
   /** Waits until every change handed over so far is done (tests, shutdown). */

@@ -84,6 +84,7 @@ const docSchema = z.number().int().min(0);
 @Injectable()
 export class SqliteFtsSearch implements MessageSearch {
   readonly engine = 'sqlite' as const;
+  readonly indexesItself = true;
   /** How many of the newest matches relevance ranks, at most (tests make it small). */
   relevanceWindow = RELEVANCE_WINDOW;
 

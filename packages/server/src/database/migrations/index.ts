@@ -3,6 +3,7 @@ import { Rooms1764100000000 } from './1764100000000-rooms.js';
 import { Chat1764200000000 } from './1764200000000-chat.js';
 import { ChatSearch1764200000001 } from './1764200000001-chat-search.js';
 import { Presence1764200000002 } from './1764200000002-presence.js';
+import { ChatSearchBatched1764300000000 } from './1764300000000-chat-search-batched.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Chat1764200000000,
   ChatSearch1764200000001,
   Presence1764200000002,
+  ChatSearchBatched1764300000000,
 ];

@@ -1,0 +1,170 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import type { DataSource } from 'typeorm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDataSource } from '../database/data-source.js';
+import { RoomEntity } from '../rooms/room.entity.js';
+import { SqliteChatWriter, type SqliteMessageRow } from './chat-writer.repository.js';
+import { generateMessageId } from './chat.service.js';
+
+describe('SQLite group commit of chat messages (a database file)', () => {
+  let dir: string;
+  let ds: DataSource;
+  let db: Database;
+  let writer: SqliteChatWriter;
+  let n = 0;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'minimeet-writer-'));
+    ds = await openDataSource({
+      driver: 'sqlite',
+      file: join(dir, 'chat.sqlite'),
+      url: `sqlite:${join(dir, 'chat.sqlite')}`,
+      runMigrations: true,
+      poolSize: 1,
+    });
+    db = (ds.driver as unknown as { databaseConnection: Database }).databaseConnection;
+    for (const id of ['room-a', 'room-b'])
+      await ds.getRepository(RoomEntity).insert({
+        id,
+        name: id,
+        visibility: 'private',
+        passwordHash: null,
+        capacity: 4,
+        topology: 'auto',
+        ownerId: null,
+      });
+    writer = new SqliteChatWriter(db);
+  });
+
+  afterEach(async () => {
+    await ds.destroy();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const row = (roomId: string, text: string, over: Partial<SqliteMessageRow> = {}) => ({
+    id: generateMessageId(),
+    roomId,
+    senderId: 'user-1',
+    senderName: 'One',
+    senderAvatar: null,
+    clientId: `client-${++n}`,
+    text,
+    createdAt: '2026-11-24 10:00:00.000',
+    ...over,
+  });
+
+  const found = (word: string): Array<{ id: string }> =>
+    db
+      .prepare(
+        `SELECT d.message_id AS id FROM chat_search_fts f JOIN chat_search_docs d ON d.doc = f.rowid
+         WHERE chat_search_fts MATCH ? ORDER BY d.doc`,
+      )
+      .all(word) as Array<{ id: string }>;
+
+  it('stores the messages that arrive together in one transaction, with gap-free seqs per room', async () => {
+    const rows = [
+      row('room-a', 'alpha one'),
+      row('room-b', 'alpha two'),
+      row('room-a', 'alpha three'),
+      row('room-a', 'alpha four'),
+    ];
+    const before = db.prepare('SELECT count(*) AS n FROM chat_search_docs').get() as { n: number };
+    const outcomes = await Promise.all(rows.map((r) => writer.insert(r)));
+    expect(outcomes).toEqual([{ seq: 1 }, { seq: 1 }, { seq: 2 }, { seq: 3 }]);
+    const seqs = db.prepare('SELECT id, chat_seq FROM rooms ORDER BY id').all() as Array<{
+      id: string;
+      chat_seq: number;
+    }>;
+    expect(seqs).toEqual([
+      { id: 'room-a', chat_seq: 3 },
+      { id: 'room-b', chat_seq: 1 },
+    ]);
+    // Searchable as soon as the senders have their answers: indexed in the same transaction.
+    expect(before.n).toBe(0);
+    expect(
+      found('alpha')
+        .map((h) => h.id)
+        .sort(),
+    ).toEqual(rows.map((r) => r.id).sort());
+    const more = await Promise.all([
+      writer.insert(row('room-a', 'beta')),
+      writer.insert(row('room-a', 'beta')),
+    ]);
+    expect(more).toEqual([{ seq: 4 }, { seq: 5 }]);
+    expect(found('beta')).toHaveLength(2);
+  });
+
+  it('commits once for a burst, and once per message when they come one at a time', async () => {
+    const burst = Array.from({ length: 50 }, (_, i) => row('room-a', `burst ${i}`));
+    const results = await Promise.all(burst.map((r) => writer.insert(r)));
+    expect(results).toEqual(Array.from({ length: 50 }, (_, i) => ({ seq: i + 1 })));
+    expect(writer.stats).toEqual({ transactions: 1, messages: 50 });
+    for (let i = 0; i < 3; i++) await writer.insert(row('room-a', `alone ${i}`));
+    expect(writer.stats).toEqual({ transactions: 4, messages: 53 });
+    expect(found('burst')).toHaveLength(50);
+  });
+
+  it('answers a client id stored before, in an earlier transaction or the same one, as a duplicate', async () => {
+    const first = row('room-a', 'once');
+    expect(await writer.insert(first)).toEqual({ seq: 1 });
+    const again = { ...first, id: generateMessageId() };
+    const twin = row('room-a', 'twice');
+    const [a, b, c] = await Promise.all([
+      writer.insert(again),
+      writer.insert(twin),
+      writer.insert({ ...twin, id: generateMessageId() }),
+    ]);
+    expect([a, b, c]).toEqual(['duplicate', { seq: 2 }, 'duplicate']);
+    expect(writer.clientIdTaken('room-a', 'user-1', first.clientId)).toBe(true);
+    expect(writer.clientIdTaken('room-a', 'user-2', first.clientId)).toBe(false);
+    expect(found('once')).toHaveLength(1);
+  });
+
+  it('finds no room for a message to a room that does not exist, and stores the others', async () => {
+    const [gone, ok] = await Promise.all([
+      writer.insert(row('no-such-room', 'lost')),
+      writer.insert(row('room-b', 'kept')),
+    ]);
+    expect(gone).toBe('no_room');
+    expect(ok).toEqual({ seq: 1 });
+  });
+
+  it('fails only the row that breaks a constraint; the rest of its transaction is stored', async () => {
+    const taken = row('room-a', 'first');
+    await writer.insert(taken);
+    const results = await Promise.allSettled([
+      writer.insert(row('room-a', 'gamma before')),
+      writer.insert(row('room-a', 'gamma clash', { id: taken.id })),
+      writer.insert(row('room-b', 'gamma after')),
+    ]);
+    expect(results[0]).toEqual({ status: 'fulfilled', value: { seq: 2 } });
+    expect(results[1].status).toBe('rejected');
+    expect(results[2]).toEqual({ status: 'fulfilled', value: { seq: 1 } });
+    // No seq was lost to the failed row, and the index holds exactly what was stored.
+    expect(await writer.insert(row('room-a', 'gamma next'))).toEqual({ seq: 3 });
+    expect(found('gamma')).toHaveLength(3);
+    db.prepare(
+      "INSERT INTO chat_search_fts (chat_search_fts, rank) VALUES ('integrity-check', 1)",
+    ).run();
+  });
+
+  it('waits for a transaction TypeORM holds open, and does not commit inside it', async () => {
+    const runner = ds.createQueryRunner();
+    await runner.startTransaction();
+    await runner.query('UPDATE rooms SET name = ? WHERE id = ?', ['renamed', 'room-b']);
+    const stored = writer.insert(row('room-a', 'delta'));
+    // Give the writer turns of the event loop in which it must not commit.
+    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 2));
+    await runner.rollbackTransaction();
+    await runner.release();
+    expect(await stored).toEqual({ seq: 1 });
+    // The rollback took only TypeORM's change back, not the message.
+    expect(found('delta')).toHaveLength(1);
+    expect(
+      (db.prepare('SELECT name FROM rooms WHERE id = ?').get('room-b') as { name: string }).name,
+    ).toBe('room-b');
+  });
+});
