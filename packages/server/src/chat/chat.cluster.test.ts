@@ -5,6 +5,9 @@
  * with the message already stored, and the chat rate limit is shared. Runs the built server:
  * build it first.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -337,4 +340,84 @@ describe('chat across server nodes (MariaDB + Redis, real processes)', () => {
     const other = await connect(nodes[1], quiet.accessToken);
     await expect(send(other, roomId, 'still allowed')).resolves.toMatchObject({ seq: 6 });
   });
+});
+
+describe('chat through a server process on a SQLite file (messages committed on a worker thread)', () => {
+  let dir: string;
+  let file: string;
+  let cluster: RunningCluster | undefined;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'minimeet-chat-file-'));
+    file = join(dir, 'minimeet.sqlite');
+  });
+
+  afterAll(async () => {
+    await cluster?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** One node on the file (without Redis: a deployment of one). */
+  const start = async () => {
+    cluster = await startCluster({
+      label: 'chat.file',
+      nodes: 1,
+      database: 'sqlite',
+      env: {
+        DATABASE_URL: `sqlite:${file}`,
+        DATABASE_MIGRATIONS_RUN: 'true',
+        REDIS_URL: '',
+        RATE_LIMIT_CHAT: '10000/10',
+        RATE_LIMIT_SOCKET_REQUESTS: '10000/10',
+      },
+    });
+    return cluster.nodes[0];
+  };
+
+  it('stores a burst in order with gap-free seqs, indexes it for search, and keeps it across a restart', async () => {
+    let node = await start();
+    const owner = await registerUser(node, { displayName: 'Owner' });
+    const res = await api<RoomDetails>(node, 'POST', '/api/rooms', {
+      token: owner.accessToken,
+      json: { name: 'On a file' },
+    });
+    const roomId = res.body.id;
+    const [a, b] = await Promise.all([
+      connect(node, owner.accessToken),
+      connect(node, owner.accessToken),
+    ]);
+    await subscribe(b, roomId);
+    const texts = range(1, 120).map((i) => `burst message ${i}`);
+    // All in flight at once: they share transactions on the writer thread.
+    const stored = await Promise.all(texts.map((t) => send(a, roomId, t)));
+    expect(stored.map((m) => m.seq).sort((x, y) => x - y)).toEqual(range(1, 120));
+    await waitUntil('the other tab to receive all 120', () => received(b, roomId).length === 120);
+    const search = await api<{ items: unknown[] }>(
+      node,
+      'GET',
+      `/api/search/messages?q=burst&roomId=${roomId}&limit=100`,
+      { token: owner.accessToken },
+    );
+    expect(search.status).toBe(200);
+    expect(search.body.items).toHaveLength(100);
+    // A retry of a stored message is answered with it, and stores nothing.
+    const again = await request<{ message: ChatMessage }>(a, 'chat_message', {
+      roomId,
+      clientId: stored[7].clientId,
+      text: stored[7].text,
+    });
+    expect(again).toMatchObject({ ok: true, message: { id: stored[7].id, seq: stored[7].seq } });
+
+    await cluster!.close();
+    cluster = undefined;
+    node = await start();
+    const login = await api<{ accessToken: string }>(node, 'POST', '/api/auth/login', {
+      json: { email: owner.user.email, password: owner.password },
+    });
+    expect(login.status).toBe(200);
+    const c = await connect(node, login.body.accessToken);
+    const slice = await subscribe(c, roomId);
+    expect(slice.lastSeq).toBe(120);
+    expect((await send(c, roomId, 'after the restart')).seq).toBe(121);
+  }, 120_000);
 });

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
 import { DataSource, In, QueryFailedError, type EntityManager, type Repository } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
@@ -40,7 +40,7 @@ function isUniqueViolation(err: unknown): boolean {
  * 3, … with no gap and no duplicate, and a failed insert gives its number back.
  */
 @Injectable()
-export class ChatRepository {
+export class ChatRepository implements OnApplicationShutdown {
   private readonly messages: Repository<ChatMessageEntity>;
   private readonly reactions: Repository<ChatReactionEntity>;
   private readonly rooms: Repository<RoomEntity>;
@@ -53,12 +53,20 @@ export class ChatRepository {
     this.reactions = dataSource.getRepository(ChatReactionEntity);
     this.rooms = dataSource.getRepository(RoomEntity);
     this.createdAtColumn = this.messages.metadata.findColumnWithPropertyName('createdAt')!;
-    this.sqlite =
-      dataSource.options.type === 'better-sqlite3'
-        ? new SqliteChatWriter(
-            (dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection,
-          )
-        : null;
+    if (dataSource.options.type === 'better-sqlite3') {
+      const file = dataSource.options.database;
+      this.sqlite = SqliteChatWriter.open(
+        (dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection,
+        typeof file === 'string' && file !== ':memory:' ? file : null,
+      );
+    } else {
+      this.sqlite = null;
+    }
+  }
+
+  /** Stores the messages still waiting for their commit, and ends the writer's thread. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.sqlite?.close();
   }
 
   /** The room's visibility, or null when there is no such room. */
@@ -79,8 +87,6 @@ export class ChatRepository {
     senderId: string,
     clientId: string,
   ): Promise<ChatMessageEntity | null> {
-    // Nearly every send asks, and nearly always there is none: SQLite answers that synchronously.
-    if (this.sqlite && !this.sqlite.clientIdTaken(roomId, senderId, clientId)) return null;
     const found = await this.messages.findOneBy({ roomId, senderId, clientId });
     return found && found.roomId === roomId ? found : null;
   }
@@ -108,7 +114,12 @@ export class ChatRepository {
     }
     if (seq === null) return null;
     // Every store keeps the millisecond time as written, so the row is what was inserted.
-    const stored = this.messages.create({ ...message, seq, editedAt: null, deletedAt: null });
+    const stored = Object.assign(new ChatMessageEntity(), {
+      ...message,
+      seq,
+      editedAt: null,
+      deletedAt: null,
+    });
     return { message: stored, created: true };
   }
 
@@ -142,9 +153,8 @@ export class ChatRepository {
   ): Promise<number | null | 'duplicate'> {
     const outcome = await writer.insert({
       ...message,
-      createdAt: this.dataSource.driver.preparePersistentValue(
-        message.createdAt,
-        this.createdAtColumn,
+      createdAt: String(
+        this.dataSource.driver.preparePersistentValue(message.createdAt, this.createdAtColumn),
       ),
     });
     if (outcome === 'no_room') return null;

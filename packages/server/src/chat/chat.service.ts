@@ -98,7 +98,8 @@ export class ChatService {
   /**
    * Stores a message and broadcasts it to the room's subscribers (not to the sending socket). A
    * second send with the same client id answers with the message stored the first time, and
-   * neither stores nor broadcasts anything.
+   * neither stores nor broadcasts anything. It counts against the rate limit like any send, but a
+   * retry over the limit is still answered with the stored message.
    */
   async send(
     origin: ChatOrigin,
@@ -108,9 +109,13 @@ export class ChatService {
     const { principal } = origin;
     this.assertLength(input.text);
     await this.access.roleIn(principal, roomId, 'write');
-    const earlier = await this.repo.findByClientId(roomId, principal.id, input.clientId);
-    if (earlier) return { message: await this.present(earlier), created: false };
-    await this.spend(principal);
+    const refused = await this.overLimit(principal);
+    if (refused) {
+      // A retry of a message stored before is answered all the same (the store finds it otherwise).
+      const earlier = await this.repo.findByClientId(roomId, principal.id, input.clientId);
+      if (earlier) return { message: await this.present(earlier), created: false };
+      throw refused;
+    }
     const sender = senderOf(principal);
     const stored = await this.repo.insertNext({
       id: generateMessageId(),
@@ -363,10 +368,16 @@ export class ChatService {
   }
 
   private async spend(principal: Principal): Promise<void> {
+    const refused = await this.overLimit(principal);
+    if (refused) throw refused;
+  }
+
+  /** Spends one of the principal's chat requests; the error to answer with when none is left. */
+  private async overLimit(principal: Principal): Promise<AppError | null> {
     const result = await this.limiter.consume(`chat:${principal.id}`, this.config.rateLimits.chat);
-    if (result.allowed) return;
+    if (result.allowed) return null;
     const retryAfterSeconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
-    throw new AppError(
+    return new AppError(
       ErrorCode.RateLimited,
       `Too many chat messages; try again in ${retryAfterSeconds} s.`,
       { retryAfterSeconds },

@@ -74,8 +74,8 @@ export interface ClusterOptions {
   nodes?: number;
   /** Extra environment for every node (on top of the test defaults). */
   env?: Record<string, string>;
-  /** The shared relational store: the machine's MariaDB (default) or PostgreSQL. */
-  database?: 'mariadb' | 'postgres';
+  /** The shared relational store: the machine's MariaDB (default) or PostgreSQL; with `sqlite`, pass the file's `DATABASE_URL` in `env`. */
+  database?: 'mariadb' | 'postgres' | 'sqlite';
   /** Names the Redis key prefix after the test file, to find leftovers. */
   label?: string;
   /** How long a node may take to start, in ms; 60 s by default (a loaded machine is slow). */
