@@ -96,7 +96,7 @@ describe('chat between two real clients', () => {
       roomId,
       seq: 1,
       text: 'Hello Bob <b>not bold</b>',
-      clientId: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) as string,
+      clientId: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/) as string,
       sender: { id: ada.id, displayName: 'Ada' },
       editedAt: null,
       deletedAt: null,
