@@ -10,7 +10,6 @@ import {
   ErrorCode,
   type JoinRoomPayload,
   type JoinRoomResult,
-  type LeaveReason,
   type ParticipantPermissions,
   type Principal,
   type PublishedTrack,
@@ -26,8 +25,11 @@ import { ROOT_LOGGER } from '../common/logger.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
+import { CallAnnouncer } from './call-announcer.js';
+import { CallBindings, notInRoom } from './call-bindings.js';
+import { CallGrace } from './call-grace.js';
 import { CALL_STATE, type CallState, type ParticipantRecord } from './call-state.js';
-import type { CallTransport, EventPayload } from './call-transport.js';
+import type { CallTransport } from './call-transport.js';
 import { GRACE_STORE, type GraceStore, type RelayedSignal } from './grace-store.js';
 import { IceServers } from './ice-servers.js';
 import { NODE_REGISTRY, type NodeRegistry } from './node-registry.js';
@@ -75,7 +77,9 @@ const HANDOVER_MS = 3_000;
 export class CallService implements OnModuleInit, OnModuleDestroy, OnApplicationShutdown {
   private transport: CallTransport | null = null;
   /** This node's sockets and the participant each one is in each room. */
-  private readonly sockets = new Map<string, Map<string, string>>();
+  private readonly bindings: CallBindings;
+  private readonly announce: CallAnnouncer;
+  private readonly grace: CallGrace;
   /** Counts room deletions and member removals, so a join can tell whether one happened while it waited. */
   private revocations = 0;
   private readonly unsubscribe: Array<() => void>;
@@ -94,6 +98,9 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {
     this.shared = config.redis !== null;
+    this.bindings = new CallBindings(state, () => this.send());
+    this.announce = new CallAnnouncer(() => this.send(), events, graces, logger);
+    this.grace = new CallGrace(config, state, graces, this.bindings, this.announce);
     this.unsubscribe = [
       events.on('room.deleted', ({ roomId }) => {
         this.revocations++;
@@ -117,13 +124,18 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
   /** Starts hearing of ended grace periods and of stopped nodes (before clients may connect). */
   async onModuleInit(): Promise<void> {
     this.graces.watch((roomId, participantId) => {
-      void this.expireGrace(roomId, participantId).catch((err: unknown) =>
-        this.logger.error({ err, roomId, participantId }, 'ending a reconnect grace period failed'),
-      );
+      void this.grace
+        .expire(roomId, participantId)
+        .catch((err: unknown) =>
+          this.logger.error(
+            { err, roomId, participantId },
+            'ending a reconnect grace period failed',
+          ),
+        );
     });
     await this.nodes.watch(
-      (nodeId) => this.takeOverNode(nodeId),
-      () => this.takeBack(),
+      (nodeId) => this.grace.takeOverNode(nodeId),
+      () => this.grace.takeBack(),
     );
   }
 
@@ -137,7 +149,7 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
     this.graces.close();
     let timer: NodeJS.Timeout | undefined;
     const handedOver = await Promise.race([
-      this.takeOverNode(this.config.nodeId).then(
+      this.grace.takeOverNode(this.config.nodeId).then(
         () => true,
         (err: unknown) => {
           this.logger.warn({ err }, 'handing the calls of this node over failed');
@@ -155,8 +167,8 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
   /** `join_room`: admits the caller to a room's call, or resumes its earlier participant. */
   async join(client: CallClient, payload: JoinRoomPayload): Promise<JoinRoomResult> {
     if (payload.resume) return this.resume(client, payload);
-    if (this.shared) await this.dropStaleBindings(client.socketId);
-    this.assertNotIn(client, payload.roomId);
+    if (this.shared) await this.bindings.dropStale(client.socketId);
+    this.bindings.assertNotIn(client.socketId, payload.roomId);
     const revocations = this.revocations;
     const admission = await this.access.admit(client.principal, payload.roomId, {
       ...(payload.password !== undefined ? { password: payload.password } : {}),
@@ -212,10 +224,10 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
     if (refusal) {
       // Someone may have seen it in a racing join's answer: they learn that it is gone.
       const removed = await this.state.remove(room.id, record.info.id);
-      if (removed) this.announceLeft(removed, 'left');
+      if (removed) this.announce.left(removed, 'left');
       throw refusal;
     }
-    this.bind(client.socketId, room.id, record.info.id);
+    this.bindings.bind(client.socketId, room.id, record.info.id);
     client.afterReply(() =>
       this.send().toRoom(room.id, client.socketId, 'participant_joined', {
         roomId: room.id,
@@ -235,11 +247,11 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
 
   /** `leave_room`: the caller's participant leaves at once; the others see `participant_left` `left`. */
   async leave(client: CallClient, roomId: string): Promise<object> {
-    const participantId = this.requireParticipant(client, roomId);
-    this.unbind(client.socketId, roomId);
+    const participantId = this.bindings.require(client.socketId, roomId);
+    this.bindings.unbind(client.socketId, roomId);
     // Resumed on another connection meanwhile: that one stays.
     const record = await this.state.remove(roomId, participantId, { socketId: client.socketId });
-    if (record) this.announceLeft(record, 'left');
+    if (record) this.announce.left(record, 'left');
     return {};
   }
 
@@ -265,8 +277,8 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
 
   /** `update_media_state`: replaces the caller's tracks and tells the others. */
   async updateMedia(client: CallClient, payload: UpdateMediaStatePayload): Promise<object> {
-    const participantId = this.requireParticipant(client, payload.roomId);
-    const current = this.boundRecord(
+    const participantId = this.bindings.require(client.socketId, payload.roomId);
+    const current = this.bindings.checked(
       client.socketId,
       await this.state.get(payload.roomId, participantId),
       payload.roomId,
@@ -279,7 +291,7 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
       { socketId: client.socketId },
     );
     if (!updated) throw notInRoom(payload.roomId);
-    client.afterReply(() => this.announceUpdated(updated, client.socketId));
+    client.afterReply(() => this.announce.updated(updated, client.socketId));
     return {};
   }
 
@@ -290,8 +302,8 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
    */
   async refreshPrincipal(socketId: string, principal: Principal): Promise<void> {
     if (principal.kind !== 'guest') return;
-    if (this.shared) await this.dropStaleBindings(socketId);
-    const rooms = this.sockets.get(socketId);
+    if (this.shared) await this.bindings.dropStale(socketId);
+    const rooms = this.bindings.roomsOf(socketId);
     if (!rooms) return;
     for (const roomId of rooms.keys()) {
       if (principal.grants.room !== roomId) {
@@ -314,24 +326,23 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
         { role, permissions, ...(canPublish ? {} : { tracks: [] }) },
         { socketId },
       );
-      if (updated) this.announceUpdated(updated, socketId);
+      if (updated) this.announce.updated(updated, socketId);
     }
   }
 
   /** A socket closed: its participants leave, are removed, or wait out their grace period. */
   async socketGone(socketId: string, how: SocketGone): Promise<void> {
-    const rooms = this.sockets.get(socketId);
-    this.sockets.delete(socketId);
+    const rooms = this.bindings.release(socketId);
     if (!rooms || how === 'shutdown' || this.closing) return;
     for (const [roomId, participantId] of rooms) {
       const record = await this.state.get(roomId, participantId);
       // Resumed on another socket in the meantime: nothing left to do for this one.
       if (!record || record.socketId !== socketId) continue;
       if (how === 'dropped') {
-        await this.startGrace(record);
+        await this.grace.start(record);
       } else {
         const removed = await this.state.remove(roomId, participantId, { socketId });
-        if (removed) this.announceLeft(removed, how === 'goodbye' ? 'left' : 'removed');
+        if (removed) this.announce.left(removed, how === 'goodbye' ? 'left' : 'removed');
       }
     }
   }
@@ -369,7 +380,7 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
         );
       }
     }
-    if (this.participantOf(client.socketId, roomId)) {
+    if (this.bindings.participantOf(client.socketId, roomId)) {
       return new AppError(
         ErrorCode.Conflict,
         `This connection is already in the call of room ${roomId}; leave it first.`,
@@ -404,8 +415,8 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
   private async resumeOnce(client: CallClient, payload: JoinRoomPayload): Promise<JoinRoomResult> {
     const { roomId } = payload;
     const { participantId, resumeKey } = payload.resume!;
-    if (this.shared) await this.dropStaleBindings(client.socketId);
-    this.assertNotIn(client, roomId);
+    if (this.shared) await this.bindings.dropStale(client.socketId);
+    this.bindings.assertNotIn(client.socketId, roomId);
     const record = await this.state.get(roomId, participantId);
     if (!record) {
       throw new AppError(
@@ -433,17 +444,17 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
     if (tracks) assertMayPublish(record.info.permissions, tracks);
     await this.graces.hold(roomId, participantId, RESUME_CLAIM_MS);
     // From these checks to the binding nothing awaits: a socket that closes meanwhile is seen.
-    this.assertNotIn(client, roomId);
+    this.bindings.assertNotIn(client.socketId, roomId);
     if (!client.connected()) {
       throw new AppError(ErrorCode.Conflict, 'The connection closed during the resume.');
     }
     // The old socket may still look open to the server (a half-dead connection, maybe on another
     // node): take over. Its node finds the binding stale when it next uses it.
     if (record.socketId !== client.socketId) {
-      if (this.sockets.get(record.socketId)?.has(roomId)) this.unbind(record.socketId, roomId);
+      if (this.bindings.has(record.socketId, roomId)) this.bindings.unbind(record.socketId, roomId);
       else this.send().exit(record.socketId, roomId);
     }
-    this.bind(client.socketId, roomId, participantId);
+    this.bindings.bind(client.socketId, roomId, participantId);
     const updated = await this.state.update(roomId, participantId, {
       socketId: client.socketId,
       nodeId: this.config.nodeId,
@@ -452,7 +463,7 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
     });
     if (!updated) {
       await this.graces.end(roomId, participantId);
-      this.unbind(client.socketId, roomId);
+      this.bindings.unbind(client.socketId, roomId);
       throw new AppError(
         ErrorCode.NotFound,
         `Participant ${participantId} left the call of room ${roomId} during the resume; join anew.`,
@@ -461,9 +472,9 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
     const others = (await this.state.list(roomId)).filter((p) => p.info.id !== participantId);
     const queued = await this.graces.end(roomId, participantId);
     client.afterReply(() => {
-      for (const signal of queued) this.deliver(client.socketId, signal);
+      for (const signal of queued) this.announce.deliver(client.socketId, signal);
       if (record.info.connection !== 'connected' || tracks) {
-        this.announceUpdated(updated, client.socketId);
+        this.announce.updated(updated, client.socketId);
       }
     });
     return {
@@ -483,14 +494,14 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
     to: string,
     signal: RelayedSignal,
   ): Promise<object> {
-    const from = this.requireParticipant(client, roomId);
+    const from = this.bindings.require(client.socketId, roomId);
     let target: ParticipantRecord | null = null;
     if (to !== from && this.shared) {
       const [sender, addressee] = await Promise.all([
         this.state.get(roomId, from),
         this.state.get(roomId, to),
       ]);
-      this.boundRecord(client.socketId, sender, roomId);
+      this.bindings.checked(client.socketId, sender, roomId);
       target = addressee;
     } else if (to !== from) {
       target = await this.state.get(roomId, to);
@@ -506,84 +517,16 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
     if (target.info.connection === 'reconnecting') {
       await this.graces.enqueue(roomId, to, signal);
     } else {
-      this.deliver(target.socketId, signal);
+      this.announce.deliver(target.socketId, signal);
     }
     this.events.emit('call.signal_relayed', { roomId, kind: signal.event });
     return {};
   }
 
-  private deliver(socketId: string, signal: RelayedSignal): void {
-    if (signal.event === 'ice_candidate') {
-      this.send().toSocket(socketId, 'ice_candidate', signal.payload);
-    } else {
-      this.send().toSocket(socketId, signal.event, signal.payload);
-    }
-  }
-
-  /** Puts a participant into its grace period, unless it has been resumed on another socket meanwhile. */
-  private async startGrace(record: ParticipantRecord): Promise<void> {
-    const { roomId } = record;
-    const participantId = record.info.id;
-    const updated = await this.state.update(
-      roomId,
-      participantId,
-      { connection: 'reconnecting' },
-      { socketId: record.socketId },
-    );
-    if (!updated) return;
-    await this.graces.start(roomId, participantId, this.config.rooms.reconnectGraceMs);
-    this.announceUpdated(updated, null);
-  }
-
-  private async expireGrace(roomId: string, participantId: string): Promise<void> {
-    // A participant that resumed meanwhile is connected again and stays.
-    const removed = await this.state.remove(roomId, participantId, { connection: 'reconnecting' });
-    if (removed) this.announceLeft(removed, 'timeout');
-  }
-
-  /**
-   * A node stopped (or this node starts after an earlier life under the same id): its connected
-   * participants lost their sockets with it and go into their grace period, within which they
-   * may resume on any node; those already in grace keep (or get) a deadline.
-   */
-  private async takeOverNode(nodeId: string): Promise<void> {
-    for (const record of await this.state.listByNode(nodeId)) {
-      if (record.info.connection === 'connected') {
-        await this.startGrace(record);
-      } else {
-        await this.graces.ensure(record.roomId, record.info.id, this.config.rooms.reconnectGraceMs);
-      }
-    }
-  }
-
-  /**
-   * This node's heartbeat had run out and a survivor may have put participants whose sockets are
-   * still open here into grace: they are connected again, and get what was queued meanwhile.
-   */
-  private async takeBack(): Promise<void> {
-    for (const record of await this.state.listByNode(this.config.nodeId)) {
-      const { roomId, socketId } = record;
-      const participantId = record.info.id;
-      if (record.info.connection !== 'reconnecting') continue;
-      if (this.participantOf(socketId, roomId) !== participantId) continue;
-      const updated = await this.state.update(
-        roomId,
-        participantId,
-        { connection: 'connected' },
-        { socketId, connection: 'reconnecting' },
-      );
-      if (!updated) continue;
-      for (const signal of await this.graces.end(roomId, participantId)) {
-        this.deliver(socketId, signal);
-      }
-      this.announceUpdated(updated, null);
-    }
-  }
-
   private async closeRoom(roomId: string): Promise<void> {
     const records = await this.state.removeRoom(roomId);
     for (const record of records) {
-      this.forget(record);
+      this.announce.forget(record);
       if (record.info.connection === 'connected') {
         this.send().toSocket(record.socketId, 'room_closed', {
           roomId,
@@ -591,8 +534,8 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
           message: 'The room was deleted; the call is over.',
         });
       }
-      this.unbind(record.socketId, roomId);
-      this.emitLeft(record, 'room_closed');
+      this.bindings.unbind(record.socketId, roomId);
+      this.announce.emitLeft(record, 'room_closed');
     }
   }
 
@@ -601,7 +544,7 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
     for (const record of await this.state.list(roomId)) {
       if (record.info.principalId !== userId || record.info.role === role) continue;
       const updated = await this.state.update(roomId, record.info.id, { role });
-      if (updated) this.announceUpdated(updated, null);
+      if (updated) this.announce.updated(updated, null);
     }
   }
 
@@ -610,109 +553,14 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
       if (record.info.principalId !== userId) continue;
       const removed = await this.state.remove(roomId, record.info.id);
       if (!removed) continue;
-      this.forget(removed);
+      this.announce.forget(removed);
       this.send().toSocket(removed.socketId, 'room_closed', {
         roomId,
         reason: 'removed',
         message: 'You were removed from the room.',
       });
-      this.unbind(removed.socketId, roomId);
-      this.announceLeft(removed, 'removed');
-    }
-  }
-
-  /** Tells the others a participant is gone and publishes `call.left`. */
-  private announceLeft(record: ParticipantRecord, reason: LeaveReason): void {
-    this.forget(record);
-    this.send().toRoom(record.roomId, record.socketId, 'participant_left', {
-      roomId: record.roomId,
-      participantId: record.info.id,
-      reason,
-    });
-    this.emitLeft(record, reason);
-  }
-
-  private emitLeft(record: ParticipantRecord, reason: LeaveReason): void {
-    this.events.emit('call.left', {
-      roomId: record.roomId,
-      participantId: record.info.id,
-      principalId: record.info.principalId,
-      reason,
-      durationMs: Date.now() - record.joinedAtMs,
-    });
-  }
-
-  private announceUpdated(record: ParticipantRecord, except: string | null): void {
-    const payload: EventPayload<'participant_updated'> = {
-      roomId: record.roomId,
-      participant: record.info,
-    };
-    this.send().toRoom(record.roomId, except, 'participant_updated', payload);
-  }
-
-  private forget(record: ParticipantRecord): void {
-    void this.graces
-      .end(record.roomId, record.info.id)
-      .catch((err: unknown) =>
-        this.logger.warn(
-          { err, roomId: record.roomId, participantId: record.info.id },
-          'dropping a reconnect queue failed',
-        ),
-      );
-  }
-
-  private bind(socketId: string, roomId: string, participantId: string): void {
-    let rooms = this.sockets.get(socketId);
-    if (!rooms) this.sockets.set(socketId, (rooms = new Map<string, string>()));
-    rooms.set(roomId, participantId);
-    this.send().enter(socketId, roomId);
-  }
-
-  private unbind(socketId: string, roomId: string): void {
-    const rooms = this.sockets.get(socketId);
-    if (rooms?.delete(roomId) && rooms.size === 0) this.sockets.delete(socketId);
-    this.send().exit(socketId, roomId);
-  }
-
-  private participantOf(socketId: string, roomId: string): string | undefined {
-    return this.sockets.get(socketId)?.get(roomId);
-  }
-
-  /**
-   * The record of a participant bound to this socket, checked against the state: one that is gone
-   * (removed on another node) or bound to another socket now (resumed elsewhere) makes the local
-   * binding stale, which is dropped, and the request is refused as from outside the call.
-   */
-  private boundRecord(
-    socketId: string,
-    record: ParticipantRecord | null,
-    roomId: string,
-  ): ParticipantRecord {
-    if (record?.socketId === socketId) return record;
-    this.unbind(socketId, roomId);
-    throw notInRoom(roomId);
-  }
-
-  /** Drops the bindings of a socket whose participants another node removed or took over. */
-  private async dropStaleBindings(socketId: string): Promise<void> {
-    for (const [roomId, participantId] of this.sockets.get(socketId) ?? []) {
-      const record = await this.state.get(roomId, participantId);
-      if (record?.socketId !== socketId) this.unbind(socketId, roomId);
-    }
-  }
-
-  private requireParticipant(client: CallClient, roomId: string): string {
-    const participantId = this.participantOf(client.socketId, roomId);
-    if (!participantId) throw notInRoom(roomId);
-    return participantId;
-  }
-
-  private assertNotIn(client: CallClient, roomId: string): void {
-    if (this.participantOf(client.socketId, roomId)) {
-      throw new AppError(
-        ErrorCode.Conflict,
-        `This connection is already in the call of room ${roomId}; leave it first.`,
-      );
+      this.bindings.unbind(removed.socketId, roomId);
+      this.announce.left(removed, 'removed');
     }
   }
 
@@ -720,13 +568,6 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
     if (!this.transport) throw new Error('CallService used before the gateway attached it.');
     return this.transport;
   }
-}
-
-function notInRoom(roomId: string): AppError {
-  return new AppError(
-    ErrorCode.NotInRoom,
-    `This connection is not in the call of room ${roomId}; join it first.`,
-  );
 }
 
 function assertMayPublish(permissions: ParticipantPermissions, tracks: PublishedTrack[]): void {
