@@ -37,7 +37,8 @@ function isUniqueViolation(err: unknown): boolean {
  * Chat messages and reactions in the relational store. A message's seq comes from its room's
  * `chat_seq` counter, bumped in the same transaction as the insert: the bump locks the room's row
  * (MySQL/MariaDB, PostgreSQL), so concurrent senders on any number of server processes get 1, 2,
- * 3, … with no gap and no duplicate, and a failed insert gives its number back.
+ * 3, … with no gap and no duplicate, and a failed insert gives its number back. On SQLite new
+ * messages go through the group commit of {@link SqliteChatWriter}, which keeps the same promises.
  */
 @Injectable()
 export class ChatRepository implements OnApplicationShutdown {
@@ -93,8 +94,9 @@ export class ChatRepository implements OnApplicationShutdown {
 
   /**
    * Stores a message with the room's next seq. Resolves with the message stored earlier under the
-   * same (room, sender, client id) instead when there is one (callers look first; this covers the
-   * race), and with null when the room does not exist (any more).
+   * same (room, sender, client id) instead when there is one (found inside the storing
+   * transaction on SQLite, by the unique index elsewhere), and with null when the room does not
+   * exist (any more).
    */
   async insertNext(message: NewChatMessage): Promise<StoredMessage | null> {
     let seq: number | null | 'duplicate';
