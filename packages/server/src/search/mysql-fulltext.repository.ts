@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { ChatMessage } from '@minimeet/protocol';
 import { z } from 'zod';
 import {
   likeContains,
@@ -10,12 +9,12 @@ import {
   RELEVANCE_DEPTH,
 } from './engine-support.js';
 import type {
-  MessageSearch,
   MessageSearchHealth,
   MessageSearchRequest,
   MessageSearchResult,
 } from './message-search.port.js';
 import type { SearchQuery } from './search-query.js';
+import { InStoreMessageSearch } from './in-store-search.js';
 
 /** What the server's InnoDB full-text index leaves out, read once from the server. */
 export interface InnodbFulltextRules {
@@ -106,12 +105,13 @@ interface Row {
  * rooms' messages, newest first, which stops after a page.
  */
 @Injectable()
-export class MysqlFulltextSearch implements MessageSearch {
+export class MysqlFulltextSearch extends InStoreMessageSearch {
   readonly engine = 'mysql' as const;
-  readonly indexesItself = true;
   private rules: Promise<InnodbFulltextRules> | null = null;
 
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {
+    super();
+  }
 
   async search(request: MessageSearchRequest): Promise<MessageSearchResult> {
     const plan = mysqlPlan(request.query, await this.fulltextRules());
@@ -224,22 +224,6 @@ export class MysqlFulltextSearch implements MessageSearch {
       maxTokenSize: Number(settings?.max ?? 84),
       stopwords: new Set(stopwords),
     };
-  }
-
-  indexed(_message: ChatMessage): Promise<void> {
-    return Promise.resolve();
-  }
-
-  removed(_messageId: string): Promise<void> {
-    return Promise.resolve();
-  }
-
-  roomDeleted(_roomId: string): Promise<void> {
-    return Promise.resolve();
-  }
-
-  flush(): Promise<void> {
-    return Promise.resolve();
   }
 
   async health(): Promise<MessageSearchHealth> {

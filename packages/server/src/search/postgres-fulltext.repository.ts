@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { ChatMessage } from '@minimeet/protocol';
 import { z } from 'zod';
 import {
   likeContains,
@@ -10,12 +9,12 @@ import {
   RELEVANCE_DEPTH,
 } from './engine-support.js';
 import type {
-  MessageSearch,
   MessageSearchHealth,
   MessageSearchRequest,
   MessageSearchResult,
 } from './message-search.port.js';
 import type { SearchQuery } from './search-query.js';
+import { InStoreMessageSearch } from './in-store-search.js';
 
 /** One piece of a tsquery: which function builds it from which text. */
 interface TsQueryPart {
@@ -69,11 +68,12 @@ const VECTOR = "to_tsvector('simple'::regconfig, m.text)";
  * the matches) and walking the newest messages while testing each.
  */
 @Injectable()
-export class PostgresFullTextSearch implements MessageSearch {
+export class PostgresFullTextSearch extends InStoreMessageSearch {
   readonly engine = 'postgres' as const;
-  readonly indexesItself = true;
 
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {
+    super();
+  }
 
   async search(request: MessageSearchRequest): Promise<MessageSearchResult> {
     const plan = postgresPlan(request.query);
@@ -133,22 +133,6 @@ export class PostgresFullTextSearch implements MessageSearch {
             ? [new Date(last.created_at).toISOString(), last.id]
             : null,
     };
-  }
-
-  indexed(_message: ChatMessage): Promise<void> {
-    return Promise.resolve();
-  }
-
-  removed(_messageId: string): Promise<void> {
-    return Promise.resolve();
-  }
-
-  roomDeleted(_roomId: string): Promise<void> {
-    return Promise.resolve();
-  }
-
-  flush(): Promise<void> {
-    return Promise.resolve();
   }
 
   async health(): Promise<MessageSearchHealth> {

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { ChatMessage } from '@minimeet/protocol';
 import { z } from 'zod';
 import {
   likeContains,
@@ -10,12 +9,12 @@ import {
   RELEVANCE_DEPTH,
 } from './engine-support.js';
 import type {
-  MessageSearch,
   MessageSearchHealth,
   MessageSearchRequest,
   MessageSearchResult,
 } from './message-search.port.js';
 import type { SearchQuery } from './search-query.js';
+import { InStoreMessageSearch } from './in-store-search.js';
 
 /** The trigram tokenizer finds nothing shorter than this through its index. */
 const TRIGRAM = 3;
@@ -82,13 +81,14 @@ const docSchema = z.number().int().min(0);
  * script, newest first.
  */
 @Injectable()
-export class SqliteFtsSearch implements MessageSearch {
+export class SqliteFtsSearch extends InStoreMessageSearch {
   readonly engine = 'sqlite' as const;
-  readonly indexesItself = true;
   /** How many of the newest matches relevance ranks, at most (tests make it small). */
   relevanceWindow = RELEVANCE_WINDOW;
 
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {
+    super();
+  }
 
   async search(request: MessageSearchRequest): Promise<MessageSearchResult> {
     const plan = sqlitePlan(request.query);
@@ -199,22 +199,6 @@ export class SqliteFtsSearch implements MessageSearch {
       [match, this.relevanceWindow],
     );
     return rows.length > 0;
-  }
-
-  indexed(_message: ChatMessage): Promise<void> {
-    return Promise.resolve();
-  }
-
-  removed(_messageId: string): Promise<void> {
-    return Promise.resolve();
-  }
-
-  roomDeleted(_roomId: string): Promise<void> {
-    return Promise.resolve();
-  }
-
-  flush(): Promise<void> {
-    return Promise.resolve();
   }
 
   async health(): Promise<MessageSearchHealth> {
