@@ -71,12 +71,17 @@ export class CallBindings {
 
   /** `conflict` when the socket is in the room's call already. */
   assertNotIn(socketId: string, roomId: string): void {
-    if (this.participantOf(socketId, roomId)) {
-      throw new AppError(
-        ErrorCode.Conflict,
-        `This connection is already in the call of room ${roomId}; leave it first.`,
-      );
-    }
+    const conflict = this.conflict(socketId, roomId);
+    if (conflict) throw conflict;
+  }
+
+  /** The `conflict` error when the socket is in the room's call already, or null. */
+  conflict(socketId: string, roomId: string): AppError | null {
+    if (!this.participantOf(socketId, roomId)) return null;
+    return new AppError(
+      ErrorCode.Conflict,
+      `This connection is already in the call of room ${roomId}; leave it first.`,
+    );
   }
 
   /**

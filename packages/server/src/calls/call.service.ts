@@ -218,9 +218,13 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
       principalId: record.info.principalId,
     });
     // Even when the check itself fails, the seat goes back: nobody may stay in the call unbound.
-    const refusal = await this.joinRefusal(client, record, revocations).catch((err: unknown) =>
-      err instanceof Error ? err : new Error(String(err)),
-    );
+    const refusal =
+      (await this.joinRefusal(client, record, revocations).catch((err: unknown) =>
+        err instanceof Error ? err : new Error(String(err)),
+      )) ??
+      // Checked here, in the same step as the binding below: a racing join of this socket to the
+      // room may have bound itself while this one waited.
+      this.bindings.conflict(client.socketId, room.id);
     if (refusal) {
       // Someone may have seen it in a racing join's answer: they learn that it is gone.
       const removed = await this.state.remove(room.id, record.info.id);
@@ -359,9 +363,9 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
   }
 
   /**
-   * Why a join that has just taken its seat must give it back, or null: the socket closed or joined
-   * the same room in a racing request, or the room was deleted or the caller removed from it while
-   * the join waited for its admission.
+   * Why a join that has just taken its seat must give it back, or null: the socket closed, or the
+   * room was deleted or the caller removed from it while the join waited for its admission. (A
+   * racing join of the same socket is caught by the caller, where it binds.)
    */
   private async joinRefusal(
     client: CallClient,
@@ -379,12 +383,6 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
           `Room ${roomId} was deleted, or you were removed from it, while you were joining.`,
         );
       }
-    }
-    if (this.bindings.participantOf(client.socketId, roomId)) {
-      return new AppError(
-        ErrorCode.Conflict,
-        `This connection is already in the call of room ${roomId}; leave it first.`,
-      );
     }
     if (!client.connected()) {
       return new AppError(ErrorCode.Conflict, 'The connection closed during the join.');

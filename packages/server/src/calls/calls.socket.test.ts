@@ -1021,6 +1021,30 @@ describe.each(BACKENDS)('on $name', (backend) => {
       return res.body.id;
     }
 
+    it('two joins of one connection to one room at once give one seat; the other gets conflict', async () => {
+      const room = 'one-seat';
+      const watcher = await guests.guest(room);
+      await join(watcher, { roomId: room });
+      const held = hold(server, 'admit');
+      const a = await guests.guest(room);
+      const first = request(a, 'join_room', { roomId: room });
+      const second = request(a, 'join_room', { roomId: room });
+      // Both are admitted before either takes its seat, then go on together.
+      await held.until(2);
+      held.release();
+      const outcomes = await Promise.all([first, second]);
+      expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+      expect(outcomes.filter((o) => !o.ok)).toEqual([
+        expect.objectContaining({
+          ok: false,
+          error: expect.objectContaining({ code: 'conflict' }),
+        }),
+      ]);
+      const again = await guests.guest(room);
+      const seen = await join(again, { roomId: room });
+      expect(seen.participants).toHaveLength(2);
+    });
+
     it('a join whose connection drops while it awaits admission leaves no ghost behind', async () => {
       const room = 'ghost-free';
       const held = hold(server, 'admit');
