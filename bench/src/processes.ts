@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -34,6 +35,12 @@ export function spawnNode(
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // e.g. BENCH_CHILD_LOG=/tmp/servers.log (with BENCH_NODE_ARGS="--trace-gc") keeps what they print.
+    if (process.env.BENCH_CHILD_LOG) {
+      const log = createWriteStream(process.env.BENCH_CHILD_LOG, { flags: 'a' });
+      child.stdout.pipe(log);
+      child.stderr.pipe(log);
+    }
     const stop = () =>
       new Promise<void>((done) => {
         if (child.exitCode !== null) return done();

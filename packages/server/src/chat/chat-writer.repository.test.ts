@@ -3,10 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDataSource } from '../database/data-source.js';
 import { RoomEntity } from '../rooms/room.entity.js';
-import { SqliteChatWriter, type SqliteMessageRow } from './chat-writer.repository.js';
+import {
+  INDEX_SLICE,
+  SqliteChatWriter,
+  SqliteMessageStore,
+  type SqliteMessageRow,
+} from './chat-writer.repository.js';
 import { generateMessageId } from './chat.service.js';
 
 describe('SQLite group commit of chat messages (a database file)', () => {
@@ -35,10 +40,11 @@ describe('SQLite group commit of chat messages (a database file)', () => {
         topology: 'auto',
         ownerId: null,
       });
-    writer = SqliteChatWriter.inline(db);
+    writer = SqliteChatWriter.open(db);
   });
 
   afterEach(async () => {
+    await writer.close();
     await ds.destroy();
     await rm(dir, { recursive: true, force: true });
   });
@@ -70,7 +76,6 @@ describe('SQLite group commit of chat messages (a database file)', () => {
       row('room-a', 'alpha three'),
       row('room-a', 'alpha four'),
     ];
-    const before = db.prepare('SELECT count(*) AS n FROM chat_search_docs').get() as { n: number };
     const outcomes = await Promise.all(rows.map((r) => writer.insert(r)));
     expect(outcomes).toEqual([{ seq: 1 }, { seq: 1 }, { seq: 2 }, { seq: 3 }]);
     const seqs = db.prepare('SELECT id, chat_seq FROM rooms ORDER BY id').all() as Array<{
@@ -81,8 +86,8 @@ describe('SQLite group commit of chat messages (a database file)', () => {
       { id: 'room-a', chat_seq: 3 },
       { id: 'room-b', chat_seq: 1 },
     ]);
-    // Searchable as soon as the senders have their answers: indexed in the same transaction.
-    expect(before.n).toBe(0);
+    // Searchable once a search asks, without waiting for the indexing round.
+    await writer.indexed();
     expect(
       found('alpha')
         .map((h) => h.id)
@@ -93,6 +98,7 @@ describe('SQLite group commit of chat messages (a database file)', () => {
       writer.insert(row('room-a', 'beta')),
     ]);
     expect(more).toEqual([{ seq: 4 }, { seq: 5 }]);
+    await writer.indexed();
     expect(found('beta')).toHaveLength(2);
   });
 
@@ -100,9 +106,10 @@ describe('SQLite group commit of chat messages (a database file)', () => {
     const burst = Array.from({ length: 50 }, (_, i) => row('room-a', `burst ${i}`));
     const results = await Promise.all(burst.map((r) => writer.insert(r)));
     expect(results).toEqual(Array.from({ length: 50 }, (_, i) => ({ seq: i + 1 })));
-    expect(writer.stats).toEqual({ transactions: 1, messages: 50 });
+    expect(writer.stats).toMatchObject({ transactions: 1, messages: 50 });
     for (let i = 0; i < 3; i++) await writer.insert(row('room-a', `alone ${i}`));
-    expect(writer.stats).toEqual({ transactions: 4, messages: 53 });
+    expect(writer.stats).toMatchObject({ transactions: 4, messages: 53 });
+    await writer.indexed();
     expect(found('burst')).toHaveLength(50);
   });
 
@@ -121,6 +128,7 @@ describe('SQLite group commit of chat messages (a database file)', () => {
     expect(await writer.insert({ ...first, id: generateMessageId(), senderId: 'user-2' })).toEqual({
       seq: 3,
     });
+    await writer.indexed();
     expect(found('once')).toHaveLength(2);
   });
 
@@ -146,6 +154,7 @@ describe('SQLite group commit of chat messages (a database file)', () => {
     expect(results[2]).toEqual({ status: 'fulfilled', value: { seq: 1 } });
     // No seq was lost to the failed row, and the index holds exactly what was stored.
     expect(await writer.insert(row('room-a', 'gamma next'))).toEqual({ seq: 3 });
+    await writer.indexed();
     expect(found('gamma')).toHaveLength(3);
     db.prepare(
       "INSERT INTO chat_search_fts (chat_search_fts, rank) VALUES ('integrity-check', 1)",
@@ -163,9 +172,61 @@ describe('SQLite group commit of chat messages (a database file)', () => {
     await runner.release();
     expect(await stored).toEqual({ seq: 1 });
     // The rollback took only TypeORM's change back, not the message.
+    await writer.indexed();
     expect(found('delta')).toHaveLength(1);
     expect(
       (db.prepare('SELECT name FROM rooms WHERE id = ?').get('room-b') as { name: string }).name,
     ).toBe('room-b');
+  });
+
+  it('indexes new messages a moment after storing them, many in one transaction, unasked', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) =>
+      row(i % 2 ? 'room-a' : 'room-b', `later ${i}`),
+    );
+    await Promise.all(rows.map((r) => writer.insert(r)));
+    // Stored and answered, not searchable yet: the index follows.
+    expect(found('later')).toHaveLength(0);
+    await vi.waitFor(() => expect(writer.stats.indexed).toBe(40), { timeout: 5000 });
+    expect(found('later')).toHaveLength(40);
+  });
+
+  it('indexes a backlog in slices, and what an earlier process left unindexed', async () => {
+    await writer.close();
+    // A first process stores many messages and stops before it indexes them all.
+    const first = new SqliteMessageStore(db);
+    const backlog = Array.from({ length: INDEX_SLICE * 2 + 10 }, (_, i) =>
+      row('room-a', `backlog ${i}`),
+    );
+    first.commit(backlog);
+    expect(first.unindexed).toBe(backlog.length);
+    // Indexing takes at most a slice per transaction.
+    expect(first.index()).toBe(INDEX_SLICE);
+    expect(found('backlog')).toHaveLength(INDEX_SLICE);
+    // The next process finds the rest and indexes it without being asked or sent anything.
+    writer = SqliteChatWriter.open(db);
+    await vi.waitFor(() => expect(writer.stats.indexed).toBe(INDEX_SLICE + 10), { timeout: 5000 });
+    expect(found('backlog')).toHaveLength(backlog.length);
+    db.prepare(
+      "INSERT INTO chat_search_fts (chat_search_fts, rank) VALUES ('integrity-check', 1)",
+    ).run();
+  });
+
+  it('never indexes a message twice, nor one deleted or edited before its turn', async () => {
+    const [kept, edited, deleted] = await Promise.all([
+      writer.insert(row('room-a', 'epsilon kept')),
+      writer.insert(row('room-a', 'epsilon draft')),
+      writer.insert(row('room-a', 'epsilon gone')),
+    ]);
+    expect([kept, edited, deleted]).toEqual([{ seq: 1 }, { seq: 2 }, { seq: 3 }]);
+    db.prepare("UPDATE chat_messages SET text = 'epsilon final' WHERE seq = 2").run();
+    db.prepare(
+      "UPDATE chat_messages SET text = '', deleted_at = '2026-11-24 10:00:01.000' WHERE seq = 3",
+    ).run();
+    await writer.indexed();
+    await writer.indexed();
+    expect(found('epsilon')).toHaveLength(2);
+    expect(found('draft')).toHaveLength(0);
+    expect(found('final')).toHaveLength(1);
+    expect(found('gone')).toHaveLength(0);
   });
 });

@@ -1,7 +1,4 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import type { Database, Transaction } from 'better-sqlite3';
+import type { Database, Statement, Transaction } from 'better-sqlite3';
 
 /** A new message as its `chat_messages` row is written, less the seq the writer assigns. */
 export interface SqliteMessageRow {
@@ -29,7 +26,30 @@ export interface SqliteCommitResult {
 }
 
 /** Most rows in one transaction; more wait for the next one. */
-const MAX_BATCH = 512;
+export const MAX_BATCH = 512;
+
+/**
+ * How long new messages gather before the writer indexes them for search, unless a search asks
+ * sooner: one indexing transaction for many messages costs FTS5 a fraction of one per commit.
+ */
+export const INDEX_DELAY_MS = 25;
+
+/**
+ * Most messages one indexing transaction takes. The event loop waits while it runs (about 10 µs a
+ * message), so a backlog is indexed in slices with the event loop's turns in between.
+ */
+export const INDEX_SLICE = 128;
+
+/**
+ * Moves a room's search progress up by at most `n` messages, not past its `chat_seq`, which
+ * indexes the messages in between (migration 1764400000000). Parameters: `n`, then the room id.
+ */
+export const SQLITE_INDEX_ROOM = `INSERT INTO chat_search_progress (room_id, indexed_seq)
+  SELECT r.id, min(r.chat_seq, coalesce(p.indexed_seq, 0) + ?)
+  FROM rooms r LEFT JOIN chat_search_progress p ON p.room_id = r.id
+  WHERE r.id = ? AND r.chat_seq > coalesce(p.indexed_seq, 0)
+  ON CONFLICT (room_id) DO UPDATE SET indexed_seq = excluded.indexed_seq
+  WHERE excluded.indexed_seq > chat_search_progress.indexed_seq`;
 
 /** A room's `chat_seq` in a transaction: where it was, and where its new messages took it. */
 interface RoomSeq {
@@ -38,35 +58,43 @@ interface RoomSeq {
 }
 
 /**
- * The transaction that stores a batch of new messages on one SQLite connection. Each row checks
- * its client id and takes its room's next seq; then each room's `chat_seq` moves past its new
- * messages once, which indexes them for search (migration 1764300000000). Nothing can come
- * between the checks and the writes: the transaction is synchronous and holds the write lock.
- * Should any row fail, the transaction rolls back and each row is tried again alone, so that only
- * the failing one fails.
+ * The transactions of new messages on one SQLite connection: storing a batch, and indexing for
+ * search what was stored, which the caller does later and for many batches at once.
+ *
+ * Storing: each row takes its room's next seq and is inserted unless the sender used its client id
+ * in the room before; then each room's `chat_seq` moves past its new messages, once. Nothing can
+ * come between the seqs taken and the writes: the transaction is synchronous and holds the write
+ * lock. Should any row fail, the transaction rolls back and each row is tried again alone, so that
+ * only the failing one fails.
+ *
+ * Indexing: each room's search progress (migration 1764400000000) follows its `chat_seq`, a slice
+ * of messages per transaction. The store counts what it stored and has not indexed, per room; a
+ * new store first counts what an earlier process left behind ({@link SqliteMessageStore.catchUp}).
  */
 export class SqliteMessageStore {
   private readonly store: Transaction<(rows: SqliteMessageRow[]) => SqliteInsertOutcome[]>;
+  private readonly indexRooms: Transaction<(slice: Array<[string, number]>) => void>;
+  private readonly roomsBehind: Statement<[], { id: string; behind: number }>;
+  // Messages stored and not indexed yet, per room.
+  private readonly behind = new Map<string, number>();
+  private behindTotal = 0;
 
   constructor(db: Database) {
-    const clientIdTaken = db.prepare<[string, string, string], { one: number }>(
-      'SELECT 1 AS one FROM chat_messages WHERE room_id = ? AND sender_id = ? AND client_id = ?',
-    );
     const seqOf = db.prepare<[string], { chat_seq: number }>(
       'SELECT chat_seq FROM rooms WHERE id = ?',
     );
     const setSeq = db.prepare<[number, string]>('UPDATE rooms SET chat_seq = ? WHERE id = ?');
+    // A client id used before is the one conflict that is not an error (the unique index finds it).
     const insert = db.prepare<unknown[]>(
       `INSERT INTO chat_messages
          (id, room_id, seq, sender_id, sender_name, sender_avatar, client_id, text, created_at,
           edited_at, deleted_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)
+       ON CONFLICT (room_id, sender_id, client_id) DO NOTHING`,
     );
     this.store = db.transaction((rows: SqliteMessageRow[]): SqliteInsertOutcome[] => {
       const rooms = new Map<string, RoomSeq>();
       const outcomes = rows.map((row): SqliteInsertOutcome => {
-        // A row the same batch stored already is found too: the transaction sees its own writes.
-        if (clientIdTaken.get(row.roomId, row.senderId, row.clientId)) return 'duplicate';
         let room = rooms.get(row.roomId);
         if (!room) {
           const found = seqOf.get(row.roomId);
@@ -75,7 +103,8 @@ export class SqliteMessageStore {
           rooms.set(row.roomId, room);
         }
         const seq = room.to + 1;
-        insert.run(
+        // A row the same batch stored already is found too: the transaction sees its own writes.
+        const { changes } = insert.run(
           row.id,
           row.roomId,
           seq,
@@ -86,41 +115,89 @@ export class SqliteMessageStore {
           row.text,
           row.createdAt,
         );
+        if (changes === 0) return 'duplicate';
         room.to = seq;
         return { seq };
       });
-      // Last, and once per room: this is what indexes the new messages.
       for (const [roomId, room] of rooms) if (room.to > room.from) setSeq.run(room.to, roomId);
       return outcomes;
     });
+    const indexRoom = db.prepare<[number, string]>(SQLITE_INDEX_ROOM);
+    this.indexRooms = db.transaction((slice: Array<[string, number]>) => {
+      for (const [roomId, count] of slice) indexRoom.run(count, roomId);
+    });
+    this.roomsBehind = db.prepare<[], { id: string; behind: number }>(
+      `SELECT r.id AS id, r.chat_seq - coalesce(p.indexed_seq, 0) AS behind
+       FROM rooms r LEFT JOIN chat_search_progress p ON p.room_id = r.id
+       WHERE r.chat_seq > coalesce(p.indexed_seq, 0)`,
+    );
+  }
+
+  /** Messages stored and not indexed for search yet. */
+  get unindexed(): number {
+    return this.behindTotal;
+  }
+
+  /** Counts the messages of every room that an earlier process stored and did not index. */
+  catchUp(): void {
+    for (const { id, behind } of this.roomsBehind.all()) {
+      this.behindTotal += behind - (this.behind.get(id) ?? 0);
+      this.behind.set(id, behind);
+    }
   }
 
   /** Stores the rows: in one transaction, or each alone when one of them fails. */
   commit(rows: SqliteMessageRow[]): SqliteCommitResult {
+    let result: SqliteCommitResult;
     try {
-      return { outcomes: this.store.immediate(rows), transactions: 1 };
+      result = { outcomes: this.store.immediate(rows), transactions: 1 };
     } catch (err) {
       if (rows.length === 1) return { outcomes: [asError(err)], transactions: 0 };
+      // Nothing of the batch was stored: each row again on its own, so one bad row fails alone.
+      let transactions = 0;
+      const outcomes = rows.map((row): SqliteInsertOutcome | Error => {
+        try {
+          const [outcome] = this.store.immediate([row]);
+          transactions++;
+          return outcome;
+        } catch (rowErr) {
+          return asError(rowErr);
+        }
+      });
+      result = { outcomes, transactions };
     }
-    // Nothing of the batch was stored: each row again on its own, so one bad row fails alone.
-    let transactions = 0;
-    const outcomes = rows.map((row): SqliteInsertOutcome | Error => {
-      try {
-        const [outcome] = this.store.immediate([row]);
-        transactions++;
-        return outcome;
-      } catch (err) {
-        return asError(err);
-      }
+    result.outcomes.forEach((outcome, i) => {
+      if (typeof outcome !== 'object' || outcome instanceof Error) return;
+      const roomId = rows[i].roomId;
+      this.behind.set(roomId, (this.behind.get(roomId) ?? 0) + 1);
+      this.behindTotal++;
     });
-    return { outcomes, transactions };
+    return result;
   }
-}
 
-/** Where a batch of rows is committed: on the event loop's thread, or on a thread of its own. */
-interface CommitBackend {
-  commit(rows: SqliteMessageRow[]): Promise<SqliteCommitResult>;
-  close(): Promise<void>;
+  /**
+   * Indexes up to `max` of the messages not indexed yet, oldest rooms first, in one transaction,
+   * and answers how many it took. Throws (and keeps them to index later) when it fails.
+   */
+  index(max = INDEX_SLICE): number {
+    const slice: Array<[string, number]> = [];
+    let taken = 0;
+    for (const [roomId, count] of this.behind) {
+      if (taken >= max) break;
+      const take = Math.min(count, max - taken);
+      slice.push([roomId, take]);
+      taken += take;
+    }
+    if (slice.length === 0) return 0;
+    this.indexRooms.immediate(slice);
+    for (const [roomId, take] of slice) {
+      const left = this.behind.get(roomId)! - take;
+      if (left > 0) this.behind.set(roomId, left);
+      else this.behind.delete(roomId);
+    }
+    this.behindTotal -= taken;
+    return taken;
+  }
 }
 
 /** A row waiting for the next commit, and its sender's answer. */
@@ -131,190 +208,141 @@ interface Pending {
 }
 
 /**
- * Group commit of new chat messages into SQLite. Every message that arrives while a commit is
- * under way (or the event loop is busy) goes into the next transaction, and each sender is
- * answered once that transaction has committed: the commit and its flush to disk are the dearest
- * part of storing a message, and under load one serves many messages instead of one each. One
- * commit is under way at a time, so messages are stored in the order they arrived.
+ * Group commit of new chat messages into SQLite, on the connection it is given (TypeORM's). The
+ * messages that arrive in one turn of the event loop are stored in one transaction at its end,
+ * and each sender is answered once that transaction has committed: a commit costs far more than
+ * an insert, and under load one serves many messages instead of one each. Transactions commit in
+ * the order the messages arrived.
  *
- * With a database file the transactions run on a worker thread with a connection of its own
- * ({@link SqliteChatWriter.open}), so the event loop goes on with the sockets meanwhile; an
- * in-memory database is visible to one connection only, so there they run on the event loop.
+ * Search indexing follows {@link INDEX_DELAY_MS} after the first unindexed message, in slices of
+ * {@link INDEX_SLICE}, and all at once when {@link SqliteChatWriter.indexed} asks (before a
+ * search). better-sqlite3 is synchronous: a transaction runs on the event loop from start to end,
+ * so nothing interleaves with it, and the writer waits for any transaction TypeORM has open
+ * across awaits instead of committing inside it.
  */
 export class SqliteChatWriter {
-  /** Transactions committed and the messages they stored, since this writer began (metrics, tests). */
-  readonly stats = { transactions: 0, messages: 0 };
+  /** Transactions committed and the messages they stored and indexed, since this writer began. */
+  readonly stats = { transactions: 0, messages: 0, indexed: 0 };
+  private store: SqliteMessageStore | null = null;
   private queue: Pending[] = [];
-  private scheduled = false;
-  private committing = false;
+  private commitScheduled = false;
+  private indexTimer: NodeJS.Timeout | null = null;
   private idle: Array<() => void> = [];
+  private closed = false;
 
-  private constructor(private readonly backend: CommitBackend) {}
+  private constructor(private readonly db: Database) {}
 
   /**
-   * A writer for the database behind `db` (TypeORM's connection): on a worker thread when `file` names a database file and the worker's script is
-   * there (a build; tests that run the sources commit on the event loop), on the event loop
-   * otherwise.
+   * A writer on `db`: TypeORM's better-sqlite3 connection. A moment after it opens, it indexes
+   * what an earlier process stored and did not index.
    */
-  static open(db: Database, file: string | null): SqliteChatWriter {
-    const script = new URL('./chat-writer-thread.repository.js', import.meta.url);
-    const threaded = file !== null && existsSync(fileURLToPath(script));
-    return new SqliteChatWriter(threaded ? new ThreadBackend(script, file) : new InlineBackend(db));
-  }
-
-  /** A writer that commits on the event loop, on `db` itself. */
-  static inline(db: Database): SqliteChatWriter {
-    return new SqliteChatWriter(new InlineBackend(db));
-  }
-
-  /** True when this writer commits on a worker thread. */
-  get threaded(): boolean {
-    return this.backend instanceof ThreadBackend;
+  static open(db: Database): SqliteChatWriter {
+    const writer = new SqliteChatWriter(db);
+    setTimeout(() => {
+      try {
+        writer.opened();
+        writer.scheduleIndex();
+      } catch {
+        // No schema yet (the migrations run later): the first commit counts what is left.
+      }
+    }, INDEX_DELAY_MS).unref();
+    return writer;
   }
 
   /** Stores a row in the next transaction; resolves once that transaction has committed. */
   insert(row: SqliteMessageRow): Promise<SqliteInsertOutcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
-      this.schedule();
+      if (this.commitScheduled) return;
+      this.commitScheduled = true;
+      // The messages of this turn of the event loop go together.
+      setImmediate(() => void this.commitQueue());
     });
   }
 
-  /** Stores what is waiting, then lets the worker thread (if any) go. */
+  /**
+   * Resolves once every message stored before the call (its sender answered) is searchable,
+   * indexing what is left at once. A failure to index is thrown; it is tried again later.
+   */
+  async indexed(): Promise<void> {
+    if (this.store?.unindexed === 0) return;
+    await this.outsideTransactions();
+    const store = this.opened();
+    while (store.unindexed > 0) this.stats.indexed += store.index();
+  }
+
+  /** Stores and indexes what is waiting; the writer takes nothing more after. */
   async close(): Promise<void> {
-    while (this.committing || this.queue.length > 0)
+    this.closed = true;
+    while (this.queue.length > 0 || this.commitScheduled)
       await new Promise<void>((resolve) => this.idle.push(resolve));
-    await this.backend.close();
+    if (this.indexTimer) clearTimeout(this.indexTimer);
+    this.indexTimer = null;
+    await this.indexed().catch(() => undefined);
   }
 
-  private schedule(): void {
-    if (this.scheduled || this.committing || this.queue.length === 0) return;
-    this.scheduled = true;
-    // The messages of this turn of the event loop go together.
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.flush();
-    });
-  }
-
-  private async flush(): Promise<void> {
-    if (this.committing || this.queue.length === 0) return;
-    this.committing = true;
-    const batch = this.queue.splice(0, MAX_BATCH);
+  private async commitQueue(): Promise<void> {
+    await this.outsideTransactions();
     try {
-      const { outcomes, transactions } = await this.backend.commit(batch.map((p) => p.row));
-      this.stats.transactions += transactions;
-      batch.forEach((p, i) => {
-        const outcome = outcomes[i];
-        if (outcome instanceof Error) return p.reject(outcome);
-        if (typeof outcome === 'object') this.stats.messages++;
-        p.resolve(outcome);
-      });
+      const store = this.opened();
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        const { outcomes, transactions } = store.commit(batch.map((p) => p.row));
+        this.stats.transactions += transactions;
+        batch.forEach((p, i) => {
+          const outcome = outcomes[i];
+          if (outcome instanceof Error) return p.reject(outcome);
+          if (typeof outcome === 'object') this.stats.messages++;
+          p.resolve(outcome);
+        });
+      }
     } catch (err) {
-      // The commit itself failed (busy past the timeout, disk full, the thread died): none stored.
-      for (const p of batch) p.reject(err);
-    } finally {
-      this.committing = false;
-      this.schedule();
-      if (this.queue.length === 0) for (const done of this.idle.splice(0)) done();
+      // The statements could not be prepared (no schema yet): nothing was stored.
+      for (const p of this.queue.splice(0)) p.reject(err);
     }
+    this.commitScheduled = false;
+    for (const done of this.idle.splice(0)) done();
+    this.scheduleIndex();
   }
-}
 
-/** Commits on the event loop's thread, on TypeORM's own connection. */
-class InlineBackend implements CommitBackend {
-  private store?: SqliteMessageStore;
+  private scheduleIndex(): void {
+    if (this.indexTimer || this.closed || !this.store?.unindexed) return;
+    this.indexTimer = setTimeout(() => void this.indexSlices(), INDEX_DELAY_MS);
+    // The process may end with messages unindexed: the next one indexes them.
+    this.indexTimer.unref();
+  }
 
-  constructor(private readonly db: Database) {}
+  /** Indexes one slice, then the next after a turn of the event loop, until none is left. */
+  private async indexSlices(): Promise<void> {
+    this.indexTimer = null;
+    const store = this.store;
+    if (!store || this.closed) return;
+    await this.outsideTransactions();
+    try {
+      this.stats.indexed += store.index();
+    } catch {
+      // Busy or failing: the messages stay counted, and the next round tries again.
+      this.scheduleIndex();
+      return;
+    }
+    if (store.unindexed === 0 || this.closed) return;
+    this.indexTimer = setTimeout(() => void this.indexSlices(), 0);
+    this.indexTimer.unref();
+  }
 
-  async commit(rows: SqliteMessageRow[]): Promise<SqliteCommitResult> {
-    // TypeORM keeps its transactions open across awaits: ours must not end up inside one.
+  /** The store, prepared on first use (after the migrations), with what is left to index counted. */
+  private opened(): SqliteMessageStore {
+    if (this.store) return this.store;
+    const store = new SqliteMessageStore(this.db);
+    store.catchUp();
+    this.store = store;
+    return store;
+  }
+
+  /** Waits until TypeORM holds no transaction open on the connection. */
+  private async outsideTransactions(): Promise<void> {
     while (this.db.inTransaction) await new Promise((resolve) => setTimeout(resolve, 1));
-    this.store ??= new SqliteMessageStore(this.db);
-    return this.store.commit(rows);
   }
-
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-/** What the worker thread answers for a batch. */
-export type ThreadReply =
-  | { ok: true; outcomes: Array<SqliteInsertOutcome | ThreadError>; transactions: number }
-  | { ok: false; error: ThreadError };
-
-/** An error as it crosses between threads. */
-export interface ThreadError {
-  error: true;
-  message: string;
-  code?: string;
-}
-
-/** Commits on a worker thread with its own connection to the database file. */
-class ThreadBackend implements CommitBackend {
-  private worker: Worker | null = null;
-  private waiting: {
-    resolve: (result: SqliteCommitResult) => void;
-    reject: (err: unknown) => void;
-  } | null = null;
-
-  constructor(
-    private readonly script: URL,
-    private readonly file: string,
-  ) {}
-
-  commit(rows: SqliteMessageRow[]): Promise<SqliteCommitResult> {
-    return new Promise((resolve, reject) => {
-      this.waiting = { resolve, reject };
-      this.thread().postMessage(rows);
-    });
-  }
-
-  async close(): Promise<void> {
-    const worker = this.worker;
-    this.worker = null;
-    if (worker) await worker.terminate();
-  }
-
-  private thread(): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(this.script, { workerData: { file: this.file } });
-    // The thread keeps no request of its own alive: the process may exit around it.
-    worker.unref();
-    worker.on('message', (reply: ThreadReply) => {
-      const waiting = this.waiting;
-      this.waiting = null;
-      if (!waiting) return;
-      if (!reply.ok) return waiting.reject(fromThread(reply.error));
-      waiting.resolve({
-        outcomes: reply.outcomes.map((o) =>
-          typeof o === 'object' && 'error' in o ? fromThread(o) : o,
-        ),
-        transactions: reply.transactions,
-      });
-    });
-    const lost = (err: unknown) => {
-      if (this.worker === worker) this.worker = null;
-      const waiting = this.waiting;
-      this.waiting = null;
-      waiting?.reject(err);
-    };
-    worker.on('error', lost);
-    worker.on('exit', (code) => lost(new Error(`the chat writer thread exited (${code})`)));
-    this.worker = worker;
-    return worker;
-  }
-}
-
-/** An error for the other thread: its message and its SQLite code. */
-export function toThread(err: unknown): ThreadError {
-  const e = asError(err) as Error & { code?: unknown };
-  return { error: true, message: e.message, ...(typeof e.code === 'string' && { code: e.code }) };
-}
-
-function fromThread(e: ThreadError): Error {
-  return Object.assign(new Error(e.message), e.code === undefined ? {} : { code: e.code });
 }
 
 function asError(err: unknown): Error {

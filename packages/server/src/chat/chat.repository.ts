@@ -55,19 +55,26 @@ export class ChatRepository implements OnApplicationShutdown {
     this.rooms = dataSource.getRepository(RoomEntity);
     this.createdAtColumn = this.messages.metadata.findColumnWithPropertyName('createdAt')!;
     if (dataSource.options.type === 'better-sqlite3') {
-      const file = dataSource.options.database;
       this.sqlite = SqliteChatWriter.open(
         (dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection,
-        typeof file === 'string' && file !== ':memory:' ? file : null,
       );
     } else {
       this.sqlite = null;
     }
   }
 
-  /** Stores the messages still waiting for their commit, and ends the writer's thread. */
+  /** Stores the messages still waiting for their commit, and indexes what is not indexed yet. */
   async onApplicationShutdown(): Promise<void> {
     await this.sqlite?.close();
+  }
+
+  /**
+   * Resolves once every message stored before the call can be found by search. The SQLite writer
+   * indexes new messages a moment after it stores them; the other stores index in the insert's
+   * transaction.
+   */
+  async searchable(): Promise<void> {
+    await this.sqlite?.indexed();
   }
 
   /** The room's visibility, or null when there is no such room. */

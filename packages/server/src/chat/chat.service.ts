@@ -301,6 +301,11 @@ export class ChatService {
     };
   }
 
+  /** Resolves once every message stored before the call can be found by search. */
+  searchable(): Promise<void> {
+    return this.repo.searchable();
+  }
+
   /** Messages by id, with their reactions, in the order asked; unknown ids are left out. */
   async messagesByIds(ids: string[]): Promise<ChatMessage[]> {
     const rows = await this.repo.findByIds(ids);

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { ChatMessage } from '@minimeet/protocol';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SQLITE_INDEX_ROOM } from '../chat/chat-writer.repository.js';
 import { ChatMessageEntity } from '../chat/chat-message.entity.js';
 import { AppError } from '../common/app-error.js';
 import { loadConfig } from '../config/config.js';
@@ -19,6 +20,15 @@ import { MysqlFulltextSearch } from './mysql-fulltext.repository.js';
 import { PostgresFullTextSearch } from './postgres-fulltext.repository.js';
 import { parseSearchQuery } from './search-query.js';
 import { SHORT_TERM_TRIGRAMS, SqliteFtsSearch } from './sqlite-fts.repository.js';
+
+/**
+ * As the chat writer does once a room's new messages are stored: the room's counter passes them,
+ * and on SQLite the search progress follows it, which indexes them.
+ */
+async function passMessages(ds: DataSource, roomId: string, seq: number): Promise<void> {
+  await ds.getRepository(RoomEntity).update({ id: roomId }, { chatSeq: seq });
+  if (ds.options.type === 'better-sqlite3') await ds.query(SQLITE_INDEX_ROOM, [seq, roomId]);
+}
 
 /** An engine under test, over a store that holds the messages it indexes. */
 interface EngineUnderTest {
@@ -183,8 +193,7 @@ function messageSearchContract(factory: () => Promise<EngineUnderTest>, traits: 
       deletedAt: null,
     };
     await engine.dataSource.getRepository(ChatMessageEntity).insert(row);
-    // As the chat writer does: the room's counter passes the message (SQLite indexes it then).
-    await engine.dataSource.getRepository(RoomEntity).update({ id: roomId }, { chatSeq: seq });
+    await passMessages(engine.dataSource, roomId, seq);
     await engine.search.indexed(asMessage(row));
     return row.id;
   }
@@ -503,9 +512,8 @@ describe('SQLite search index', () => {
             deletedAt: null,
           });
         }
-      // As the chat writer does: each room's counter passes its messages, which indexes them.
-      await rooms.update({ id: 'keep' }, { chatSeq: texts.length });
-      await rooms.update({ id: 'gone' }, { chatSeq: seq });
+      await passMessages(ds, 'keep', texts.length);
+      await passMessages(ds, 'gone', seq);
       await messages.update({ id: ids[0] }, { text: '会議 now', editedAt: new Date() });
       await messages.update({ id: ids[1] }, { text: 'no longer japanese', editedAt: new Date() });
       await messages.update({ id: ids[2] }, { text: '', deletedAt: new Date() });
@@ -566,7 +574,7 @@ describe('SQLite relevance', () => {
           editedAt: null,
           deletedAt: null,
         });
-      await ds.getRepository(RoomEntity).update({ id: 'r' }, { chatSeq: texts.length });
+      await passMessages(ds, 'r', texts.length);
       const search = new SqliteFtsSearch(ds);
       const ranked = async (limit: number) => {
         const ids: string[] = [];
@@ -629,7 +637,7 @@ describe('SQLite search of a very common character', () => {
           deletedAt: null,
         });
       }
-      await ds.getRepository(RoomEntity).update({ id: 'r' }, { chatSeq: count });
+      await passMessages(ds, 'r', count);
       const search = new SqliteFtsSearch(ds);
       const ask = (q: string, limit = 100) =>
         search.search({ query: parseSearchQuery(q), roomIds: ['r'], sort: 'newest', limit });

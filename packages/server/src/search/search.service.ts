@@ -20,6 +20,11 @@ export const CHAT_MESSAGES = Symbol('CHAT_MESSAGES');
 
 /** Stored messages by id (chat's `ChatService` provides it). */
 export interface ChatMessageSource {
+  /**
+   * Resolves once every message stored before the call is in the store's own search index (the
+   * SQLite store indexes new messages a moment after it stores them).
+   */
+  searchable(): Promise<void>;
   /** The messages with these ids, with their reactions; unknown ids are left out. */
   messagesByIds(ids: string[]): Promise<ChatMessage[]>;
 }
@@ -89,6 +94,8 @@ export class SearchService {
     if (roomIds.length === 0 || parsed.terms.length === 0 || (from && to && from >= to))
       return { items: [], nextCursor: null };
 
+    // A message its sender has seen stored is found: the index catches up first if it lags.
+    await this.messages.searchable();
     const result = await this.engine.search({
       query: parsed,
       roomIds,

@@ -1,3 +1,5 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
@@ -5,9 +7,12 @@ import type { Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 import { REDIS } from '../common/redis.js';
 import type { AppConfig } from '../config/config.js';
+import { coalesceWrites } from './coalesced-writes.js';
 
 /**
- * Socket.IO server options from configuration rather than from static decorator arguments. With
+ * Socket.IO server options from configuration rather than from static decorator arguments, and
+ * WebSocket connections whose writes of one turn of the event loop leave together
+ * ({@link coalesceWrites}). With
  * `REDIS_URL` set, the Socket.IO Redis Streams adapter carries every broadcast, every emit to a
  * socket id and every channel join or leave to the other nodes, so a socket on one node hears
  * what a request on another sends it.
@@ -31,6 +36,10 @@ export class MinimeetIoAdapter extends IoAdapter {
       pingTimeout: 5_000,
       cors: { origin: origins === '*' ? '*' : origins },
     }) as Server;
+    // A WebSocket connection's writes of one turn of the event loop leave together.
+    (this.httpServer as HttpServer | undefined)?.on('upgrade', (_req, socket: Duplex) =>
+      coalesceWrites(socket),
+    );
     const redis = this.config.redis
       ? this.appContext.get<typeof REDIS, Redis | null>(REDIS, { strict: false })
       : null;

@@ -4,6 +4,7 @@ import { Chat1764200000000 } from './1764200000000-chat.js';
 import { ChatSearch1764200000001 } from './1764200000001-chat-search.js';
 import { Presence1764200000002 } from './1764200000002-presence.js';
 import { ChatSearchBatched1764300000000 } from './1764300000000-chat-search-batched.js';
+import { ChatSearchDeferred1764400000000 } from './1764400000000-chat-search-deferred.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   ChatSearch1764200000001,
   Presence1764200000002,
   ChatSearchBatched1764300000000,
+  ChatSearchDeferred1764400000000,
 ];
