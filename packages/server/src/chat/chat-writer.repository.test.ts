@@ -10,6 +10,7 @@ import {
   INDEX_SLICE,
   SqliteChatWriter,
   SqliteMessageStore,
+  SqliteSearchIndex,
   type SqliteMessageRow,
 } from './chat-writer.repository.js';
 import { generateMessageId } from './chat.service.js';
@@ -40,7 +41,7 @@ describe('SQLite group commit of chat messages (a database file)', () => {
         topology: 'auto',
         ownerId: null,
       });
-    writer = SqliteChatWriter.open(db);
+    writer = new SqliteChatWriter(db);
   });
 
   afterEach(async () => {
@@ -186,25 +187,26 @@ describe('SQLite group commit of chat messages (a database file)', () => {
     await Promise.all(rows.map((r) => writer.insert(r)));
     // Stored and answered, not searchable yet: the index follows.
     expect(found('later')).toHaveLength(0);
-    await vi.waitFor(() => expect(writer.stats.indexed).toBe(40), { timeout: 5000 });
+    await vi.waitFor(() => expect(writer.indexedCount).toBe(40), { timeout: 5000 });
     expect(found('later')).toHaveLength(40);
   });
 
   it('indexes a backlog in slices, and what an earlier process left unindexed', async () => {
     await writer.close();
     // A first process stores many messages and stops before it indexes them all.
-    const first = new SqliteMessageStore(db);
     const backlog = Array.from({ length: INDEX_SLICE * 2 + 10 }, (_, i) =>
       row('room-a', `backlog ${i}`),
     );
-    first.commit(backlog);
+    new SqliteMessageStore(db).commit(backlog);
+    const first = new SqliteSearchIndex(db);
+    first.catchUp();
     expect(first.unindexed).toBe(backlog.length);
     // Indexing takes at most a slice per transaction.
     expect(first.index()).toBe(INDEX_SLICE);
     expect(found('backlog')).toHaveLength(INDEX_SLICE);
     // The next process finds the rest and indexes it without being asked or sent anything.
-    writer = SqliteChatWriter.open(db);
-    await vi.waitFor(() => expect(writer.stats.indexed).toBe(INDEX_SLICE + 10), { timeout: 5000 });
+    writer = new SqliteChatWriter(db);
+    await vi.waitFor(() => expect(writer.indexedCount).toBe(INDEX_SLICE + 10), { timeout: 5000 });
     expect(found('backlog')).toHaveLength(backlog.length);
     db.prepare(
       "INSERT INTO chat_search_fts (chat_search_fts, rank) VALUES ('integrity-check', 1)",
@@ -228,5 +230,24 @@ describe('SQLite group commit of chat messages (a database file)', () => {
     expect(found('draft')).toHaveLength(0);
     expect(found('final')).toHaveLength(1);
     expect(found('gone')).toHaveLength(0);
+  });
+  it('keeps committing while a backlog is indexed in slices', async () => {
+    new SqliteMessageStore(db).commit(
+      Array.from({ length: 3000 }, (_, i) =>
+        row('room-b', `backlog eta ${i}`, { senderId: 'user-2' }),
+      ),
+    );
+    await writer.close();
+    writer = new SqliteChatWriter(db);
+    const answers: Array<Promise<unknown>> = [];
+    for (let turn = 0; turn < 40; turn++) {
+      for (let i = 0; i < 5; i++) answers.push(writer.insert(row('room-a', `theta ${turn} ${i}`)));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const outcomes = await Promise.all(answers);
+    expect(outcomes).toEqual(Array.from({ length: 200 }, (_, i) => ({ seq: i + 1 })));
+    await writer.indexed();
+    expect(found('eta')).toHaveLength(3000);
+    expect(found('theta')).toHaveLength(200);
   });
 });

@@ -58,26 +58,15 @@ interface RoomSeq {
 }
 
 /**
- * The transactions of new messages on one SQLite connection: storing a batch, and indexing for
- * search what was stored, which the caller does later and for many batches at once.
- *
- * Storing: each row takes its room's next seq and is inserted unless the sender used its client id
- * in the room before; then each room's `chat_seq` moves past its new messages, once. Nothing can
- * come between the seqs taken and the writes: the transaction is synchronous and holds the write
- * lock. Should any row fail, the transaction rolls back and each row is tried again alone, so that
- * only the failing one fails.
- *
- * Indexing: each room's search progress (migration 1764400000000) follows its `chat_seq`, a slice
- * of messages per transaction. The store counts what it stored and has not indexed, per room; a
- * new store first counts what an earlier process left behind ({@link SqliteMessageStore.catchUp}).
+ * The transaction that stores a batch of new messages on one SQLite connection. Each row takes
+ * its room's next seq and is inserted unless the sender used its client id in the room before;
+ * then each room's `chat_seq` moves past its new messages, once. Nothing can come between the seqs
+ * taken and the writes: the transaction is synchronous and holds the write lock. Should any row
+ * fail, the transaction rolls back and each row is tried again alone, so that only the failing one
+ * fails; when the write lock is taken ({@link isBusy}), the batch fails as a whole, untried.
  */
 export class SqliteMessageStore {
   private readonly store: Transaction<(rows: SqliteMessageRow[]) => SqliteInsertOutcome[]>;
-  private readonly indexRooms: Transaction<(slice: Array<[string, number]>) => void>;
-  private readonly roomsBehind: Statement<[], { id: string; behind: number }>;
-  // Messages stored and not indexed yet, per room.
-  private readonly behind = new Map<string, number>();
-  private behindTotal = 0;
 
   constructor(db: Database) {
     const seqOf = db.prepare<[string], { chat_seq: number }>(
@@ -122,6 +111,45 @@ export class SqliteMessageStore {
       for (const [roomId, room] of rooms) if (room.to > room.from) setSeq.run(room.to, roomId);
       return outcomes;
     });
+  }
+
+  /** Stores the rows: in one transaction, or each alone when one of them fails. */
+  commit(rows: SqliteMessageRow[]): SqliteCommitResult {
+    try {
+      return { outcomes: this.store.immediate(rows), transactions: 1 };
+    } catch (err) {
+      if (isBusy(err)) throw err;
+      if (rows.length === 1) return { outcomes: [asError(err)], transactions: 0 };
+    }
+    // Nothing of the batch was stored: each row again on its own, so one bad row fails alone.
+    let transactions = 0;
+    const outcomes = rows.map((row): SqliteInsertOutcome | Error => {
+      try {
+        const [outcome] = this.store.immediate([row]);
+        transactions++;
+        return outcome;
+      } catch (err) {
+        return asError(err);
+      }
+    });
+    return { outcomes, transactions };
+  }
+}
+
+/**
+ * The search index's side of new messages on one SQLite connection: each room's search progress
+ * (migration 1764400000000) follows its `chat_seq`, a slice of messages per transaction. It counts
+ * the messages it is told were stored and not indexed, per room, and first those an earlier
+ * process left behind ({@link SqliteSearchIndex.catchUp}).
+ */
+export class SqliteSearchIndex {
+  private readonly indexRooms: Transaction<(slice: Array<[string, number]>) => void>;
+  private readonly roomsBehind: Statement<[], { id: string; behind: number }>;
+  // Messages stored and not indexed yet, per room.
+  private readonly behind = new Map<string, number>();
+  private behindTotal = 0;
+
+  constructor(db: Database) {
     const indexRoom = db.prepare<[number, string]>(SQLITE_INDEX_ROOM);
     this.indexRooms = db.transaction((slice: Array<[string, number]>) => {
       for (const [roomId, count] of slice) indexRoom.run(count, roomId);
@@ -138,7 +166,13 @@ export class SqliteMessageStore {
     return this.behindTotal;
   }
 
-  /** Counts the messages of every room that an earlier process stored and did not index. */
+  /** Counts `count` more messages of the room as stored and not indexed. */
+  add(roomId: string, count: number): void {
+    this.behind.set(roomId, (this.behind.get(roomId) ?? 0) + count);
+    this.behindTotal += count;
+  }
+
+  /** Counts the messages of every room that are stored and not indexed: an earlier process's too. */
   catchUp(): void {
     for (const { id, behind } of this.roomsBehind.all()) {
       this.behindTotal += behind - (this.behind.get(id) ?? 0);
@@ -146,38 +180,9 @@ export class SqliteMessageStore {
     }
   }
 
-  /** Stores the rows: in one transaction, or each alone when one of them fails. */
-  commit(rows: SqliteMessageRow[]): SqliteCommitResult {
-    let result: SqliteCommitResult;
-    try {
-      result = { outcomes: this.store.immediate(rows), transactions: 1 };
-    } catch (err) {
-      if (rows.length === 1) return { outcomes: [asError(err)], transactions: 0 };
-      // Nothing of the batch was stored: each row again on its own, so one bad row fails alone.
-      let transactions = 0;
-      const outcomes = rows.map((row): SqliteInsertOutcome | Error => {
-        try {
-          const [outcome] = this.store.immediate([row]);
-          transactions++;
-          return outcome;
-        } catch (rowErr) {
-          return asError(rowErr);
-        }
-      });
-      result = { outcomes, transactions };
-    }
-    result.outcomes.forEach((outcome, i) => {
-      if (typeof outcome !== 'object' || outcome instanceof Error) return;
-      const roomId = rows[i].roomId;
-      this.behind.set(roomId, (this.behind.get(roomId) ?? 0) + 1);
-      this.behindTotal++;
-    });
-    return result;
-  }
-
   /**
-   * Indexes up to `max` of the messages not indexed yet, oldest rooms first, in one transaction,
-   * and answers how many it took. Throws (and keeps them to index later) when it fails.
+   * Indexes up to `max` of the messages not indexed yet, in one transaction, and answers how many
+   * it took. Throws (and keeps them to index later) when it fails.
    */
   index(max = INDEX_SLICE): number {
     const slice: Array<[string, number]> = [];
@@ -200,6 +205,12 @@ export class SqliteMessageStore {
   }
 }
 
+/** Whether an error is SQLite's "the database is locked" (another connection holds the write lock). */
+export function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT';
+}
+
 /** A row waiting for the next commit, and its sender's answer. */
 interface Pending {
   row: SqliteMessageRow;
@@ -207,46 +218,122 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
+/** Search indexing on the writer's connection: a slice at a time, with the loop's turns in between. */
+class SearchIndexing {
+  /** Messages indexed so far. */
+  done = 0;
+  private index: SqliteSearchIndex | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(private readonly db: Database) {
+    // What an earlier process left: counted and indexed once the schema is there.
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      try {
+        this.opened();
+        this.schedule();
+      } catch {
+        // No schema yet (the migrations run later): the first commit counts what is left.
+      }
+    }, INDEX_DELAY_MS);
+    this.timer.unref();
+  }
+
+  /** The rooms of a commit, and how many messages each stored. */
+  stored(counts: Map<string, number>): void {
+    // Opening counts from the database what is not indexed, these messages included.
+    if (this.index) for (const [roomId, count] of counts) this.index.add(roomId, count);
+    else this.opened();
+    this.schedule();
+  }
+
+  /** Indexes at once what is not indexed yet. */
+  async indexed(): Promise<void> {
+    if (this.index?.unindexed === 0) return;
+    await this.outsideTransactions();
+    const index = this.opened();
+    while (index.unindexed > 0) this.done += index.index();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.indexed().catch(() => undefined);
+  }
+
+  private schedule(): void {
+    if (this.timer || this.closed || !this.index?.unindexed) return;
+    this.timer = setTimeout(() => void this.slice(), INDEX_DELAY_MS);
+    // The process may end with messages unindexed: the next one indexes them.
+    this.timer.unref();
+  }
+
+  /** Indexes one slice, then the next after a turn of the event loop, until none is left. */
+  private async slice(): Promise<void> {
+    this.timer = null;
+    const index = this.index;
+    if (!index || this.closed) return;
+    await this.outsideTransactions();
+    try {
+      this.done += index.index();
+    } catch {
+      // Busy or failing: the messages stay counted, and the next round tries again.
+      this.schedule();
+      return;
+    }
+    if (index.unindexed === 0 || this.closed) return;
+    this.timer = setTimeout(() => void this.slice(), 0);
+    this.timer.unref();
+  }
+
+  private opened(): SqliteSearchIndex {
+    if (this.index) return this.index;
+    const index = new SqliteSearchIndex(this.db);
+    index.catchUp();
+    this.index = index;
+    return index;
+  }
+
+  private async outsideTransactions(): Promise<void> {
+    while (this.db.inTransaction) await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
 /**
  * Group commit of new chat messages into SQLite, on the connection it is given (TypeORM's). The
  * messages that arrive in one turn of the event loop are stored in one transaction at its end,
  * and each sender is answered once that transaction has committed: a commit costs far more than
  * an insert, and under load one serves many messages instead of one each. Transactions commit in
- * the order the messages arrived.
+ * the order the messages arrived. better-sqlite3 is synchronous: a transaction runs on the event
+ * loop from start to end, so nothing interleaves with it, and the writer waits for any transaction
+ * TypeORM has open across awaits instead of committing inside it.
  *
  * Search indexing follows {@link INDEX_DELAY_MS} after the first unindexed message, in slices of
- * {@link INDEX_SLICE}, and all at once when {@link SqliteChatWriter.indexed} asks (before a
- * search). better-sqlite3 is synchronous: a transaction runs on the event loop from start to end,
- * so nothing interleaves with it, and the writer waits for any transaction TypeORM has open
- * across awaits instead of committing inside it.
+ * {@link INDEX_SLICE} with the event loop's turns in between, and all at once when
+ * {@link SqliteChatWriter.indexed} asks (before a search).
  */
 export class SqliteChatWriter {
-  /** Transactions committed and the messages they stored and indexed, since this writer began. */
-  readonly stats = { transactions: 0, messages: 0, indexed: 0 };
+  /** Transactions committed and the messages they stored, since this writer began. */
+  readonly stats = { transactions: 0, messages: 0 };
   private store: SqliteMessageStore | null = null;
   private queue: Pending[] = [];
   private commitScheduled = false;
-  private indexTimer: NodeJS.Timeout | null = null;
   private idle: Array<() => void> = [];
-  private closed = false;
-
-  private constructor(private readonly db: Database) {}
+  private readonly indexing: SearchIndexing;
 
   /**
-   * A writer on `db`: TypeORM's better-sqlite3 connection. A moment after it opens, it indexes
+   * A writer on `db`, TypeORM's better-sqlite3 connection. A moment after it opens, it indexes
    * what an earlier process stored and did not index.
    */
-  static open(db: Database): SqliteChatWriter {
-    const writer = new SqliteChatWriter(db);
-    setTimeout(() => {
-      try {
-        writer.opened();
-        writer.scheduleIndex();
-      } catch {
-        // No schema yet (the migrations run later): the first commit counts what is left.
-      }
-    }, INDEX_DELAY_MS).unref();
-    return writer;
+  constructor(private readonly db: Database) {
+    this.indexing = new SearchIndexing(db);
+  }
+
+  /** Messages indexed for search since this writer began. */
+  get indexedCount(): number {
+    return this.indexing.done;
   }
 
   /** Stores a row in the next transaction; resolves once that transaction has committed. */
@@ -262,86 +349,46 @@ export class SqliteChatWriter {
 
   /**
    * Resolves once every message stored before the call (its sender answered) is searchable,
-   * indexing what is left at once. A failure to index is thrown; it is tried again later.
+   * indexing what is left at once.
    */
-  async indexed(): Promise<void> {
-    if (this.store?.unindexed === 0) return;
-    await this.outsideTransactions();
-    const store = this.opened();
-    while (store.unindexed > 0) this.stats.indexed += store.index();
+  indexed(): Promise<void> {
+    return this.indexing.indexed();
   }
 
-  /** Stores and indexes what is waiting; the writer takes nothing more after. */
+  /** Stores and indexes what is waiting. */
   async close(): Promise<void> {
-    this.closed = true;
     while (this.queue.length > 0 || this.commitScheduled)
       await new Promise<void>((resolve) => this.idle.push(resolve));
-    if (this.indexTimer) clearTimeout(this.indexTimer);
-    this.indexTimer = null;
-    await this.indexed().catch(() => undefined);
+    await this.indexing.close();
   }
 
   private async commitQueue(): Promise<void> {
-    await this.outsideTransactions();
+    while (this.db.inTransaction) await new Promise((resolve) => setTimeout(resolve, 1));
+    const counts = new Map<string, number>();
     try {
-      const store = this.opened();
+      this.store ??= new SqliteMessageStore(this.db);
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_BATCH);
-        const { outcomes, transactions } = store.commit(batch.map((p) => p.row));
+        const { outcomes, transactions } = this.store.commit(batch.map((p) => p.row));
         this.stats.transactions += transactions;
         batch.forEach((p, i) => {
           const outcome = outcomes[i];
           if (outcome instanceof Error) return p.reject(outcome);
-          if (typeof outcome === 'object') this.stats.messages++;
+          if (typeof outcome === 'object') {
+            this.stats.messages++;
+            counts.set(p.row.roomId, (counts.get(p.row.roomId) ?? 0) + 1);
+          }
           p.resolve(outcome);
         });
       }
     } catch (err) {
-      // The statements could not be prepared (no schema yet): nothing was stored.
+      // No schema yet (the statements could not be prepared), or locked past the busy timeout
+      // by another process: nothing of what is waiting was stored.
       for (const p of this.queue.splice(0)) p.reject(err);
     }
     this.commitScheduled = false;
+    if (counts.size > 0) this.indexing.stored(counts);
     for (const done of this.idle.splice(0)) done();
-    this.scheduleIndex();
-  }
-
-  private scheduleIndex(): void {
-    if (this.indexTimer || this.closed || !this.store?.unindexed) return;
-    this.indexTimer = setTimeout(() => void this.indexSlices(), INDEX_DELAY_MS);
-    // The process may end with messages unindexed: the next one indexes them.
-    this.indexTimer.unref();
-  }
-
-  /** Indexes one slice, then the next after a turn of the event loop, until none is left. */
-  private async indexSlices(): Promise<void> {
-    this.indexTimer = null;
-    const store = this.store;
-    if (!store || this.closed) return;
-    await this.outsideTransactions();
-    try {
-      this.stats.indexed += store.index();
-    } catch {
-      // Busy or failing: the messages stay counted, and the next round tries again.
-      this.scheduleIndex();
-      return;
-    }
-    if (store.unindexed === 0 || this.closed) return;
-    this.indexTimer = setTimeout(() => void this.indexSlices(), 0);
-    this.indexTimer.unref();
-  }
-
-  /** The store, prepared on first use (after the migrations), with what is left to index counted. */
-  private opened(): SqliteMessageStore {
-    if (this.store) return this.store;
-    const store = new SqliteMessageStore(this.db);
-    store.catchUp();
-    this.store = store;
-    return store;
-  }
-
-  /** Waits until TypeORM holds no transaction open on the connection. */
-  private async outsideTransactions(): Promise<void> {
-    while (this.db.inTransaction) await new Promise((resolve) => setTimeout(resolve, 1));
   }
 }
 

@@ -55,7 +55,7 @@ export class ChatRepository implements OnApplicationShutdown {
     this.rooms = dataSource.getRepository(RoomEntity);
     this.createdAtColumn = this.messages.metadata.findColumnWithPropertyName('createdAt')!;
     if (dataSource.options.type === 'better-sqlite3') {
-      this.sqlite = SqliteChatWriter.open(
+      this.sqlite = new SqliteChatWriter(
         (dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection,
       );
     } else {
