@@ -37,8 +37,12 @@ export class ChatMessageEntity {
   @Column({ type: 'int' })
   seq: number;
 
-  /** Principal id of the sender (a user id, or `guest:<owner>:<identity>`). */
-  @Index('idx_chat_messages_sender')
+  /**
+   * Principal id of the sender (a user id, or `guest:<owner>:<identity>`). Indexed on MySQL/MariaDB
+   * and PostgreSQL, whose search filters the messages themselves; not on SQLite, whose search has
+   * a table of its own (migration 1764400000000), so the schema builder leaves the index alone.
+   */
+  @Index('idx_chat_messages_sender', { synchronize: false })
   @Column({ name: 'sender_id', type: 'varchar', length: 255 })
   senderId: string;
 
@@ -57,8 +61,8 @@ export class ChatMessageEntity {
   @Column({ type: 'text' })
   text: string;
 
-  /** Set by the repository with millisecond precision. */
-  @Index('idx_chat_messages_created')
+  /** Set by the repository with millisecond precision. Indexed as `sender_id` is (see there). */
+  @Index('idx_chat_messages_created', { synchronize: false })
   @CreateDateColumn({ name: 'created_at' })
   createdAt: Date;
 

@@ -38,7 +38,7 @@ export const INDEX_DELAY_MS = 25;
  * Most messages one indexing transaction takes. The event loop waits while it runs (about 10 µs a
  * message), so a backlog is indexed in slices with the event loop's turns in between.
  */
-export const INDEX_SLICE = 128;
+export const INDEX_SLICE = 256;
 
 /**
  * Moves a room's search progress up by at most `n` messages, not past its `chat_seq`, which

@@ -9,12 +9,22 @@ import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config.js';
 import { DatabaseHealth } from './database-health.js';
 import { openDataSource } from './data-source.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 
-/** Owns the relational store's connection: opens and migrates it at start, closes it at shutdown. */
+/** DI token of the SQLite checkpoint thread (null for other stores). */
+export const SQLITE_CHECKPOINTER = Symbol('SQLITE_CHECKPOINTER');
+
+/**
+ * Owns the relational store's connection: opens and migrates it at start (with a SQLite database
+ * file, also the thread that checkpoints its write-ahead log), closes it at shutdown.
+ */
 @Global()
 @Module({})
 export class DatabaseModule implements OnApplicationShutdown {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(SQLITE_CHECKPOINTER) private readonly checkpointer: SqliteCheckpointer | null,
+  ) {}
 
   /** Connects to the configured store. */
   static forRoot(config: AppConfig['database']): DynamicModule {
@@ -22,6 +32,11 @@ export class DatabaseModule implements OnApplicationShutdown {
       module: DatabaseModule,
       providers: [
         { provide: DataSource, useFactory: () => openDataSource(config) },
+        {
+          provide: SQLITE_CHECKPOINTER,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => SqliteCheckpointer.start(dataSource),
+        },
         DatabaseHealth,
       ],
       exports: [DataSource, DatabaseHealth],
@@ -29,6 +44,7 @@ export class DatabaseModule implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }

@@ -8,8 +8,9 @@ import type {
 
 /**
  * An engine inside the relational store (SQLite FTS5, MySQL/MariaDB FULLTEXT, PostgreSQL full
- * text): the store indexes a message in the transaction that writes it, so the indexing hooks of
- * {@link MessageSearch} have nothing to do and what is committed is searchable at once.
+ * text): the store indexes its messages itself (MySQL and PostgreSQL in the transaction that writes
+ * a message; SQLite a moment later, and before any search, see `SqliteChatWriter`), so the
+ * indexing hooks of {@link MessageSearch} have nothing to do.
  */
 export abstract class InStoreMessageSearch implements MessageSearch {
   abstract readonly engine: MessageSearchHealth['engine'];

@@ -73,8 +73,9 @@ const docSchema = z.number().int().min(0);
 
 /**
  * The embedded search engine: SQLite FTS5, kept in step with chat_messages by triggers (see the
- * migration). Newest first walks the index backwards in document order (the order messages were
- * stored) and stops after a page, so a common word costs no more than a rare one; relevance is
+ * migrations; the chat writer indexes new messages a moment after storing them, and the search
+ * service has it catch up before each search). Newest first walks the index backwards in document
+ * order (the order messages were indexed) and stops after a page, so a common word costs no more than a rare one; relevance is
  * FTS5's bm25 over the newest {@link RELEVANCE_WINDOW} matches. Text in a script written without
  * spaces is found through trigrams; a 1- or 2-character term through the trigrams that start with
  * it, or, past {@link SHORT_TERM_TRIGRAMS} of them, by scanning the messages that hold such a
