@@ -13,6 +13,8 @@ import {
   SqliteSearchIndex,
   type SqliteMessageRow,
 } from './chat-writer.repository.js';
+import { sqliteDateTime } from './chat.repository.js';
+import { ChatMessageEntity } from './chat-message.entity.js';
 import { generateMessageId } from './chat.service.js';
 
 describe('SQLite group commit of chat messages (a database file)', () => {
@@ -69,6 +71,17 @@ describe('SQLite group commit of chat messages (a database file)', () => {
          WHERE chat_search_fts MATCH ? ORDER BY d.doc`,
       )
       .all(word) as Array<{ id: string }>;
+
+  it('writes times as TypeORM writes them, so its reads and comparisons see the same', () => {
+    const column = ds.getMetadata(ChatMessageEntity).findColumnWithPropertyName('createdAt')!;
+    for (const at of [
+      new Date(0),
+      new Date('2026-11-24T09:05:03.007Z'),
+      new Date('1999-12-31T23:59:59.999Z'),
+      new Date(Date.UTC(2030, 0, 1)),
+    ])
+      expect(sqliteDateTime(at)).toBe(String(ds.driver.preparePersistentValue(at, column)));
+  });
 
   it('stores the messages that arrive together in one transaction, with gap-free seqs per room', async () => {
     const rows = [

@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
 import { DataSource, In, QueryFailedError, type EntityManager, type Repository } from 'typeorm';
-import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import type { RoomVisibility } from '@minimeet/protocol';
 import { RoomEntity } from '../rooms/room.entity.js';
 import { ChatMessageEntity } from './chat-message.entity.js';
@@ -9,6 +8,11 @@ import { ChatReactionEntity } from './chat-reaction.entity.js';
 import { SqliteChatWriter } from './chat-writer.repository.js';
 
 /** The fields a new message is stored with; the repository assigns its seq. */
+/** A time as TypeORM writes a SQLite `datetime` column: `YYYY-MM-DD HH:MM:SS.SSS`, UTC. */
+export function sqliteDateTime(at: Date): string {
+  return at.toISOString().slice(0, 23).replace('T', ' ');
+}
+
 export type NewChatMessage = Pick<
   ChatMessageEntity,
   'id' | 'roomId' | 'senderId' | 'senderName' | 'senderAvatar' | 'clientId' | 'text' | 'createdAt'
@@ -47,13 +51,11 @@ export class ChatRepository implements OnApplicationShutdown {
   private readonly rooms: Repository<RoomEntity>;
   /** On SQLite, the group commit that stores new messages; null on the other stores. */
   private readonly sqlite: SqliteChatWriter | null;
-  private readonly createdAtColumn: ColumnMetadata;
 
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {
     this.messages = dataSource.getRepository(ChatMessageEntity);
     this.reactions = dataSource.getRepository(ChatReactionEntity);
     this.rooms = dataSource.getRepository(RoomEntity);
-    this.createdAtColumn = this.messages.metadata.findColumnWithPropertyName('createdAt')!;
     if (dataSource.options.type === 'better-sqlite3') {
       this.sqlite = new SqliteChatWriter(
         (dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection,
@@ -123,12 +125,7 @@ export class ChatRepository implements OnApplicationShutdown {
     }
     if (seq === null) return null;
     // Every store keeps the millisecond time as written, so the row is what was inserted.
-    const stored = Object.assign(new ChatMessageEntity(), {
-      ...message,
-      seq,
-      editedAt: null,
-      deletedAt: null,
-    });
+    const stored: ChatMessageEntity = { ...message, seq, editedAt: null, deletedAt: null };
     return { message: stored, created: true };
   }
 
@@ -162,9 +159,7 @@ export class ChatRepository implements OnApplicationShutdown {
   ): Promise<number | null | 'duplicate'> {
     const outcome = await writer.insert({
       ...message,
-      createdAt: String(
-        this.dataSource.driver.preparePersistentValue(message.createdAt, this.createdAtColumn),
-      ),
+      createdAt: sqliteDateTime(message.createdAt),
     });
     if (outcome === 'no_room') return null;
     return outcome === 'duplicate' ? outcome : outcome.seq;
