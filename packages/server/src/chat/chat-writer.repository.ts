@@ -248,12 +248,18 @@ class SearchIndexing {
     this.schedule();
   }
 
-  /** Indexes at once what is not indexed yet. */
+  /**
+   * Indexes what is not indexed yet, now: a slice at a time, with a turn of the event loop in
+   * between, so that a large backlog does not stop the sockets.
+   */
   async indexed(): Promise<void> {
-    if (this.index?.unindexed === 0) return;
-    await this.outsideTransactions();
-    const index = this.opened();
-    while (index.unindexed > 0) this.done += index.index();
+    for (;;) {
+      if (this.index?.unindexed === 0) return;
+      await this.outsideTransactions();
+      this.done += this.opened().index();
+      if (this.index?.unindexed === 0) return;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   async close(): Promise<void> {
