@@ -26,7 +26,7 @@ const SLOW_ITERATIONS = Number(process.env.BENCH_SEARCH_SLOW_ITERATIONS ?? 30);
 const WARMUP = 10;
 const PAGE = 20;
 /** Bump when the generated data changes: a new cache file is built. */
-const GENERATOR_VERSION = 5;
+const GENERATOR_VERSION = 6;
 // Rooms whose new messages the generator lets pile up before it indexes them, as one busy commit.
 const COMMIT_ROOMS = 16;
 
@@ -146,6 +146,9 @@ async function build(file: string): Promise<Stats> {
   const { openDataSource } = await load<{
     openDataSource(config: unknown): Promise<DataSourceLike>;
   }>('database/data-source.js');
+  const { SQLITE_INDEX_ROOM } = await load<{ SQLITE_INDEX_ROOM: string }>(
+    'chat/chat-writer.repository.js',
+  );
   const tmp = `${file}.building`;
   for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
   const ds = await openDataSource({
@@ -189,12 +192,18 @@ async function build(file: string): Promise<Stats> {
     );
     const seqs = new Array<number>(ROOMS).fill(0);
     const seen = new Set<number>();
-    // As the chat writer does after each group commit: the rooms' counters pass their new
-    // messages, which indexes them (migration 1764300000000).
+    // As the chat writer does: after each group commit the rooms' counters pass their new
+    // messages, and its indexing moves each room's search progress up to them (migration
+    // 1764400000000); here both in one transaction per COMMIT_ROOMS rooms touched.
     const bump = db.prepare('UPDATE rooms SET chat_seq = ? WHERE id = ?');
+    const index = db.prepare(SQLITE_INDEX_ROOM);
     const touched = new Set<number>();
     const passNewMessages = () => {
-      for (const r of touched) bump.run(seqs[r], `room-${String(r).padStart(3, '0')}`);
+      for (const r of touched) {
+        const id = `room-${String(r).padStart(3, '0')}`;
+        bump.run(seqs[r], id);
+        index.run(seqs[r], id);
+      }
       touched.clear();
     };
     for (let i = 0; i < MESSAGES; i++) {
@@ -320,6 +329,7 @@ export async function searchBench(): Promise<Array<Record<string, string | numbe
   );
   const { ChatRepository } = await load<{
     ChatRepository: new (ds: DataSourceLike) => {
+      searchable(): Promise<void>;
       findByIds(ids: string[]): Promise<Array<{ id: string }>>;
       reactionsOf(ids: string[]): Promise<Array<{ messageId: string }>>;
     };
@@ -342,8 +352,11 @@ export async function searchBench(): Promise<Array<Record<string, string | numbe
   const db = ds.driver.databaseConnection;
   const chat = new ChatRepository(ds);
   const members = new RoomMemberRepository(ds);
-  // What ChatService.messagesByIds and RoomAccessService.roomIdsOf do, on the same repositories.
+  // What ChatService.searchable, ChatService.messagesByIds and RoomAccessService.roomIdsOf do, on
+  // the same repositories (searchable: nothing is left to index in the built store, as in a
+  // server between messages).
   const messages = {
+    searchable: () => chat.searchable(),
     async messagesByIds(ids: string[]) {
       const rows = await chat.findByIds(ids);
       const reactions = await chat.reactionsOf(rows.map((r) => r.id));
