@@ -342,7 +342,7 @@ describe('chat across server nodes (MariaDB + Redis, real processes)', () => {
   });
 });
 
-describe('chat through a server process on a SQLite file (messages committed on a worker thread)', () => {
+describe('chat through a server process on a SQLite file (group commit, deferred indexing, checkpoint thread)', () => {
   let dir: string;
   let file: string;
   let cluster: RunningCluster | undefined;
@@ -388,7 +388,7 @@ describe('chat through a server process on a SQLite file (messages committed on 
     ]);
     await subscribe(b, roomId);
     const texts = range(1, 120).map((i) => `burst message ${i}`);
-    // All in flight at once: they share transactions on the writer thread.
+    // All in flight at once: they share transactions, and search indexes them a moment later.
     const stored = await Promise.all(texts.map((t) => send(a, roomId, t)));
     expect(stored.map((m) => m.seq).sort((x, y) => x - y)).toEqual(range(1, 120));
     await waitUntil('the other tab to receive all 120', () => received(b, roomId).length === 120);
@@ -419,5 +419,13 @@ describe('chat through a server process on a SQLite file (messages committed on 
     const slice = await subscribe(c, roomId);
     expect(slice.lastSeq).toBe(120);
     expect((await send(c, roomId, 'after the restart')).seq).toBe(121);
+    // Searchable at once: the search has the store index what it has not yet.
+    const later = await api<{ items: Array<{ message: ChatMessage }> }>(
+      node,
+      'GET',
+      `/api/search/messages?q=restart&roomId=${roomId}`,
+      { token: login.body.accessToken },
+    );
+    expect(later.body.items.map((i) => i.message.seq)).toEqual([121]);
   }, 120_000);
 });
