@@ -242,9 +242,16 @@ class SearchIndexing {
 
   /** The rooms of a commit, and how many messages each stored. */
   stored(counts: Map<string, number>): void {
-    // Opening counts from the database what is not indexed, these messages included.
     if (this.index) for (const [roomId, count] of counts) this.index.add(roomId, count);
-    else this.opened();
+    else {
+      try {
+        // Opening counts from the database what is not indexed, these messages included.
+        this.opened();
+      } catch {
+        // Counted by the next commit, or by the next process.
+        return;
+      }
+    }
     this.schedule();
   }
 
