@@ -13,7 +13,7 @@ import {
   SqliteSearchIndex,
   type SqliteMessageRow,
 } from './chat-writer.repository.js';
-import { sqliteDateTime } from './chat.repository.js';
+import { sqliteDateTime } from '../database/sqlite-datetime.js';
 import { ChatMessageEntity } from './chat-message.entity.js';
 import { generateMessageId } from './chat.service.js';
 

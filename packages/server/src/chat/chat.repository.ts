@@ -2,17 +2,13 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
 import { DataSource, In, QueryFailedError, type EntityManager, type Repository } from 'typeorm';
 import type { RoomVisibility } from '@minimeet/protocol';
+import { sqliteDateTime } from '../database/sqlite-datetime.js';
 import { RoomEntity } from '../rooms/room.entity.js';
 import { ChatMessageEntity } from './chat-message.entity.js';
 import { ChatReactionEntity } from './chat-reaction.entity.js';
 import { SqliteChatWriter } from './chat-writer.repository.js';
 
 /** The fields a new message is stored with; the repository assigns its seq. */
-/** A time as TypeORM writes a SQLite `datetime` column: `YYYY-MM-DD HH:MM:SS.SSS`, UTC. */
-export function sqliteDateTime(at: Date): string {
-  return at.toISOString().slice(0, 23).replace('T', ' ');
-}
-
 export type NewChatMessage = Pick<
   ChatMessageEntity,
   'id' | 'roomId' | 'senderId' | 'senderName' | 'senderAvatar' | 'clientId' | 'text' | 'createdAt'

@@ -1,3 +1,4 @@
+import { sqliteDateTime } from '../database/sqlite-datetime.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -65,9 +66,6 @@ export function sqlitePlan(query: SearchQuery): SqlitePlan {
     short,
   };
 }
-
-/** SQLite stores dates as TypeORM writes them: `YYYY-MM-DD HH:MM:SS.SSS`, UTC. */
-const sqliteDate = (d: Date): string => d.toISOString().replace('T', ' ').replace('Z', '');
 
 const docSchema = z.number().int().min(0);
 
@@ -150,11 +148,11 @@ export class SqliteFtsSearch extends InStoreMessageSearch {
     }
     if (request.from) {
       where.push('d.created_at >= ?');
-      params.push(sqliteDate(request.from));
+      params.push(sqliteDateTime(request.from));
     }
     if (request.to) {
       where.push('d.created_at < ?');
-      params.push(sqliteDate(request.to));
+      params.push(sqliteDateTime(request.to));
     }
     if (beforeDoc !== undefined) {
       where.push(`${docColumn} < ?`);
