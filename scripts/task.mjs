@@ -3,9 +3,10 @@
 // that has only Node and npm: it finds or fetches the pinned pnpm, installs the workspace when
 // needed, and then runs the task. Keeping this in one file is what keeps the README's quick start true.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { preflight } from './preflight.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -44,33 +45,66 @@ function installIfNeeded() {
   if (!fresh || process.env.CI) pnpmRun(['install', '--frozen-lockfile']);
 }
 
-/** Prints the run's totals as one plain line that any CI can read: `Tests: N passed, N failed, N skipped`. */
-function summarise(file) {
-  if (!existsSync(file)) return;
+/**
+ * Prints the run's totals as one plain line that any CI can read: `Tests: N passed, N failed, N
+ * skipped`. A test file that failed without a failing test (it did not load, or a `beforeAll`
+ * threw) counts as failed with all of its tests that did not pass, or as one failed test when it
+ * has none, so a red run can never read `0 failed`.
+ */
+function summarise(file, exitCode) {
+  if (!existsSync(file)) {
+    console.log(
+      `\nTests: no report was written (vitest exited with code ${exitCode}): the run failed.`,
+    );
+    return;
+  }
   const r = JSON.parse(readFileSync(file, 'utf8'));
-  const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-  console.log(
-    `\nTests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`,
-  );
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  const brokenFiles = [];
+  for (const suite of r.testResults ?? []) {
+    const tests = suite.assertionResults ?? [];
+    const fileFailed = suite.status === 'failed';
+    const failing = tests.filter((t) => t.status === 'failed').length;
+    passed += tests.filter((t) => t.status === 'passed').length;
+    if (fileFailed && failing === 0) {
+      brokenFiles.push(suite.name);
+      failed += Math.max(1, tests.filter((t) => t.status !== 'passed').length);
+    } else {
+      failed += failing;
+      skipped += tests.filter((t) => t.status !== 'passed' && t.status !== 'failed').length;
+    }
+  }
+  if (brokenFiles.length > 0) {
+    console.log(
+      `\n${brokenFiles.length} test file(s) failed outside a test (did not load, or a hook threw):\n` +
+        brokenFiles.map((name) => `  ${name.replace(`${root}/`, '')}`).join('\n'),
+    );
+  }
+  if (exitCode !== 0 && failed === 0) failed = 1;
+  console.log(`\nTests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 }
 
 const builtLibraries = ['--filter', './packages/**'];
 
 const tasks = {
-  build() {
+  async build() {
+    await preflight(name, { root });
     installIfNeeded();
     pnpmRun(['-r', ...builtLibraries, 'run', 'build']);
   },
-  start() {
-    tasks.build();
+  async start() {
+    await tasks.build();
     pnpmRun(['--filter', '@minimeet/server', 'run', 'start']);
   },
-  test() {
-    tasks.build();
+  async test() {
+    await tasks.build();
     pnpmRun(['-r', '--workspace-concurrency=1', 'run', 'typecheck']);
     pnpmRun(['exec', 'eslint', '.', '--max-warnings', '0']);
     pnpmRun(['exec', 'prettier', '--check', '.']);
     const report = join(root, 'node_modules', '.cache', 'vitest-report.json');
+    rmSync(report, { force: true });
     const [cmd, pre] = pnpm();
     const code = run(cmd, [
       ...pre,
@@ -81,11 +115,11 @@ const tasks = {
       '--reporter=json',
       `--outputFile.json=${report}`,
     ]);
-    summarise(report);
+    summarise(report, code);
     if (code !== 0) process.exit(code);
   },
-  bench() {
-    tasks.build();
+  async bench() {
+    await tasks.build();
     pnpmRun(['--filter', '@minimeet/bench', 'run', 'bench', ...process.argv.slice(3)]);
   },
 };
@@ -95,4 +129,4 @@ if (!name || !(name in tasks)) {
   console.error(`usage: node scripts/task.mjs <${Object.keys(tasks).join('|')}>`);
   process.exit(2);
 }
-tasks[name]();
+await tasks[name]();

@@ -96,4 +96,19 @@ describe('the server process', () => {
     });
     socket.disconnect();
   });
+
+  it('on a port already in use says so in one line, with the way out, and exits 1', async () => {
+    const first = startProcess({ PORT: '0', HOST: '127.0.0.1' });
+    const url = await first.listening;
+    const port = new URL(url).port;
+    const second = startProcess({ PORT: port, HOST: '127.0.0.1' });
+    second.listening.catch(() => undefined);
+    let stderr = '';
+    second.child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    expect(await second.exited).toBe(1);
+    expect(stderr).toContain(`cannot listen on 127.0.0.1:${port}`);
+    expect(stderr).toContain('PORT=');
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+  });
 });

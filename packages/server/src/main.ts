@@ -96,6 +96,18 @@ export async function runServerProcess(env?: Record<string, string | undefined>)
       process.stderr.write(`${err.message}\n`);
       process.exit(78);
     }
+    const listenError = err as NodeJS.ErrnoException & { address?: string; port?: number };
+    if (listenError.code === 'EADDRINUSE' || listenError.code === 'EACCES') {
+      const where = `${listenError.address ?? 'the address'}:${listenError.port ?? '?'}`;
+      process.stderr.write(
+        listenError.code === 'EADDRINUSE'
+          ? `minimeet cannot listen on ${where}: another program already uses that port. ` +
+              `Stop it, or choose another port: PORT=8080 npm start\n`
+          : `minimeet may not listen on ${where} (a port below 1024 needs privileges). ` +
+              `Choose another port: PORT=8080 npm start\n`,
+      );
+      process.exit(1);
+    }
     throw err;
   }
   const logger: Logger = createRootLogger(server.config.logLevel);
