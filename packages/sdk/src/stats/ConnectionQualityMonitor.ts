@@ -208,7 +208,7 @@ export class ConnectionQualityMonitor extends TypedEmitter<ConnectionQualityEven
       legs: localLegs,
     };
     this.latest = { at, intervalMs, local, remotes };
-    if (this.reporter && localQuality !== 'unknown') {
+    if (this.reporter && localQuality !== 'unknown' && allLegs.length > 0) {
       const mos = worst(allLegs.map((l) => l.mos));
       this.reporter.handleSample({
         at,
@@ -222,7 +222,8 @@ export class ConnectionQualityMonitor extends TypedEmitter<ConnectionQualityEven
 
   // Scores a leg on the MOS scale and writes the MOS of an audio leg into it.
   private scoreLeg(leg: QualityLeg, intervalMs: number): number | undefined {
-    if (leg.packets === 0) return leg.kind === 'video' ? 1 : undefined;
+    // A camera that sends nothing is a stall; a still screen or silence may rightly send nothing.
+    if (leg.packets === 0) return leg.source === 'camera' ? 1 : undefined;
     const lossFraction =
       leg.direction === 'inbound'
         ? leg.packetsLost / (leg.packets + leg.packetsLost)
