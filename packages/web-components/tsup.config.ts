@@ -1,49 +1,30 @@
-import { defineConfig, type Options } from 'tsup';
+import { existsSync } from 'node:fs';
+import { defineConfig } from 'tsup';
+import { findElements } from './scripts/elements.mjs';
 
-type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
-
-/** Where the page serves the SDK's browser bundle; the elements bundle imports it from there. */
-const SDK_BROWSER_URL = '/sdk/minimeet-sdk.js';
-
-// The page and the elements must share one SDK (one MinimeetClient class, one set of enums), so
-// the browser bundle does not carry its own copy: it imports the one the page loads.
-const sdkFromUrl: EsbuildPlugin = {
-  name: 'minimeet-sdk-from-url',
-  setup(build) {
-    build.onResolve({ filter: /^@minimeet\/sdk$/ }, () => ({
-      path: SDK_BROWSER_URL,
-      external: true,
-    }));
-  },
+// The npm package, for bundlers: the classes from the index, one registration module per element
+// (found by the file convention, see scripts/elements.mjs), every element at once, and the React
+// wrappers. Lit, the SDK, React and @lit/react stay dependencies, so the app's bundler shares them.
+// The self-contained browser modules are built by scripts/build-browser.mjs.
+const entry: Record<string, string> = {
+  index: 'src/index.ts',
+  'minimeet-elements': 'src/minimeet-elements.ts',
 };
+for (const element of findElements()) {
+  entry[`${element.name}/${element.name}`] = element.registration;
+}
+// Written by scripts/react.mjs from the manifest before tsup runs.
+if (existsSync('src/react/index.ts')) entry['react/index'] = 'src/react/index.ts';
 
-export default defineConfig([
-  // The npm package: classes from the index, registration per element; lit and the SDK stay
-  // dependencies.
-  {
-    entry: ['src/index.ts', 'src/connection-status/connection-status.ts'],
-    format: ['esm'],
-    dts: true,
-    sourcemap: true,
-    // Only this build cleans, and it spares the browser bundle, so the two builds never race.
-    clean: ['!minimeet-elements.*'],
-    target: 'es2022',
-    platform: 'browser',
-    external: ['lit', '@minimeet/sdk'],
-  },
-  // One file for a <script type="module">: every element registered, lit inside.
-  {
-    entry: { 'minimeet-elements': 'src/minimeet-elements.ts' },
-    format: ['esm'],
-    outExtension: () => ({ js: '.js' }),
-    dts: false,
-    sourcemap: true,
-    clean: false,
-    minify: true,
-    target: 'es2022',
-    platform: 'browser',
-    // Bundle everything; the plugin below turns the SDK into an import of its URL instead.
-    noExternal: [/.*/],
-    esbuildPlugins: [sdkFromUrl],
-  },
-]);
+export default defineConfig({
+  entry,
+  format: ['esm'],
+  dts: true,
+  sourcemap: true,
+  // scripts/build.mjs empties dist/ first, and the browser build writes beside this one.
+  clean: false,
+  // Shared code lands in chunks, so each class exists once however many entries an app imports.
+  splitting: true,
+  target: 'es2022',
+  platform: 'browser',
+});
