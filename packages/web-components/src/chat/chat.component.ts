@@ -1,8 +1,10 @@
 import {
+  ChatEvent,
   ChatState,
   ConnectionState,
   MinimeetError,
   type ChatChannel,
+  type ChatEventCallbacks,
   type ChatMessage,
   type ChatReaction,
   type ChatSender,
@@ -10,19 +12,16 @@ import {
   type MessageSearchResults,
   type MinimeetClient,
   type PendingChatMessage,
-  type Room,
 } from '@minimeet/sdk';
 import { html, nothing, type CSSResultGroup, type PropertyValues, type TemplateResult } from 'lit';
-import { keyed } from 'lit/directives/keyed.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { ChatChannelController } from '../controllers/ChatChannelController.js';
 import { ClientController } from '../controllers/ClientController.js';
-import type { ChatAction } from '../events/minimeet-chat-message.js';
-import { LocalizeController } from '../internal/i18n-shim.js';
-import { MinimeetElement } from '../internal/minimeet-element.js';
-import { partIcons } from '../internal/part-icons.js';
-import '../internal/strings-parts.js';
+import { EventsController } from '../controllers/EventsController.js';
+import type { ChatAction } from '../events/minimeet-chat-error.js';
+import type { MessageKey } from '../i18n/types.js';
+import { icon } from '../icons/icons.js';
+import { MinimeetRoomPart } from '../internal/room-part.js';
 import { chatStyles } from './chat.styles.js';
 import { continuesGroup, dayKey, daysAgo, hueOf, initials, snippetSegments } from './chat-text.js';
 
@@ -41,7 +40,7 @@ const ANNOUNCE_CHARS = 200;
 const FOUND_MS = 2500;
 
 // What a person reads for the SDK's and the server's error codes.
-const ERROR_MESSAGES: Readonly<Record<string, string>> = {
+const ERROR_MESSAGES: Readonly<Record<string, MessageKey>> = {
   rate_limited: 'chat.error.rateLimited',
   validation_failed: 'chat.error.invalid',
   payload_too_large: 'chat.error.invalid',
@@ -150,14 +149,12 @@ type ScrollIntent = 'keep' | 'bottom' | 'older';
  * @cssprop --minimeet-chat-avatar-size - Diameter of the avatars.
  * @cssprop --minimeet-chat-input-max-height - How tall the message box may grow.
  */
-export class MinimeetChat extends MinimeetElement {
-  static override styles: CSSResultGroup = chatStyles;
+export class MinimeetChat extends MinimeetRoomPart {
+  static override styles: CSSResultGroup = [MinimeetRoomPart.styles, chatStyles];
 
   static override properties = {
-    client: { attribute: false },
     roomId: { attribute: 'room-id' },
     channel: { attribute: false },
-    room: { attribute: false },
     canModerate: { attribute: 'can-moderate', type: Boolean },
     reactions: { attribute: false },
     draft: { state: true },
@@ -175,27 +172,18 @@ export class MinimeetChat extends MinimeetElement {
     loadingOlder: { state: true },
     focusedKey: { state: true },
     foundId: { state: true },
-    announcement: { state: true },
   };
 
   /**
-   * The client whose conversation of `room-id` to show (it opens it with `client.chat(roomId)`
-   * once connected, and again after a new `connect()`). It also gives the search, and who "you"
-   * are.
+   * The room whose conversation to show, with `client` (set as a property): the element opens it
+   * with `client.chat(roomId)` once the client is connected, and again after a new `connect()`.
+   * Inside `<minimeet-room>` neither is needed. `room` (a joined SDK `Room`) does as well: its
+   * `room.chat`, with the local participant's role and permissions.
    */
-  declare client: MinimeetClient | undefined;
-
-  /** The room whose conversation to show, with `client`. */
   declare roomId: string | undefined;
 
   /** A conversation to show as it is (such as `room.chat`); wins over `client` + `room-id`. */
   declare channel: ChatChannel | undefined;
-
-  /**
-   * The call, when the chat sits beside one: its local participant's role and permissions say
-   * whether this user may moderate and write. Inside `<minimeet-room>` it comes from the room.
-   */
-  declare room: Room | undefined;
 
   /**
    * Offers to delete other people's messages (the server allows it to room owners and
@@ -222,22 +210,27 @@ export class MinimeetChat extends MinimeetElement {
   declare private loadingOlder: boolean;
   declare private focusedKey: string | undefined;
   declare private foundId: string | undefined;
-  declare private announcement: { n: number; text: string } | undefined;
 
-  private readonly i18n = new LocalizeController(this);
   private readonly connection = new ClientController(this);
-  private readonly conversation = new ChatChannelController(this, {
-    onMessage: (message, live) => this.onMessage(message, live),
-    onHistory: () => {
+  private readonly chatEvents = new EventsController<ChatEventCallbacks>(this, {
+    [ChatEvent.MessageReceived]: (message) =>
+      this.onMessage(message, this.chat?.state === ChatState.Synced),
+    [ChatEvent.HistoryLoaded]: () => {
       this.scrollIntent = this.rendered ? 'older' : 'bottom';
     },
-    onUpdate: (message, change) => {
-      if (change === 'deleted' && this.editingId === message.id) this.editingId = undefined;
+    [ChatEvent.MessageDeleted]: (message) => {
+      if (this.editingId === message.id) this.editingId = undefined;
     },
-    onClosed: (error) => {
+    [ChatEvent.Closed]: (error) => {
       if (error) this.fail('open', error);
     },
+    [ChatEvent.MessageEdited]: true,
+    [ChatEvent.ReactionsChanged]: true,
+    [ChatEvent.TypingChanged]: true,
+    [ChatEvent.Synced]: true,
+    [ChatEvent.StateChanged]: true,
   });
+  private stopNotifier: (() => void) | undefined;
 
   // The conversation opened from `client` + `roomId`, and for which pair.
   private opened: { channel: ChatChannel; client: MinimeetClient; roomId: string } | undefined;
@@ -269,7 +262,11 @@ export class MinimeetChat extends MinimeetElement {
 
   /** The conversation shown now, if any. */
   get conversationChannel(): ChatChannel | undefined {
-    return this.conversation.channel;
+    return this.chat;
+  }
+
+  private get chat(): ChatChannel | undefined {
+    return this.chatEvents.current as ChatChannel | undefined;
   }
 
   /**
@@ -277,7 +274,7 @@ export class MinimeetChat extends MinimeetElement {
    * back until it is there. Resolves with whether the message was found.
    */
   async revealMessage(messageId: string, seq?: number): Promise<boolean> {
-    const channel = this.conversation.channel;
+    const channel = this.chat;
     if (!channel) return false;
     const has = () => channel.messages.some((m) => m.id === messageId);
     this.loadingOlder = true;
@@ -318,15 +315,18 @@ export class MinimeetChat extends MinimeetElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.foundTimer);
+    this.stopNotifier?.();
+    this.stopNotifier = undefined;
   }
 
   // --- Binding -------------------------------------------------------------------------------
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     this.connection.setClient(this.client);
-    this.conversation.setChannel(this.resolveChannel());
-    if (changed.has('channel') || changed.has('roomId') || changed.has('client')) {
-      this.resetView();
+    if (this.chatEvents.setTarget(this.resolveChannel()) && changed.size > 0) this.resetView();
+    // Standalone, the element reads its own announcements out; in a room, the room does.
+    if (!this.context && !this.stopNotifier) {
+      this.stopNotifier = this.notifier.subscribe(() => this.requestUpdate());
     }
     const scroller = this.scroller;
     if (scroller) {
@@ -337,7 +337,8 @@ export class MinimeetChat extends MinimeetElement {
 
   // The conversation to show: the one given, or the client's for the room id once connected.
   private resolveChannel(): ChatChannel | undefined {
-    if (this.channel) return this.channel;
+    const given = this.channel ?? this.currentChat;
+    if (given) return given;
     const { client, roomId } = this;
     if (!client || !roomId) return undefined;
     const opened = this.opened;
@@ -376,20 +377,22 @@ export class MinimeetChat extends MinimeetElement {
   }
 
   private get selfId(): string | undefined {
-    return this.client?.principal?.id ?? this.room?.localParticipant.principalId;
+    return this.currentClient?.principal?.id ?? this.currentRoom?.localParticipant.principalId;
   }
 
   private get moderator(): boolean {
     if (this.canModerate) return true;
+    const principal = this.currentClient?.principal;
     const role =
-      this.room?.localParticipant.role ??
-      (this.client?.principal?.kind === 'guest' ? this.client.principal.grants.role : undefined);
+      this.currentRoom?.localParticipant.role ??
+      (principal?.kind === 'guest' ? principal.grants.role : undefined);
     return role === 'owner' || role === 'moderator';
   }
 
   private get mayWrite(): boolean {
-    if (this.room && !this.room.localParticipant.permissions.canChat) return false;
-    const principal = this.client?.principal;
+    const room = this.currentRoom;
+    if (room && !room.localParticipant.permissions.canChat) return false;
+    const principal = this.currentClient?.principal;
     return !(principal?.kind === 'guest' && !principal.grants.canChat);
   }
 
@@ -404,16 +407,16 @@ export class MinimeetChat extends MinimeetElement {
       this.scrollIntent = 'keep';
     }
     if (!live) return;
-    if (!sentHere) this.emit('minimeet-chat-message', { message, direction: 'received' });
+    // In a room, the room reports the room's messages itself.
+    if (!sentHere && !this.context) this.emit('minimeet-chat-message', { message });
     if (own) return;
     const text =
       message.text.length > ANNOUNCE_CHARS
         ? `${message.text.slice(0, ANNOUNCE_CHARS)}…`
         : message.text;
-    this.announcement = {
-      n: (this.announcement?.n ?? 0) + 1,
-      text: this.i18n.t('chat.announce', { name: message.sender.displayName, text }),
-    };
+    this.notifier.announce(
+      this.i18n.t('chat.announce', { name: message.sender.displayName, text }),
+    );
     if (this.isAtEnd()) {
       this.unreadFromSeq = undefined;
     } else {
@@ -436,7 +439,7 @@ export class MinimeetChat extends MinimeetElement {
 
   protected override updated(): void {
     const el = this.scroller;
-    const channel = this.conversation.channel;
+    const channel = this.chat;
     if (!el || !channel) return;
     if (!this.rendered && channel.messages.length > 0) {
       this.rendered = true;
@@ -470,7 +473,7 @@ export class MinimeetChat extends MinimeetElement {
   };
 
   private async loadOlder(): Promise<void> {
-    const channel = this.conversation.channel;
+    const channel = this.chat;
     if (!channel || this.loadingOlder || !channel.hasMoreOlder) return;
     if (channel.state !== ChatState.Synced) return;
     this.loadingOlder = true;
@@ -486,7 +489,7 @@ export class MinimeetChat extends MinimeetElement {
 
   private readonly showNewMessages = (): void => {
     this.scrollToEnd();
-    const channel = this.conversation.channel;
+    const channel = this.chat;
     const last = channel?.messages.at(-1);
     if (last) {
       this.focusedKey = last.id;
@@ -508,7 +511,7 @@ export class MinimeetChat extends MinimeetElement {
   }
 
   private async send(text: string): Promise<void> {
-    const channel = this.conversation.channel;
+    const channel = this.chat;
     if (!channel || text.trim().length === 0) return;
     let sending: Promise<ChatMessage>;
     try {
@@ -524,10 +527,10 @@ export class MinimeetChat extends MinimeetElement {
     this.requestUpdate();
     try {
       const message = await sending;
-      this.emit('minimeet-chat-message', { message, direction: 'sent' });
+      if (!this.context) this.emit('minimeet-chat-message', { message });
     } catch (error) {
       if (pending) this.ownSends.delete(pending.clientId);
-      if (this.conversation.channel !== channel) return;
+      if (this.chat !== channel) return;
       const err = error instanceof Error ? error : new Error(String(error));
       this.failed = [...this.failed, { id: ++this.failedIds, text, error: err }];
       this.scrollIntent = 'bottom';
@@ -553,14 +556,14 @@ export class MinimeetChat extends MinimeetElement {
 
   private readonly onInput = (event: Event): void => {
     this.draft = (event.target as HTMLTextAreaElement).value;
-    const channel = this.conversation.channel;
+    const channel = this.chat;
     if (channel && channel.state !== ChatState.Closed) {
       channel.setTyping(this.draft.trim().length > 0);
     }
   };
 
   private readonly onInputBlur = (): void => {
-    const channel = this.conversation.channel;
+    const channel = this.chat;
     if (channel && channel.state !== ChatState.Closed) channel.setTyping(false);
   };
 
@@ -586,7 +589,7 @@ export class MinimeetChat extends MinimeetElement {
   }
 
   private toggleReaction(message: ChatMessage, emoji: string): void {
-    const channel = this.conversation.channel;
+    const channel = this.chat;
     if (!channel) return;
     const self = this.selfId;
     const mine =
@@ -615,7 +618,7 @@ export class MinimeetChat extends MinimeetElement {
   }
 
   private async saveEdit(message: ChatMessage, text: string): Promise<void> {
-    const channel = this.conversation.channel;
+    const channel = this.chat;
     if (!channel) return;
     if (text === message.text) return this.stopEdit();
     if (text.trim().length === 0) {
@@ -626,7 +629,7 @@ export class MinimeetChat extends MinimeetElement {
   }
 
   private deleteMessage(message: ChatMessage): void {
-    const channel = this.conversation.channel;
+    const channel = this.chat;
     if (!channel) return;
     void this.act('delete', () => channel.delete(message.id)).then((done) => {
       if (done) this.focusRowSoon(message.id);
@@ -675,8 +678,8 @@ export class MinimeetChat extends MinimeetElement {
   };
 
   private async search(query: string): Promise<void> {
-    const client = this.client;
-    const roomId = this.conversation.channel?.roomId ?? this.roomId;
+    const client = this.currentClient;
+    const roomId = this.chat?.roomId ?? this.roomId;
     if (!client || !roomId) return;
     const run = ++this.searchRun;
     if (query.trim().length === 0) {
@@ -834,7 +837,7 @@ export class MinimeetChat extends MinimeetElement {
 
   protected override render(): TemplateResult {
     const t = this.i18n.t.bind(this.i18n);
-    const channel = this.conversation.channel;
+    const channel = this.chat;
     const state = channel?.state;
     const stateText =
       state === ChatState.Connecting
@@ -869,7 +872,7 @@ export class MinimeetChat extends MinimeetElement {
                   aria-controls="search"
                   @click=${() => (this.searchOpen ? this.closeSearch() : this.openSearch())}
                 >
-                  ${this.searchOpen ? partIcons.close : partIcons.search}
+                  ${this.searchOpen ? icon('close') : icon('search')}
                 </button>`
               : nothing
           }
@@ -892,19 +895,25 @@ export class MinimeetChat extends MinimeetElement {
                   title=${t('common.dismiss')}
                   @click=${() => (this.errorText = undefined)}
                 >
-                  ${partIcons.close}
+                  ${icon('close')}
                 </button>
               </div>`
             : nothing
         }
         ${this.renderComposer(channel)}
-        <div class="visually-hidden" aria-live="polite" aria-atomic="true">
-          ${
-            this.announcement
-              ? keyed(this.announcement.n, html`<span>${this.announcement.text}</span>`)
-              : nothing
-          }
-        </div>
+        ${
+          this.context
+            ? nothing
+            : html`<div
+                part="announcer"
+                class="visually-hidden"
+                role="status"
+                aria-live="polite"
+                aria-atomic="true"
+              >
+                ${this.notifier.announcement}
+              </div>`
+        }
       </section>
     `;
   }
@@ -971,7 +980,7 @@ export class MinimeetChat extends MinimeetElement {
               type="button"
               @click=${this.showNewMessages}
             >
-              ${t('chat.newMessages', { count: this.unreadCount })} ${partIcons.arrowDown}
+              ${t('chat.newMessages', { count: this.unreadCount })} ${icon('arrowDown')}
             </button>`
           : nothing
       }
@@ -1084,7 +1093,7 @@ export class MinimeetChat extends MinimeetElement {
                   aria-expanded=${this.pickerFor === message.id ? 'true' : 'false'}
                   @click=${() => this.togglePicker(message.id)}
                 >
-                  ${partIcons.smile}
+                  ${icon('reaction')}
                 </button>
                 ${
                   own
@@ -1096,7 +1105,7 @@ export class MinimeetChat extends MinimeetElement {
                         title=${t('chat.edit')}
                         @click=${() => this.startEdit(message)}
                       >
-                        ${partIcons.edit}
+                        ${icon('edit')}
                       </button>`
                     : nothing
                 }
@@ -1110,7 +1119,7 @@ export class MinimeetChat extends MinimeetElement {
                         title=${own ? t('chat.delete') : t('chat.deleteModerator')}
                         @click=${() => this.deleteMessage(message)}
                       >
-                        ${partIcons.trash}
+                        ${icon('trash')}
                       </button>`
                     : nothing
                 }
@@ -1162,7 +1171,11 @@ export class MinimeetChat extends MinimeetElement {
   ): TemplateResult {
     const mine = self !== undefined && reaction.principalIds.includes(self);
     const names = this.reactorNames(reaction, self);
-    const label = this.i18n.t('chat.reactionBy', { emoji: reaction.emoji, names });
+    const label = this.i18n.t('chat.reactionBy', {
+      emoji: reaction.emoji,
+      count: this.i18n.number(reaction.count),
+      names,
+    });
     return html`<li>
       <button
         part="reaction"
@@ -1183,10 +1196,10 @@ export class MinimeetChat extends MinimeetElement {
   // "Ada, Grace and you", from the names of senders and people in the call this element knows.
   private reactorNames(reaction: ChatReaction, self: string | undefined): string {
     const known = new Map<string, string>();
-    for (const m of this.conversation.channel?.messages ?? []) {
+    for (const m of this.chat?.messages ?? []) {
       known.set(m.sender.id, m.sender.displayName);
     }
-    const room = this.room;
+    const room = this.currentRoom;
     if (room) {
       for (const p of room.remoteParticipants.values()) known.set(p.principalId, p.name);
     }
@@ -1250,7 +1263,7 @@ export class MinimeetChat extends MinimeetElement {
     tabStop: boolean,
   ): TemplateResult {
     const t = this.i18n.t.bind(this.i18n);
-    const waiting = this.conversation.channel?.state !== ChatState.Synced;
+    const waiting = this.chat?.state !== ChatState.Synced;
     return html`<li
       part="message own pending"
       class="message pending"
@@ -1345,7 +1358,7 @@ export class MinimeetChat extends MinimeetElement {
         title=${t('chat.send')}
         ?disabled=${closed || this.draft.trim().length === 0}
       >
-        ${partIcons.send}
+        ${icon('send')}
       </button>
       <span class="visually-hidden" id="hint">${t('chat.hint')}</span>
     </form>`;

@@ -3,46 +3,28 @@ import { css } from 'lit';
 /** Styles of `<minimeet-chat>`; colours and sizes are `--minimeet-…` custom properties. */
 export const chatStyles = css`
   :host {
-    --_surface: var(--minimeet-color-surface, #fff);
-    --_raised: var(--minimeet-color-surface-raised, #f1f3f7);
-    --_text: var(--minimeet-color-text, #1f2430);
-    --_muted: var(--minimeet-color-text-muted, #5b6475);
-    --_border: var(--minimeet-color-border, #e3e6ec);
-    --_accent: var(--minimeet-color-accent, #2563eb);
-    --_on-accent: var(--minimeet-color-accent-contrast, #fff);
-    --_danger: var(--minimeet-color-danger, #dc2626);
-    --_highlight: var(--minimeet-color-highlight, #fde68a);
-    --_focus: var(--minimeet-color-focus, var(--_accent));
+    --_surface: var(--mm-surface);
+    --_raised: var(--mm-surface-2);
+    --_text: var(--mm-text);
+    --_muted: var(--mm-text-muted);
+    --_border: var(--mm-border);
+    --_accent: var(--mm-accent);
+    --_on-accent: var(--mm-on-accent);
+    --_danger: var(--mm-danger);
+    --_highlight: var(--minimeet-color-highlight, light-dark(#fde68a, #854d0e));
+    --_on-highlight: var(--minimeet-color-on-highlight, light-dark(#1f1300, #fff7e0));
     --_avatar: var(--minimeet-chat-avatar-size, 2rem);
     display: block;
     min-height: 0;
     height: 100%;
     color: var(--_text);
     background: var(--_surface);
-    font: inherit;
-    line-height: 1.45;
-  }
-
-  :host([hidden]) {
-    display: none;
-  }
-
-  *,
-  *::before,
-  *::after {
-    box-sizing: border-box;
   }
 
   button,
-  input,
   textarea {
     font: inherit;
     color: inherit;
-  }
-
-  :focus-visible {
-    outline: 2px solid var(--_focus);
-    outline-offset: 2px;
   }
 
   .base {
@@ -95,7 +77,7 @@ export const chatStyles = css`
   }
 
   .icon-button:hover {
-    background: var(--minimeet-color-hover, rgb(127 127 127 / 0.14));
+    background: color-mix(in srgb, currentColor 12%, transparent);
   }
 
   .icon-button.small {
@@ -123,7 +105,7 @@ export const chatStyles = css`
     border: 0;
     border-radius: 0.375rem;
     background: transparent;
-    color: var(--minimeet-color-accent-text, var(--_accent));
+    color: var(--_accent);
     font-weight: 600;
     cursor: pointer;
   }
@@ -215,7 +197,7 @@ export const chatStyles = css`
     padding: 0 0.1em;
     border-radius: 0.2em;
     background: var(--_highlight);
-    color: var(--minimeet-color-highlight-text, #1f2430);
+    color: var(--_on-highlight);
   }
 
   /* Conversation */
@@ -309,7 +291,7 @@ export const chatStyles = css`
   }
 
   .message:hover {
-    background: var(--minimeet-color-hover, rgb(127 127 127 / 0.08));
+    background: color-mix(in srgb, var(--_text) 5%, transparent);
   }
 
   .message:focus-visible {
@@ -325,7 +307,7 @@ export const chatStyles = css`
   }
 
   .message.found {
-    background: color-mix(in srgb, var(--_highlight) 55%, transparent);
+    background: color-mix(in srgb, var(--_highlight) 45%, transparent);
     transition: background 600ms ease;
   }
 
@@ -336,7 +318,7 @@ export const chatStyles = css`
     width: var(--_avatar);
     height: var(--_avatar);
     border-radius: 50%;
-    background: hsl(var(--_hue) 55% 42%);
+    background: hsl(var(--_hue) 50% 32%);
     color: #fff;
     font-size: 0.75rem;
     font-weight: 600;
@@ -625,7 +607,7 @@ export const chatStyles = css`
     padding-inline: 0.75rem 0.25rem;
     border-radius: 0.5rem;
     background: color-mix(in srgb, var(--_danger) 12%, var(--_surface));
-    color: var(--minimeet-color-danger-text, #991b1b);
+    color: var(--_danger);
     font-size: 0.8125rem;
   }
 
@@ -680,15 +662,6 @@ export const chatStyles = css`
     border-block-start: 1px solid var(--_border);
     color: var(--_muted);
     font-size: 0.875rem;
-  }
-
-  .visually-hidden {
-    position: absolute !important;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
   }
 
   @media (prefers-reduced-motion: reduce) {

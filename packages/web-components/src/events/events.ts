@@ -2,13 +2,8 @@ export type {
   ConnectionStateChangedDetail,
   MinimeetConnectionStateChangedEvent,
 } from './minimeet-connection-state-changed.js';
-export type {
-  ChatAction,
-  ChatErrorDetail,
-  ChatMessageDetail,
-  MinimeetChatErrorEvent,
-  MinimeetChatMessageEvent,
-} from './minimeet-chat-message.js';
+export type * from './room-events.js';
+export type { ChatAction, ChatErrorDetail, MinimeetChatErrorEvent } from './minimeet-chat-error.js';
 export type {
   MinimeetPresenceChangedEvent,
   PresenceChangedDetail,

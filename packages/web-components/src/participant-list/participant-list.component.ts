@@ -1,19 +1,19 @@
-import { LocalParticipant, type MinimeetClient, type Participant, type Room } from '@minimeet/sdk';
+import { LocalParticipant, ParticipantEvent, RoomState, type Participant } from '@minimeet/sdk';
 import { html, nothing, type CSSResultGroup, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { hueOf, initials } from '../chat/chat-text.js';
-import { RoomParticipantsController } from '../controllers/RoomParticipantsController.js';
-import { LocalizeController } from '../internal/i18n-shim.js';
-import { MinimeetElement } from '../internal/minimeet-element.js';
-import { partIcons } from '../internal/part-icons.js';
-import '../internal/strings-parts.js';
+import { EventsController } from '../controllers/EventsController.js';
+import { RoomController } from '../controllers/RoomController.js';
+import { icon } from '../icons/icons.js';
+import { MinimeetRoomPart } from '../internal/room-part.js';
 import { participantListStyles } from './participant-list.styles.js';
 
 /**
  * Everyone in a call: the local participant first, then the others in the order they joined,
  * each with their presence, role, microphone and camera state, whether they speak, share their
  * screen or are reconnecting, and the number of people in the header. Arrow keys move between
- * people. It follows a `Room` of the SDK; inside `<minimeet-room>` it finds the room by itself.
+ * people. It follows a `Room` of the SDK (`.room`, and `.client` for presence); inside
+ * `<minimeet-room>` it finds both by itself.
  *
  * @summary The people in a call, with their state, as a keyboard-navigable list.
  *
@@ -49,39 +49,40 @@ import { participantListStyles } from './participant-list.styles.js';
  * @cssprop --minimeet-participant-list-row-padding - Padding of a row.
  * @cssprop --minimeet-participant-list-avatar-size - Diameter of the avatars.
  */
-export class MinimeetParticipantList extends MinimeetElement {
-  static override styles: CSSResultGroup = participantListStyles;
+export class MinimeetParticipantList extends MinimeetRoomPart {
+  static override styles: CSSResultGroup = [MinimeetRoomPart.styles, participantListStyles];
 
   static override properties = {
-    room: { attribute: false },
-    client: { attribute: false },
     focusedId: { state: true },
   };
-
-  /** The room whose call to list. Inside `<minimeet-room>` it comes from the room. */
-  declare room: Room | undefined;
-
-  /** The client, for the people's presence (`client.presence`); optional. */
-  declare client: MinimeetClient | undefined;
 
   // The row that takes the Tab stop (roving tabindex).
   declare private focusedId: string | undefined;
 
-  private readonly i18n = new LocalizeController(this);
-  private readonly people = new RoomParticipantsController(this);
+  private readonly call = new RoomController(this);
+  // The room reports remote participants' speaking; the local one's comes from the participant.
+  private readonly self = new EventsController(this, {
+    [ParticipantEvent.IsSpeakingChanged]: true,
+  });
 
   protected override willUpdate(): void {
-    this.people.setRoom(this.room);
+    const room = this.currentRoom;
+    this.call.setRoom(room);
+    this.self.setTarget(room?.localParticipant);
   }
 
-  /** The people listed now, the local participant first. */
+  /**
+   * The people listed now: the local participant first, then the others in the order they
+   * joined; none without a room or once the call is over.
+   */
   get participants(): Participant[] {
-    return this.people.participants;
+    if (this.call.state === RoomState.Disconnected) return [];
+    return this.call.participants;
   }
 
   protected override render(): TemplateResult {
     const t = this.i18n.t.bind(this.i18n);
-    const participants = this.people.participants;
+    const participants = this.participants;
     const focused = participants.find((p) => p.id === this.focusedId)?.id ?? participants[0]?.id;
     return html`
       <section part="base" class="base" aria-labelledby="title" dir=${this.i18n.dir}>
@@ -141,7 +142,7 @@ export class MinimeetParticipantList extends MinimeetElement {
             : undefined;
     const mic = p.isMicrophoneEnabled;
     const camera = p.isCameraEnabled;
-    const presenceClient = this.client;
+    const presence = this.currentPresence;
     return html`
       <li
         part=${parts}
@@ -177,11 +178,11 @@ export class MinimeetParticipantList extends MinimeetElement {
                 : nothing
             }
             ${
-              !guest && presenceClient
+              !guest && presence
                 ? html`<minimeet-presence-badge
                     part="presence"
                     exportparts="indicator: presence-indicator, label: presence-label"
-                    .client=${presenceClient}
+                    .presenceManager=${presence}
                     user-id=${p.principalId}
                   ></minimeet-presence-badge>`
                 : nothing
@@ -203,7 +204,7 @@ export class MinimeetParticipantList extends MinimeetElement {
                   role="img"
                   aria-label=${t('participants.sharing')}
                   title=${t('participants.sharing')}
-                  >${partIcons.screen}</span
+                  >${icon('screenShare')}</span
                 >`
               : nothing
           }
@@ -213,7 +214,7 @@ export class MinimeetParticipantList extends MinimeetElement {
             role="img"
             aria-label=${mic ? t('participants.micOn') : t('participants.muted')}
             title=${mic ? t('participants.micOn') : t('participants.muted')}
-            >${mic ? partIcons.mic : partIcons.micOff}</span
+            >${mic ? icon('mic') : icon('micOff')}</span
           >
           <span
             part="camera"
@@ -221,7 +222,7 @@ export class MinimeetParticipantList extends MinimeetElement {
             role="img"
             aria-label=${camera ? t('participants.cameraOn') : t('participants.cameraOff')}
             title=${camera ? t('participants.cameraOn') : t('participants.cameraOff')}
-            >${camera ? partIcons.camera : partIcons.cameraOff}</span
+            >${camera ? icon('camera') : icon('cameraOff')}</span
           >
         </span>
       </li>

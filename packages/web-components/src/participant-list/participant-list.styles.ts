@@ -5,9 +5,9 @@ export const participantListStyles = css`
   :host {
     display: block;
     min-height: 0;
-    color: var(--minimeet-color-text, #1f2430);
-    background: var(--minimeet-color-surface, #fff);
-    font: inherit;
+    color: var(--mm-text);
+    background: var(--mm-surface);
+    font-family: var(--mm-font);
   }
 
   :host([hidden]) {
@@ -26,7 +26,7 @@ export const participantListStyles = css`
     align-items: center;
     gap: 0.5rem;
     padding: 0.75rem 1rem;
-    border-block-end: 1px solid var(--minimeet-color-border, #e3e6ec);
+    border-block-end: 1px solid var(--mm-border);
   }
 
   .title {
@@ -43,8 +43,8 @@ export const participantListStyles = css`
     min-width: 1.5em;
     padding: 0.05em 0.5em;
     border-radius: 999px;
-    background: var(--minimeet-color-surface-raised, #eef1f5);
-    color: var(--minimeet-color-text-muted, #5b6475);
+    background: var(--mm-surface-2);
+    color: var(--mm-text-muted);
     font-size: 0.8125rem;
     font-weight: 600;
     text-align: center;
@@ -70,11 +70,11 @@ export const participantListStyles = css`
   }
 
   .participant:hover {
-    background: var(--minimeet-color-hover, rgb(0 0 0 / 0.04));
+    background: color-mix(in srgb, var(--mm-text) 6%, transparent);
   }
 
   .participant:focus-visible {
-    box-shadow: inset 0 0 0 2px var(--minimeet-color-focus, var(--minimeet-color-accent, #2563eb));
+    box-shadow: inset 0 0 0 2px var(--mm-focus);
   }
 
   .avatar {
@@ -86,7 +86,7 @@ export const participantListStyles = css`
     height: var(--_size);
     overflow: hidden;
     border-radius: 50%;
-    background: hsl(var(--_hue) 55% 42%);
+    background: hsl(var(--_hue) 50% 32%);
     color: #fff;
     font-size: 0.8125rem;
     font-weight: 600;
@@ -101,8 +101,8 @@ export const participantListStyles = css`
 
   .participant[data-speaking] .avatar {
     box-shadow:
-      0 0 0 2px var(--minimeet-color-surface, #fff),
-      0 0 0 4px var(--minimeet-color-accent, #2563eb);
+      0 0 0 2px var(--mm-surface),
+      0 0 0 4px var(--mm-speaking);
   }
 
   .participant[data-reconnecting] .avatar {
@@ -129,7 +129,7 @@ export const participantListStyles = css`
     flex-wrap: wrap;
     align-items: center;
     gap: 0.25rem 0.5rem;
-    color: var(--minimeet-color-text-muted, #5b6475);
+    color: var(--mm-text-muted);
     font-size: 0.8125rem;
   }
 
@@ -146,11 +146,11 @@ export const participantListStyles = css`
   }
 
   .reconnecting {
-    color: var(--minimeet-color-warning-text, #92400e);
+    color: var(--mm-warning);
   }
 
   .speaking {
-    color: var(--minimeet-color-accent-text, var(--minimeet-color-accent, #1d4ed8));
+    color: var(--mm-speaking);
   }
 
   .quality:empty {
@@ -166,26 +166,17 @@ export const participantListStyles = css`
 
   .icon {
     display: inline-flex;
-    color: var(--minimeet-color-text-muted, #5b6475);
+    color: var(--mm-text-muted);
   }
 
   .icon.off {
-    color: var(--minimeet-color-danger, #dc2626);
+    color: var(--mm-danger);
   }
 
   .empty {
     margin: 0;
     padding: 1rem;
-    color: var(--minimeet-color-text-muted, #5b6475);
-  }
-
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
+    color: var(--mm-text-muted);
   }
 
   @media (prefers-reduced-motion: reduce) {

@@ -1,9 +1,13 @@
-import type { MinimeetClient, PresenceManager, PresenceState, UserPresence } from '@minimeet/sdk';
+import {
+  PresenceEvent,
+  type PresenceEventCallbacks,
+  type PresenceManager,
+  type PresenceState,
+  type UserPresence,
+} from '@minimeet/sdk';
 import { html, nothing, type CSSResultGroup, type PropertyValues, type TemplateResult } from 'lit';
-import { PresenceController } from '../controllers/PresenceController.js';
-import { LocalizeController } from '../internal/i18n-shim.js';
-import { MinimeetElement } from '../internal/minimeet-element.js';
-import '../internal/strings-parts.js';
+import { EventsController } from '../controllers/EventsController.js';
+import { MinimeetRoomPart } from '../internal/room-part.js';
 import { presenceBadgeStyles } from './presence-badge.styles.js';
 import { relativeTime } from './relative-time.js';
 
@@ -38,12 +42,11 @@ const REFRESH_MS = 60_000;
  * @attr state - Reflects the state shown (`online`, `away`, `busy`, `in_call`, `offline`, or
  *   `unknown` while nothing is known, when the badge hides itself); read-only.
  */
-export class MinimeetPresenceBadge extends MinimeetElement {
-  static override styles: CSSResultGroup = presenceBadgeStyles;
+export class MinimeetPresenceBadge extends MinimeetRoomPart {
+  static override styles: CSSResultGroup = [MinimeetRoomPart.styles, presenceBadgeStyles];
 
   static override properties = {
     userId: { attribute: 'user-id' },
-    client: { attribute: false },
     presenceManager: { attribute: false },
     value: { attribute: false },
     compact: { type: Boolean, reflect: true },
@@ -54,10 +57,10 @@ export class MinimeetPresenceBadge extends MinimeetElement {
   /** The user whose presence to show (a user id; guests have no presence). */
   declare userId: string | undefined;
 
-  /** A client: the badge uses `client.presence`. Ignored when `presenceManager` is set. */
-  declare client: MinimeetClient | undefined;
-
-  /** The presence manager to follow the user through; defaults to `client.presence`. */
+  /**
+   * The presence manager to follow the user through; defaults to `client.presence` (set `client`),
+   * or the one of the nearest `<minimeet-room>`.
+   */
   declare presenceManager: PresenceManager | undefined;
 
   /** A presence to show as it is, instead of following one; wins over the manager. */
@@ -72,12 +75,15 @@ export class MinimeetPresenceBadge extends MinimeetElement {
   /** The state shown, reflected as the `state` attribute; read-only. */
   declare state: PresenceState | 'unknown';
 
-  private readonly i18n = new LocalizeController(this);
-  private readonly tracker = new PresenceController(this, {
-    onChange: (presence) => {
-      if (!this.value) this.emit('minimeet-presence-changed', { presence });
+  private readonly presenceEvents = new EventsController<PresenceEventCallbacks>(this, {
+    [PresenceEvent.PresenceChanged]: (presence) => {
+      if (presence.userId === this.userId && !this.value) {
+        this.emit('minimeet-presence-changed', { presence });
+      }
     },
   });
+  // Users this element asked a manager to follow, so it asks once.
+  private static readonly asked = new WeakMap<PresenceManager, Set<string>>();
   private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor() {
@@ -89,7 +95,12 @@ export class MinimeetPresenceBadge extends MinimeetElement {
 
   /** The presence shown: `value`, else the manager's latest for `userId`. */
   get presence(): UserPresence | undefined {
-    return this.value ?? this.tracker.presence;
+    const { userId } = this;
+    return this.value ?? (userId ? this.manager?.get(userId) : undefined);
+  }
+
+  private get manager(): PresenceManager | undefined {
+    return this.presenceManager ?? this.currentPresence;
   }
 
   override disconnectedCallback(): void {
@@ -98,8 +109,8 @@ export class MinimeetPresenceBadge extends MinimeetElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    this.tracker.follow = !this.noFollow;
-    this.tracker.bind(this.presenceManager ?? this.client?.presence, this.userId);
+    this.presenceEvents.setTarget(this.manager);
+    this.follow();
     if (changed.has('value') && this.value) {
       this.emit('minimeet-presence-changed', { presence: this.value });
     }
@@ -152,6 +163,24 @@ export class MinimeetPresenceBadge extends MinimeetElement {
           : nothing
       }
     </span>`;
+  }
+
+  // Asks the manager to follow a user it does not know yet; it never unfollows, since the app may
+  // follow the same user for its own reasons. Guests have no presence and a disconnected client
+  // cannot follow anyone: the badge then shows nothing.
+  private follow(): void {
+    const { manager, userId } = this;
+    if (this.noFollow || this.value || !manager || !userId || manager.get(userId)) return;
+    let asked = MinimeetPresenceBadge.asked.get(manager);
+    if (!asked) MinimeetPresenceBadge.asked.set(manager, (asked = new Set()));
+    if (asked.has(userId)) return;
+    asked.add(userId);
+    const forget = () => asked.delete(userId);
+    try {
+      void manager.subscribe([userId]).then(() => this.requestUpdate(), forget);
+    } catch {
+      forget();
+    }
   }
 
   private lastSeen(presence: UserPresence): string | undefined {

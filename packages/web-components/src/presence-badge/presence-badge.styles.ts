@@ -6,8 +6,8 @@ export const presenceBadgeStyles = css`
     display: inline-flex;
     vertical-align: middle;
     max-width: 100%;
-    font: inherit;
-    --_dot: var(--minimeet-presence-offline, #8a94a6);
+    font-family: var(--mm-font);
+    --_dot: var(--minimeet-presence-offline, var(--mm-text-muted));
   }
 
   :host([hidden]),
@@ -16,19 +16,19 @@ export const presenceBadgeStyles = css`
   }
 
   :host([state='online']) {
-    --_dot: var(--minimeet-presence-online, #16a34a);
+    --_dot: var(--minimeet-presence-online, var(--mm-success));
   }
 
   :host([state='in_call']) {
-    --_dot: var(--minimeet-presence-in-call, #2563eb);
+    --_dot: var(--minimeet-presence-in-call, var(--mm-accent));
   }
 
   :host([state='away']) {
-    --_dot: var(--minimeet-presence-away, #d97706);
+    --_dot: var(--minimeet-presence-away, var(--mm-warning));
   }
 
   :host([state='busy']) {
-    --_dot: var(--minimeet-presence-busy, #dc2626);
+    --_dot: var(--minimeet-presence-busy, var(--mm-danger));
   }
 
   .base {
@@ -60,7 +60,14 @@ export const presenceBadgeStyles = css`
   }
 
   :host([state='busy']) .indicator {
-    background: linear-gradient(transparent 38%, #fff 38%, #fff 62%, transparent 62%), var(--_dot);
+    background:
+      linear-gradient(
+        transparent 38%,
+        var(--mm-surface) 38%,
+        var(--mm-surface) 62%,
+        transparent 62%
+      ),
+      var(--_dot);
   }
 
   :host([state='in_call']) .indicator {
@@ -68,7 +75,7 @@ export const presenceBadgeStyles = css`
   }
 
   :host([compact]) .indicator {
-    box-shadow: 0 0 0 2px var(--minimeet-color-surface, #fff);
+    box-shadow: 0 0 0 2px var(--mm-surface);
   }
 
   .label {
@@ -85,14 +92,5 @@ export const presenceBadgeStyles = css`
 
   .separator {
     margin-inline-end: 0.375em;
-  }
-
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
   }
 `;

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type * as Sdk from '@minimeet/sdk';
 import type { AuthSession } from '@minimeet/sdk';
@@ -9,16 +7,12 @@ import type { RunningServer } from './minimeet-server.js';
 import type { StaticRoute } from './static-server.js';
 
 // Helpers of the chat, participant-list and presence-badge tests: a page that loads the built
-// bundles as an app would, accounts and rooms made over the real server's REST API, and axe.
+// bundles as an app would, and accounts and rooms made over the real server's REST API.
 
 const SDK_BUNDLE = fileURLToPath(
   new URL('../../../sdk/dist/minimeet-sdk.browser.js', import.meta.url),
 );
 const ELEMENTS_BUNDLE = fileURLToPath(new URL('../../dist/minimeet-elements.js', import.meta.url));
-const AXE_SOURCE = readFileSync(
-  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
-  'utf8',
-);
 
 /** A page with the SDK on `window.sdk` and every element registered; `body` holds `#stage`. */
 export function fixturePage(lang = 'en'): string {
@@ -49,6 +43,7 @@ export function fixturePage(lang = 'en'): string {
 export function fixtureRoutes(lang = 'en'): Record<string, StaticRoute> {
   return {
     '/': { body: fixturePage(lang) },
+    '/favicon.ico': { body: '' },
     '/sdk/minimeet-sdk.js': { file: SDK_BUNDLE },
     '/elements/minimeet-elements.js': { file: ELEMENTS_BUNDLE },
   };
@@ -92,7 +87,8 @@ async function api(
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
   return response.status === 204 ? undefined : response.json();
 }
 
@@ -125,41 +121,6 @@ export async function connectInPage(page: Page, serverUrl: string, token: string
     },
     { serverUrl, token },
   );
-}
-
-/** One accessibility problem axe found. */
-export interface AxeProblem {
-  id: string;
-  impact: string;
-  help: string;
-  targets: string[];
-}
-
-/** Runs axe on the whole page (shadow roots included); returns the serious and critical problems. */
-export async function axeProblems(page: Page): Promise<AxeProblem[]> {
-  const loaded = await page.evaluate(() => 'axe' in window);
-  if (!loaded) await page.addScriptTag({ content: AXE_SOURCE });
-  return page.evaluate(async () => {
-    type Result = {
-      violations: {
-        id: string;
-        impact: string | null;
-        help: string;
-        nodes: { target: unknown[] }[];
-      }[];
-    };
-    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<Result> } })
-      .axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => ({
-        id: v.id,
-        impact: v.impact ?? '',
-        help: v.help,
-        targets: v.nodes.map((n) => JSON.stringify(n.target)),
-      }));
-  });
 }
 
 /** A browser for calls: fake camera and microphone, and peers that may meet on 127.0.0.1. */
