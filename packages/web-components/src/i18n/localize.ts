@@ -163,6 +163,8 @@ export class LocalizeController implements ReactiveController {
   /** The language in use, such as `en` or `ar`. */
   get lang(): string {
     return (
+      // The property first: Lit renders before it reflects `lang` to the attribute.
+      (this.host as unknown as HTMLElement).lang ||
       this.host.getAttribute('lang') ||
       this.inherited()?.lang ||
       inheritedLang(this.host) ||
