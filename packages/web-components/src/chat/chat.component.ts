@@ -825,6 +825,15 @@ export class MinimeetChat extends MinimeetRoomPart {
     });
   }
 
+  // A search hit's time: the time alone for today, else the date too.
+  private hitTime(iso: string): string {
+    const today = daysAgo(new Date(iso), new Date()) === 0;
+    return this.i18n.date(
+      iso,
+      today ? { hour: 'numeric', minute: '2-digit' } : { dateStyle: 'medium', timeStyle: 'short' },
+    );
+  }
+
   private time(iso: string): TemplateResult {
     return html`<time
       part="timestamp"
@@ -1047,14 +1056,14 @@ export class MinimeetChat extends MinimeetRoomPart {
         ${grouped ? html`<span class="gutter"></span>` : this.renderAvatar(message.sender)}
         <div class="content">
           <div class="meta ${grouped ? 'visually-hidden' : ''}">
-            <span part="sender" class="sender">${name}</span>
+            <bdi part="sender" class="sender">${name}</bdi>
             ${this.time(message.createdAt)}
           </div>
           ${
             editing
               ? this.renderEditor(message)
               : html`<p part="text" class="text ${deleted ? 'is-deleted' : ''}">
-                  <span class="t">${deleted ? t('chat.deleted') : message.text}</span>${
+                  <span class="t" dir="auto">${deleted ? t('chat.deleted') : message.text}</span>${
                     message.editedAt && !deleted
                       ? html` <span
                           part="edited"
@@ -1273,7 +1282,7 @@ export class MinimeetChat extends MinimeetRoomPart {
     >
       <span class="gutter"></span>
       <div class="content">
-        <p part="text" class="text"><span class="t">${pending.text}</span></p>
+        <p part="text" class="text"><span class="t" dir="auto">${pending.text}</span></p>
         <span class="status">${waiting ? t('chat.waiting') : t('chat.sending')}</span>
       </div>
     </li>`;
@@ -1289,7 +1298,7 @@ export class MinimeetChat extends MinimeetRoomPart {
     >
       <span class="gutter"></span>
       <div class="content">
-        <p part="text" class="text"><span class="t">${failed.text}</span></p>
+        <p part="text" class="text"><span class="t" dir="auto">${failed.text}</span></p>
         <span class="status failed-status">
           ${t('chat.failed')}: ${this.describeError(failed.error)}
         </span>
@@ -1415,15 +1424,10 @@ export class MinimeetChat extends MinimeetRoomPart {
             html`<li>
               <button part="search-hit" class="hit" type="button" @click=${() => this.jumpTo(hit)}>
                 <span class="hit-meta">
-                  <span class="sender">${hit.message.sender.displayName}</span>
-                  <span class="time"
-                    >${this.i18n.date(hit.message.createdAt, {
-                      dateStyle: 'medium',
-                      timeStyle: 'short',
-                    })}</span
-                  >
+                  <bdi class="sender">${hit.message.sender.displayName}</bdi>
+                  <span class="time">${this.hitTime(hit.message.createdAt)}</span>
                 </span>
-                <span class="snippet"
+                <span class="snippet" dir="auto"
                   >${snippetSegments(hit.snippet, hit.highlights).map((s) =>
                     s.match ? html`<mark part="search-match">${s.text}</mark>` : s.text,
                   )}</span

@@ -81,8 +81,8 @@ export const chatStyles = css`
   }
 
   .icon-button.small {
-    width: 1.875rem;
-    height: 1.875rem;
+    width: 1.75rem;
+    height: 1.75rem;
     font-size: 1rem;
   }
 
@@ -298,10 +298,12 @@ export const chatStyles = css`
     outline-offset: -2px;
   }
 
-  .message[data-own] .content,
+  .message[data-own] .sender {
+    color: var(--_accent);
+  }
+
   .message.pending .content,
   .message.failed .content {
-    /* A quiet mark of one's own messages. */
     border-inline-start: 3px solid color-mix(in srgb, var(--_accent) 45%, transparent);
     padding-inline-start: 0.5rem;
   }
@@ -459,7 +461,7 @@ export const chatStyles = css`
 
   .actions {
     position: absolute;
-    inset-block-start: -0.875rem;
+    inset-block-start: -1.25rem;
     inset-inline-end: 0.5rem;
     z-index: 1;
     display: flex;

@@ -165,8 +165,8 @@ export class MinimeetParticipantList extends MinimeetRoomPart {
           }
         </span>
         <span class="who">
-          <span part="name" class="name"
-            >${local ? t('common.nameYou', { name: p.name }) : p.name}</span
+          <bdi part="name" class="name"
+            >${local ? t('common.nameYou', { name: p.name }) : p.name}</bdi
           >
           <span part="details" class="details">
             ${role ? html`<span part="role" class="role">${role}</span>` : nothing}
@@ -178,7 +178,7 @@ export class MinimeetParticipantList extends MinimeetRoomPart {
                 : nothing
             }
             ${
-              !guest && presence
+              !guest && !local && presence
                 ? html`<minimeet-presence-badge
                     part="presence"
                     exportparts="indicator: presence-indicator, label: presence-label"
@@ -200,7 +200,7 @@ export class MinimeetParticipantList extends MinimeetRoomPart {
             p.isScreenShareEnabled
               ? html`<span
                   part="screen-share"
-                  class="icon on"
+                  class="state-icon on"
                   role="img"
                   aria-label=${t('participants.sharing')}
                   title=${t('participants.sharing')}
@@ -210,7 +210,7 @@ export class MinimeetParticipantList extends MinimeetRoomPart {
           }
           <span
             part="microphone"
-            class="icon ${mic ? 'on' : 'off'}"
+            class="state-icon ${mic ? 'on' : 'off'}"
             role="img"
             aria-label=${mic ? t('participants.micOn') : t('participants.muted')}
             title=${mic ? t('participants.micOn') : t('participants.muted')}
@@ -218,7 +218,7 @@ export class MinimeetParticipantList extends MinimeetRoomPart {
           >
           <span
             part="camera"
-            class="icon ${camera ? 'on' : 'off'}"
+            class="state-icon ${camera ? 'on' : 'camera-off'}"
             role="img"
             aria-label=${camera ? t('participants.cameraOn') : t('participants.cameraOff')}
             title=${camera ? t('participants.cameraOn') : t('participants.cameraOff')}

@@ -22,6 +22,7 @@ export const participantListStyles = css`
   }
 
   .header {
+    min-height: 3.25rem;
     display: flex;
     align-items: center;
     gap: 0.5rem;
@@ -164,12 +165,12 @@ export const participantListStyles = css`
     font-size: 1.125rem;
   }
 
-  .icon {
+  .state-icon {
     display: inline-flex;
     color: var(--mm-text-muted);
   }
 
-  .icon.off {
+  .state-icon.off {
     color: var(--mm-danger);
   }
 
