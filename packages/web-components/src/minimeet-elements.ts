@@ -5,3 +5,6 @@
  */
 export * from './index.js';
 import './connection-status/connection-status.js';
+import './chat/chat.js';
+import './participant-list/participant-list.js';
+import './presence-badge/presence-badge.js';
