@@ -9,10 +9,9 @@ import type { StaticRoute } from './static-server.js';
 // Helpers of the chat, participant-list and presence-badge tests: a page that loads the built
 // bundles as an app would, and accounts and rooms made over the real server's REST API.
 
-const SDK_BUNDLE = fileURLToPath(
-  new URL('../../../sdk/dist/minimeet-sdk.browser.js', import.meta.url),
-);
-const ELEMENTS_BUNDLE = fileURLToPath(new URL('../../dist/minimeet-elements.js', import.meta.url));
+// The self-contained browser modules; the page takes the SDK from the same build
+// (`minimeet-sdk.js`), so the page and the elements share one SDK.
+const ELEMENTS_DIR = fileURLToPath(new URL('../../dist/browser/', import.meta.url));
 
 /** A page with the SDK on `window.sdk` and every element registered; `body` holds `#stage`. */
 export function fixturePage(lang = 'en'): string {
@@ -24,7 +23,7 @@ export function fixturePage(lang = 'en'): string {
     <title>minimeet parts</title>
     <script type="module" src="/elements/minimeet-elements.js"></script>
     <script type="module">
-      import * as sdk from '/sdk/minimeet-sdk.js';
+      import * as sdk from '/elements/minimeet-sdk.js';
       window.sdk = sdk;
     </script>
     <style>
@@ -44,8 +43,7 @@ export function fixtureRoutes(lang = 'en'): Record<string, StaticRoute> {
   return {
     '/': { body: fixturePage(lang) },
     '/favicon.ico': { body: '' },
-    '/sdk/minimeet-sdk.js': { file: SDK_BUNDLE },
-    '/elements/minimeet-elements.js': { file: ELEMENTS_BUNDLE },
+    '/elements/': { dir: ELEMENTS_DIR },
   };
 }
 
