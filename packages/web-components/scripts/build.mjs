@@ -2,7 +2,7 @@
 // sources, with the Lit plugin), the React wrappers (from the manifest), the npm package (tsup:
 // ESM and declarations), the self-contained browser modules (esbuild), then the size budget.
 import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildBrowser } from './build-browser.mjs';
 import { findElements, packageRoot } from './elements.mjs';
@@ -29,5 +29,6 @@ run('cem', ['analyze', '--quiet', '--config', 'custom-elements-manifest.config.m
 await generateReactWrappers();
 run('tsup', ['--silent']);
 const metafile = await buildBrowser();
-writeFileSync(join(packageRoot, 'dist', 'browser.meta.json'), JSON.stringify(metafile));
+mkdirSync(join(packageRoot, '.cache'), { recursive: true });
+writeFileSync(join(packageRoot, '.cache', 'browser.meta.json'), JSON.stringify(metafile));
 run('node', ['scripts/size.mjs']);

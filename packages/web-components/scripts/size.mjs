@@ -58,7 +58,7 @@ export async function measure() {
   const pack = await packSize(['@minimeet/sdk']);
   const selfContained = await packSize([]);
   const sdk = existsSync(SDK_BUNDLE) ? gzip(readFileSync(SDK_BUNDLE)) : undefined;
-  const metaFile = join(packageRoot, 'dist', 'browser.meta.json');
+  const metaFile = join(packageRoot, '.cache', 'browser.meta.json');
   const entries = [];
   if (existsSync(metaFile)) {
     const metafile = JSON.parse(readFileSync(metaFile, 'utf8'));
