@@ -16,7 +16,7 @@ import type { UserEntity } from '../users/user.entity.js';
 import { DuplicateEmailError, UserRepository } from '../users/user.repository.js';
 import { PasswordHasher } from './password-hasher.js';
 import { RefreshTokenRepository } from './refresh-token.repository.js';
-import { SessionService } from './session.service.js';
+import { isLegacySession, SessionService } from './session.service.js';
 import { TokenService } from './token.service.js';
 
 /** SHA-256 hex of an opaque token; tokens are high-entropy, so a fast hash is the right one. */
@@ -138,10 +138,12 @@ export class AuthService {
     }
     if (user.disabledAt) throw accountDisabled();
     await this.users.updatePasswordHash(user.id, await this.hasher.hash(input.newPassword));
-    await this.sessions.endAllSessions(user.id, 'password_changed', sessionId);
+    // A token of a server before sessions names no session to keep: the caller gets a new one.
+    const keep = isLegacySession(sessionId) ? undefined : sessionId;
+    await this.sessions.endAllSessions(user.id, 'password_changed', keep);
     this.events.emit('user.password_changed', { userId: user.id });
-    await this.refreshTokens.dropUnused(sessionId);
-    return this.issueSession(user, sessionId, (familyId) =>
+    if (keep) await this.refreshTokens.dropUnused(keep);
+    return this.issueSession(user, keep ?? randomUUID(), (familyId) =>
       this.assertFamilyLives(familyId, user.id),
     );
   }

@@ -15,6 +15,16 @@ import {
 } from './revoked-sessions.js';
 
 /**
+ * The session an access token without a `sid` stands for: one per user. Such tokens were signed
+ * by a server older than sessions and live at most `ACCESS_TOKEN_TTL` after it was replaced; any
+ * session of the user that ends takes them along, since nothing tells which one they came from.
+ */
+export const legacySessionOf = (userId: string): string => `legacy:${userId}`;
+
+/** Whether a session id is a {@link legacySessionOf} one, which has no refresh-token family. */
+export const isLegacySession = (sessionId: string): boolean => sessionId.startsWith('legacy:');
+
+/**
  * Slack on top of `ACCESS_TOKEN_TTL` before a revocation is forgotten: the nodes' clocks may
  * disagree a little, and the node that signed a token may not be the one that checks it.
  */
@@ -73,7 +83,7 @@ export class SessionService implements OnModuleInit, OnApplicationShutdown {
     const now = new Date();
     await this.refreshTokens.revokeFamily(sessionId, now);
     await this.revoked.revoke({
-      sessionIds: [sessionId],
+      sessionIds: [sessionId, legacySessionOf(userId)],
       userId,
       cause,
       expiresAt: this.forgetAfter(now),
@@ -91,8 +101,7 @@ export class SessionService implements OnModuleInit, OnApplicationShutdown {
     const since = new Date(now.getTime() - this.config.auth.accessTokenTtlSeconds * 1000);
     const families = await this.refreshTokens.liveFamilies(userId, since);
     await this.refreshTokens.revokeAllForUser(userId, now, keep);
-    const sessionIds = families.filter((id) => id !== keep);
-    if (sessionIds.length === 0) return;
+    const sessionIds = [...families.filter((id) => id !== keep), legacySessionOf(userId)];
     await this.revoked.revoke({ sessionIds, userId, cause, expiresAt: this.forgetAfter(now) });
   }
 

@@ -197,15 +197,50 @@ describe('sessions that end when they should', () => {
     expect((await ending).reason).toBe('session_revoked');
   });
 
-  it('refuses an access token without a session (as servers before sessions signed them)', async () => {
-    const user = await registerUser(server);
-    const claims = decodeJwt(user.accessToken);
-    const { sid: _sid, ...withoutSid } = claims;
-    const legacy = await new SignJWT(withoutSid)
+  /** An access token as a server before sessions signed it: no `sid`. */
+  async function legacyToken(accessToken: string): Promise<string> {
+    const { sid: _sid, ...claims } = decodeJwt(accessToken);
+    return new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .sign(new TextEncoder().encode(DEFAULT_DEV_JWT_SECRET));
-    expectError(await me(server, legacy), 401, 'token_invalid');
-    expect((await refused(server, legacy)).code).toBe('token_invalid');
+  }
+
+  it('takes an access token without a session (an older server’s) until any session of its user ends', async () => {
+    const { first, second } = await twoSessions();
+    const legacy = await legacyToken(first.accessToken);
+    expect((await me(server, legacy)).status).toBe(200);
+    const socket = await connect(server, legacy);
+    const ending = ended(socket);
+    expect((await logout(server, second.refreshToken)).status).toBe(204);
+    expect((await ending).reason).toBe('session_revoked');
+    expectError(await me(server, legacy), 401, 'session_revoked');
+    // Sessions with a sid are told apart: the first one is untouched.
+    expect((await me(server, first.accessToken)).status).toBe(200);
+  });
+
+  it('a password change made with a token without a session starts a new session', async () => {
+    const user = await registerUser(server);
+    const legacy = await legacyToken(user.accessToken);
+    const changed = await api<AuthSession>(server, 'POST', '/api/auth/password', {
+      token: legacy,
+      json: { currentPassword: user.password, newPassword: NEW_PASSWORD },
+    });
+    expect(changed.status).toBe(200);
+    expect(decodeJwt(changed.body.accessToken).sid).not.toBe(decodeJwt(user.accessToken).sid);
+    expectError(await me(server, legacy), 401, 'session_revoked');
+    expectError(await me(server, user.accessToken), 401, 'session_revoked');
+    expect((await me(server, changed.body.accessToken)).status).toBe(200);
+    expect((await refresh(server, changed.body.refreshToken)).status).toBe(200);
+  });
+
+  it('refuses an access token whose sid is not a session id', async () => {
+    const user = await registerUser(server);
+    const claims = decodeJwt(user.accessToken);
+    const odd = await new SignJWT({ ...claims, sid: 42 })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .sign(new TextEncoder().encode(DEFAULT_DEV_JWT_SECRET));
+    expectError(await me(server, odd), 401, 'token_invalid');
+    expect((await refused(server, odd)).code).toBe('token_invalid');
   });
 
   describe('an account an operator disables', () => {

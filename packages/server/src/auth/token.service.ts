@@ -5,7 +5,7 @@ import { ErrorCode, type JoinGrants } from '@minimeet/protocol';
 import { AppError } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
-import { SessionService } from './session.service.js';
+import { legacySessionOf, SessionService } from './session.service.js';
 
 /** Issuer and audience of every token the server signs. */
 export const TOKEN_ISSUER = 'minimeet';
@@ -125,14 +125,13 @@ export class TokenService {
     if (payload.typ !== 'access' || payload.iss !== TOKEN_ISSUER) {
       throw new AppError(ErrorCode.TokenInvalid, 'This is not an access token.');
     }
-    // Tokens of servers before sessions carry no sid; they could never be revoked, so none passes.
-    const sessionId = payload.sid;
-    if (typeof sessionId !== 'string' || sessionId === '' || sessionId.length > 64) {
-      throw new AppError(
-        ErrorCode.TokenInvalid,
-        'This access token belongs to no session; refresh it or sign in again.',
-      );
+    const sid = payload.sid;
+    if (sid !== undefined && (typeof sid !== 'string' || sid === '' || sid.length > 64)) {
+      throw new AppError(ErrorCode.TokenInvalid, 'The token is not valid.');
     }
+    // A token of a server before sessions (no sid) stands for all of its user's sessions: refusing
+    // it would end every call in progress when a server is upgraded, while it expires soon anyway.
+    const sessionId = sid ?? legacySessionOf(payload.sub!);
     await this.sessions.assertActive(sessionId);
     return { userId: payload.sub!, sessionId, expiresAt: new Date(payload.exp! * 1000) };
   }
