@@ -14,7 +14,7 @@ import {
  *   revoked:<sid>   STRING "<cause>:<user id>", expiring with the entry (PX)
  *   revoked         ZSET   sid → expiry (epoch ms): what a node loads when it (re)subscribes
  *   revocations     pub/sub channel: one JSON message per revocation
- * A revocation writes both keys and publishes in one MULTI, so a node that subscribes and then
+ * A revocation writes both keys and publishes in one script, so a node that subscribes and then
  * reads the ZSET misses none: a revocation is either in what it reads or in what it hears.
  *
  * Cost per request. Every REST request and handshake with an access token asks `check()`. Once
@@ -29,6 +29,27 @@ import {
  * GET, which is correct whatever was missed, and it fails (the request is refused as an internal
  * error) rather than letting a token through when Redis cannot be asked at all.
  */
+
+// One revocation, in one step: a key per session (the first cause wins), the ZSET entries, the
+// ZSET's own expiry moved to the latest entry (never earlier: nodes may disagree on the TTL), and
+// the message. KEYS[1] is the ZSET; ARGV: key prefix, value, ttl ms, expiry ms, now ms, channel,
+// message, then the session ids. Plain commands only, so that Redis 6.2 runs it.
+const REVOKE = `
+local zset = KEYS[1]
+local ttl, expires, now = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+for i = 8, #ARGV do
+  redis.call('SET', ARGV[1] .. ARGV[i], ARGV[2], 'PX', ttl, 'NX')
+  redis.call('ZADD', zset, 'NX', expires, ARGV[i])
+end
+redis.call('ZREMRANGEBYSCORE', zset, '-inf', now)
+if redis.call('PTTL', zset) < expires - now then redis.call('PEXPIRE', zset, expires - now) end
+redis.call('PUBLISH', ARGV[6], ARGV[7])
+return 1`;
+
+/** The script, as ioredis defines it on the connection. */
+interface Scripts {
+  minimeetRevokeSessions(zset: string, ...args: Array<string | number>): Promise<number>;
+}
 
 /** What travels on the channel. */
 interface RevocationMessage extends SessionRevocation {
@@ -75,6 +96,7 @@ export class RedisRevokedSessionStore implements RevokedSessionStore {
   private readonly nodeId: string;
   private readonly logger: Logger;
   private readonly zset: string;
+  private readonly entryPrefix: string;
   private readonly channel: string;
   private subscriber: Redis | null = null;
   private live = false;
@@ -99,7 +121,9 @@ export class RedisRevokedSessionStore implements RevokedSessionStore {
     this.logger = options.logger;
     const prefix = this.prefix;
     this.zset = `${prefix}session:revoked`;
+    this.entryPrefix = `${prefix}session:revoked:`;
     this.channel = `${prefix}session:revocations`;
+    redis.defineCommand('minimeetRevokeSessions', { numberOfKeys: 1, lua: REVOKE });
   }
 
   /**
@@ -111,25 +135,23 @@ export class RedisRevokedSessionStore implements RevokedSessionStore {
   }
 
   async revoke(revocation: SessionRevocation): Promise<void> {
-    const ttlMs = revocation.expiresAt - Date.now();
+    const now = Date.now();
+    const ttlMs = revocation.expiresAt - now;
     if (ttlMs <= 0 || revocation.sessionIds.length === 0) return;
-    this.local.add(revocation);
+    this.local.add(revocation, now);
     this.tell(revocation);
-    const value = `${revocation.cause}:${revocation.userId}`;
-    const tx = this.redis.multi();
-    for (const sessionId of revocation.sessionIds) {
-      tx.set(this.key(sessionId), value, 'PX', ttlMs, 'NX');
-      tx.zadd(this.zset, 'NX', revocation.expiresAt, sessionId);
-    }
-    tx.zremrangebyscore(this.zset, '-inf', Date.now());
-    tx.pexpireat(this.zset, revocation.expiresAt, 'GT');
-    // A ZSET without an expiry (just created) takes the one GT would not set.
-    tx.pexpireat(this.zset, revocation.expiresAt, 'NX');
     const message: RevocationMessage = { ...revocation, origin: this.origin };
-    tx.publish(this.channel, JSON.stringify(message));
-    const results = await tx.exec();
-    const failed = results?.find(([err]) => err !== null)?.[0];
-    if (!results || failed) throw failed ?? new Error('The session revocation was not applied.');
+    await (this.redis as unknown as Scripts).minimeetRevokeSessions(
+      this.zset,
+      this.entryPrefix,
+      `${revocation.cause}:${revocation.userId}`,
+      ttlMs,
+      revocation.expiresAt,
+      now,
+      this.channel,
+      JSON.stringify(message),
+      ...revocation.sessionIds,
+    );
   }
 
   async check(sessionId: string): Promise<SessionEndCause | null> {
@@ -251,6 +273,6 @@ export class RedisRevokedSessionStore implements RevokedSessionStore {
   }
 
   private key(sessionId: string): string {
-    return `${this.prefix}session:revoked:${sessionId}`;
+    return `${this.entryPrefix}${sessionId}`;
   }
 }

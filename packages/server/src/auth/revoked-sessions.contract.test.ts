@@ -157,6 +157,21 @@ describe('RedisRevokedSessionStore across nodes', () => {
     expect(await later.check(brief.sessionIds[0])).toBeNull();
   });
 
+  it('keeps every entry and its load index until the latest expiry, whatever the order', async () => {
+    const prefix = `${PREFIX}x${++deployments}:`;
+    const a = await started(redisNode(prefix));
+    const long = revocation({ expiresAt: Date.now() + 120_000 });
+    const short = revocation({ expiresAt: Date.now() + 30_000 });
+    await a.revoke(long);
+    await a.revoke(short);
+    const redis = connection();
+    expect(await redis.pttl(`${prefix}session:revoked`)).toBeGreaterThan(100_000);
+    expect(await redis.pttl(`${prefix}session:revoked:${short.sessionIds[0]}`)).toBeLessThanOrEqual(
+      30_000,
+    );
+    expect(await redis.zcard(`${prefix}session:revoked`)).toBe(2);
+  });
+
   it('a node whose subscription dropped asks Redis meanwhile, and on its return hears what it missed', async () => {
     const prefix = `${PREFIX}x${++deployments}:`;
     const a = await started(redisNode(prefix));
