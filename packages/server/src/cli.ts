@@ -137,7 +137,8 @@ async function user(
   const path = `/api/admin/users/${encodeURIComponent(reference)}${action === 'show' ? '' : `/${action}`}`;
   let res: Response;
   try {
-    res = await fetch(new URL(path, base), {
+    // A server behind a path prefix (https://example.com/meet/) keeps it.
+    res = await fetch(new URL(`${base.pathname.replace(/\/+$/, '')}${path}`, base), {
       method: action === 'show' ? 'GET' : 'POST',
       headers: { authorization: `Bearer ${secret}` },
     });
