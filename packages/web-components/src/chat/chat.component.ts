@@ -132,6 +132,8 @@ type ScrollIntent = 'keep' | 'bottom' | 'older';
  * @csspart new-messages - The "N new messages" button while scrolled up.
  * @csspart typing - Who is typing.
  * @csspart error - The last error, with a button to dismiss it.
+ * @csspart announcer - The polite live region that reads new messages out, when the chat stands
+ *   alone (inside `<minimeet-room>`, the room's announcer does).
  * @csspart composer - The form to write a message.
  * @csspart input - The message box.
  * @csspart send - The send button.
@@ -142,9 +144,11 @@ type ScrollIntent = 'keep' | 'bottom' | 'older';
  * @cssprop --minimeet-color-text-muted - Secondary text colour (times, typing).
  * @cssprop --minimeet-color-border - Borders and separators.
  * @cssprop --minimeet-color-accent - Buttons, focus, the unread divider.
- * @cssprop --minimeet-color-accent-contrast - Text on the accent colour.
+ * @cssprop --minimeet-color-on-accent - Text on the accent colour.
+ * @cssprop --minimeet-color-focus - The focus ring.
  * @cssprop --minimeet-color-danger - Failed messages and errors.
  * @cssprop --minimeet-color-highlight - Background of matched words and of a message found.
+ * @cssprop --minimeet-color-on-highlight - Text on the highlight colour.
  * @cssprop --minimeet-chat-message-padding - Padding of a message.
  * @cssprop --minimeet-chat-avatar-size - Diameter of the avatars.
  * @cssprop --minimeet-chat-input-max-height - How tall the message box may grow.

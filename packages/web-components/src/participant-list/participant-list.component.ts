@@ -41,11 +41,14 @@ import { participantListStyles } from './participant-list.styles.js';
  * @csspart screen-share - Shown while they share their screen.
  *
  * @cssprop --minimeet-color-surface - Background.
+ * @cssprop --minimeet-color-surface-raised - Background of the count.
  * @cssprop --minimeet-color-text - Text colour.
- * @cssprop --minimeet-color-text-muted - Secondary text colour.
- * @cssprop --minimeet-color-border - Separator colour.
- * @cssprop --minimeet-color-accent - Speaking ring and focus colour.
- * @cssprop --minimeet-color-danger - Colour of the "off" icons.
+ * @cssprop --minimeet-color-text-muted - Secondary text and the "on" icons.
+ * @cssprop --minimeet-color-border - The header's separator.
+ * @cssprop --minimeet-color-speaking - The ring around someone speaking.
+ * @cssprop --minimeet-color-warning - "Reconnecting…".
+ * @cssprop --minimeet-color-danger - The microphone-off icon.
+ * @cssprop --minimeet-color-focus - The focus ring.
  * @cssprop --minimeet-participant-list-row-padding - Padding of a row.
  * @cssprop --minimeet-participant-list-avatar-size - Diameter of the avatars.
  */
