@@ -5,3 +5,9 @@
  */
 export * from './index.js';
 import './connection-status/connection-status.js';
+import './control-bar/control-bar.js';
+import './device-select/device-select.js';
+import './participant-tile/participant-tile.js';
+import './prejoin/prejoin.js';
+import './room/room.js';
+import './video-grid/video-grid.js';
