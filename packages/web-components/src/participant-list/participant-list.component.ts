@@ -1,7 +1,7 @@
 import { LocalParticipant, ParticipantEvent, RoomState, type Participant } from '@minimeet/sdk';
 import { html, nothing, type CSSResultGroup, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { hueOf, initials } from '../chat/chat-text.js';
+import { hueOf, initials, insideRoomElement } from '../chat/chat-text.js';
 import { EventsController } from '../controllers/EventsController.js';
 import { RoomController } from '../controllers/RoomController.js';
 import { icon } from '../icons/icons.js';
@@ -56,13 +56,29 @@ export class MinimeetParticipantList extends MinimeetRoomPart {
   static override styles: CSSResultGroup = [MinimeetRoomPart.styles, participantListStyles];
 
   static override properties = {
+    hideTitle: { attribute: 'hide-title', type: Boolean },
     focusedId: { state: true },
   };
+
+  /**
+   * Shows "3 participants" in place of the title, for a layout that titles the list itself;
+   * `<minimeet-room>`'s side panel does, so the list does this there by itself.
+   */
+  declare hideTitle: boolean;
 
   // The row that takes the Tab stop (roving tabindex).
   declare private focusedId: string | undefined;
 
   private readonly call = new RoomController(this);
+
+  constructor() {
+    super();
+    this.hideTitle = false;
+  }
+
+  private get titleShown(): boolean {
+    return !this.hideTitle && !insideRoomElement(this);
+  }
   // The room reports remote participants' speaking; the local one's comes from the participant.
   private readonly self = new EventsController(this, {
     [ParticipantEvent.IsSpeakingChanged]: true,
@@ -90,15 +106,20 @@ export class MinimeetParticipantList extends MinimeetRoomPart {
     return html`
       <section part="base" class="base" aria-labelledby="title" dir=${this.i18n.dir}>
         <header part="header" class="header">
-          <h2 part="title" class="title" id="title">
-            ${t('participants.title')}
-            <span part="count" class="count"
-              ><span class="visually-hidden">(</span>${this.i18n.number(participants.length)}<span
-                class="visually-hidden"
-                >)</span
-              ></span
-            >
-          </h2>
+          ${
+            this.titleShown
+              ? html`<h2 part="title" class="title" id="title">
+                  ${t('participants.title')}
+                  <span part="count" class="count"
+                    ><span class="visually-hidden">(</span>${this.i18n.number(
+                      participants.length,
+                    )}<span class="visually-hidden">)</span></span
+                  >
+                </h2>`
+              : html`<p part="title" class="title subtitle" id="title">
+                  ${t('participants.count', { count: participants.length })}
+                </p>`
+          }
           <slot name="header-end"></slot>
         </header>
         ${
