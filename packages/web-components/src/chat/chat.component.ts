@@ -892,7 +892,7 @@ export class MinimeetChat extends MinimeetRoomPart {
         dir=${this.i18n.dir}
         aria-busy=${state === ChatState.Connecting ? 'true' : 'false'}
       >
-        <header part="header" class="header">
+        <header part="header" class="header ${this.titleShown ? '' : 'compact'}">
           ${
             this.titleShown
               ? html`<h2 part="title" class="title" id="title">${t('chat.title')}</h2>`

@@ -30,7 +30,7 @@ import { participantListStyles } from './participant-list.styles.js';
  * @csspart avatar - The person's picture or initials.
  * @csspart name - The person's name.
  * @csspart details - The line under the name: role, presence, reconnecting.
- * @csspart role - The role badge (host, moderator, guest).
+ * @csspart role - The role badge (host or moderator).
  * @csspart presence - The `<minimeet-presence-badge>` of a signed-in user.
  * @csspart reconnecting - "Reconnecting…" while their connection is lost.
  * @csspart quality - The place for the connection quality, empty until the call analytics feed
@@ -105,7 +105,7 @@ export class MinimeetParticipantList extends MinimeetRoomPart {
     const focused = participants.find((p) => p.id === this.focusedId)?.id ?? participants[0]?.id;
     return html`
       <section part="base" class="base" aria-labelledby="title" dir=${this.i18n.dir}>
-        <header part="header" class="header">
+        <header part="header" class="header ${this.titleShown ? '' : 'compact'}">
           ${
             this.titleShown
               ? html`<h2 part="title" class="title" id="title">
@@ -161,9 +161,7 @@ export class MinimeetParticipantList extends MinimeetRoomPart {
         ? t('participants.host')
         : p.role === 'moderator'
           ? t('participants.moderator')
-          : guest
-            ? t('participants.guest')
-            : undefined;
+          : undefined;
     const mic = p.isMicrophoneEnabled;
     const camera = p.isCameraEnabled;
     const presence = this.currentPresence;
