@@ -289,6 +289,7 @@ export class MinimeetVideoGrid extends MinimeetRoomPart {
       (item) =>
         html`<minimeet-participant-tile
           part="tile"
+          role="listitem"
           data-key=${item.key}
           .participant=${item.participant}
           .source=${item.source}
