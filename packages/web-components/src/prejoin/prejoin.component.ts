@@ -249,6 +249,7 @@ export class MinimeetPrejoin extends MinimeetRoomPart {
               <span class="meter-fill" style="inline-size: ${Math.round(this.level * 100)}%"></span>
             </div>
           </div>
+          ${this.renderCheck()}
         </div>
 
         <div part="form" class="form">
@@ -312,8 +313,6 @@ export class MinimeetPrejoin extends MinimeetRoomPart {
               </button>
             </minimeet-device-select>
           </div>
-
-          ${this.renderCheck()}
 
           <button
             part="join-button"

@@ -156,7 +156,7 @@ describe('<minimeet-room>', () => {
         .poll(() => tileLabel(bob, 'Ada'), { timeout: TIMEOUT })
         .toContain('Microphone off');
       const bobId = await ada.evaluate(
-        () => [...document.querySelector('minimeet-room')!.sdkRoom!.remoteParticipants.keys()][0]!,
+        () => [...document.querySelector('minimeet-room')!.sdkRoom!.remoteParticipants.keys()][0],
       );
       await ada.evaluate((id) => document.querySelector('minimeet-room')!.pin(id), bobId);
       await ada

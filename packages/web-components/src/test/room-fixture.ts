@@ -323,3 +323,32 @@ export function framesDecoded(page: Page): Promise<number> {
     return best;
   });
 }
+
+/** What a test page keeps on `window` after {@link joinWithSdk}. */
+export interface SdkWindow {
+  sdk: typeof import('@minimeet/sdk');
+  client: import('@minimeet/sdk').MinimeetClient;
+  room: import('@minimeet/sdk').Room;
+}
+
+/**
+ * Connects the page's SDK and joins `room` without any element, as an app composing its own
+ * layout does; the client and room land on `window`.
+ */
+export async function joinWithSdk(
+  page: Page,
+  serverUrl: string,
+  token: string,
+  room: string,
+  media: { audio: boolean; video: boolean } = { audio: true, video: true },
+): Promise<void> {
+  await page.evaluate(
+    async ({ serverUrl, token, room, media }) => {
+      const w = window as unknown as SdkWindow;
+      w.client = new w.sdk.MinimeetClient();
+      await w.client.connect(serverUrl, token);
+      w.room = await w.client.joinRoom(room, media);
+    },
+    { serverUrl, token, room, media },
+  );
+}

@@ -189,13 +189,9 @@ export class MinimeetVideoGrid extends MinimeetRoomPart {
     const speaker = items.find((i) => i.source === 'camera' && i.participant === this.lastSpeaker);
     const shown = pageWithKept(items, page, perPage, speaker);
     const pagerHeight = pages > 1 ? 48 : 0;
-    const fit = fitGrid(
-      shown.length,
-      this.size.width - 16,
-      this.size.height - 16 - pagerHeight,
-      16 / 9,
-      GAP,
-    );
+    const fit = fitGrid(shown.length, this.size.width - 16, this.size.height - 16 - pagerHeight, {
+      gap: GAP,
+    });
     return html`
       <div
         part="tiles"
@@ -245,7 +241,12 @@ export class MinimeetVideoGrid extends MinimeetRoomPart {
     const stripShare = rest.length === 0 ? 0 : wide ? 0.22 : 0.26;
     const stageWidth = wide ? this.size.width * (1 - stripShare) : this.size.width;
     const stageHeight = wide ? this.size.height : this.size.height * (1 - stripShare);
-    const fit = fitGrid(focused.length, stageWidth - 16, stageHeight - 16, 16 / 9, GAP);
+    // A shared screen keeps its whole picture: its tile is at most as wide as 16:9.
+    const fit = fitGrid(focused.length, stageWidth - 16, stageHeight - 16, {
+      gap: GAP,
+      minAspect: 4 / 3,
+      maxAspect: 16 / 9,
+    });
     return html`
       <div class="focus ${wide ? 'wide' : 'narrow'}">
         <div
@@ -288,6 +289,7 @@ export class MinimeetVideoGrid extends MinimeetRoomPart {
       (item) =>
         html`<minimeet-participant-tile
           part="tile"
+          role="listitem"
           data-key=${item.key}
           .participant=${item.participant}
           .source=${item.source}
