@@ -80,3 +80,9 @@ export function hueOf(id: string): number {
   for (let i = 0; i < id.length; i += 1) hash = (hash * 31 + id.charCodeAt(i)) | 0;
   return Math.abs(hash) % 360;
 }
+
+/** Whether `element` is rendered by a `<minimeet-room>`, whose side panel has its own title. */
+export function insideRoomElement(element: Element): boolean {
+  const root = element.getRootNode();
+  return root instanceof ShadowRoot && root.host.localName === 'minimeet-room';
+}

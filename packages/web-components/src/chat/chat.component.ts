@@ -23,7 +23,15 @@ import type { MessageKey } from '../i18n/types.js';
 import { icon } from '../icons/icons.js';
 import { MinimeetRoomPart } from '../internal/room-part.js';
 import { chatStyles } from './chat.styles.js';
-import { continuesGroup, dayKey, daysAgo, hueOf, initials, snippetSegments } from './chat-text.js';
+import {
+  continuesGroup,
+  dayKey,
+  daysAgo,
+  hueOf,
+  initials,
+  insideRoomElement,
+  snippetSegments,
+} from './chat-text.js';
 
 /** The reactions offered on every message. */
 export const CHAT_REACTIONS: readonly string[] = ['👍', '❤️', '😂', '🎉', '😮', '🙏'];
@@ -132,6 +140,8 @@ type ScrollIntent = 'keep' | 'bottom' | 'older';
  * @csspart new-messages - The "N new messages" button while scrolled up.
  * @csspart typing - Who is typing.
  * @csspart error - The last error, with a button to dismiss it.
+ * @csspart announcer - The polite live region that reads new messages out, when the chat stands
+ *   alone (inside `<minimeet-room>`, the room's announcer does).
  * @csspart composer - The form to write a message.
  * @csspart input - The message box.
  * @csspart send - The send button.
@@ -142,9 +152,11 @@ type ScrollIntent = 'keep' | 'bottom' | 'older';
  * @cssprop --minimeet-color-text-muted - Secondary text colour (times, typing).
  * @cssprop --minimeet-color-border - Borders and separators.
  * @cssprop --minimeet-color-accent - Buttons, focus, the unread divider.
- * @cssprop --minimeet-color-accent-contrast - Text on the accent colour.
+ * @cssprop --minimeet-color-on-accent - Text on the accent colour.
+ * @cssprop --minimeet-color-focus - The focus ring.
  * @cssprop --minimeet-color-danger - Failed messages and errors.
  * @cssprop --minimeet-color-highlight - Background of matched words and of a message found.
+ * @cssprop --minimeet-color-on-highlight - Text on the highlight colour.
  * @cssprop --minimeet-chat-message-padding - Padding of a message.
  * @cssprop --minimeet-chat-avatar-size - Diameter of the avatars.
  * @cssprop --minimeet-chat-input-max-height - How tall the message box may grow.
@@ -156,6 +168,7 @@ export class MinimeetChat extends MinimeetRoomPart {
     roomId: { attribute: 'room-id' },
     channel: { attribute: false },
     canModerate: { attribute: 'can-moderate', type: Boolean },
+    hideTitle: { attribute: 'hide-title', type: Boolean },
     reactions: { attribute: false },
     draft: { state: true },
     searchOpen: { state: true },
@@ -191,6 +204,12 @@ export class MinimeetChat extends MinimeetRoomPart {
    * the app knows better.
    */
   declare canModerate: boolean;
+
+  /**
+   * Leaves the title out of the header (the search stays), for a layout that titles the chat
+   * itself; `<minimeet-room>`'s side panel does, so the chat leaves it out there by itself.
+   */
+  declare hideTitle: boolean;
 
   /** The emoji offered as reactions. */
   declare reactions: readonly string[];
@@ -248,6 +267,7 @@ export class MinimeetChat extends MinimeetRoomPart {
   constructor() {
     super();
     this.canModerate = false;
+    this.hideTitle = false;
     this.reactions = CHAT_REACTIONS;
     this.draft = '';
     this.searchOpen = false;
@@ -374,6 +394,11 @@ export class MinimeetChat extends MinimeetRoomPart {
     this.pickerFor = undefined;
     this.focusedKey = undefined;
     this.failed = [];
+  }
+
+  // Whether the header shows the title: not when asked, nor in <minimeet-room>'s panel.
+  private get titleShown(): boolean {
+    return !this.hideTitle && !insideRoomElement(this);
   }
 
   private get selfId(): string | undefined {
@@ -862,15 +887,20 @@ export class MinimeetChat extends MinimeetRoomPart {
       <section
         part="base"
         class="base"
-        aria-labelledby="title"
+        aria-labelledby=${this.titleShown ? 'title' : nothing}
+        aria-label=${this.titleShown ? nothing : t('chat.title')}
         dir=${this.i18n.dir}
         aria-busy=${state === ChatState.Connecting ? 'true' : 'false'}
       >
-        <header part="header" class="header">
-          <h2 part="title" class="title" id="title">${t('chat.title')}</h2>
+        <header part="header" class="header ${this.titleShown ? '' : 'compact'}">
+          ${
+            this.titleShown
+              ? html`<h2 part="title" class="title" id="title">${t('chat.title')}</h2>`
+              : nothing
+          }
           <span part="state" class="state" data-state=${state ?? 'none'}>${stateText}</span>
           ${
-            this.client
+            this.currentClient
               ? html`<button
                   part="search-toggle"
                   class="icon-button search-toggle"

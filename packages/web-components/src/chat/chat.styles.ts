@@ -47,6 +47,11 @@ export const chatStyles = css`
     border-block-end: 1px solid var(--_border);
   }
 
+  .header.compact {
+    min-height: 0;
+    padding-block: 0.25rem;
+  }
+
   .title {
     margin: 0;
     font-size: 1rem;

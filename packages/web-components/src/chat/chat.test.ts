@@ -19,6 +19,8 @@ import type { MinimeetChat } from './chat.component.js';
 // jump to an old message, and axe in each state. Needs `pnpm build` first.
 
 const TIMEOUT = 10_000;
+// axe over a conversation of a hundred messages takes seconds on a busy machine.
+const AXE_TEST_TIMEOUT = 90_000;
 const HISTORY = 120;
 const NEEDLE_AT = 3;
 const SCREENS = process.env.MINIMEET_SCREENS_DIR;
@@ -123,39 +125,43 @@ afterAll(async () => {
 });
 
 describe('<minimeet-chat>', () => {
-  it('shows the recent history, scrolled to the newest message, and loads older pages upwards', async () => {
-    await messageByText(grace, `History message ${HISTORY}`).waitFor({ timeout: TIMEOUT });
-    expect(await messageRows(grace).count()).toBe(50);
-    // Scrolled to the end: the newest message is in view.
-    await expect
-      .poll(() => messageByText(grace, `History message ${HISTORY}`).isVisible())
-      .toBe(true);
-    await expectNoAxeProblems(grace, 'history');
-    await screenshot(grace, 'chat-history');
+  it(
+    'shows the recent history, scrolled to the newest message, and loads older pages upwards',
+    async () => {
+      await messageByText(grace, `History message ${HISTORY}`).waitFor({ timeout: TIMEOUT });
+      expect(await messageRows(grace).count()).toBe(50);
+      // Scrolled to the end: the newest message is in view.
+      await expect
+        .poll(() => messageByText(grace, `History message ${HISTORY}`).isVisible())
+        .toBe(true);
+      await expectNoAxeProblems(grace, 'history');
+      await screenshot(grace, 'chat-history');
 
-    // Scrolling to the top pages back, and what was on screen stays where it was.
-    const anchor = messageByText(grace, `History message ${HISTORY - 49}`);
-    await grace.evaluate(() => {
-      const scroller = document
-        .querySelector('minimeet-chat')!
-        .shadowRoot!.querySelector<HTMLElement>('.scroller')!;
-      scroller.scrollTop = 0;
-    });
-    await expect.poll(() => messageRows(grace).count(), { timeout: TIMEOUT }).toBeGreaterThan(50);
-    const box = await anchor.boundingBox();
-    expect(box).not.toBeNull();
-    // The anchor was at the top; after the page of older messages it is still near the top,
-    // not pushed a page down (and not jumped to the end).
-    expect(box!.y).toBeGreaterThan(-200);
-    expect(box!.y).toBeLessThan(400);
-    expect(
-      await grace.evaluate(
-        () =>
-          document.querySelector('minimeet-chat')!.shadowRoot!.querySelector('.scroller')!
-            .scrollTop,
-      ),
-    ).toBeGreaterThan(0);
-  });
+      // Scrolling to the top pages back, and what was on screen stays where it was.
+      const anchor = messageByText(grace, `History message ${HISTORY - 49}`);
+      await grace.evaluate(() => {
+        const scroller = document
+          .querySelector('minimeet-chat')!
+          .shadowRoot!.querySelector<HTMLElement>('.scroller')!;
+        scroller.scrollTop = 0;
+      });
+      await expect.poll(() => messageRows(grace).count(), { timeout: TIMEOUT }).toBeGreaterThan(50);
+      const box = await anchor.boundingBox();
+      expect(box).not.toBeNull();
+      // The anchor was at the top; after the page of older messages it is still near the top,
+      // not pushed a page down (and not jumped to the end).
+      expect(box!.y).toBeGreaterThan(-200);
+      expect(box!.y).toBeLessThan(400);
+      expect(
+        await grace.evaluate(
+          () =>
+            document.querySelector('minimeet-chat')!.shadowRoot!.querySelector('.scroller')!
+              .scrollTop,
+        ),
+      ).toBeGreaterThan(0);
+    },
+    AXE_TEST_TIMEOUT,
+  );
 
   it('sends with Enter, keeps Shift+Enter for a new line, and the other side receives it', async () => {
     const input = ada.locator('minimeet-chat textarea.input');
@@ -206,72 +212,83 @@ describe('<minimeet-chat>', () => {
     await messageByText(ada, 'Typing away').waitFor({ timeout: TIMEOUT });
   });
 
-  it('edits one’s own message, and the other side sees the new text marked edited', async () => {
-    await sendFrom(ada, 'Lunch at noon');
-    await messageByText(ada, 'Lunch at noon').waitFor({ timeout: TIMEOUT });
-    // By id: while it is edited, its text is in the editor.
-    const id = await messageByText(ada, 'Lunch at noon').getAttribute('data-message-id');
-    const mine = ada.locator(`minimeet-chat li[data-message-id="${id}"]`);
-    // Grace may not edit Ada's message: no edit button on her side.
-    const theirs = messageByText(grace, 'Lunch at noon');
-    await theirs.waitFor({ timeout: TIMEOUT });
-    expect(await theirs.getByRole('button', { name: 'Edit' }).count()).toBe(0);
+  it(
+    'edits one’s own message, and the other side sees the new text marked edited',
+    async () => {
+      await sendFrom(ada, 'Lunch at noon');
+      await messageByText(ada, 'Lunch at noon').waitFor({ timeout: TIMEOUT });
+      // By id: while it is edited, its text is in the editor.
+      const id = await messageByText(ada, 'Lunch at noon').getAttribute('data-message-id');
+      const mine = ada.locator(`minimeet-chat li[data-message-id="${id}"]`);
+      // Grace may not edit Ada's message: no edit button on her side.
+      const theirs = messageByText(grace, 'Lunch at noon');
+      await theirs.waitFor({ timeout: TIMEOUT });
+      expect(await theirs.getByRole('button', { name: 'Edit' }).count()).toBe(0);
 
-    await mine.hover();
-    await mine.getByRole('button', { name: 'Edit' }).click();
-    const editor = mine.locator('textarea');
-    await expect
-      .poll(() => editor.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement))
-      .toBe(true);
-    await expectNoAxeProblems(ada, 'editing');
-    await editor.fill('Lunch at one');
-    await editor.press('Enter');
+      await mine.hover();
+      await mine.getByRole('button', { name: 'Edit' }).click();
+      const editor = mine.locator('textarea');
+      await expect
+        .poll(() => editor.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement))
+        .toBe(true);
+      await expectNoAxeProblems(ada, 'editing');
+      await editor.fill('Lunch at one');
+      await editor.press('Enter');
 
-    const edited = messageByText(grace, 'Lunch at one');
-    await edited.waitFor({ timeout: TIMEOUT });
-    expect(await edited.locator('[part="edited"]').textContent()).toContain('edited');
-    // The focus went back to the message.
-    await expect
-      .poll(() =>
-        ada.evaluate(
-          () =>
-            (document.querySelector('minimeet-chat')!.shadowRoot!.activeElement as HTMLElement)
-              ?.dataset.messageId ?? null,
-        ),
-      )
-      .not.toBeNull();
-  });
+      const edited = messageByText(grace, 'Lunch at one');
+      await edited.waitFor({ timeout: TIMEOUT });
+      expect(await edited.locator('[part="edited"]').textContent()).toContain('edited');
+      // The focus went back to the message.
+      await expect
+        .poll(() =>
+          ada.evaluate(
+            () =>
+              (document.querySelector('minimeet-chat')!.shadowRoot!.activeElement as HTMLElement)
+                ?.dataset.messageId ?? null,
+          ),
+        )
+        .not.toBeNull();
+    },
+    AXE_TEST_TIMEOUT,
+  );
 
-  it('adds and takes back reactions, with counts and who reacted', async () => {
-    const onGrace = messageByText(grace, 'Lunch at one');
-    await onGrace.hover();
-    await onGrace.getByRole('button', { name: 'Add reaction' }).click();
-    await onGrace.getByRole('button', { name: 'React with 👍' }).click();
+  it(
+    'adds and takes back reactions, with counts and who reacted',
+    async () => {
+      const onGrace = messageByText(grace, 'Lunch at one');
+      await onGrace.hover();
+      await onGrace.getByRole('button', { name: 'Add reaction' }).click();
+      await onGrace.getByRole('button', { name: 'React with 👍' }).click();
 
-    const chip = messageByText(ada, 'Lunch at one').locator('[part="reaction"]');
-    await chip.waitFor({ timeout: TIMEOUT });
-    expect(await chip.getAttribute('aria-label')).toBe('👍 1, from Grace Hopper');
-    expect(await chip.getAttribute('aria-pressed')).toBe('false');
-    expect((await chip.textContent())?.replace(/\s+/g, '')).toBe('👍1');
+      const chip = messageByText(ada, 'Lunch at one').locator('[part="reaction"]');
+      await chip.waitFor({ timeout: TIMEOUT });
+      expect(await chip.getAttribute('aria-label')).toBe('👍 1, from Grace Hopper');
+      expect(await chip.getAttribute('aria-pressed')).toBe('false');
+      expect((await chip.textContent())?.replace(/\s+/g, '')).toBe('👍1');
 
-    // Ada adds hers by pressing the chip.
-    await chip.click();
-    await expect
-      .poll(() => messageByText(grace, 'Lunch at one').locator('[part="reaction"]').textContent(), {
-        timeout: TIMEOUT,
-      })
-      .toMatch(/👍\s*2/);
-    expect(await chip.getAttribute('aria-label')).toBe('👍 2, from Grace Hopper and you');
-    expect(await chip.getAttribute('aria-pressed')).toBe('true');
-    await expectNoAxeProblems(ada, 'reactions');
+      // Ada adds hers by pressing the chip.
+      await chip.click();
+      await expect
+        .poll(
+          () => messageByText(grace, 'Lunch at one').locator('[part="reaction"]').textContent(),
+          {
+            timeout: TIMEOUT,
+          },
+        )
+        .toMatch(/👍\s*2/);
+      expect(await chip.getAttribute('aria-label')).toBe('👍 2, from Grace Hopper and you');
+      expect(await chip.getAttribute('aria-pressed')).toBe('true');
+      await expectNoAxeProblems(ada, 'reactions');
 
-    // Grace takes hers back.
-    const graceChip = messageByText(grace, 'Lunch at one').locator('[part="reaction"]');
-    await graceChip.click();
-    await expect
-      .poll(() => chip.getAttribute('aria-label'), { timeout: TIMEOUT })
-      .toBe('👍 1, from you');
-  });
+      // Grace takes hers back.
+      const graceChip = messageByText(grace, 'Lunch at one').locator('[part="reaction"]');
+      await graceChip.click();
+      await expect
+        .poll(() => chip.getAttribute('aria-label'), { timeout: TIMEOUT })
+        .toBe('👍 1, from you');
+    },
+    AXE_TEST_TIMEOUT,
+  );
 
   it('deletes one’s own message: it keeps its place, marked deleted, on both sides', async () => {
     await sendFrom(ada, 'Oops, wrong room');
@@ -297,50 +314,54 @@ describe('<minimeet-chat>', () => {
     expect(await grace.evaluate(() => 'pwned' in window)).toBe(false);
   });
 
-  it('searches with the server’s highlights and jumps to an old message, loading it first', async () => {
-    // Grace has not loaded the oldest messages: the needle is not in her list yet.
-    expect(
-      await messageByText(grace, 'Where is the golden needle of the haystack\\?').count(),
-    ).toBe(0);
-    await grace.locator('minimeet-chat [part="search-toggle"]').click();
-    const box = grace.locator('minimeet-chat [part="search-input"]');
-    await expect
-      .poll(() => box.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement))
-      .toBe(true);
-    await box.fill('needle');
-    await box.press('Enter');
+  it(
+    'searches with the server’s highlights and jumps to an old message, loading it first',
+    async () => {
+      // Grace has not loaded the oldest messages: the needle is not in her list yet.
+      expect(
+        await messageByText(grace, 'Where is the golden needle of the haystack\\?').count(),
+      ).toBe(0);
+      await grace.locator('minimeet-chat [part="search-toggle"]').click();
+      const box = grace.locator('minimeet-chat [part="search-input"]');
+      await expect
+        .poll(() => box.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement))
+        .toBe(true);
+      await box.fill('needle');
+      await box.press('Enter');
 
-    const hit = grace.locator('minimeet-chat [part="search-hit"]');
-    await hit.first().waitFor({ timeout: TIMEOUT });
-    expect(await hit.count()).toBe(1);
-    expect(await hit.locator('mark').allTextContents()).toEqual(['needle']);
-    expect(await grace.locator('minimeet-chat [part="search-status"]').textContent()).toContain(
-      '1 result',
-    );
-    await expectNoAxeProblems(grace, 'search results');
-    await screenshot(grace, 'chat-search');
+      const hit = grace.locator('minimeet-chat [part="search-hit"]');
+      await hit.first().waitFor({ timeout: TIMEOUT });
+      expect(await hit.count()).toBe(1);
+      expect(await hit.locator('mark').allTextContents()).toEqual(['needle']);
+      expect(await grace.locator('minimeet-chat [part="search-status"]').textContent()).toContain(
+        '1 result',
+      );
+      await expectNoAxeProblems(grace, 'search results');
+      await screenshot(grace, 'chat-search');
 
-    await hit.click();
-    const found = messageByText(grace, 'Where is the golden needle of the haystack\\?');
-    await found.waitFor({ timeout: TIMEOUT });
-    await expect.poll(() => found.isVisible(), { timeout: TIMEOUT }).toBe(true);
-    await expect
-      .poll(() =>
-        grace.evaluate(
-          () =>
-            (document.querySelector('minimeet-chat')!.shadowRoot!.activeElement as HTMLElement)
-              ?.dataset.seq,
-        ),
-      )
-      .toBe(String(NEEDLE_AT));
-    expect(await found.getAttribute('part')).toContain('found');
-    // Every message in between was loaded, in order, with no hole.
-    const seqs = await messageRows(grace).evaluateAll((rows) =>
-      rows.map((row) => Number((row as HTMLElement).dataset.seq)),
-    );
-    expect(seqs[0]).toBe(1);
-    expect(seqs.every((seq, i) => i === 0 || seq === seqs[i - 1] + 1)).toBe(true);
-  });
+      await hit.click();
+      const found = messageByText(grace, 'Where is the golden needle of the haystack\\?');
+      await found.waitFor({ timeout: TIMEOUT });
+      await expect.poll(() => found.isVisible(), { timeout: TIMEOUT }).toBe(true);
+      await expect
+        .poll(() =>
+          grace.evaluate(
+            () =>
+              (document.querySelector('minimeet-chat')!.shadowRoot!.activeElement as HTMLElement)
+                ?.dataset.seq,
+          ),
+        )
+        .toBe(String(NEEDLE_AT));
+      expect(await found.getAttribute('part')).toContain('found');
+      // Every message in between was loaded, in order, with no hole.
+      const seqs = await messageRows(grace).evaluateAll((rows) =>
+        rows.map((row) => Number((row as HTMLElement).dataset.seq)),
+      );
+      expect(seqs[0]).toBe(1);
+      expect(seqs.every((seq, i) => i === 0 || seq === seqs[i - 1] + 1)).toBe(true);
+    },
+    AXE_TEST_TIMEOUT,
+  );
 
   it('marks new messages while scrolled up, and the button brings the reader to them', async () => {
     await grace.evaluate(() => {
@@ -375,6 +396,83 @@ describe('<minimeet-chat>', () => {
     expect(Number(await focusedSeq())).toBe(lastSeq);
     // Only one message is in the Tab order.
     expect(await grace.locator('minimeet-chat li[tabindex="0"]').count()).toBe(1);
+  });
+
+  it('lets a moderator delete other people’s messages, and no one else', async () => {
+    // Standalone, a signed-in user's role in the room is the app's to tell.
+    await ada.evaluate(() => {
+      document.querySelector('minimeet-chat')!.canModerate = true;
+    });
+    await sendFrom(grace, 'Please remove this one');
+    const onAda = messageByText(ada, 'Please remove this one');
+    await onAda.waitFor({ timeout: TIMEOUT });
+    const onGrace = messageByText(grace, 'Please remove this one');
+    // Grace may delete her own; on Ada's messages she has no delete button.
+    expect(
+      await messageByText(grace, 'Lunch at one').getByRole('button', { name: 'Delete' }).count(),
+    ).toBe(0);
+    await onAda.hover();
+    await onAda.getByRole('button', { name: 'Delete (moderator)' }).click();
+    await expect.poll(() => onGrace.count(), { timeout: TIMEOUT }).toBe(0);
+    expect(
+      await grace.locator('minimeet-chat .t', { hasText: 'This message was deleted.' }).count(),
+    ).toBeGreaterThanOrEqual(2);
+  });
+
+  it(
+    'keeps a refused message with its reason, to try again or discard',
+    async () => {
+      const input = ada.locator('minimeet-chat textarea.input');
+      await input.fill('x'.repeat(4001));
+      await input.press('Enter');
+      const failed = ada.locator('minimeet-chat li[part~="failed"]');
+      await failed.waitFor({ timeout: TIMEOUT });
+      expect(await failed.locator('.failed-status').innerText()).toContain(
+        'Not sent: That message is too long',
+      );
+      await expectNoAxeProblems(ada, 'a failed message');
+      expect(
+        await ada.evaluate(() =>
+          (window as unknown as PartsWindow).events.some((e) => e.type === 'minimeet-chat-error'),
+        ),
+      ).toBe(true);
+      await failed.getByRole('button', { name: 'Try again' }).click();
+      await expect.poll(() => failed.count(), { timeout: TIMEOUT }).toBe(1);
+      await failed.getByRole('button', { name: 'Discard' }).click();
+      await expect.poll(() => failed.count()).toBe(0);
+    },
+    AXE_TEST_TIMEOUT,
+  );
+
+  it('works inside a room context, which reports the messages instead', async () => {
+    await grace.evaluate((roomId) => {
+      const w = window as unknown as PartsWindow & {
+        elements: { provideRoomContext(element: HTMLElement, parts: object): unknown };
+      };
+      const { provideRoomContext } = w.elements;
+      const host = document.createElement('div');
+      const chat = document.createElement('minimeet-chat');
+      chat.id = 'in-context';
+      chat.addEventListener('minimeet-chat-message', () =>
+        w.events.push({ type: 'in-context', detail: null }),
+      );
+      // The provider first: a part asks for the context when it enters the document.
+      provideRoomContext(host, { client: w.client, roomId, chat: w.client.chat(roomId) });
+      host.append(chat);
+      document.getElementById('stage')!.append(host);
+    }, roomId);
+    const inContext = grace.locator('#in-context li[data-message-id]');
+    await expect.poll(() => inContext.count(), { timeout: TIMEOUT }).toBeGreaterThan(0);
+    await sendFrom(ada, 'Seen in the room context');
+    await grace
+      .locator('#in-context .t', { hasText: 'Seen in the room context' })
+      .waitFor({ timeout: TIMEOUT });
+    // The standalone chat on the same page reports it; the one in the context leaves it to the room.
+    expect(
+      await grace.evaluate(() =>
+        (window as unknown as PartsWindow).events.filter((e) => e.type === 'in-context'),
+      ),
+    ).toEqual([]);
   });
 
   it('has no page errors', () => {

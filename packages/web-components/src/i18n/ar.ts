@@ -247,7 +247,6 @@ export const ar: Catalogue = {
   // More of <minimeet-participant-list> and <minimeet-presence-badge>
   'participants.label': 'الأشخاص في المكالمة',
   'participants.moderator': 'مشرف',
-  'participants.guest': 'ضيف',
   'participants.micOn': 'الميكروفون يعمل',
   'participants.cameraOn': 'الكاميرا تعمل',
   'participants.speaking': 'يتحدث',

@@ -223,7 +223,6 @@ export const de: Catalogue = {
   // More of <minimeet-participant-list> and <minimeet-presence-badge>
   'participants.label': 'Personen im Anruf',
   'participants.moderator': 'Moderation',
-  'participants.guest': 'Gast',
   'participants.micOn': 'Mikrofon an',
   'participants.cameraOn': 'Kamera an',
   'participants.speaking': 'Spricht',

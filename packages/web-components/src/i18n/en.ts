@@ -235,7 +235,6 @@ export const en = {
   // More of <minimeet-participant-list> and <minimeet-presence-badge>
   'participants.label': 'People in the call',
   'participants.moderator': 'Moderator',
-  'participants.guest': 'Guest',
   'participants.micOn': 'Microphone on',
   'participants.cameraOn': 'Camera on',
   'participants.speaking': 'Speaking',

@@ -1,7 +1,7 @@
 import { LocalParticipant, ParticipantEvent, RoomState, type Participant } from '@minimeet/sdk';
 import { html, nothing, type CSSResultGroup, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { hueOf, initials } from '../chat/chat-text.js';
+import { hueOf, initials, insideRoomElement } from '../chat/chat-text.js';
 import { EventsController } from '../controllers/EventsController.js';
 import { RoomController } from '../controllers/RoomController.js';
 import { icon } from '../icons/icons.js';
@@ -30,7 +30,7 @@ import { participantListStyles } from './participant-list.styles.js';
  * @csspart avatar - The person's picture or initials.
  * @csspart name - The person's name.
  * @csspart details - The line under the name: role, presence, reconnecting.
- * @csspart role - The role badge (host, moderator, guest).
+ * @csspart role - The role badge (host or moderator).
  * @csspart presence - The `<minimeet-presence-badge>` of a signed-in user.
  * @csspart reconnecting - "Reconnecting…" while their connection is lost.
  * @csspart quality - The place for the connection quality, empty until the call analytics feed
@@ -41,11 +41,14 @@ import { participantListStyles } from './participant-list.styles.js';
  * @csspart screen-share - Shown while they share their screen.
  *
  * @cssprop --minimeet-color-surface - Background.
+ * @cssprop --minimeet-color-surface-raised - Background of the count.
  * @cssprop --minimeet-color-text - Text colour.
- * @cssprop --minimeet-color-text-muted - Secondary text colour.
- * @cssprop --minimeet-color-border - Separator colour.
- * @cssprop --minimeet-color-accent - Speaking ring and focus colour.
- * @cssprop --minimeet-color-danger - Colour of the "off" icons.
+ * @cssprop --minimeet-color-text-muted - Secondary text and the "on" icons.
+ * @cssprop --minimeet-color-border - The header's separator.
+ * @cssprop --minimeet-color-speaking - The ring around someone speaking.
+ * @cssprop --minimeet-color-warning - "Reconnecting…".
+ * @cssprop --minimeet-color-danger - The microphone-off icon.
+ * @cssprop --minimeet-color-focus - The focus ring.
  * @cssprop --minimeet-participant-list-row-padding - Padding of a row.
  * @cssprop --minimeet-participant-list-avatar-size - Diameter of the avatars.
  */
@@ -53,13 +56,29 @@ export class MinimeetParticipantList extends MinimeetRoomPart {
   static override styles: CSSResultGroup = [MinimeetRoomPart.styles, participantListStyles];
 
   static override properties = {
+    hideTitle: { attribute: 'hide-title', type: Boolean },
     focusedId: { state: true },
   };
+
+  /**
+   * Shows "3 participants" in place of the title, for a layout that titles the list itself;
+   * `<minimeet-room>`'s side panel does, so the list does this there by itself.
+   */
+  declare hideTitle: boolean;
 
   // The row that takes the Tab stop (roving tabindex).
   declare private focusedId: string | undefined;
 
   private readonly call = new RoomController(this);
+
+  constructor() {
+    super();
+    this.hideTitle = false;
+  }
+
+  private get titleShown(): boolean {
+    return !this.hideTitle && !insideRoomElement(this);
+  }
   // The room reports remote participants' speaking; the local one's comes from the participant.
   private readonly self = new EventsController(this, {
     [ParticipantEvent.IsSpeakingChanged]: true,
@@ -86,16 +105,21 @@ export class MinimeetParticipantList extends MinimeetRoomPart {
     const focused = participants.find((p) => p.id === this.focusedId)?.id ?? participants[0]?.id;
     return html`
       <section part="base" class="base" aria-labelledby="title" dir=${this.i18n.dir}>
-        <header part="header" class="header">
-          <h2 part="title" class="title" id="title">
-            ${t('participants.title')}
-            <span part="count" class="count"
-              ><span class="visually-hidden">(</span>${this.i18n.number(participants.length)}<span
-                class="visually-hidden"
-                >)</span
-              ></span
-            >
-          </h2>
+        <header part="header" class="header ${this.titleShown ? '' : 'compact'}">
+          ${
+            this.titleShown
+              ? html`<h2 part="title" class="title" id="title">
+                  ${t('participants.title')}
+                  <span part="count" class="count"
+                    ><span class="visually-hidden">(</span>${this.i18n.number(
+                      participants.length,
+                    )}<span class="visually-hidden">)</span></span
+                  >
+                </h2>`
+              : html`<p part="title" class="title subtitle" id="title">
+                  ${t('participants.count', { count: participants.length })}
+                </p>`
+          }
           <slot name="header-end"></slot>
         </header>
         ${
@@ -137,9 +161,7 @@ export class MinimeetParticipantList extends MinimeetRoomPart {
         ? t('participants.host')
         : p.role === 'moderator'
           ? t('participants.moderator')
-          : guest
-            ? t('participants.guest')
-            : undefined;
+          : undefined;
     const mic = p.isMicrophoneEnabled;
     const camera = p.isCameraEnabled;
     const presence = this.currentPresence;

@@ -30,6 +30,17 @@ export const participantListStyles = css`
     border-block-end: 1px solid var(--mm-border);
   }
 
+  .header.compact {
+    min-height: 0;
+    padding-block: 0.5rem;
+  }
+
+  .title.subtitle {
+    color: var(--mm-text-muted);
+    font-size: var(--mm-font-size-sm);
+    font-weight: 500;
+  }
+
   .title {
     flex: 1;
     display: flex;

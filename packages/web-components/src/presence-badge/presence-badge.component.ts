@@ -145,7 +145,7 @@ export class MinimeetPresenceBadge extends MinimeetRoomPart {
     const lastSeen = this.lastSeen(presence);
     return html`<span part="base" class="base" title=${label}>
       <span part="indicator" class="indicator" aria-hidden="true"></span>
-      <span part="label" class="label">${this.i18n.t(`presence.${presence.state}`)}</span>
+      <span part="label" class="state-label">${this.i18n.t(`presence.${presence.state}`)}</span>
       ${
         lastSeen
           ? html`<span part="last-seen" class="detail"

@@ -78,7 +78,7 @@ export const presenceBadgeStyles = css`
     box-shadow: 0 0 0 2px var(--mm-surface);
   }
 
-  .label {
+  .state-label {
     white-space: nowrap;
   }
 

@@ -24,7 +24,9 @@ export function fixturePage(lang = 'en'): string {
     <script type="module" src="/elements/minimeet-elements.js"></script>
     <script type="module">
       import * as sdk from '/elements/minimeet-sdk.js';
+      import * as elements from '/elements/minimeet-elements.js';
       window.sdk = sdk;
+      window.elements = elements;
     </script>
     <style>
       html, body { margin: 0; height: 100%; font-family: system-ui, sans-serif; }
