@@ -54,7 +54,7 @@ describe('<minimeet-device-select>', () => {
           }),
         ),
     );
-    await page.locator('minimeet-device-select[kind="videoinput"] select').selectOption(deviceId!);
+    await page.locator('minimeet-device-select[kind="videoinput"] select').selectOption(deviceId);
     expect(await detail).toEqual({ kind: 'videoinput', deviceId });
   });
 

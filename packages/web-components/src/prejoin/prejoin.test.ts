@@ -69,7 +69,10 @@ describe('<minimeet-prejoin>', () => {
       ),
     ).toBeNull();
     expect(
-      await page.evaluate(() => JSON.parse(localStorage.getItem('minimeet:prejoin') ?? '{}')),
+      await page.evaluate(
+        () =>
+          JSON.parse(localStorage.getItem('minimeet:prejoin') ?? '{}') as Record<string, unknown>,
+      ),
     ).toMatchObject({ audio: false, video: false });
 
     // The next visit starts from the remembered choices, whatever the attributes say.

@@ -3,6 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type * as Sdk from '@minimeet/sdk';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'tsup';
 import { CHROMIUM_PATH } from './chromium.js';
@@ -326,9 +327,9 @@ export function framesDecoded(page: Page): Promise<number> {
 
 /** What a test page keeps on `window` after {@link joinWithSdk}. */
 export interface SdkWindow {
-  sdk: typeof import('@minimeet/sdk');
-  client: import('@minimeet/sdk').MinimeetClient;
-  room: import('@minimeet/sdk').Room;
+  sdk: typeof Sdk;
+  client: Sdk.MinimeetClient;
+  room: Sdk.Room;
 }
 
 /**
