@@ -83,7 +83,7 @@ describe.each(adapters)('$name (the AnalyticsStream contract)', ({ shared }) => 
     const seen: Record<string, string[]> = { recorder: [], webhooks: [] };
     for (const group of Object.keys(seen)) {
       await stream.consume(group, (events) => {
-        seen[group]!.push(...events.map((e) => e.id));
+        seen[group].push(...events.map((e) => e.id));
         return Promise.resolve();
       });
     }
@@ -128,7 +128,7 @@ describe.each(adapters)('$name (the AnalyticsStream contract)', ({ shared }) => 
 
 describe('RedisAnalyticsStream with several nodes', () => {
   it("hands a dead consumer's pending entries to another node, which acknowledges them", async () => {
-    const make = adapters[1]!.shared();
+    const make = adapters[1].shared();
     const dying = make({ consumer: 'node-dying' });
     let stuck = 0;
     // Takes its batches and never finishes them: a node that dies mid-batch.

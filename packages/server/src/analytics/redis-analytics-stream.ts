@@ -242,7 +242,7 @@ async function readGroup(
           key,
           from,
         );
-  const streams = reply as Array<[string, Entry[]]> | null;
+  const streams = reply;
   return streams?.[0]?.[1] ?? [];
 }
 
