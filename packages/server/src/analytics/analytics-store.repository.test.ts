@@ -6,7 +6,12 @@ import { openDataSource } from '../database/data-source.js';
 import { RoomRepository } from '../rooms/room.repository.js';
 import { DATABASE_TARGETS, type TestDatabase } from '../test/databases.js';
 import { UserRepository } from '../users/user.repository.js';
-import type { AnalyticsEvent, AnalyticsEventMap, AnalyticsEventType } from './analytics-events.js';
+import type {
+  AnalyticsEvent,
+  AnalyticsEventMap,
+  AnalyticsEventType,
+  LegEndReason,
+} from './analytics-events.js';
 import { AnalyticsStoreRepository, summarise } from './analytics-store.repository.js';
 
 const T0 = 1_780_000_000_000;
@@ -107,8 +112,12 @@ describe.each(DATABASE_TARGETS)('AnalyticsStoreRepository on $name', (target) =>
       joinLatencyMs: 12.4,
       displayName: null,
     });
-  const left = (sessionId: string, participantId: string, at: number, reason = 'left' as const) =>
-    ev('participant.left', at, { roomId, sessionId, participantId, reason });
+  const left = (
+    sessionId: string,
+    participantId: string,
+    at: number,
+    reason: LegEndReason = 'left',
+  ) => ev('participant.left', at, { roomId, sessionId, participantId, reason });
 
   it('derives a session from its legs: start, end, peak, participant time, the room owner', async () => {
     const sid = `cs_${randomUUID().slice(0, 12)}`;
