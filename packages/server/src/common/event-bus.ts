@@ -16,10 +16,6 @@ export interface ServerEvents {
     connectionId: string;
     principalId: string;
     principalKind: 'user' | 'guest';
-    /** The SDK name and version the handshake announced, if any. */
-    sdk?: string;
-    /** The connection's `User-Agent` header, if any (analytics keeps only its browser and OS family). */
-    userAgent?: string;
   };
   'socket.disconnected': {
     connectionId: string;

@@ -84,16 +84,6 @@ function connectError(code: ConnectErrorData['code'], message: string): Extended
   return err;
 }
 
-/** What the handshake says of the client software, for analytics. */
-function clientOf(socket: MinimeetSocket): { sdk?: string; userAgent?: string } {
-  const auth = socket.handshake.auth as { sdk?: unknown };
-  const agent = socket.handshake.headers['user-agent'];
-  return {
-    ...(typeof auth.sdk === 'string' ? { sdk: auth.sdk } : {}),
-    ...(typeof agent === 'string' ? { userAgent: agent.slice(0, 512) } : {}),
-  };
-}
-
 // Timers longer than this overflow setTimeout; such tokens are refreshed long before it matters.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const SHUTDOWN_FLUSH_MS = 1000;
@@ -214,7 +204,6 @@ export class SignallingGateway
       connectionId: socket.id,
       principalId: principal.id,
       principalKind: principal.kind,
-      ...clientOf(socket),
     });
   }
 
