@@ -22,6 +22,7 @@ import type {
   PresenceUpdatePayload,
   PresenceUpdateResult,
 } from './presence.js';
+import type { QualityReportPayload } from './quality.js';
 import type {
   JoinRoomPayload,
   JoinRoomResult,
@@ -137,6 +138,8 @@ export interface ClientToServerEvents {
   ice_candidate: (payload: SignalCandidatePayload, ack: Ack) => void;
   /** Announce the caller's published tracks (published, muted, camera off, screen sharing). */
   update_media_state: (payload: UpdateMediaStatePayload, ack: Ack) => void;
+  /** Report a batch of call quality samples measured with `getStats()` in a room's call. */
+  quality_report: (payload: QualityReportPayload, ack: Ack) => void;
   /** Send a chat message; answers with the stored message (the same one again for a retried `clientId`). */
   chat_message: (payload: SendChatMessagePayload, ack: Ack<ChatMessageEvent>) => void;
   /** Edit one's own message; answers with the message as it is now. */
@@ -214,6 +217,7 @@ export const ClientEvent = {
   WebrtcAnswer: 'webrtc_answer',
   IceCandidate: 'ice_candidate',
   UpdateMediaState: 'update_media_state',
+  QualityReport: 'quality_report',
   ChatMessage: 'chat_message',
   ChatEdit: 'chat_edit',
   ChatDelete: 'chat_delete',

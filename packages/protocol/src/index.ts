@@ -27,6 +27,7 @@ export type {
   UserProfile,
 } from './http.js';
 export { ClientEvent, ServerEvent } from './events.js';
+export { QUALITY_REPORT_MAX_SAMPLES, QUALITY_SAMPLE_MAX_LEGS } from './quality.js';
 export type {
   Ack,
   AuthRefreshPayload,
@@ -56,13 +57,23 @@ export type {
   UpdateRoomRequest,
 } from './rooms.js';
 export type {
+  QualityLeg,
+  QualityLevel,
+  QualityLimitationReason,
+  QualityReportPayload,
+  QualitySample,
+} from './quality.js';
+export type {
+  BrowserFamily,
   CallRoomInfo,
+  ClientInfo,
   IceCandidateInfo,
   IceServerInfo,
   JoinRoomPayload,
   JoinRoomResult,
   LeaveReason,
   LeaveRoomPayload,
+  OsFamily,
   ParticipantConnection,
   ParticipantEventPayload,
   ParticipantInfo,

@@ -34,6 +34,7 @@ import {
   reactChatMessagePayloadSchema,
   sendChatMessagePayloadSchema,
 } from './chat-schemas.js';
+import { qualityReportPayloadSchema } from './quality-schemas.js';
 import {
   presenceSubscribePayloadSchema,
   presenceUnsubscribePayloadSchema,
@@ -268,6 +269,7 @@ export const clientPayloadSchemas = {
   webrtc_answer: webrtcAnswerPayloadSchema,
   ice_candidate: iceCandidatePayloadSchema,
   update_media_state: updateMediaStatePayloadSchema,
+  quality_report: qualityReportPayloadSchema,
   chat_message: sendChatMessagePayloadSchema,
   chat_edit: editChatMessagePayloadSchema,
   chat_delete: deleteChatMessagePayloadSchema,
@@ -295,3 +297,4 @@ export * from './room-schemas.js';
 export * from './signalling-schemas.js';
 export * from './chat-schemas.js';
 export * from './presence-schemas.js';
+export * from './quality-schemas.js';

@@ -23,6 +23,7 @@ describe('signalling payload schemas', () => {
         'leave_room',
         'ping',
         'update_media_state',
+        'quality_report',
         'webrtc_answer',
         'webrtc_offer',
         'chat_message',

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { roomIdSchema } from './primitives.js';
 import type {
+  ClientInfo,
   IceCandidateInfo,
   JoinRoomPayload,
   LeaveRoomPayload,
@@ -56,6 +57,18 @@ export const resumeCredentialsSchema = z.strictObject({
   resumeKey: z.string().min(16).max(128),
 }) satisfies z.ZodType<ResumeCredentials>;
 
+/** Schema of {@link ClientInfo}. */
+export const clientInfoSchema = z.strictObject({
+  sdk: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[\w.@/+-]+$/, 'sdk must be a name and version such as minimeet-sdk/0.1.0.'),
+  browser: z.enum(['chrome', 'edge', 'firefox', 'safari', 'opera', 'other']).optional(),
+  browserVersion: z.number().int().min(0).max(10_000).optional(),
+  os: z.enum(['windows', 'macos', 'ios', 'android', 'linux', 'chromeos', 'other']).optional(),
+}) satisfies z.ZodType<ClientInfo>;
+
 /** Schema of {@link JoinRoomPayload}. */
 export const joinRoomPayloadSchema = z.strictObject({
   roomId: roomIdSchema,
@@ -63,6 +76,7 @@ export const joinRoomPayloadSchema = z.strictObject({
   inviteCode: z.string().min(1).max(128).optional(),
   resume: resumeCredentialsSchema.optional(),
   tracks: tracksSchema.optional(),
+  client: clientInfoSchema.optional(),
 }) satisfies z.ZodType<JoinRoomPayload>;
 
 /** Schema of {@link LeaveRoomPayload}. */

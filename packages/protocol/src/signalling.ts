@@ -85,6 +85,27 @@ export interface ResumeCredentials {
   resumeKey: string;
 }
 
+/** Browser families the SDK reports for analytics. */
+export type BrowserFamily = 'chrome' | 'edge' | 'firefox' | 'safari' | 'opera' | 'other';
+
+/** Operating system families the SDK reports for analytics. */
+export type OsFamily = 'windows' | 'macos' | 'ios' | 'android' | 'linux' | 'chromeos' | 'other';
+
+/**
+ * What the SDK says about the client in `join_room`, for analytics: families and a major version
+ * only, never a user agent string.
+ */
+export interface ClientInfo {
+  /** The SDK's name and version, e.g. `minimeet-sdk/0.1.0`. */
+  sdk: string;
+  /** The browser family. */
+  browser?: BrowserFamily;
+  /** The browser's major version. */
+  browserVersion?: number;
+  /** The operating system family. */
+  os?: OsFamily;
+}
+
 /** `join_room` payload. */
 export interface JoinRoomPayload {
   /** The room to join. */
@@ -97,6 +118,8 @@ export interface JoinRoomPayload {
   resume?: ResumeCredentials;
   /** Tracks the joiner will publish at once, so that others learn them with the join. */
   tracks?: PublishedTrack[];
+  /** The SDK, browser and OS families, for call analytics. */
+  client?: ClientInfo;
 }
 
 /** `join_room` answer. */

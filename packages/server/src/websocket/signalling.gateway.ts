@@ -21,6 +21,7 @@ import {
   joinRoomPayloadSchema,
   leaveRoomPayloadSchema,
   pingPayloadSchema,
+  qualityReportPayloadSchema,
   updateMediaStatePayloadSchema,
   webrtcAnswerPayloadSchema,
   webrtcOfferPayloadSchema,
@@ -149,6 +150,8 @@ export class SignallingGateway
         schema: updateMediaStatePayloadSchema,
         run: (r, p: P<'update_media_state'>) => this.calls.updateMedia(r.client, p),
       },
+      // Validated and acknowledged only, until analytics ingests quality samples.
+      quality_report: { schema: qualityReportPayloadSchema, run: () => ({}) },
       ...featureHandlers(this.chat.handlers),
       ...featureHandlers(this.presence.handlers),
     };
