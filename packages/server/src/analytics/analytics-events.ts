@@ -16,6 +16,26 @@ export interface ClientFamily {
   os: string | null;
 }
 
+/**
+ * One quality sample of a leg as analytics keeps it: the SDK's sample reduced to whole numbers
+ * over all its tracks (`mosX100`: MOS × 100; `lossBp`: inbound packet loss in basis points;
+ * `fpsX10`: inbound video frames per second × 10); null where nothing was measured.
+ */
+export interface LegSample {
+  at: number;
+  intervalMs: number;
+  level: 'excellent' | 'good' | 'poor' | 'lost';
+  mosX100: number | null;
+  rttMs: number | null;
+  jitterMs: number | null;
+  lossBp: number | null;
+  bitrateIn: number;
+  bitrateOut: number;
+  fpsX10: number | null;
+  freezeMs: number | null;
+  relayed: 0 | 1 | null;
+}
+
 /** Payload of each analytics event type. */
 export interface AnalyticsEventMap {
   /** A participant entered a room's call: a new leg, and a new session when `sessionStarted`. */
@@ -44,6 +64,13 @@ export interface AnalyticsEventMap {
   'participant.reconnecting': { roomId: string; sessionId: string; participantId: string };
   /** A participant in its grace period came back. */
   'participant.resumed': { roomId: string; sessionId: string; participantId: string };
+  /** A participant reported quality samples of its own leg (checked by the server: never another's). */
+  'quality.reported': {
+    roomId: string;
+    sessionId: string;
+    participantId: string;
+    samples: LegSample[];
+  };
   /** A join was refused; `reason` is the error code (`room_full`, `forbidden`, `not_found`, …). */
   'participant.join_failed': {
     roomId: string;
@@ -77,4 +104,5 @@ export const ANALYTICS_EVENT_TYPES: readonly AnalyticsEventType[] = [
   'participant.reconnecting',
   'participant.resumed',
   'participant.join_failed',
+  'quality.reported',
 ];

@@ -1,7 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { AnalyticsEvent, AnalyticsEventOf } from './analytics-events.js';
-import { marks, sql, SqlRunner, type Row, type SqlPlan } from './analytics-sql.repository.js';
+import type { AnalyticsEvent, AnalyticsEventOf, LegSample } from './analytics-events.js';
+import {
+  marks,
+  sql,
+  SqlRunner,
+  type Dialect,
+  type Row,
+  type SqlPlan,
+} from './analytics-sql.repository.js';
+import { aggregateSamples, SAMPLE_METRICS, type QualityLevelName } from './quality-aggregates.js';
 
 /** What one {@link AnalyticsStoreRepository.apply} did. */
 export interface ApplyOutcome {
@@ -9,6 +17,8 @@ export interface ApplyOutcome {
   applied: number;
   /** Events skipped because an earlier delivery had applied them. */
   duplicates: number;
+  /** Durations (ms) of the sessions this batch ended. */
+  endedSessions: number[];
 }
 
 /** A leg as the recorder holds it while it applies a batch. */
@@ -30,6 +40,8 @@ interface LegRow {
   browser: string | null;
   os: string | null;
   join_latency_ms: number;
+  quality_level: string | null;
+  quality: string | null;
 }
 
 const LEG_COLUMNS: Array<keyof LegRow> = [
@@ -50,6 +62,8 @@ const LEG_COLUMNS: Array<keyof LegRow> = [
   'browser',
   'os',
   'join_latency_ms',
+  'quality_level',
+  'quality',
 ];
 const LEG_NUMBERS = new Set<keyof LegRow>([
   'joined_at',
@@ -85,10 +99,17 @@ export class AnalyticsStoreRepository {
 
   /**
    * Deletes sessions (with their legs) that ended before `sessionsBefore`, failed joins older
-   * than it, and receipts older than `receiptsBefore`; returns how many rows went.
+   * than it, quality samples older than `samplesBefore`, and receipts older than
+   * `receiptsBefore`; returns how many rows went.
    */
-  async sweep(sessionsBefore: number, receiptsBefore: number): Promise<number> {
+  async sweep(before: {
+    sessionsBefore: number;
+    samplesBefore: number;
+    receiptsBefore: number;
+  }): Promise<number> {
+    const { sessionsBefore, samplesBefore, receiptsBefore } = before;
     let deleted = 0;
+    deleted += await this.db.run('DELETE FROM call_quality_samples WHERE at < ?', [samplesBefore]);
     deleted += await this.db.run(
       'DELETE FROM call_legs WHERE session_id IN (SELECT id FROM (SELECT id FROM call_sessions WHERE ended_at < ?) AS old)',
       [sessionsBefore],
@@ -123,7 +144,11 @@ export class AnalyticsStoreRepository {
       for (const row of rows) seen.add(String(row.event_id));
     }
     const fresh = [...unique.values()].filter((e) => !seen.has(e.id));
-    const outcome = { applied: fresh.length, duplicates: events.length - fresh.length };
+    const outcome: ApplyOutcome = {
+      applied: fresh.length,
+      duplicates: events.length - fresh.length,
+      endedSessions: [],
+    };
     if (fresh.length === 0) return outcome;
     // A plain insert: should another consumer apply the same event at this moment, one of the two
     // transactions fails on the key and its batch comes again, to find the receipt.
@@ -174,6 +199,24 @@ export class AnalyticsStoreRepository {
       touched.add(leg.id);
       applyToLeg(leg, event);
     }
+    const sampled = new Set<string>();
+    for (const event of fresh) {
+      if (event.type !== 'quality.reported' || event.data.samples.length === 0) continue;
+      sampled.add(event.data.participantId);
+      yield* this.insertSamples(event.data.participantId, event.data.samples);
+    }
+    // A leg's aggregates are made when it ends, and again when samples arrive after that.
+    for (const id of touched) {
+      const leg = legs.get(id)!;
+      if (leg.left_at === null || (!sampled.has(id) && leg.quality !== null)) continue;
+      const rows = yield sql(
+        `SELECT ${SAMPLE_METRICS.join(', ')}, level FROM call_quality_samples WHERE leg_id = ?`,
+        [id],
+      );
+      const aggregate = aggregateSamples(rows);
+      leg.quality = aggregate ? JSON.stringify(aggregate.metrics) : null;
+      leg.quality_level = aggregate?.level ?? null;
+    }
     for (const id of touched) {
       const leg = legs.get(id)!;
       const values = LEG_COLUMNS.map((c) => leg[c]);
@@ -191,8 +234,34 @@ export class AnalyticsStoreRepository {
         );
       }
     }
-    yield* this.recomputeSessions(sessionIds);
+    outcome.endedSessions = yield* this.recomputeSessions(sessionIds);
     return outcome;
+  }
+
+  private *insertSamples(legId: string, samples: readonly LegSample[]): SqlPlan<void> {
+    const [head, tail] = insertIgnore(this.db.dialect);
+    for (const part of chunks(samples, 50)) {
+      yield sql(
+        `${head} INTO call_quality_samples (leg_id, at, interval_ms, level, ${SAMPLE_METRICS.join(', ')}) VALUES ${part
+          .map(() => `(${marks(4 + SAMPLE_METRICS.length)})`)
+          .join(', ')}${tail}`,
+        part.flatMap((x) => [
+          legId,
+          x.at,
+          x.intervalMs,
+          x.level,
+          x.mosX100,
+          x.rttMs,
+          x.jitterMs,
+          x.lossBp,
+          x.bitrateIn,
+          x.bitrateOut,
+          x.fpsX10,
+          x.freezeMs,
+          x.relayed,
+        ]),
+      );
+    }
   }
 
   private *roomOwners(roomIds: string[]): SqlPlan<Map<string, string | null>> {
@@ -252,28 +321,56 @@ export class AnalyticsStoreRepository {
     return legs;
   }
 
-  private *recomputeSessions(sessionIds: string[]): SqlPlan<void> {
+  /** Brings sessions up to date with their legs; returns the durations of those it ended. */
+  private *recomputeSessions(sessionIds: string[]): SqlPlan<number[]> {
+    const ended: number[] = [];
     for (const part of chunks(sessionIds)) {
+      const before = new Map<string, number | null>();
+      for (const row of yield sql(
+        `SELECT id, ended_at FROM call_sessions WHERE id IN (${marks(part.length)})`,
+        part,
+      ))
+        before.set(String(row.id), nullableNumber(row.ended_at));
       const rows = yield sql(
-        `SELECT session_id, joined_at, left_at FROM call_legs WHERE session_id IN (${marks(part.length)})`,
+        `SELECT session_id, joined_at, left_at, quality_level FROM call_legs WHERE session_id IN (${marks(part.length)})`,
         part,
       );
       const bySession = new Map<string, Array<{ joined: number | null; left: number | null }>>();
+      const levels = new Map<string, Record<QualityLevelName, number>>();
       for (const row of rows) {
         const id = String(row.session_id);
         let list = bySession.get(id);
         if (!list) bySession.set(id, (list = []));
         list.push({ joined: nullableNumber(row.joined_at), left: nullableNumber(row.left_at) });
+        let counts = levels.get(id);
+        if (!counts) levels.set(id, (counts = { excellent: 0, good: 0, poor: 0, lost: 0 }));
+        const level = row.quality_level;
+        if (typeof level === 'string' && level in counts) counts[level as QualityLevelName]++;
       }
       for (const id of part) {
         const s = summarise(bySession.get(id) ?? []);
         if (!s) continue;
+        const q = levels.get(id)!;
+        if (s.endedAt !== null && before.get(id) === null) ended.push(s.durationMs);
         yield sql(
-          'UPDATE call_sessions SET started_at = ?, ended_at = ?, duration_ms = ?, legs = ?, peak_participants = ?, participant_ms = ? WHERE id = ?',
-          [s.startedAt, s.endedAt, s.durationMs, s.legs, s.peak, s.participantMs, id],
+          'UPDATE call_sessions SET started_at = ?, ended_at = ?, duration_ms = ?, legs = ?, peak_participants = ?, participant_ms = ?, quality_excellent = ?, quality_good = ?, quality_poor = ?, quality_lost = ? WHERE id = ?',
+          [
+            s.startedAt,
+            s.endedAt,
+            s.durationMs,
+            s.legs,
+            s.peak,
+            s.participantMs,
+            q.excellent,
+            q.good,
+            q.poor,
+            q.lost,
+            id,
+          ],
         );
       }
     }
+    return ended;
   }
 
   private *closeInterruptedPlan(): SqlPlan<number> {
@@ -313,6 +410,8 @@ function placeholder(event: Exclude<AnalyticsEvent, { type: 'participant.join_fa
     browser: null,
     os: null,
     join_latency_ms: 0,
+    quality_level: null,
+    quality: null,
   };
 }
 
@@ -336,6 +435,8 @@ function applyToLeg(
       return;
     case 'participant.resumed':
       endReconnect(leg, event.at);
+      return;
+    case 'quality.reported':
       return;
   }
 }
@@ -423,6 +524,18 @@ function nullableNumber(value: unknown): number | null {
 
 function nullableString(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
+}
+
+/** The words around an insert that skips rows whose key exists. */
+function insertIgnore(dialect: Dialect): [head: string, tail: string] {
+  switch (dialect) {
+    case 'sqlite':
+      return ['INSERT OR IGNORE', ''];
+    case 'mysql':
+      return ['INSERT IGNORE', ''];
+    case 'postgres':
+      return ['INSERT', ' ON CONFLICT DO NOTHING'];
+  }
 }
 
 function chunks<T>(items: readonly T[], size = CHUNK): T[][] {

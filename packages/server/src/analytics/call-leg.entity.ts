@@ -63,4 +63,12 @@ export class CallLegEntity {
 
   @Column({ name: 'join_latency_ms', type: 'int', default: 0 })
   joinLatencyMs: number;
+
+  /** The level its samples showed most often (ties go to the worse); null before any sample. */
+  @Column({ name: 'quality_level', type: 'varchar', length: 10, nullable: true })
+  qualityLevel: string | null;
+
+  /** JSON: per metric `{ count, mean, p50, p95, p99, min, max }` over its samples. */
+  @Column({ type: 'text', nullable: true })
+  quality: string | null;
 }

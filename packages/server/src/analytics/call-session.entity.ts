@@ -45,4 +45,17 @@ export class CallSessionEntity {
 
   @Column({ type: 'varchar', length: 8 })
   topology: string;
+
+  /** Legs whose quality was mostly `excellent` (and so on below): the quality distribution. */
+  @Column({ name: 'quality_excellent', type: 'int', default: 0 })
+  qualityExcellent: number;
+
+  @Column({ name: 'quality_good', type: 'int', default: 0 })
+  qualityGood: number;
+
+  @Column({ name: 'quality_poor', type: 'int', default: 0 })
+  qualityPoor: number;
+
+  @Column({ name: 'quality_lost', type: 'int', default: 0 })
+  qualityLost: number;
 }

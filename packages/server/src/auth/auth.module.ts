@@ -26,6 +26,6 @@ import { RateLimitGuard } from '../common/rate-limit.guard.js';
     RateLimitGuard,
     ConnectionAuthenticator,
   ],
-  exports: [ConnectionAuthenticator, TokensModule],
+  exports: [ConnectionAuthenticator, ApiKeysService, TokensModule],
 })
 export class AuthModule {}

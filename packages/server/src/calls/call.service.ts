@@ -243,6 +243,7 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
       sessionStarted: outcome.others.length === 0,
       socketId: client.socketId,
       displayName: record.info.displayName,
+      client: payload.client ?? null,
       topology: record.room.topology,
       latencyMs: performance.now() - started,
     });
@@ -276,6 +277,21 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
       reconnectGraceMs: this.config.rooms.reconnectGraceMs,
       resumed: false,
     };
+  }
+
+  /**
+   * The caller's own participant in a room's call: the one bound to this socket, checked against
+   * the shared state. `not_in_room` otherwise. What a client reports about a call is filed under
+   * this, never under an id it names.
+   */
+  async participantOf(socketId: string, roomId: string): Promise<ParticipantRecord> {
+    const participantId = this.bindings.require(socketId, roomId);
+    return this.bindings.checked(socketId, await this.state.get(roomId, participantId), roomId);
+  }
+
+  /** Rooms with a call and participants in calls, across the deployment (for metrics). */
+  counts(): Promise<{ rooms: number; participants: number }> {
+    return this.state.counts();
   }
 
   /** `leave_room`: the caller's participant leaves at once; the others see `participant_left` `left`. */

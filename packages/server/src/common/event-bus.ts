@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { ChatMessage, ChatMessageChange } from '@minimeet/protocol';
+import type { ChatMessage, ChatMessageChange, ClientInfo } from '@minimeet/protocol';
 
 /**
  * The server's internal events. Side effects such as analytics and (later) presence subscribe here
@@ -47,6 +47,8 @@ export interface ServerEvents {
     socketId: string;
     /** The display name it joined with (analytics keeps it only when told to). */
     displayName: string;
+    /** What the SDK said of itself in `join_room` (families only), or null. */
+    client: ClientInfo | null;
     topology: 'mesh' | 'sfu';
     /** How long the join took on the server, from the request to the seat, in ms. */
     latencyMs: number;

@@ -1,5 +1,6 @@
 import { AnalyticsReceiptEntity } from '../analytics/analytics-receipt.entity.js';
 import { CallJoinFailureEntity } from '../analytics/call-join-failure.entity.js';
+import { CallQualitySampleEntity } from '../analytics/call-quality-sample.entity.js';
 import { CallLegEntity } from '../analytics/call-leg.entity.js';
 import { CallSessionEntity } from '../analytics/call-session.entity.js';
 import { ApiKeyEntity } from '../auth/api-key.entity.js';
@@ -23,6 +24,7 @@ export const ENTITIES = [
   ChatReactionEntity,
   CallSessionEntity,
   CallLegEntity,
+  CallQualitySampleEntity,
   CallJoinFailureEntity,
   AnalyticsReceiptEntity,
 ];

@@ -551,6 +551,7 @@ describe('rooms over HTTP', () => {
       sessionStarted: participantId === 'pa_1',
       socketId: 'socket-test',
       displayName: 'Test',
+      client: null,
       topology: 'mesh' as const,
       latencyMs: 1,
     });

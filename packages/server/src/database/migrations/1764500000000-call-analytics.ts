@@ -36,7 +36,7 @@ const index = (table: string, name: string, columnNames: string[]) =>
   new TableIndex({ name: `idx_${table}_${name}`, columnNames });
 
 /**
- * Call analytics: sessions, their legs, failed joins, the receipts that make the recorder
+ * Call analytics: sessions, their legs, quality samples, failed joins, the receipts that make the recorder
  * idempotent, and the operator flag on users. Times are epoch milliseconds in `bigint` columns.
  */
 export class CallAnalytics1764500000000 implements MigrationInterface {
@@ -57,6 +57,10 @@ export class CallAnalytics1764500000000 implements MigrationInterface {
           int(queryRunner, 'peak_participants', { default: 0 }),
           bigint('participant_ms', { default: 0 }),
           varchar('topology', 8),
+          int(queryRunner, 'quality_excellent', { default: 0 }),
+          int(queryRunner, 'quality_good', { default: 0 }),
+          int(queryRunner, 'quality_poor', { default: 0 }),
+          int(queryRunner, 'quality_lost', { default: 0 }),
         ],
         indices: [
           index('call_sessions', 'started', ['started_at']),
@@ -87,8 +91,31 @@ export class CallAnalytics1764500000000 implements MigrationInterface {
           varchar('browser', 16, { isNullable: true }),
           varchar('os', 16, { isNullable: true }),
           int(queryRunner, 'join_latency_ms', { default: 0 }),
+          varchar('quality_level', 10, { isNullable: true }),
+          { name: 'quality', type: 'text', isNullable: true },
         ],
         indices: [index('call_legs', 'session', ['session_id', 'joined_at'])],
+      }),
+    );
+    await queryRunner.createTable(
+      new Table({
+        name: 'call_quality_samples',
+        columns: [
+          varchar('leg_id', 40, { isPrimary: true }),
+          bigint('at', { isPrimary: true }),
+          int(queryRunner, 'interval_ms'),
+          varchar('level', 10),
+          int(queryRunner, 'mos_x100', { isNullable: true }),
+          int(queryRunner, 'rtt_ms', { isNullable: true }),
+          int(queryRunner, 'jitter_ms', { isNullable: true }),
+          int(queryRunner, 'loss_bp', { isNullable: true }),
+          int(queryRunner, 'bitrate_in'),
+          int(queryRunner, 'bitrate_out'),
+          int(queryRunner, 'fps_x10', { isNullable: true }),
+          int(queryRunner, 'freeze_ms', { isNullable: true }),
+          int(queryRunner, 'relayed', { isNullable: true }),
+        ],
+        indices: [index('call_quality_samples', 'at', ['at'])],
       }),
     );
     await queryRunner.createTable(
@@ -123,7 +150,13 @@ export class CallAnalytics1764500000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.dropColumn('users', 'operator');
-    for (const table of ['analytics_receipts', 'call_join_failures', 'call_legs', 'call_sessions'])
+    for (const table of [
+      'analytics_receipts',
+      'call_join_failures',
+      'call_quality_samples',
+      'call_legs',
+      'call_sessions',
+    ])
       await queryRunner.dropTable(table);
   }
 }
