@@ -180,7 +180,7 @@ describe.each(BACKENDS)('call analytics over $name', ({ env }) => {
         `/api/analytics/calls?roomId=${room}`,
         asHost(),
       );
-      return page.body.items[0]!.id;
+      return page.body.items[0].id;
     });
 
     const timeline = await api<CallTimelineView>(
