@@ -95,20 +95,30 @@ export class AnalyticsQueryRepository {
   async summary(scope: AnalyticsScope, from: number, to: number): Promise<SummaryFigures> {
     const [where, params] = scoped(scope, 'started_at >= ? AND started_at < ?', [from, to]);
     const day = this.db.dialect === 'mysql' ? `started_at DIV ${DAY_MS}` : `started_at / ${DAY_MS}`;
-    const [totals] = await this.db.all(
-      `SELECT COUNT(*) AS calls, SUM(participant_ms) AS participant_ms,
-        AVG(CASE WHEN ended_at IS NOT NULL THEN duration_ms END) AS mean_duration,
-        AVG(peak_participants) AS mean_peak, MAX(peak_participants) AS peak,
+    // One pass over the range: totals are the sums of the days.
+    const days = await this.db.all(
+      `SELECT ${day} AS day, COUNT(*) AS calls, SUM(participant_ms) AS participant_ms,
+        SUM(CASE WHEN ended_at IS NOT NULL THEN duration_ms ELSE 0 END) AS ended_ms,
+        COUNT(ended_at) AS ended, SUM(peak_participants) AS peak_sum, MAX(peak_participants) AS peak,
         SUM(quality_excellent) AS q_excellent, SUM(quality_good) AS q_good,
         SUM(quality_poor) AS q_poor, SUM(quality_lost) AS q_lost
-       FROM call_sessions WHERE ${where}`,
-      params,
-    );
-    const days = await this.db.all(
-      `SELECT ${day} AS day, COUNT(*) AS calls, SUM(participant_ms) AS participant_ms
        FROM call_sessions WHERE ${where} GROUP BY ${day} ORDER BY ${day}`,
       params,
     );
+    const t = { calls: 0, participantMs: 0, endedMs: 0, ended: 0, peakSum: 0, peak: 0 };
+    const quality = { excellent: 0, good: 0, poor: 0, lost: 0 };
+    for (const r of days) {
+      t.calls += num(r.calls);
+      t.participantMs += num(r.participant_ms);
+      t.endedMs += num(r.ended_ms);
+      t.ended += num(r.ended);
+      t.peakSum += num(r.peak_sum);
+      t.peak = Math.max(t.peak, num(r.peak));
+      quality.excellent += num(r.q_excellent);
+      quality.good += num(r.q_good);
+      quality.poor += num(r.q_poor);
+      quality.lost += num(r.q_lost);
+    }
     const [failWhere, failParams] = scoped(scope, 'occurred_at >= ? AND occurred_at < ?', [
       from,
       to,
@@ -117,19 +127,13 @@ export class AnalyticsQueryRepository {
       `SELECT reason, COUNT(*) AS n FROM call_join_failures WHERE ${failWhere} GROUP BY reason`,
       failParams,
     );
-    const t = totals ?? {};
     return {
-      calls: num(t.calls),
-      participantMs: num(t.participant_ms),
-      meanDurationMs: maybe(t.mean_duration),
-      meanParticipants: maybe(t.mean_peak),
-      peakParticipants: num(t.peak),
-      quality: {
-        excellent: num(t.q_excellent),
-        good: num(t.q_good),
-        poor: num(t.q_poor),
-        lost: num(t.q_lost),
-      },
+      calls: t.calls,
+      participantMs: t.participantMs,
+      meanDurationMs: t.ended > 0 ? t.endedMs / t.ended : null,
+      meanParticipants: t.calls > 0 ? t.peakSum / t.calls : null,
+      peakParticipants: t.peak,
+      quality,
       failedJoins: Object.fromEntries(failures.map((r) => [String(r.reason), num(r.n)])),
       days: days.map((r) => ({
         day: new Date(num(r.day) * DAY_MS).toISOString().slice(0, 10),
