@@ -39,8 +39,8 @@ const index = (table: string, name: string, columnNames: string[]) =>
  * Call analytics: sessions, their legs, quality samples, failed joins, the receipts that make the recorder
  * idempotent, and the operator flag on users. Times are epoch milliseconds in `bigint` columns.
  */
-export class CallAnalytics1764500000000 implements MigrationInterface {
-  name = 'CallAnalytics1764500000000';
+export class CallAnalytics1764600000000 implements MigrationInterface {
+  name = 'CallAnalytics1764600000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.createTable(
