@@ -2,6 +2,7 @@
 import { analyticsBench } from './analytics.bench.js';
 import { chatBench } from './chat.bench.js';
 import { connectBench } from './connect.bench.js';
+import { elementSizeBench } from './element-size.bench.js';
 import { joinToFrameBench } from './join-to-frame.bench.js';
 import { loginBench } from './login.bench.js';
 import { presenceBench } from './presence.bench.js';
@@ -16,4 +17,5 @@ if (!only || only === 'join-to-frame') await joinToFrameBench();
 if (!only || only === 'chat') await chatBench();
 if (!only || only === 'presence') await presenceBench();
 if (!only || only === 'search') await searchBench();
+if (!only || only === 'element-size') await elementSizeBench();
 if (!only || only === 'analytics') await analyticsBench();

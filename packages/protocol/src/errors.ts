@@ -25,6 +25,13 @@ export const ErrorCode = {
   TokenExpired: 'token_expired',
   /** A refresh token was used twice; its whole family is now revoked. */
   TokenReused: 'token_reused',
+  /**
+   * The session the access token belongs to has ended (logout, a password change on another
+   * session, or a reused refresh token); sign in again.
+   */
+  SessionRevoked: 'session_revoked',
+  /** An operator disabled the account: it cannot sign in, refresh or connect until enabled. */
+  AccountDisabled: 'account_disabled',
   /** Authenticated, but not allowed to do this. */
   Forbidden: 'forbidden',
   /** The email address already belongs to an account. */
@@ -94,6 +101,8 @@ export type ConnectErrorCode =
   | typeof ErrorCode.TokenMissing
   | typeof ErrorCode.TokenInvalid
   | typeof ErrorCode.TokenExpired
+  | typeof ErrorCode.SessionRevoked
+  | typeof ErrorCode.AccountDisabled
   | typeof ErrorCode.ProtocolMismatch
   | typeof ErrorCode.RateLimited
   | typeof ErrorCode.ServerShutdown
@@ -109,4 +118,8 @@ export interface ConnectErrorData {
 
 /** Reasons the server gives in `session_ended` before it closes a connection itself. */
 export type SessionEndReason =
-  typeof ErrorCode.TokenExpired | typeof ErrorCode.TokenInvalid | typeof ErrorCode.ServerShutdown;
+  | typeof ErrorCode.TokenExpired
+  | typeof ErrorCode.TokenInvalid
+  | typeof ErrorCode.SessionRevoked
+  | typeof ErrorCode.AccountDisabled
+  | typeof ErrorCode.ServerShutdown;

@@ -60,6 +60,12 @@ export interface AuthSession {
   user: UserProfile;
 }
 
+/** An account as an operator sees it (`/api/admin/users/…`): the profile and whether it is disabled. */
+export interface AdminUserInfo extends UserProfile {
+  /** ISO 8601 time an operator disabled the account, or null while it may sign in. */
+  disabledAt: string | null;
+}
+
 /** `PATCH /api/users/me` body: at least one field. */
 export interface UpdateProfileRequest {
   /** New display name, 1 to 80 characters. */

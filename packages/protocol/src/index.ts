@@ -10,6 +10,7 @@ export type {
   ValidationIssue,
 } from './errors.js';
 export type {
+  AdminUserInfo,
   ApiKeyInfo,
   AuthSession,
   ChangePasswordRequest,

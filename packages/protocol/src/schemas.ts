@@ -41,6 +41,7 @@ import {
   presenceUpdatePayloadSchema,
 } from './presence-schemas.js';
 import type {
+  AdminUserInfo,
   ApiKeyInfo,
   AuthSession,
   ChangePasswordRequest,
@@ -157,6 +158,15 @@ export const userProfileSchema = z
     createdAt: timestampSchema.describe('When the account was created.'),
   })
   .describe("A user's public profile.") satisfies z.ZodType<UserProfile>;
+
+/** Schema of {@link AdminUserInfo}. */
+export const adminUserInfoSchema = userProfileSchema
+  .extend({
+    disabledAt: timestampSchema
+      .nullable()
+      .describe('When an operator disabled the account, or null while it may sign in.'),
+  })
+  .describe('An account as an operator sees it.') satisfies z.ZodType<AdminUserInfo>;
 
 /** Schema of {@link AuthSession}. */
 export const authSessionSchema = z

@@ -1,3 +1,4 @@
+import { QUALITY_REPORT_MAX_SAMPLES } from '@minimeet/protocol';
 import type {
   AudioCaptureOptions,
   AuthClientOptions,
@@ -6,6 +7,7 @@ import type {
   VideoCaptureOptions,
   MinimeetClientOptions,
   PresenceOptions,
+  QualityOptions,
   ReconnectOptions,
   ResolvedAuthClientOptions,
   ResolvedClientOptions,
@@ -203,6 +205,26 @@ export const ROOM_MEDIA_DEFAULTS = Object.freeze({
   iceDisconnectedRestartMs: 3_000,
 });
 
+/** Defaults of {@link QualityOptions}: a sample every 5 s, three to a report. */
+export const DEFAULT_QUALITY_OPTIONS: Readonly<Required<QualityOptions>> = Object.freeze({
+  sampleIntervalMs: 5_000,
+  samplesPerReport: 3,
+});
+
+/** How quality levels are smoothed, and how many samples wait while the connection is down. */
+export const QUALITY_DEFAULTS = Object.freeze({
+  /** Samples in a row below the current level before it drops. */
+  downAfter: 2,
+  /** Samples in a row above the current level before it rises. */
+  upAfter: 3,
+  /** Samples in a row with nothing arriving before a participant is `lost`. */
+  lostAfter: 2,
+  /** How far past a level's threshold a score must go to count, in MOS points. */
+  margin: 0.1,
+  /** Samples held at most while they cannot be sent (2 minutes at the default interval). */
+  maxBufferedSamples: 24,
+});
+
 /** Defaults of {@link JoinRoomOptions} other than capture: every candidate, leave on `pagehide`. */
 export const DEFAULT_JOIN_ROOM_OPTIONS: Readonly<
   Pick<ResolvedJoinRoomOptions, 'iceTransportPolicy' | 'leaveOnPageHide'>
@@ -244,6 +266,19 @@ export function resolveJoinRoomOptions(options: JoinRoomOptions = {}): ResolvedJ
   if (typeof leaveOnPageHide !== 'boolean') {
     throw new TypeError('leaveOnPageHide must be a boolean.');
   }
+  const quality = withDefaults<Required<QualityOptions>>(DEFAULT_QUALITY_OPTIONS, options.quality);
+  if (typeof quality.sampleIntervalMs !== 'number' || !(quality.sampleIntervalMs >= 500)) {
+    throw new TypeError('quality.sampleIntervalMs must be a number of at least 500.');
+  }
+  if (
+    !Number.isInteger(quality.samplesPerReport) ||
+    quality.samplesPerReport < 0 ||
+    quality.samplesPerReport > QUALITY_REPORT_MAX_SAMPLES
+  ) {
+    throw new TypeError(
+      `quality.samplesPerReport must be a whole number from 0 to ${QUALITY_REPORT_MAX_SAMPLES}.`,
+    );
+  }
   return {
     password: optionalString('password', options.password),
     inviteCode: optionalString('inviteCode', options.inviteCode),
@@ -251,5 +286,6 @@ export function resolveJoinRoomOptions(options: JoinRoomOptions = {}): ResolvedJ
     video: captureOptions('video', options.video, DEFAULT_VIDEO_CAPTURE_OPTIONS),
     iceTransportPolicy,
     leaveOnPageHide,
+    quality,
   };
 }

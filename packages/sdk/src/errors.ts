@@ -121,6 +121,9 @@ const REASON_OF_CODE: Readonly<Record<ConnectErrorCode, ConnectionErrorReason>> 
   token_missing: ConnectionErrorReason.TokenMissing,
   token_invalid: ConnectionErrorReason.TokenInvalid,
   token_expired: ConnectionErrorReason.TokenExpired,
+  // A revoked session or a disabled account: this token will never work again; sign in again.
+  session_revoked: ConnectionErrorReason.TokenInvalid,
+  account_disabled: ConnectionErrorReason.TokenInvalid,
   protocol_mismatch: ConnectionErrorReason.ProtocolMismatch,
   rate_limited: ConnectionErrorReason.RateLimited,
   server_shutdown: ConnectionErrorReason.ServerShutdown,

@@ -13,6 +13,7 @@ import type { ConnectionError, MinimeetError } from './errors.js';
 import type { Participant } from './participant/Participant.js';
 import type { RemoteParticipant } from './participant/RemoteParticipant.js';
 import type { RoomDisconnectReason, RoomState } from './room/RoomState.js';
+import type { ConnectionQuality } from './stats/ConnectionQualityMonitor.js';
 import type { RemoteTrack } from './track/RemoteTrack.js';
 import type {
   LocalTrackPublication,
@@ -232,6 +233,13 @@ export enum RoomEvent {
    */
   Disconnected = 'disconnected',
   /**
+   * A participant's connection quality changed, the local one's or a remote one's (`lost` when
+   * its media stopped arriving).
+   *
+   * args: (`quality`: {@link ConnectionQuality}, `participant`: {@link Participant})
+   */
+  ConnectionQualityChanged = 'connectionQualityChanged',
+  /**
    * Cameras or microphones were plugged in or out.
    *
    * args: none
@@ -279,6 +287,10 @@ export interface RoomEventCallbacks {
   [RoomEvent.Reconnecting]: () => void;
   [RoomEvent.Reconnected]: () => void;
   [RoomEvent.Disconnected]: (reason: RoomDisconnectReason) => void;
+  [RoomEvent.ConnectionQualityChanged]: (
+    quality: ConnectionQuality,
+    participant: Participant,
+  ) => void;
   [RoomEvent.MediaDevicesChanged]: () => void;
   [RoomEvent.MediaDevicesError]: (error: Error) => void;
 }
@@ -339,6 +351,12 @@ export enum ParticipantEvent {
    * args: (`speaking`: boolean)
    */
   IsSpeakingChanged = 'isSpeakingChanged',
+  /**
+   * Its connection quality changed (`lost` when its media stopped arriving).
+   *
+   * args: (`quality`: {@link ConnectionQuality})
+   */
+  ConnectionQualityChanged = 'connectionQualityChanged',
 }
 
 /** The listener signature of each {@link ParticipantEvent}. */
@@ -358,6 +376,7 @@ export interface ParticipantEventCallbacks {
   [ParticipantEvent.ConnectionChanged]: (connection: ParticipantConnection) => void;
   [ParticipantEvent.Updated]: () => void;
   [ParticipantEvent.IsSpeakingChanged]: (speaking: boolean) => void;
+  [ParticipantEvent.ConnectionQualityChanged]: (quality: ConnectionQuality) => void;
 }
 
 /** Events of a {@link ChatChannel}; listen with `chat.on(ChatEvent.X, …)`. */

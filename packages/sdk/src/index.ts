@@ -34,6 +34,11 @@ export type { MessageSearchResults } from './search/MessageSearch.js';
 export { Room } from './room/Room.js';
 export { RoomState } from './room/RoomState.js';
 export type { RoomDisconnectReason } from './room/RoomState.js';
+export type {
+  ConnectionQuality,
+  ParticipantQualityStats,
+  QualitySnapshot,
+} from './stats/ConnectionQualityMonitor.js';
 export { Participant } from './participant/Participant.js';
 export { LocalParticipant } from './participant/LocalParticipant.js';
 export { RemoteParticipant } from './participant/RemoteParticipant.js';
@@ -59,6 +64,7 @@ export {
   DEFAULT_CLIENT_OPTIONS,
   DEFAULT_JOIN_ROOM_OPTIONS,
   DEFAULT_PRESENCE_OPTIONS,
+  DEFAULT_QUALITY_OPTIONS,
   DEFAULT_RECONNECT_OPTIONS,
   DEFAULT_VIDEO_CAPTURE_OPTIONS,
 } from './defaults.js';
@@ -72,6 +78,7 @@ export type {
   MessageSearchOptions,
   MinimeetClientOptions,
   PresenceOptions,
+  QualityOptions,
   ReconnectOptions,
   SignalTransport,
   TokenProvider,
@@ -102,6 +109,9 @@ export type {
   PresenceState,
   PublishedTrack,
   Principal,
+  QualityLeg,
+  QualityLevel,
+  QualityLimitationReason,
   RegisterRequest,
   RoomRole,
   SessionInfo,

@@ -162,6 +162,17 @@ export interface ScreenShareOptions {
   audio?: boolean;
 }
 
+/** How a room measures call quality and reports it to the server; every field is optional. */
+export interface QualityOptions {
+  /** Milliseconds between `getStats()` samples: 5000 by default, at least 500. */
+  sampleIntervalMs?: number;
+  /**
+   * Samples sent to the server per `quality_report`, for call analytics: 3 by default, at most 6;
+   * 0 sends none (the levels and the snapshot still work).
+   */
+  samplesPerReport?: number;
+}
+
 /** Options of {@link MinimeetClient.joinRoom}; every field is optional. */
 export interface JoinRoomOptions {
   /** The room password, for a non-member of a room that has one. */
@@ -180,6 +191,8 @@ export interface JoinRoomOptions {
    * server's whole grace period; `true` by default.
    */
   leaveOnPageHide?: boolean;
+  /** Call quality sampling and reporting. */
+  quality?: QualityOptions;
 }
 
 /** {@link JoinRoomOptions} with every default applied. */
@@ -190,4 +203,5 @@ export interface ResolvedJoinRoomOptions {
   video: VideoCaptureOptions | false;
   iceTransportPolicy: RTCIceTransportPolicy;
   leaveOnPageHide: boolean;
+  quality: Required<QualityOptions>;
 }

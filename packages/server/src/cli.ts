@@ -1,16 +1,20 @@
 #!/usr/bin/env node
 /**
- * `minimeet` command line: start the server, run migrations, or sign a join token offline.
+ * `minimeet` command line: start the server, run migrations, sign a join token offline, or
+ * disable and enable accounts on a running server.
  *
  *   minimeet start
  *   minimeet migrate
  *   minimeet operator grant|revoke <email>
  *   minimeet join-token --key-id mk_… --identity alice --name Alice --room standup [--role member]
  *                       [--ttl 600] [--avatar-url URL] [--no-publish] [--no-subscribe] [--no-chat]
+ *   minimeet user show|disable|enable <user id or email> [--url http://127.0.0.1:3000]
  *
  * The API secret comes from MINIMEET_API_SECRET (preferred: it stays out of shell history) or --secret.
+ * The admin secret comes from MINIMEET_ADMIN_SECRET only.
  */
 import { parseArgs } from 'node:util';
+import type { AdminUserInfo, ErrorBody } from '@minimeet/protocol';
 import { ConfigError, loadConfig } from './config/config.js';
 import { createJoinToken, JoinTokenError } from '@minimeet/host';
 import { openDataSource } from './database/data-source.js';
@@ -25,7 +29,14 @@ const USAGE = `usage:
   minimeet join-token --key-id <mk_…> --identity <id> --name <name> --room <room>
                       [--role owner|moderator|member] [--ttl <seconds>] [--avatar-url <url>]
                       [--no-publish] [--no-subscribe] [--no-chat] [--secret <mks_…>]
-                    sign a join token offline (secret from MINIMEET_API_SECRET or --secret)`;
+                    sign a join token offline (secret from MINIMEET_API_SECRET or --secret)
+  minimeet user show|disable|enable <user id or email> [--url <server URL>]
+                    look up, disable or enable an account on a running server through its admin
+                    API (secret from MINIMEET_ADMIN_SECRET; URL from --url, MINIMEET_URL or
+                    http://127.0.0.1:3000); disabling ends every session of the account at once`;
+
+const DEFAULT_SERVER_URL = 'http://127.0.0.1:3000';
+const USER_ACTIONS = ['show', 'disable', 'enable'] as const;
 
 /** Where the CLI writes; injectable for tests. */
 export interface CliIo {
@@ -94,6 +105,66 @@ async function joinToken(
   return 0;
 }
 
+async function user(
+  args: string[],
+  env: Record<string, string | undefined>,
+  io: CliIo,
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { url: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const [action, reference, ...extra] = positionals;
+  if (
+    !USER_ACTIONS.includes(action as (typeof USER_ACTIONS)[number]) ||
+    !reference ||
+    extra.length
+  ) {
+    io.err(`usage: minimeet user show|disable|enable <user id or email> [--url <server URL>]`);
+    return 2;
+  }
+  const secret = env.MINIMEET_ADMIN_SECRET;
+  if (!secret) {
+    io.err("missing: MINIMEET_ADMIN_SECRET (the server's ADMIN_SECRET)");
+    return 2;
+  }
+  let base: URL;
+  try {
+    base = new URL(values.url ?? env.MINIMEET_URL ?? DEFAULT_SERVER_URL);
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new TypeError();
+  } catch {
+    io.err('--url (or MINIMEET_URL) must be an http:// or https:// URL of the server.');
+    return 2;
+  }
+  const path = `/api/admin/users/${encodeURIComponent(reference)}${action === 'show' ? '' : `/${action}`}`;
+  let res: Response;
+  try {
+    // A server behind a path prefix (https://example.com/meet/) keeps it.
+    res = await fetch(new URL(`${base.pathname.replace(/\/+$/, '')}${path}`, base), {
+      method: action === 'show' ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${secret}` },
+    });
+  } catch (err) {
+    io.err(`could not reach ${base.origin}: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+  const body = (await res.json().catch(() => undefined)) as AdminUserInfo | ErrorBody | undefined;
+  if (!res.ok || !body || 'error' in body) {
+    const error = body && 'error' in body ? body.error : undefined;
+    io.err(
+      error
+        ? `${error.code}: ${error.message}`
+        : `the server answered ${res.status} without an error body`,
+    );
+    return 1;
+  }
+  const state = body.disabledAt ? `disabled since ${body.disabledAt}` : 'enabled';
+  io.out(`${body.email} (${body.id}): ${state}`);
+  return 0;
+}
+
 /** Runs one CLI command; resolves to the process exit code. */
 export async function runCli(
   argv: string[],
@@ -105,6 +176,8 @@ export async function runCli(
     switch (command) {
       case 'join-token':
         return await joinToken(rest, env, io);
+      case 'user':
+        return await user(rest, env, io);
       case 'migrate': {
         const config = loadConfig(env);
         const dataSource = await openDataSource({ ...config.database, runMigrations: false });

@@ -19,6 +19,7 @@ export const TEST_SERVER_ENV: Readonly<Record<string, string>> = {
   RATE_LIMIT_REGISTER: '1000/60',
   RATE_LIMIT_REFRESH: '1000/60',
   RATE_LIMIT_CONNECT: '100000/60',
+  RATE_LIMIT_SEARCH: '100000/60',
 };
 
 /** Starts a real server on a free loopback port with {@link TEST_SERVER_ENV} plus overrides. */

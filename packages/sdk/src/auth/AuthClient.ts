@@ -25,6 +25,7 @@ const SIGNED_OUT_CODES: ReadonlySet<string> = new Set([
   ErrorCode.TokenInvalid,
   ErrorCode.TokenExpired,
   ErrorCode.TokenReused,
+  ErrorCode.AccountDisabled,
 ]);
 
 type HttpMethod = 'GET' | 'POST' | 'PATCH';

@@ -39,6 +39,8 @@ const AUTH_FAILURE_CODES: ReadonlySet<string> = new Set([
   ErrorCode.TokenInvalid,
   ErrorCode.TokenExpired,
   ErrorCode.TokenReused,
+  ErrorCode.SessionRevoked,
+  ErrorCode.AccountDisabled,
   ErrorCode.InvalidCredentials,
   ErrorCode.Forbidden,
 ]);

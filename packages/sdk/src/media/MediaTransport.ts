@@ -1,4 +1,5 @@
 import type { IceCandidateInfo, IceServerInfo, SessionDescription } from '@minimeet/protocol';
+import type { PeerStats } from '../stats/StatsSampler.js';
 import type { LocalTrack } from '../track/LocalTrack.js';
 
 /** What a transport reports to its room: signalling to send, media that arrived, peer states. */
@@ -66,6 +67,8 @@ export interface MediaTransport {
   recover(): Promise<void>;
   /** The state of the media connection with participant `id`. */
   peerState(id: string): RTCPeerConnectionState | undefined;
+  /** The `getStats()` report of every media connection, for quality monitoring. */
+  getStats(): Promise<PeerStats[]>;
   /** Closes every media connection. */
   close(): void;
 }

@@ -1,4 +1,5 @@
 import type { IceCandidateInfo, SessionDescription, TrackSource } from '@minimeet/protocol';
+import type { PeerStats } from '../stats/StatsSampler.js';
 import type { LocalTrack } from '../track/LocalTrack.js';
 import { TypedEmitter } from '../utils/TypedEmitter.js';
 import type {
@@ -97,6 +98,17 @@ export class MeshTransport extends TypedEmitter<MediaTransportEvents> implements
   /** The state of the connection with `id`. */
   peerState(id: string): RTCPeerConnectionState | undefined {
     return this.peers.get(id)?.connection.pc.connectionState;
+  }
+
+  /** The report of every connection, with the source sent on each `mid`. */
+  async getStats(): Promise<PeerStats[]> {
+    return Promise.all(
+      [...this.peers].map(async ([peerId, { connection }]) => ({
+        peerId,
+        report: await connection.pc.getStats(),
+        sendingMids: connection.sendingMids(),
+      })),
+    );
   }
 
   /** Closes every connection; the transport is done. */

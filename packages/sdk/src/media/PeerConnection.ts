@@ -111,6 +111,15 @@ export class PeerConnection {
     await transceiver.sender.replaceTrack(track.mediaStreamTrack ?? null);
   }
 
+  /** The source each negotiated sending transceiver carries, by `mid`, for reading stats. */
+  sendingMids(): Map<string, TrackSource> {
+    const mids = new Map<string, TrackSource>();
+    for (const [source, transceiver] of this.transceivers) {
+      if (transceiver.mid !== null) mids.set(transceiver.mid, source);
+    }
+    return mids;
+  }
+
   /** Applies a relayed description, answering an offer. */
   async handleDescription(description: SessionDescription): Promise<void> {
     if (this.closed) return;

@@ -6,6 +6,7 @@ import type {
   TrackSource,
 } from '@minimeet/protocol';
 import { ParticipantEvent, type ParticipantEventCallbacks } from '../events.js';
+import type { ConnectionQuality } from '../stats/ConnectionQualityMonitor.js';
 import type { LocalTrack } from '../track/LocalTrack.js';
 import type { RemoteTrack } from '../track/RemoteTrack.js';
 import type { TrackPublication } from '../track/TrackPublication.js';
@@ -22,6 +23,7 @@ export abstract class Participant<
   protected readonly publications = new Map<TrackSource, TrackPublication<T>>();
   private speaking = false;
   private level = 0;
+  private quality: ConnectionQuality = 'unknown';
 
   /** Creates a participant from the server's description. @internal */
   protected constructor(info: ParticipantInfo) {
@@ -79,6 +81,14 @@ export abstract class Participant<
     return this.level;
   }
 
+  /**
+   * How well the participant's media fares: for a remote participant, what arrives from it; for
+   * the local one, what it sends. `unknown` until measured.
+   */
+  get connectionQuality(): ConnectionQuality {
+    return this.quality;
+  }
+
   /** The publications by source. */
   get trackPublications(): ReadonlyMap<TrackSource, TrackPublication<T>> {
     return this.publications;
@@ -110,6 +120,13 @@ export abstract class Participant<
     if (speaking === this.speaking) return;
     this.speaking = speaking;
     this.emit(ParticipantEvent.IsSpeakingChanged, speaking);
+  }
+
+  /** Sets the connection quality; the room's quality monitor does this. @internal */
+  setConnectionQuality(quality: ConnectionQuality): void {
+    if (quality === this.quality) return;
+    this.quality = quality;
+    this.emit(ParticipantEvent.ConnectionQualityChanged, quality);
   }
 
   private isEnabled(source: TrackSource): boolean {

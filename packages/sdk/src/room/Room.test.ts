@@ -16,7 +16,7 @@ describe('client.joinRoom() at the public boundary', () => {
 });
 
 describe('resolveJoinRoomOptions()', () => {
-  it('publishes nothing by default, lets ICE use every candidate and leaves on pagehide', () => {
+  it('publishes nothing by default, lets ICE use every candidate, leaves on pagehide and samples quality every 5 s', () => {
     expect(resolveJoinRoomOptions()).toEqual({
       password: undefined,
       inviteCode: undefined,
@@ -24,6 +24,7 @@ describe('resolveJoinRoomOptions()', () => {
       video: false,
       iceTransportPolicy: 'all',
       leaveOnPageHide: true,
+      quality: { sampleIntervalMs: 5_000, samplesPerReport: 3 },
     });
     expect(resolveJoinRoomOptions({ leaveOnPageHide: false }).leaveOnPageHide).toBe(false);
   });
@@ -41,5 +42,15 @@ describe('resolveJoinRoomOptions()', () => {
     expect(() => resolveJoinRoomOptions({ video: 'yes' as never })).toThrow(TypeError);
     expect(() => resolveJoinRoomOptions({ password: '' })).toThrow(TypeError);
     expect(() => resolveJoinRoomOptions({ leaveOnPageHide: 'yes' as never })).toThrow(TypeError);
+    expect(() => resolveJoinRoomOptions({ quality: { sampleIntervalMs: 100 } })).toThrow(TypeError);
+    expect(() => resolveJoinRoomOptions({ quality: { samplesPerReport: 7 } })).toThrow(TypeError);
+    expect(() => resolveJoinRoomOptions({ quality: { samplesPerReport: 1.5 } })).toThrow(TypeError);
+  });
+
+  it('takes quality options, each one defaulted', () => {
+    expect(resolveJoinRoomOptions({ quality: { samplesPerReport: 0 } }).quality).toEqual({
+      sampleIntervalMs: 5_000,
+      samplesPerReport: 0,
+    });
   });
 });

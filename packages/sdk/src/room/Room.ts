@@ -9,7 +9,7 @@ import {
   type ServerToClientEvents,
 } from '@minimeet/protocol';
 import type { ChatChannel } from '../chat/ChatChannel.js';
-import { resolveJoinRoomOptions, ROOM_MEDIA_DEFAULTS } from '../defaults.js';
+import { QUALITY_DEFAULTS, resolveJoinRoomOptions, ROOM_MEDIA_DEFAULTS } from '../defaults.js';
 import { InvalidStateError, MinimeetError, SdkErrorCode, UnsupportedError } from '../errors.js';
 import { RoomEvent, type RoomEventCallbacks } from '../events.js';
 import type { MediaTransport } from '../media/MediaTransport.js';
@@ -19,10 +19,15 @@ import { LocalParticipant, type LocalMediaHost } from '../participant/LocalParti
 import type { Participant } from '../participant/Participant.js';
 import { RemoteParticipant } from '../participant/RemoteParticipant.js';
 import type { ConnectionChange, SignalChannel } from '../signaling/SignalChannel.js';
+import {
+  ConnectionQualityMonitor,
+  type QualitySnapshot,
+} from '../stats/ConnectionQualityMonitor.js';
 import { AudioLevelMeter } from '../track/AudioLevelMeter.js';
 import { captureDevice, DeviceWatcher } from '../track/devices.js';
 import { LocalTrack } from '../track/LocalTrack.js';
 import { RemoteTrack } from '../track/RemoteTrack.js';
+import { clientInfo } from '../utils/clientInfo.js';
 import { onPageHide } from '../utils/pageLifecycle.js';
 import { TypedEmitter } from '../utils/TypedEmitter.js';
 import { ActiveSpeakerDetector } from './ActiveSpeakerDetector.js';
@@ -113,6 +118,7 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
   private readonly speakers: ActiveSpeakerDetector;
   private remoteLevels = new Map<string, number>();
   private readonly meter = new AudioLevelMeter();
+  private readonly quality: ConnectionQualityMonitor;
 
   /**
    * Joins room `roomId` over `channel` and resolves with the room; {@link MinimeetClient.joinRoom}
@@ -145,6 +151,7 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
           streamId: t.streamId,
           muted: false,
         })),
+        client: clientInfo(),
       });
       const room = new Room(channel, options, result, tracks, openChat(result.room.id));
       for (const [event, args] of early) room.dispatch(event, args);
@@ -177,6 +184,7 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
     this.transport = this.createTransport(result.participant.id);
     for (const info of result.participants) this.addRemote(info, false);
     this.localParticipant.adoptTracks(tracks);
+    this.quality = this.monitorQuality();
     const handlers = this.serverHandlers();
     for (const event of ROOM_SERVER_EVENTS) {
       this.stops.push(channel.subscribe(event, handlers[event]));
@@ -258,11 +266,20 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
   }
 
   /**
+   * The quality of everyone in the call as of the latest sample (every `quality.sampleIntervalMs`),
+   * for apps that draw their own indicators; undefined before the first sample.
+   */
+  getQualitySnapshot(): QualitySnapshot | undefined {
+    return this.quality.snapshot;
+  }
+
+  /**
    * Leaves the call: tells the server, closes every peer connection, stops every local track and
    * emits `Disconnected('left')`. Safe to call more than once.
    */
   async leave(): Promise<void> {
     if (this.roomState === RoomState.Disconnected) return;
+    this.quality.close(true);
     const request = this.channel.isConnected
       ? this.channel.request('leave_room', { roomId: this.id }).catch(() => undefined)
       : undefined;
@@ -397,6 +414,7 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
     const base: JoinRoomPayload = {
       roomId: this.id,
       tracks: this.localParticipant.publishedTracks(),
+      client: clientInfo(),
     };
     let result: JoinRoomResult;
     try {
@@ -446,12 +464,14 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
         this.transport.publish(publication.track!);
     this.setState(RoomState.Connected);
     this.emit(RoomEvent.Reconnected);
+    this.quality.handleResumed();
   }
 
   private end(reason: RoomDisconnectReason): void {
     if (this.roomState === RoomState.Disconnected) return;
     this.setState(RoomState.Disconnected);
     for (const stop of this.stops.splice(0)) stop();
+    this.quality.close();
     this.transport.close();
     this.localParticipant.stopAllTracks();
     this.meter.close();
@@ -491,6 +511,33 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
       }),
     );
     this.remoteLevels = new Map(levels);
+  }
+
+  // Samples getStats() of the transport in use, sets each participant's level, reports to the server.
+  private monitorQuality(): ConnectionQualityMonitor {
+    const participant = (id: string): Participant | undefined =>
+      id === this.localParticipant.id ? this.localParticipant : this.remotes.get(id);
+    const monitor = new ConnectionQualityMonitor(
+      {
+        localId: () => this.localParticipant.id,
+        collect: () => this.transport.getStats(),
+        sourceOfTrack: (peerId, trackId) =>
+          [...(this.remotes.get(peerId)?.trackPublications.values() ?? [])].find(
+            (p) => p.track?.mediaStreamTrack?.id === trackId,
+          )?.source,
+        publishes: (id, source) => {
+          const publication = participant(id)?.getTrackPublication(source);
+          return publication !== undefined && !publication.isMuted;
+        },
+        send: async (samples) => {
+          await this.channel.request('quality_report', { roomId: this.id, samples });
+        },
+        canSend: () => this.roomState === RoomState.Connected && this.channel.isConnected,
+      },
+      { ...QUALITY_DEFAULTS, ...this.options.quality },
+    );
+    monitor.on('qualityChanged', (id, quality) => participant(id)?.setConnectionQuality(quality));
+    return monitor;
   }
 
   // Lets the forwarding functions emit room events on this room.

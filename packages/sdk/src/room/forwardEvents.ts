@@ -39,6 +39,8 @@ export function forwardLocalEvents(participant: LocalParticipant, emit: RoomEmit
       emit(RoomEvent.LocalTrackUnpublished, pub as LocalTrackPublication),
     [ParticipantEvent.TrackMuted]: (pub) => emit(RoomEvent.TrackMuted, pub, participant),
     [ParticipantEvent.TrackUnmuted]: (pub) => emit(RoomEvent.TrackUnmuted, pub, participant),
+    [ParticipantEvent.ConnectionQualityChanged]: (quality) =>
+      emit(RoomEvent.ConnectionQualityChanged, quality, participant),
   });
 }
 
@@ -56,6 +58,8 @@ export function forwardRemoteEvents(participant: RemoteParticipant, emit: RoomEm
     [ParticipantEvent.TrackMuted]: (pub) => emit(RoomEvent.TrackMuted, pub, participant),
     [ParticipantEvent.TrackUnmuted]: (pub) => emit(RoomEvent.TrackUnmuted, pub, participant),
     [ParticipantEvent.Updated]: () => emit(RoomEvent.ParticipantUpdated, participant),
+    [ParticipantEvent.ConnectionQualityChanged]: (quality) =>
+      emit(RoomEvent.ConnectionQualityChanged, quality, participant),
     [ParticipantEvent.ConnectionChanged]: (connection) =>
       emit(
         connection === 'reconnecting'

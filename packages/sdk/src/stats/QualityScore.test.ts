@@ -75,9 +75,14 @@ describe('videoScore', () => {
       { ...vga, width: 320, height: 240, fps: 15, bitrate: 150_000 },
     ],
     [
-      'a screen share at 150 kbps',
+      'a still screen share at 30 kbps',
       'excellent',
-      { ...vga, source: 'screen_share', width: 1920, height: 1080, fps: 5, bitrate: 150_000 },
+      { ...vga, source: 'screen_share', width: 1920, height: 1080, fps: 1, bitrate: 30_000 },
+    ],
+    [
+      'a screen share with 20 % loss',
+      'poor',
+      { ...vga, source: 'screen_share', width: 1920, height: 1080, lossFraction: 0.2 },
     ],
     ['no video at all', 'poor', { ...vga, bitrate: 0 }],
   ] as const)('%s → %s', (_name, level, measurement) => {

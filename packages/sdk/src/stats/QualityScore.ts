@@ -62,29 +62,29 @@ export interface VideoMeasurement {
   qualityLimitationReason?: QualityLimitationReason | undefined;
 }
 
-// Bits per pixel per frame at which video looks right for its size: VP8 and H.264 at webcam
-// sizes look good from about 0.05; screen content is mostly static and needs far less.
-const BITS_PER_PIXEL = { camera: 0.05, screen: 0.004 };
+// Bits per pixel per frame at which camera video looks right for its size: VP8 and H.264 at
+// webcam sizes look good from about 0.05.
+const BITS_PER_PIXEL = 0.05;
 const MIN_VIDEO_TARGET_BPS = 100_000;
 // A limited encoder is at most "good": it sends less than it wants to.
 const LIMITED_CEILING = 3.9;
 
-/** The bitrate a video of this size and frame rate should get, bits per second. */
-export function videoTargetBitrate({ source, width, height, fps }: VideoMeasurement): number {
-  const bpp = source === 'camera' ? BITS_PER_PIXEL.camera : BITS_PER_PIXEL.screen;
+/** The bitrate a camera video of this size and frame rate should get, bits per second. */
+export function videoTargetBitrate({ width, height, fps }: VideoMeasurement): number {
   const pixelsPerSecond = (width ?? 640) * (height ?? 480) * Math.max(5, fps ?? 30);
-  return Math.max(MIN_VIDEO_TARGET_BPS, pixelsPerSecond * bpp);
+  return Math.max(MIN_VIDEO_TARGET_BPS, pixelsPerSecond * BITS_PER_PIXEL);
 }
 
 /**
- * A video leg's score on the MOS scale (1 to 4.5): the bitrate against its target
+ * A video leg's score on the MOS scale (1 to 4.5): a camera's bitrate against its target
  * ({@link videoTargetBitrate}), as 1 + 3.5 × √(bitrate / target) capped at 4.5 (perceived quality
- * rises with the logarithm of the bitrate, and the root follows it closely over this range); minus
+ * rises with the logarithm of the bitrate, and the root follows it closely over this range; a
+ * screen share is mostly static and may rightly send almost nothing, so it starts at 4.5); minus
  * 10 points per unit of loss (10 % loss costs a point, as retransmissions and freezes follow) and
  * 3 per unit of frozen time; at most 3.9 while the encoder says it is limited by bandwidth or CPU.
  */
 export function videoScore(m: VideoMeasurement): number {
-  const ratio = Math.min(1, m.bitrate / videoTargetBitrate(m));
+  const ratio = m.source === 'camera' ? Math.min(1, m.bitrate / videoTargetBitrate(m)) : 1;
   let score = 1 + 3.5 * Math.sqrt(ratio);
   score -= 10 * Math.min(1, Math.max(0, m.lossFraction));
   score -= 3 * Math.min(1, Math.max(0, m.frozenFraction ?? 0));

@@ -10,9 +10,11 @@ import { ErrorCode } from '@minimeet/protocol';
 import { AppError } from '../common/app-error.js';
 import { TokenService } from './token.service.js';
 
-/** The user an access token authenticated. */
+/** The user an access token authenticated, and the session the token belongs to. */
 export interface AuthenticatedUser {
   id: string;
+  /** The token's session (`sid`): its refresh-token family. */
+  sessionId: string;
 }
 
 type AuthedRequest = Request & { user?: AuthenticatedUser };
@@ -25,7 +27,10 @@ export function bearerToken(req: Request): string | undefined {
   return m?.[1];
 }
 
-/** Admits a request only with a valid access token, and records whose it is. */
+/**
+ * Admits a request only with a valid access token of a session that still stands, and records
+ * whose it is.
+ */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
   constructor(@Inject(TokenService) private readonly tokens: TokenService) {}
@@ -39,7 +44,7 @@ export class AccessTokenGuard implements CanActivate {
         'Send an access token as Authorization: Bearer <token>.',
       );
     const claims = await this.tokens.verifyAccessToken(token);
-    req.user = { id: claims.userId };
+    req.user = { id: claims.userId, sessionId: claims.sessionId };
     return true;
   }
 }

@@ -101,6 +101,6 @@ export class AuthController {
     @CurrentUser() user: AuthenticatedUser,
     @ValidBody(changePasswordRequestSchema) body: ChangePasswordRequest,
   ): Promise<AuthSession> {
-    return this.auth.changePassword(user.id, body);
+    return this.auth.changePassword(user.id, user.sessionId, body);
   }
 }

@@ -15,7 +15,13 @@ import type { AppConfig } from '../config/config.js';
 import { UserRepository } from '../users/user.repository.js';
 import type { ApiKeyEntity } from './api-key.entity.js';
 import { ApiKeysService } from './api-keys.service.js';
-import { TOKEN_AUDIENCE, TOKEN_ISSUER, TokenService, tokenError } from './token.service.js';
+import {
+  TOKEN_AUDIENCE,
+  TOKEN_ISSUER,
+  TokenService,
+  tokenError,
+  type AccessClaims,
+} from './token.service.js';
 
 /** A token's verdict: who it belongs to and until when. */
 export interface AuthenticatedConnection {
@@ -23,6 +29,8 @@ export interface AuthenticatedConnection {
   expiresAt: Date;
   /** The API key that signed a join token; revoking it ends the connection. */
   apiKeyId?: string;
+  /** The session of an access token; ending it ends the connection. */
+  sessionId?: string;
 }
 
 const CLOCK_SKEW_SECONDS = 60;
@@ -55,7 +63,10 @@ export class ConnectionAuthenticator {
     @Inject(UserRepository) private readonly users: UserRepository,
   ) {}
 
-  /** Verifies the token; throws `token_invalid` or `token_expired` as {@link AppError}. */
+  /**
+   * Verifies the token; throws `token_invalid`, `token_expired`, or for an access token
+   * `session_revoked` or `account_disabled`, as {@link AppError}.
+   */
   async authenticate(token: string): Promise<AuthenticatedConnection> {
     let alg: string | undefined;
     let kid: string | undefined;
@@ -67,7 +78,7 @@ export class ConnectionAuthenticator {
     if (alg === 'HS256') {
       const payload = await this.tokens.verifyServerToken(token);
       if (payload.typ === 'access' && payload.iss === TOKEN_ISSUER)
-        return this.userConnection(payload);
+        return this.userConnection(await this.tokens.accessClaims(payload));
       if (payload.typ === 'join') return this.guestConnection(payload);
       throw invalid();
     }
@@ -102,9 +113,11 @@ export class ConnectionAuthenticator {
     }
   }
 
-  private async userConnection(payload: JWTPayload): Promise<AuthenticatedConnection> {
-    const user = await this.users.findById(payload.sub!);
+  private async userConnection(claims: AccessClaims): Promise<AuthenticatedConnection> {
+    const user = await this.users.findById(claims.userId);
     if (!user) throw invalid('The account of this token no longer exists.');
+    if (user.disabledAt)
+      throw new AppError(ErrorCode.AccountDisabled, 'An operator disabled this account.');
     return {
       principal: {
         kind: 'user',
@@ -112,7 +125,8 @@ export class ConnectionAuthenticator {
         displayName: user.displayName,
         avatarUrl: user.avatarUrl,
       },
-      expiresAt: new Date(payload.exp! * 1000),
+      expiresAt: claims.expiresAt,
+      sessionId: claims.sessionId,
     };
   }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, IsNull, Not, type Repository } from 'typeorm';
+import { DataSource, IsNull, MoreThan, Not, type Repository } from 'typeorm';
 import { RefreshTokenEntity } from './refresh-token.entity.js';
 
 /** Refresh tokens in the relational store, looked up by the SHA-256 of the token. */
@@ -43,9 +43,39 @@ export class RefreshTokenRepository {
     return this.repo.exists({ where: { familyId, revokedAt: Not(IsNull()) } });
   }
 
-  /** Revokes every live token of every family of a user: a sign-out everywhere. */
-  async revokeAllForUser(userId: string, at: Date): Promise<void> {
-    await this.repo.update({ userId, revokedAt: IsNull() }, { revokedAt: at });
+  /**
+   * The families (sessions) of a user that are not revoked and whose newest token expires after
+   * `since`: every session that may still hold an access token issued after `since`, and more.
+   */
+  async liveFamilies(userId: string, since: Date): Promise<string[]> {
+    const rows = await this.repo
+      .createQueryBuilder('t')
+      .select('DISTINCT t.family_id', 'familyId')
+      .where({ userId, revokedAt: IsNull(), expiresAt: MoreThan(since) })
+      .getRawMany<{ familyId: string }>();
+    return rows.map((r) => r.familyId);
+  }
+
+  /**
+   * Revokes every live token of every family of a user (a sign-out everywhere), except those of
+   * the family `keep` when given.
+   */
+  async revokeAllForUser(userId: string, at: Date, keep?: string): Promise<void> {
+    await this.repo.update(
+      keep === undefined
+        ? { userId, revokedAt: IsNull() }
+        : { userId, revokedAt: IsNull(), familyId: Not(keep) },
+      { revokedAt: at },
+    );
+  }
+
+  /**
+   * Forgets the unused tokens of a family, so that the family goes on with a token issued after
+   * this: the forgotten ones are then unknown (`token_invalid`), and presenting one is not a reuse
+   * that would end the family.
+   */
+  async dropUnused(familyId: string): Promise<void> {
+    await this.repo.delete({ familyId, usedAt: IsNull(), revokedAt: IsNull() });
   }
 
   /** Revokes every live token of a family. */

@@ -5,6 +5,7 @@ import { ErrorCode, type JoinGrants } from '@minimeet/protocol';
 import { AppError } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
+import { legacySessionOf, SessionService } from './session.service.js';
 
 /** Issuer and audience of every token the server signs. */
 export const TOKEN_ISSUER = 'minimeet';
@@ -14,6 +15,8 @@ export const TOKEN_AUDIENCE = 'minimeet';
 /** What a verified access token says. */
 export interface AccessClaims {
   userId: string;
+  /** The session (refresh-token family) the token belongs to: its `sid` claim. */
+  sessionId: string;
   expiresAt: Date;
 }
 
@@ -44,14 +47,17 @@ export function tokenError(err: unknown): AppError {
 export class TokenService {
   private readonly key: Uint8Array;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SessionService) private readonly sessions: SessionService,
+  ) {
     this.key = new TextEncoder().encode(config.auth.jwtSecret);
   }
 
-  /** A short-lived access token for a user. */
-  signAccessToken(userId: string): Promise<SignedToken> {
+  /** A short-lived access token for a user, belonging to one session (`sid`). */
+  signAccessToken(userId: string, sessionId: string): Promise<SignedToken> {
     return this.sign(
-      { typ: 'access' },
+      { typ: 'access', sid: sessionId },
       userId,
       TOKEN_ISSUER,
       this.config.auth.accessTokenTtlSeconds,
@@ -103,12 +109,30 @@ export class TokenService {
     }
   }
 
-  /** Verifies an access token (not a join token); throws token errors. */
+  /**
+   * Verifies an access token (not a join token) and that its session still stands; throws token
+   * errors, `session_revoked` or `account_disabled`.
+   */
   async verifyAccessToken(token: string): Promise<AccessClaims> {
-    const payload = await this.verifyServerToken(token);
+    return this.accessClaims(await this.verifyServerToken(token));
+  }
+
+  /**
+   * The claims of a verified HS256 token that must be an access token of a session that still
+   * stands; throws like {@link verifyAccessToken}.
+   */
+  async accessClaims(payload: JWTPayload): Promise<AccessClaims> {
     if (payload.typ !== 'access' || payload.iss !== TOKEN_ISSUER) {
       throw new AppError(ErrorCode.TokenInvalid, 'This is not an access token.');
     }
-    return { userId: payload.sub!, expiresAt: new Date(payload.exp! * 1000) };
+    const sid = payload.sid;
+    if (sid !== undefined && (typeof sid !== 'string' || sid === '' || sid.length > 64)) {
+      throw new AppError(ErrorCode.TokenInvalid, 'The token is not valid.');
+    }
+    // A token of a server before sessions (no sid) stands for all of its user's sessions: refusing
+    // it would end every call in progress when a server is upgraded, while it expires soon anyway.
+    const sessionId = sid ?? legacySessionOf(payload.sub!);
+    await this.sessions.assertActive(sessionId);
+    return { userId: payload.sub!, sessionId, expiresAt: new Date(payload.exp! * 1000) };
   }
 }

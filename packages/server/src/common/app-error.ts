@@ -15,6 +15,8 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.TokenInvalid]: 401,
   [ErrorCode.TokenExpired]: 401,
   [ErrorCode.TokenReused]: 401,
+  [ErrorCode.SessionRevoked]: 401,
+  [ErrorCode.AccountDisabled]: 403,
   [ErrorCode.Forbidden]: 403,
   [ErrorCode.EmailTaken]: 409,
   [ErrorCode.RateLimited]: 429,

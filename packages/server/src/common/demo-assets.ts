@@ -9,7 +9,7 @@ const at = (relative: string) => fileURLToPath(new URL(relative, import.meta.url
 // The workspace layout, seen from packages/server/{src,dist}/common.
 const DEMO_DIR = at('../../../../examples/demo/');
 const SDK_BUNDLE = at('../../../sdk/dist/minimeet-sdk.browser.js');
-const ELEMENTS_BUNDLE = at('../../../web-components/dist/minimeet-elements.js');
+const ELEMENTS_DIR = at('../../../web-components/dist/browser/');
 
 // The demo runs no inline script and loads nothing from elsewhere.
 const CSP = [
@@ -22,31 +22,51 @@ const CSP = [
   "frame-ancestors 'self'",
 ].join('; ');
 
+// A host app's page on another origin loads the element modules from here; a module script is
+// fetched with CORS, so the answer must allow any origin (the files are public and carry no
+// credentials).
+function setModuleHeaders(res: Response, file: string): void {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+  // Chunks are named after their content; the entries keep their names across versions.
+  res.setHeader(
+    'Cache-Control',
+    /[\\/]chunks[\\/]/.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache',
+  );
+}
+
 /**
- * Serves the demo page at `/` with the SDK and element bundles beside it, when the workspace
- * has them (a server installed on its own has no demo).
+ * Serves the browser modules of the elements under `/elements/` (`minimeet-room.js`,
+ * `minimeet-elements.js`, `minimeet-sdk.js`, … and their shared `chunks/`), the SDK's bundle at
+ * `/sdk/minimeet-sdk.js`, and the demo page at `/`, when the workspace has them (a server
+ * installed on its own serves the API only).
  */
 export function serveDemo(app: NestExpressApplication, logger: Logger): void {
+  if (!existsSync(ELEMENTS_DIR)) {
+    logger.warn({ dir: ELEMENTS_DIR }, 'element modules are missing; run the build');
+  }
+  app.use(
+    '/elements',
+    express.static(ELEMENTS_DIR, { index: false, fallthrough: true, setHeaders: setModuleHeaders }),
+  );
+  if (!existsSync(SDK_BUNDLE)) {
+    logger.warn({ file: SDK_BUNDLE }, 'SDK bundle for the demo page is missing; run the build');
+  }
+  for (const [route, file] of [
+    ['/sdk/minimeet-sdk.js', SDK_BUNDLE],
+    ['/sdk/minimeet-sdk.js.map', `${SDK_BUNDLE}.map`],
+  ] as const) {
+    app.use(route, (_req: Request, res: Response, next: NextFunction) => {
+      if (!existsSync(file)) return next();
+      setModuleHeaders(res, file);
+      res.type(file.endsWith('.map') ? 'application/json' : 'text/javascript');
+      res.sendFile(file);
+    });
+  }
   if (!existsSync(DEMO_DIR)) {
-    logger.info('no demo page found; serving the API only');
+    logger.info('no demo page found; serving the API and the element modules only');
     return;
   }
   const setHeaders = (res: Response) => res.setHeader('Content-Security-Policy', CSP);
-  for (const [route, file] of [
-    ['/sdk/minimeet-sdk.js', SDK_BUNDLE],
-    ['/elements/minimeet-elements.js', ELEMENTS_BUNDLE],
-  ] as const) {
-    if (!existsSync(file))
-      logger.warn({ file }, 'bundle for the demo page is missing; run the build');
-    app.use(route, (_req: Request, res: Response, next: NextFunction) => {
-      if (!existsSync(file)) return next();
-      res.type('text/javascript');
-      res.sendFile(file);
-    });
-    app.use(`${route}.map`, (_req: Request, res: Response, next: NextFunction) => {
-      if (!existsSync(`${file}.map`)) return next();
-      res.sendFile(`${file}.map`);
-    });
-  }
   app.use(express.static(DEMO_DIR, { index: 'index.html', setHeaders }));
 }

@@ -10,6 +10,10 @@ export interface ServerEvents {
   'user.logged_in': { userId: string };
   'user.logged_out': { userId: string };
   'user.password_changed': { userId: string };
+  /** An operator disabled the account; its sessions have ended. */
+  'user.disabled': { userId: string };
+  /** An operator enabled a disabled account again. */
+  'user.enabled': { userId: string };
   'auth.refresh_reused': { userId: string; familyId: string };
   'api_key.revoked': { keyId: string; userId: string };
   'socket.connected': {

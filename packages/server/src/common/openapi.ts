@@ -31,6 +31,9 @@ const MEANING: Record<ErrorCode, string> = {
   [ErrorCode.TokenInvalid]: 'the token is malformed, forged, of the wrong kind or revoked',
   [ErrorCode.TokenExpired]: 'the token has expired',
   [ErrorCode.TokenReused]: 'the refresh token was already used; its whole family is now revoked',
+  [ErrorCode.SessionRevoked]:
+    'the session of this access token has ended (logout, a password change, a reused refresh token); sign in again',
+  [ErrorCode.AccountDisabled]: 'an operator disabled the account',
   [ErrorCode.Forbidden]: 'not allowed to do this',
   [ErrorCode.EmailTaken]: 'the email address already belongs to an account',
   [ErrorCode.RateLimited]:
@@ -62,6 +65,8 @@ export const BEARER_ERRORS = [
   ErrorCode.Unauthorized,
   ErrorCode.TokenInvalid,
   ErrorCode.TokenExpired,
+  ErrorCode.SessionRevoked,
+  ErrorCode.AccountDisabled,
 ] as const;
 
 /**

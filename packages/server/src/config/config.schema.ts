@@ -84,6 +84,7 @@ export const envSchema = z.object({
   REFRESH_TOKEN_TTL: positiveInt('REFRESH_TOKEN_TTL').default(30 * 24 * 3600),
   JOIN_TOKEN_MAX_TTL: positiveInt('JOIN_TOKEN_MAX_TTL').default(24 * 3600),
   SESSION_REFRESH_LEAD: positiveInt('SESSION_REFRESH_LEAD').default(60),
+  ADMIN_SECRET: z.string().min(32, 'ADMIN_SECRET must be at least 32 characters.').optional(),
   PASSWORD_HASH_MEMORY_KIB: positiveInt('PASSWORD_HASH_MEMORY_KIB').default(19_456),
   PASSWORD_HASH_ITERATIONS: positiveInt('PASSWORD_HASH_ITERATIONS').default(2),
   PASSWORD_HASH_PARALLELISM: positiveInt('PASSWORD_HASH_PARALLELISM').default(1),
@@ -115,6 +116,7 @@ export const envSchema = z.object({
     .max(16_000, 'CHAT_MAX_LENGTH must be at most 16000.')
     .default(4000),
   RATE_LIMIT_CHAT: rateLimit.prefault('30/10'),
+  RATE_LIMIT_SEARCH: rateLimit.prefault('30/10'),
   SEARCH_ENGINE: z.enum(['auto', 'sqlite', 'mysql', 'postgres', 'elasticsearch']).default('auto'),
   ELASTICSEARCH_URL: z.string().url().optional(),
   ELASTICSEARCH_INDEX: z

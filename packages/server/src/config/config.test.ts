@@ -44,6 +44,7 @@ describe('loadConfig', () => {
         refreshTokenTtlSeconds: 2_592_000,
         joinTokenMaxTtlSeconds: 86_400,
         sessionRefreshLeadSeconds: 60,
+        adminSecret: null,
         passwordHash: { memoryKiB: 19_456, iterations: 2, parallelism: 1 },
       },
       rateLimits: {
@@ -55,6 +56,7 @@ describe('loadConfig', () => {
         connect: { limit: 600, windowMs: 60_000 },
         socketRequests: { limit: 100, windowMs: 1000 },
         chat: { limit: 30, windowMs: 10_000 },
+        search: { limit: 30, windowMs: 10_000 },
         quality: { limit: 12, windowMs: 60_000 },
       },
       http: { bodyLimitBytes: 65_536, corsOrigins: '*', trustProxy: false, serveDemo: true },
@@ -123,6 +125,16 @@ describe('loadConfig', () => {
       turnCredentialTtlSeconds: 3600,
     });
     expect(config.rooms).toEqual({ meshMaxParticipants: 3, reconnectGraceMs: 5000 });
+  });
+
+  it('reads the admin secret and the search limit, and refuses a short admin secret', () => {
+    const config = loadConfig({ ADMIN_SECRET: 'a'.repeat(32), RATE_LIMIT_SEARCH: '5/60' });
+    expect(config.auth.adminSecret).toBe('a'.repeat(32));
+    expect(config.rateLimits.search).toEqual({ limit: 5, windowMs: 60_000 });
+    expect(configErrorOf({ ADMIN_SECRET: 'too-short' }).message).toMatch(
+      /ADMIN_SECRET: ADMIN_SECRET must be at least 32 characters/,
+    );
+    expect(configErrorOf({ RATE_LIMIT_SEARCH: '5' }).message).toContain('RATE_LIMIT_SEARCH');
   });
 
   it('refuses TURN_URLS without TURN_SECRET, naming TURN_SECRET', () => {

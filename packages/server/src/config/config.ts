@@ -28,6 +28,11 @@ export interface AppConfig {
     refreshTokenTtlSeconds: number;
     joinTokenMaxTtlSeconds: number;
     sessionRefreshLeadSeconds: number;
+    /**
+     * The operator's secret for the admin API (`Authorization: Bearer` on `/api/admin/…`); null
+     * turns the admin API off.
+     */
+    adminSecret: string | null;
     passwordHash: { memoryKiB: number; iterations: number; parallelism: number };
   };
   rateLimits: {
@@ -40,6 +45,8 @@ export interface AppConfig {
     socketRequests: RateLimitRule;
     /** Chat messages (sends and edits) per principal, across all its connections and nodes. */
     chat: RateLimitRule;
+    /** Message searches per principal, across all its connections and nodes. */
+    search: RateLimitRule;
     /** `quality_report`s per participant. */
     quality: RateLimitRule;
   };
@@ -181,6 +188,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL,
       joinTokenMaxTtlSeconds: env.JOIN_TOKEN_MAX_TTL,
       sessionRefreshLeadSeconds: env.SESSION_REFRESH_LEAD,
+      adminSecret: env.ADMIN_SECRET ?? null,
       passwordHash: {
         memoryKiB: env.PASSWORD_HASH_MEMORY_KIB,
         iterations: env.PASSWORD_HASH_ITERATIONS,
@@ -196,6 +204,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       connect: env.RATE_LIMIT_CONNECT,
       socketRequests: env.RATE_LIMIT_SOCKET_REQUESTS,
       chat: env.RATE_LIMIT_CHAT,
+      search: env.RATE_LIMIT_SEARCH,
       quality: env.RATE_LIMIT_QUALITY,
     },
     http: {

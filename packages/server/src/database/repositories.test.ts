@@ -143,6 +143,59 @@ describe.each(DATABASE_TARGETS)('repositories on $name', (target) => {
     expect((await refreshTokens.findByHash(hashes[2]))?.revokedAt).toBeNull();
   });
 
+  it('lists the live sessions of a user, revokes all but one, and forgets the unused tokens of one', async () => {
+    const user = await newUser();
+    const stranger = await newUser();
+    const [kept, ended, stale, revoked, foreign] = Array.from({ length: 5 }, () => randomUUID());
+    const token = (userId: string, familyId: string, expiresInMs: number) => {
+      const tokenHash = randomUUID().replace(/-/g, '');
+      return refreshTokens
+        .insert({
+          id: randomUUID(),
+          userId,
+          familyId,
+          tokenHash,
+          expiresAt: new Date(Date.now() + expiresInMs),
+        })
+        .then(() => tokenHash);
+    };
+    const keptUsed = await token(user.id, kept, 3_600_000);
+    const keptLive = await token(user.id, kept, 3_600_000);
+    const endedLive = await token(user.id, ended, 3_600_000);
+    await token(user.id, stale, -3_600_000);
+    await token(user.id, revoked, 3_600_000);
+    await refreshTokens.revokeFamily(revoked, new Date());
+    await token(stranger.id, foreign, 3_600_000);
+    await refreshTokens.markUsed((await refreshTokens.findByHash(keptUsed))!.id, new Date());
+
+    const since = new Date(Date.now() - 60_000);
+    expect((await refreshTokens.liveFamilies(user.id, since)).sort()).toEqual([kept, ended].sort());
+
+    await refreshTokens.revokeAllForUser(user.id, new Date(), kept);
+    expect(await refreshTokens.isFamilyRevoked(ended)).toBe(true);
+    expect(await refreshTokens.isFamilyRevoked(kept)).toBe(false);
+    expect((await refreshTokens.findByHash(endedLive))?.revokedAt).toBeInstanceOf(Date);
+    expect(await refreshTokens.liveFamilies(user.id, since)).toEqual([kept]);
+    expect(await refreshTokens.liveFamilies(stranger.id, since)).toEqual([foreign]);
+
+    await refreshTokens.dropUnused(kept);
+    expect(await refreshTokens.findByHash(keptLive)).toBeNull();
+    expect((await refreshTokens.findByHash(keptUsed))?.usedAt).toBeInstanceOf(Date);
+    expect(await refreshTokens.isFamilyRevoked(kept)).toBe(false);
+  });
+
+  it('disables an account once, enables it, and leaves updated_at alone', async () => {
+    const user = await newUser();
+    const first = new Date(Math.floor(Date.now() / 1000) * 1000 - 5000);
+    const disabled = await users.setDisabled(user.id, first);
+    expect(disabled?.disabledAt?.getTime()).toBe(first.getTime());
+    expect(disabled?.updatedAt.getTime()).toBe(user.updatedAt.getTime());
+    const again = await users.setDisabled(user.id, new Date());
+    expect(again?.disabledAt?.getTime()).toBe(first.getTime());
+    expect((await users.setDisabled(user.id, null))?.disabledAt).toBeNull();
+    expect(await users.setDisabled(randomUUID(), new Date())).toBeNull();
+  });
+
   it('lists, revokes and touches API keys of their owner only', async () => {
     const owner = await newUser();
     const stranger = await newUser();

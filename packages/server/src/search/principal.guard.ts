@@ -39,6 +39,13 @@ export class PrincipalGuard implements CanActivate {
   }
 }
 
+/**
+ * The principal id of a request {@link PrincipalGuard} admitted, or undefined: the key of
+ * per-person rate limits (`@RateLimit`), which must run after the guard.
+ */
+export const principalIdOf = (req: Request): string | undefined =>
+  (req as PrincipalRequest).principal?.id;
+
 /** Parameter decorator: the {@link Principal} of a request behind {@link PrincipalGuard}. */
 export const CurrentPrincipal = createParamDecorator(
   (_data: unknown, context: ExecutionContext): Principal => {

@@ -8,15 +8,20 @@ import {
 } from '@minimeet/protocol';
 import { messageSearchQuerySchema } from '@minimeet/protocol/schemas';
 import { ApiErrors, ApiResult, BEARER_ERRORS } from '../common/openapi.js';
+import { RateLimit, RateLimitGuard } from '../common/rate-limit.guard.js';
 import { ZodValidationPipe } from '../common/zod-validation.js';
-import { CurrentPrincipal, PrincipalGuard } from './principal.guard.js';
+import { CurrentPrincipal, PrincipalGuard, principalIdOf } from './principal.guard.js';
 import { messageSearchPageSchema } from './search.dto.js';
 import { SearchService } from './search.service.js';
 
-/** Full-text search of chat messages, for users and for guests with a join token. */
+/**
+ * Full-text search of chat messages, for users and for guests with a join token; each person
+ * (principal) may search `RATE_LIMIT_SEARCH` times per window, across all nodes with Redis.
+ */
 @ApiTags('search')
 @ApiBearerAuth()
-@UseGuards(PrincipalGuard)
+// In this order: the rate limit counts per principal, which the first guard establishes.
+@UseGuards(PrincipalGuard, RateLimitGuard)
 @Controller('search')
 export class SearchController {
   constructor(@Inject(SearchService) private readonly searchService: SearchService) {}
@@ -65,7 +70,9 @@ export class SearchController {
     ErrorCode.ValidationFailed,
     ErrorCode.NotFound,
     ErrorCode.ServiceUnavailable,
+    ErrorCode.RateLimited,
   )
+  @RateLimit({ name: 'search', rule: (c) => c.rateLimits.search, key: principalIdOf })
   messages(
     @CurrentPrincipal() principal: Principal,
     @Query(new ZodValidationPipe(messageSearchQuerySchema, 'Query')) query: MessageSearchQuery,

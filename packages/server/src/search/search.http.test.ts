@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
+  AuthSession,
   ChatMessage,
   CreatedApiKey,
   CreatedJoinToken,
@@ -258,5 +259,47 @@ describe.each(DATABASE_TARGETS)('GET /api/search/messages on $name', (target) =>
     }
     const cjk = await search(owner.accessToken, q({ q: '会議' }));
     expect(cjk.body.items[0]?.snippet).toContain('会議');
+  });
+});
+
+describe('the search rate limit (RATE_LIMIT_SEARCH)', () => {
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({ RATE_LIMIT_SEARCH: '3/60' });
+  });
+  afterAll(() => server?.close());
+
+  const search = (token: string) =>
+    api<MessageSearchPage>(server, 'GET', '/api/search/messages?q=anything', { token });
+
+  it('refuses a person’s 4th search in the window with rate_limited, and counts each person apart', async () => {
+    const [alice, bob] = await Promise.all([registerUser(server), registerUser(server)]);
+    // Another session of the same person shares the count: it is per person, not per token.
+    const aliceAgain = await api<AuthSession>(server, 'POST', '/api/auth/login', {
+      json: { email: alice.user.email, password: alice.password },
+    });
+    expect((await search(alice.accessToken)).status).toBe(200);
+    expect((await search(alice.accessToken)).status).toBe(200);
+    expect((await search(aliceAgain.body.accessToken)).status).toBe(200);
+    const refused = await search(alice.accessToken);
+    const error = expectError(refused, 429, 'rate_limited');
+    expect(error.details?.retryAfterSeconds).toBeGreaterThan(0);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    expect((await search(bob.accessToken)).status).toBe(200);
+
+    const key = await createApiKey(server, bob.accessToken);
+    const guest = await api<CreatedJoinToken>(server, 'POST', '/api/join-tokens', {
+      json: { identity: 'searcher', name: 'Guest', grants: { room: 'lobby' } },
+      headers: basicAuth(key.id, key.secret),
+    });
+    expect((await search(guest.body.token)).status).toBe(200);
+  });
+
+  it('does not count requests refused for their token', async () => {
+    const carol = await registerUser(server);
+    for (let i = 0; i < 5; i++) expectError(await search('not-a-token'), 401, 'token_invalid');
+    expect((await search(carol.accessToken)).status).toBe(200);
   });
 });

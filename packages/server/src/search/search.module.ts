@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { ChatModule } from '../chat/chat.module.js';
 import { ChatService } from '../chat/chat.service.js';
+import { RateLimitGuard } from '../common/rate-limit.guard.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
@@ -60,6 +61,7 @@ function createMessageSearch(
     SearchService,
     SearchIndexer,
     PrincipalGuard,
+    RateLimitGuard,
   ],
   exports: [MESSAGE_SEARCH, SearchIndexer],
 })

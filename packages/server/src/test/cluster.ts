@@ -30,6 +30,7 @@ export const CLUSTER_ENV: Readonly<Record<string, string>> = {
   RATE_LIMIT_REGISTER: '1000/60',
   RATE_LIMIT_REFRESH: '1000/60',
   RATE_LIMIT_CONNECT: '100000/60',
+  RATE_LIMIT_SEARCH: '100000/60',
 };
 
 /** The Redis of this machine; override with MINIMEET_TEST_REDIS_URL. */

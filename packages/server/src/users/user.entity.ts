@@ -37,4 +37,11 @@ export class UserEntity {
   /** When the user's last connection closed (presence "last seen"); null when never seen. */
   @Column({ name: 'last_seen_at', type: Date, nullable: true })
   lastSeenAt: Date | null;
+
+  /**
+   * When an operator disabled the account, or null. A disabled account cannot sign in, refresh
+   * or connect.
+   */
+  @Column({ name: 'disabled_at', type: Date, nullable: true })
+  disabledAt: Date | null;
 }

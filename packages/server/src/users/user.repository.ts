@@ -55,6 +55,21 @@ export class UserRepository {
     await this.repo.update({ id }, { passwordHash });
   }
 
+  /**
+   * Disables the account (`at`) or enables it (null), without touching `updated_at` (it is not a
+   * change of the profile). Returns the user as it is now, or null if it does not exist. Disabling
+   * an account already disabled keeps the first time.
+   */
+  async setDisabled(id: string, at: Date | null): Promise<UserEntity | null> {
+    await this.repo
+      .createQueryBuilder()
+      .update(UserEntity)
+      .set({ disabledAt: at, updatedAt: () => 'updated_at' })
+      .where(at === null ? 'id = :id' : 'id = :id AND disabled_at IS NULL', { id })
+      .execute();
+    return this.findById(id);
+  }
+
   /** Changes profile fields and returns the updated user, or null if it does not exist. */
   async update(
     id: string,

@@ -35,6 +35,8 @@ import { RATE_LIMITER, type RateLimiter } from '../common/rate-limiter.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { ConnectionAuthenticator } from '../auth/connection-authenticator.js';
+import { endCodeOf, endMessageOf, type SessionRevocation } from '../auth/revoked-sessions.js';
+import { SessionService } from '../auth/session.service.js';
 import { CallService, type CallClient, type SocketGone } from '../calls/call.service.js';
 import type { CallTransport } from '../calls/call-transport.js';
 import { ChatRealtime } from '../chat/chat.realtime.js';
@@ -115,6 +117,7 @@ export class SignallingGateway
     @Inject(ChatRealtime) private readonly chat: ChatRealtime,
     @Inject(PresenceRealtime) private readonly presence: PresenceRealtime,
     @Inject(QualityRealtime) private readonly quality: QualityRealtime,
+    @Inject(SessionService) private readonly sessions: SessionService,
   ) {
     type P<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[0];
     this.handlers = {
@@ -165,6 +168,7 @@ export class SignallingGateway
     this.quality.attach();
     this.unsubscribe.push(
       this.events.on('api_key.revoked', ({ keyId }) => this.endKeySessions(keyId)),
+      this.sessions.onSessionsEnded((revocation) => this.endRevokedSessions(revocation)),
     );
     server.use((socket, next) => {
       this.authenticateHandshake(socket).then(
@@ -193,6 +197,7 @@ export class SignallingGateway
     });
     socket.once('disconnect', (reason) => this.closed(socket, reason));
     this.scheduleExpiry(socket);
+    this.recheckSession(socket);
     socket.emit('session', {
       protocolVersion: PROTOCOL_VERSION,
       connectionId: socket.id,
@@ -298,7 +303,7 @@ export class SignallingGateway
       );
     }
     try {
-      const { principal, expiresAt, apiKeyId } = await this.authenticator.authenticate(
+      const { principal, expiresAt, apiKeyId, sessionId } = await this.authenticator.authenticate(
         auth.data.token,
       );
       socket.data = {
@@ -307,11 +312,15 @@ export class SignallingGateway
         tokenExpiresAt: expiresAt,
         connectedAt: Date.now(),
         ...(apiKeyId ? { apiKeyId } : {}),
+        ...(sessionId ? { sessionId } : {}),
       };
     } catch (err) {
       if (
         err instanceof AppError &&
-        (err.code === ErrorCode.TokenExpired || err.code === ErrorCode.TokenInvalid)
+        (err.code === ErrorCode.TokenExpired ||
+          err.code === ErrorCode.TokenInvalid ||
+          err.code === ErrorCode.SessionRevoked ||
+          err.code === ErrorCode.AccountDisabled)
       ) {
         throw connectError(err.code, err.message);
       }
@@ -403,7 +412,8 @@ export class SignallingGateway
     socket: MinimeetSocket,
     token: string,
   ): Promise<{ tokenExpiresAt: string }> {
-    const { principal, expiresAt, apiKeyId } = await this.authenticator.authenticate(token);
+    const { principal, expiresAt, apiKeyId, sessionId } =
+      await this.authenticator.authenticate(token);
     if (principal.id !== socket.data.principal.id) {
       throw new AppError(ErrorCode.Forbidden, 'The new token belongs to someone else.');
     }
@@ -411,6 +421,8 @@ export class SignallingGateway
     socket.data.principal = principal;
     socket.data.tokenExpiresAt = expiresAt;
     socket.data.apiKeyId = apiKeyId;
+    // From now on the connection belongs to the new token's session (another sign-in maybe).
+    socket.data.sessionId = sessionId;
     this.scheduleExpiry(socket);
     return { tokenExpiresAt: expiresAt.toISOString() };
   }
@@ -432,6 +444,40 @@ export class SignallingGateway
       });
       socket.disconnect(true);
     }
+  }
+
+  /**
+   * Ends this node's connections of sessions ended on any node (logout, a password change, a
+   * reused refresh token, an account disabled).
+   */
+  private endRevokedSessions({ sessionIds, cause }: SessionRevocation): void {
+    const ended = new Set(sessionIds);
+    for (const socket of this.server.sockets.sockets.values() as Iterable<MinimeetSocket>) {
+      const { sessionId } = socket.data;
+      if (sessionId !== undefined && ended.has(sessionId)) this.endSession(socket, cause);
+    }
+  }
+
+  /**
+   * A session ended between its handshake's check and the socket's arrival here was not among the
+   * sockets {@link endRevokedSessions} looked at: look once more, now that it is.
+   */
+  private recheckSession(socket: MinimeetSocket): void {
+    const { sessionId } = socket.data;
+    if (sessionId === undefined) return;
+    this.sessions.endedBecause(sessionId).then(
+      (cause) => {
+        if (cause && socket.data.sessionId === sessionId && socket.connected)
+          this.endSession(socket, cause);
+      },
+      (err: unknown) =>
+        this.logger.error({ err, connectionId: socket.id }, 'checking a session failed'),
+    );
+  }
+
+  private endSession(socket: MinimeetSocket, cause: SessionRevocation['cause']): void {
+    socket.emit('session_ended', { reason: endCodeOf(cause), message: endMessageOf(cause) });
+    socket.disconnect(true);
   }
 
   private scheduleExpiry(socket: MinimeetSocket): void {

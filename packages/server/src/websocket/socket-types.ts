@@ -11,6 +11,8 @@ export interface SocketData {
   budget: RequestBudget;
   /** Set when a join token admitted the connection. */
   apiKeyId?: string;
+  /** The session of the access token that admitted (or last refreshed) the connection. */
+  sessionId?: string;
 }
 
 /** A typed minimeet socket. */

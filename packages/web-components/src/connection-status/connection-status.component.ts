@@ -4,7 +4,7 @@ import {
   type ConnectionError,
   type MinimeetClient,
 } from '@minimeet/sdk';
-import { html, type CSSResultGroup, type TemplateResult } from 'lit';
+import { html, type CSSResultGroup, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { ClientController, type ConnectionTransition } from '../controllers/ClientController.js';
 import { MinimeetElement } from '../internal/minimeet-element.js';
 import { connectionStatusStyles } from './connection-status.styles.js';
@@ -48,7 +48,7 @@ import { connectionStatusStyles } from './connection-status.styles.js';
 export class MinimeetConnectionStatus extends MinimeetElement {
   static override styles: CSSResultGroup = connectionStatusStyles;
 
-  static override properties = {
+  static override properties: PropertyDeclarations = {
     // A hand-written accessor: the controller must listen before the app's next line runs, which
     // is typically `client.connect()`.
     client: { attribute: false, noAccessor: true },

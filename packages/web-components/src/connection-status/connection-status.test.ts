@@ -13,7 +13,7 @@ import type { MinimeetConnectionStatus } from './connection-status.component.js'
 const SDK_BUNDLE = fileURLToPath(
   new URL('../../../sdk/dist/minimeet-sdk.browser.js', import.meta.url),
 );
-const ELEMENTS_BUNDLE = fileURLToPath(new URL('../../dist/minimeet-elements.js', import.meta.url));
+const ELEMENTS_DIR = fileURLToPath(new URL('../../dist/browser/', import.meta.url));
 
 const FIXTURE = `<!doctype html>
 <html lang="en">
@@ -61,7 +61,7 @@ beforeAll(async () => {
   assets = await startStaticServer({
     '/': { body: FIXTURE },
     '/sdk/minimeet-sdk.js': { file: SDK_BUNDLE },
-    '/elements/minimeet-elements.js': { file: ELEMENTS_BUNDLE },
+    '/elements/': { dir: ELEMENTS_DIR },
   });
   browser = await launchChromium();
 });

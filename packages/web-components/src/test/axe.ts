@@ -1,0 +1,51 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type { AxeResults, RunOptions } from 'axe-core';
+import type { Page } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+let source: Promise<string> | undefined;
+
+/** One accessibility problem axe found, reduced to what a failing test should print. */
+export interface AxeProblem {
+  /** The rule, such as `color-contrast`. */
+  readonly id: string;
+  /** `minor`, `moderate`, `serious` or `critical`. */
+  readonly impact: string | null;
+  /** What the rule checks. */
+  readonly help: string;
+  /** Selectors of the offending nodes (shadow paths as arrays), each with what axe found. */
+  readonly targets: string[];
+}
+
+/**
+ * Runs axe-core in `page` on the elements matching `selector` (their shadow DOM included) and
+ * returns the serious and critical violations; an empty list passes.
+ */
+export async function seriousAxeViolations(page: Page, selector: string): Promise<AxeProblem[]> {
+  source ??= readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+  const hasAxe = await page.evaluate(() => 'axe' in window);
+  if (!hasAxe) await page.addScriptTag({ content: await source });
+  return page.evaluate(async (selector) => {
+    const axe = (
+      window as unknown as {
+        axe: { run(context: unknown, options: RunOptions): Promise<AxeResults> };
+      }
+    ).axe;
+    const results = await axe.run(
+      { include: [[selector]] },
+      {
+        resultTypes: ['violations'],
+        runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'],
+      },
+    );
+    return results.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({
+        id: v.id,
+        impact: v.impact ?? null,
+        help: v.help,
+        targets: v.nodes.map((n) => `${JSON.stringify(n.target)}: ${n.failureSummary ?? ''}`),
+      }));
+  }, selector);
+}

@@ -1,0 +1,38 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Notifier } from './notifier.js';
+
+describe('Notifier', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('shows a toast, announces it once, and removes it after its duration', () => {
+    const notifier = new Notifier();
+    const changes = vi.fn();
+    notifier.subscribe(changes);
+    notifier.notify('Ada joined', { durationMs: 1000 });
+    expect(notifier.toasts.map((t) => t.message)).toEqual(['Ada joined']);
+    expect(notifier.announcement).toBe('Ada joined');
+    vi.advanceTimersByTime(1000);
+    expect(notifier.toasts).toEqual([]);
+    expect(changes).toHaveBeenCalled();
+  });
+
+  it('does not repeat an identical announcement made moments ago', () => {
+    const notifier = new Notifier();
+    const changes = vi.fn();
+    notifier.announce('Microphone off');
+    notifier.subscribe(changes);
+    notifier.announce('Microphone off');
+    expect(changes).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(10_000);
+    expect(notifier.announcement).toBe('');
+    notifier.announce('Microphone off');
+    expect(notifier.announcement).toBe('Microphone off');
+  });
+
+  it('keeps at most four toasts, dropping the oldest', () => {
+    const notifier = new Notifier();
+    for (let i = 1; i <= 6; i++) notifier.notify(`t${i}`, { announce: false });
+    expect(notifier.toasts.map((t) => t.message)).toEqual(['t3', 't4', 't5', 't6']);
+  });
+});
