@@ -96,6 +96,7 @@ function sample(at: number, mos: number, level: QualitySample['level']): Quality
   };
 }
 
+const ADMIN_SECRET = 'analytics-test-admin-secret-0123456789';
 const redisPrefixes: string[] = [];
 afterAll(async () => {
   for (const prefix of redisPrefixes) await deleteRedisKeys(prefix);
@@ -135,6 +136,7 @@ describe.each(BACKENDS)('call analytics over $name', ({ env }) => {
       RECONNECT_GRACE_SECONDS: '1',
       RATE_LIMIT_QUALITY: '3/60',
       MESH_MAX_PARTICIPANTS: '2',
+      ADMIN_SECRET: ADMIN_SECRET,
     });
     owner = await registerUser(server);
     key = await createApiKey(server, owner.accessToken);
@@ -286,6 +288,11 @@ describe.each(BACKENDS)('call analytics over $name', ({ env }) => {
       token: other.accessToken,
     });
     expect(operator.status).toBe(200);
+    // The deployment's admin secret sees every room too.
+    const admin = await api<CallTimelineView>(server, 'GET', `/api/analytics/calls/${call.id}`, {
+      token: ADMIN_SECRET,
+    });
+    expect(admin.status).toBe(200);
     expectError(await api(server, 'GET', '/api/analytics/summary'), 401, 'unauthorized');
     expectError(
       await api(server, 'GET', '/api/analytics/summary?from=yesterday'),
