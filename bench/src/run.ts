@@ -1,4 +1,5 @@
 /** Runs every benchmark in turn; each prints its figures beside its baseline. */
+import { analyticsBench } from './analytics.bench.js';
 import { chatBench } from './chat.bench.js';
 import { connectBench } from './connect.bench.js';
 import { elementSizeBench } from './element-size.bench.js';
@@ -17,3 +18,4 @@ if (!only || only === 'chat') await chatBench();
 if (!only || only === 'presence') await presenceBench();
 if (!only || only === 'search') await searchBench();
 if (!only || only === 'element-size') await elementSizeBench();
+if (!only || only === 'analytics') await analyticsBench();

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,9 @@ import { promisify } from 'node:util';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { runCli, type CliIo } from './cli.js';
+import { loadConfig } from './config/config.js';
+import { openDataSource } from './database/data-source.js';
+import { UserRepository } from './users/user.repository.js';
 
 const KEY = {
   id: 'mk_cliTestKey000000',
@@ -96,6 +100,30 @@ describe('minimeet CLI', () => {
     expect(io.stdout[0]).toContain('InitialSchema');
     expect(await runCli(['migrate'], { DATABASE_URL: `sqlite:${file}` }, io)).toBe(0);
     expect(io.stdout[1]).toBe('database is up to date');
+  });
+
+  it('operator grant and revoke flip the flag of an existing account, and name a missing one', async () => {
+    const file = `/tmp/minimeet-cli-op-${process.pid}-${Date.now()}.sqlite`;
+    const env = { DATABASE_URL: `sqlite:${file}` };
+    const io = capture();
+    expect(await runCli(['migrate'], env, io)).toBe(0);
+    const dataSource = await openDataSource(loadConfig(env).database);
+    const users = new UserRepository(dataSource);
+    const user = await users.create({
+      id: randomUUID(),
+      email: 'ops@example.test',
+      passwordHash: '$argon2id$test',
+      displayName: 'Ops',
+      avatarUrl: null,
+    });
+    expect(await runCli(['operator', 'grant', 'OPS@example.test'], env, io)).toBe(0);
+    expect((await users.findById(user.id))?.operator).toBe(1);
+    expect(await runCli(['operator', 'revoke', 'ops@example.test'], env, io)).toBe(0);
+    expect((await users.findById(user.id))?.operator).toBe(0);
+    expect(await runCli(['operator', 'grant', 'nobody@example.test'], env, io)).toBe(1);
+    expect(io.stderr.at(-1)).toContain('nobody@example.test');
+    expect(await runCli(['operator', 'promote', 'ops@example.test'], env, io)).toBe(2);
+    await dataSource.destroy();
   });
 
   it('the built binary runs as a program', async () => {

@@ -5,6 +5,7 @@
  *
  *   minimeet start
  *   minimeet migrate
+ *   minimeet operator grant|revoke <email>
  *   minimeet join-token --key-id mk_… --identity alice --name Alice --room standup [--role member]
  *                       [--ttl 600] [--avatar-url URL] [--no-publish] [--no-subscribe] [--no-chat]
  *   minimeet user show|disable|enable <user id or email> [--url http://127.0.0.1:3000]
@@ -18,10 +19,13 @@ import { ConfigError, loadConfig } from './config/config.js';
 import { createJoinToken, JoinTokenError } from '@minimeet/host';
 import { openDataSource } from './database/data-source.js';
 import { isEntryPoint } from './common/entry-point.js';
+import { UserRepository } from './users/user.repository.js';
 
 const USAGE = `usage:
   minimeet start                    start the server (configuration from the environment)
   minimeet migrate                  apply pending database migrations and exit
+  minimeet operator grant|revoke <email>
+                                    make an account an operator (sees every room's analytics), or not
   minimeet join-token --key-id <mk_…> --identity <id> --name <name> --room <room>
                       [--role owner|moderator|member] [--ttl <seconds>] [--avatar-url <url>]
                       [--no-publish] [--no-subscribe] [--no-chat] [--secret <mks_…>]
@@ -183,6 +187,28 @@ export async function runCli(
           applied.length
             ? `applied: ${applied.map((m) => m.name).join(', ')}`
             : 'database is up to date',
+        );
+        return 0;
+      }
+      case 'operator': {
+        const [action, email] = rest;
+        if ((action !== 'grant' && action !== 'revoke') || !email) {
+          io.err(USAGE);
+          return 2;
+        }
+        const config = loadConfig(env);
+        const dataSource = await openDataSource({ ...config.database, runMigrations: false });
+        try {
+          const found = await new UserRepository(dataSource).setOperator(email, action === 'grant');
+          if (!found) {
+            io.err(`no account with the email ${email}`);
+            return 1;
+          }
+        } finally {
+          await dataSource.destroy();
+        }
+        io.out(
+          action === 'grant' ? `${email} is an operator` : `${email} is no longer an operator`,
         );
         return 0;
       }

@@ -1,21 +1,25 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { z } from 'zod';
 import { ApiResult } from '../common/openapi.js';
-import { ConnectionMetrics } from './connection-metrics.js';
+import { ServerMetrics } from './server-metrics.js';
 
 /** Prometheus scrape endpoint. */
 @ApiTags('analytics')
 @Controller('metrics')
 export class MetricsController {
-  constructor(@Inject(ConnectionMetrics) private readonly metrics: ConnectionMetrics) {}
+  constructor(@Inject(ServerMetrics) private readonly metrics: ServerMetrics) {}
 
   @Get()
-  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOperation({ summary: 'Counters and gauges in the Prometheus text format.' })
+  @ApiOperation({
+    summary: 'This node’s metrics and the deployment-wide gauges, in the Prometheus text format.',
+  })
   @ApiProduces('text/plain; version=0.0.4')
   @ApiResult(200, z.string(), 'The exposition text, version 0.0.4.')
-  scrape(): string {
-    return this.metrics.render();
+  async scrape(@Res() res: Response): Promise<void> {
+    const text = await this.metrics.render();
+    res.setHeader('Content-Type', this.metrics.contentType);
+    res.send(text);
   }
 }

@@ -32,6 +32,6 @@ import { RateLimitGuard } from '../common/rate-limit.guard.js';
     AccountAdminService,
     AdminGuard,
   ],
-  exports: [ConnectionAuthenticator, TokensModule],
+  exports: [ConnectionAuthenticator, ApiKeysService, TokensModule],
 })
 export class AuthModule {}

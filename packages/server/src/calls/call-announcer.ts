@@ -34,8 +34,27 @@ export class CallAnnouncer {
       roomId: record.roomId,
       participantId: record.info.id,
       principalId: record.info.principalId,
+      sessionId: record.sessionId,
       reason,
       durationMs: Date.now() - record.joinedAtMs,
+    });
+  }
+
+  /** Publishes `call.reconnecting`: the participant's connection dropped. */
+  reconnecting(record: ParticipantRecord): void {
+    this.events.emit('call.reconnecting', {
+      roomId: record.roomId,
+      participantId: record.info.id,
+      sessionId: record.sessionId,
+    });
+  }
+
+  /** Publishes `call.resumed`: the participant is back on a new connection. */
+  resumed(record: ParticipantRecord): void {
+    this.events.emit('call.resumed', {
+      roomId: record.roomId,
+      participantId: record.info.id,
+      sessionId: record.sessionId,
     });
   }
 

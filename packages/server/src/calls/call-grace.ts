@@ -32,6 +32,7 @@ export class CallGrace {
     if (!updated) return;
     await this.graces.start(roomId, participantId, this.config.rooms.reconnectGraceMs);
     this.announce.updated(updated, null);
+    this.announce.reconnecting(updated);
   }
 
   /** A grace period ran out: the participant leaves with `timeout`, unless it resumed meanwhile. */
@@ -77,6 +78,7 @@ export class CallGrace {
         this.announce.deliver(socketId, signal);
       }
       this.announce.updated(updated, null);
+      this.announce.resumed(updated);
     }
   }
 }

@@ -29,6 +29,7 @@ function record(roomId: string, id: string, nodeId = 'node-a'): ParticipantRecor
     socketId: `socket-${id}`,
     nodeId,
     joinedAtMs: 1_700_000_000_000,
+    sessionId: `cs_of_${id}`,
     info: {
       id,
       principalId: `user-${id}`,
@@ -71,11 +72,34 @@ describe.each(adapters)('$name (the CallState contract)', ({ make }) => {
     await state.removeRoom('race');
   });
 
+  it('keeps one session id while anyone is in the call, and mints a new one after it emptied', async () => {
+    const a = await state.join(record('session', 'pa_s1'), 4);
+    const joins = await Promise.all(
+      ['pa_s2', 'pa_s3'].map((id) => state.join(record('session', id), 4)),
+    );
+    expect(a).toMatchObject({ ok: true, sessionId: 'cs_of_pa_s1' });
+    expect(joins.map((j) => (j.ok ? j.sessionId : null))).toEqual(['cs_of_pa_s1', 'cs_of_pa_s1']);
+    expect((await state.get('session', 'pa_s3'))?.sessionId).toBe('cs_of_pa_s1');
+    // The first one leaving does not end the session while others remain (or are in grace).
+    await state.remove('session', 'pa_s1');
+    const late = await state.join(record('session', 'pa_s4'), 4);
+    expect(late).toMatchObject({ sessionId: 'cs_of_pa_s1' });
+    for (const id of ['pa_s2', 'pa_s3', 'pa_s4']) await state.remove('session', id);
+    expect(await state.join(record('session', 'pa_s5'), 4)).toMatchObject({
+      sessionId: 'cs_of_pa_s5',
+    });
+    await state.removeRoom('session');
+  });
+
   it('answers a join with the others, in join order, and stores the record as given', async () => {
     const first = record('order', 'pa_first');
     first.info.tracks = [camera];
     first.info.avatarUrl = 'https://example.test/a.png';
-    expect(await state.join(first, 4)).toEqual({ ok: true, others: [] });
+    expect(await state.join(first, 4)).toEqual({
+      ok: true,
+      others: [],
+      sessionId: 'cs_of_pa_first',
+    });
     await state.join(record('order', 'pa_second'), 4);
     const third = await state.join(record('order', 'pa_third'), 4);
     expect(third.ok && third.others.map((o) => o.info.id)).toEqual(['pa_first', 'pa_second']);

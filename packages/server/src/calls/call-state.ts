@@ -16,10 +16,17 @@ export interface ParticipantRecord {
   nodeId: string;
   /** When it joined, in epoch milliseconds. */
   joinedAtMs: number;
+  /**
+   * The call session it is part of: the first participant of a call mints it and everyone who
+   * joins while anyone is still there (counting those in grace) takes it over, in the same atomic
+   * step as the join.
+   */
+  sessionId: string;
 }
 
 /** The outcome of {@link CallState.join}: the others already in the call, or a full room. */
-export type JoinOutcome = { ok: true; others: ParticipantRecord[] } | { ok: false; reason: 'full' };
+export type JoinOutcome =
+  { ok: true; others: ParticipantRecord[]; sessionId: string } | { ok: false; reason: 'full' };
 
 /** Changes {@link CallState.update} may apply to a participant. */
 export type ParticipantPatch = Partial<Pick<ParticipantRecord, 'socketId' | 'nodeId'>> &
@@ -43,7 +50,11 @@ export interface ParticipantCondition {
  * serves one node, the Redis adapter a deployment of several.
  */
 export interface CallState {
-  /** Inserts the participant unless the call already holds `limit` participants (counting those in grace). */
+  /**
+   * Inserts the participant unless the call already holds `limit` participants (counting those in
+   * grace). It keeps its `sessionId` when the call was empty, else takes the call's own, which the
+   * outcome reports.
+   */
   join(record: ParticipantRecord, limit: number): Promise<JoinOutcome>;
   /** One participant of a room's call, or null. */
   get(roomId: string, participantId: string): Promise<ParticipantRecord | null>;

@@ -167,6 +167,26 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
   /** `join_room`: admits the caller to a room's call, or resumes its earlier participant. */
   async join(client: CallClient, payload: JoinRoomPayload): Promise<JoinRoomResult> {
     if (payload.resume) return this.resume(client, payload);
+    const started = performance.now();
+    try {
+      return await this.joinAnew(client, payload, started);
+    } catch (err) {
+      this.events.emit('call.join_failed', {
+        roomId: payload.roomId,
+        principalId: client.principal.id,
+        principalKind: client.principal.kind,
+        reason: err instanceof AppError ? err.code : ErrorCode.InternalError,
+        latencyMs: performance.now() - started,
+      });
+      throw err;
+    }
+  }
+
+  private async joinAnew(
+    client: CallClient,
+    payload: JoinRoomPayload,
+    started: number,
+  ): Promise<JoinRoomResult> {
     if (this.shared) await this.bindings.dropStale(client.socketId);
     this.bindings.assertNotIn(client.socketId, payload.roomId);
     const revocations = this.revocations;
@@ -191,6 +211,7 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
       nodeId: this.config.nodeId,
       resumeKey: randomBytes(16).toString('base64url'),
       joinedAtMs: now,
+      sessionId: `cs_${randomBytes(12).toString('base64url')}`,
       info: {
         id: `pa_${randomBytes(12).toString('base64url')}`,
         principalId: client.principal.id,
@@ -211,11 +232,20 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
         `The call of room ${room.id} is full: it holds at most ${limit} participants.`,
       );
     }
+    record.sessionId = outcome.sessionId;
     // Counted at once, so that a removal racing this join balances it with its `call.left`.
     this.events.emit('call.joined', {
       roomId: room.id,
       participantId: record.info.id,
       principalId: record.info.principalId,
+      principalKind: client.principal.kind,
+      sessionId: outcome.sessionId,
+      sessionStarted: outcome.others.length === 0,
+      socketId: client.socketId,
+      displayName: record.info.displayName,
+      client: payload.client ?? null,
+      topology: record.room.topology,
+      latencyMs: performance.now() - started,
     });
     // Even when the check itself fails, the seat goes back: nobody may stay in the call unbound.
     const refusal =
@@ -247,6 +277,21 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
       reconnectGraceMs: this.config.rooms.reconnectGraceMs,
       resumed: false,
     };
+  }
+
+  /**
+   * The caller's own participant in a room's call: the one bound to this socket, checked against
+   * the shared state. `not_in_room` otherwise. What a client reports about a call is filed under
+   * this, never under an id it names.
+   */
+  async participantOf(socketId: string, roomId: string): Promise<ParticipantRecord> {
+    const participantId = this.bindings.require(socketId, roomId);
+    return this.bindings.checked(socketId, await this.state.get(roomId, participantId), roomId);
+  }
+
+  /** Rooms with a call and participants in calls, across the deployment (for metrics). */
+  counts(): Promise<{ rooms: number; participants: number }> {
+    return this.state.counts();
   }
 
   /** `leave_room`: the caller's participant leaves at once; the others see `participant_left` `left`. */
@@ -469,6 +514,7 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
     }
     const others = (await this.state.list(roomId)).filter((p) => p.info.id !== participantId);
     const queued = await this.graces.end(roomId, participantId);
+    if (record.info.connection !== 'connected') this.announce.resumed(updated);
     client.afterReply(() => {
       for (const signal of queued) this.announce.deliver(client.socketId, signal);
       if (record.info.connection !== 'connected' || tracks) {

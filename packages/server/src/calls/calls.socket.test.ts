@@ -415,8 +415,8 @@ describe.each(BACKENDS)('on $name', (backend) => {
       const before = await api<string>(server, 'GET', '/api/metrics');
       const relayed = (text: string) =>
         Number(/^minimeet_signalling_messages_relayed_total (\d+)$/m.exec(text)?.[1]);
-      expect(before.body).toMatch(/^minimeet_call_rooms [1-9]\d*$/m);
-      expect(before.body).toMatch(/^minimeet_call_participants [1-9]\d*$/m);
+      expect(before.body).toMatch(/^minimeet_call_rooms\{topology="mesh"\} [1-9]\d*$/m);
+      expect(before.body).toMatch(/^minimeet_call_participants\{topology="mesh"\} [1-9]\d*$/m);
       const delivered = waitFor(b, 'webrtc_offer');
       await request(a, 'webrtc_offer', { roomId: room, to: pb.participant.id, description: offer });
       await delivered;
@@ -992,7 +992,7 @@ describe.each(BACKENDS)('on $name', (backend) => {
   ): Promise<{ rooms: number; participants: number }> {
     const text = (await api<string>(server, 'GET', '/api/metrics')).body;
     const gauge = (name: string) =>
-      Number(new RegExp(`^minimeet_${name} (\\d+)$`, 'm').exec(text)?.[1]);
+      Number(new RegExp(`^minimeet_${name}\\{topology="mesh"\\} (\\d+)$`, 'm').exec(text)?.[1]);
     return { rooms: gauge('call_rooms'), participants: gauge('call_participants') };
   }
 

@@ -21,8 +21,9 @@ export class InMemoryCallState implements CallState {
     if (room && room.size >= limit) return Promise.resolve({ ok: false, reason: 'full' });
     if (!room) this.rooms.set(record.roomId, (room = new Map<string, ParticipantRecord>()));
     const others = [...room.values()].map(clone);
-    room.set(record.info.id, clone(record));
-    return Promise.resolve({ ok: true, others });
+    const sessionId = others[0]?.sessionId ?? record.sessionId;
+    room.set(record.info.id, { ...clone(record), sessionId });
+    return Promise.resolve({ ok: true, others, sessionId });
   }
 
   get(roomId: string, participantId: string): Promise<ParticipantRecord | null> {

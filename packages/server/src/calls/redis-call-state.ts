@@ -20,12 +20,14 @@ if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return false end
 local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
 local out = {}
 for i, id in ipairs(ids) do out[i] = redis.call('HGETALL', ARGV[3] .. id) end
+local sid = ARGV[6]
+if #ids > 0 then sid = redis.call('HGET', ARGV[3] .. ids[1], 'sessionId') or sid end
 redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[5]), ARGV[2])
-redis.call('HSET', KEYS[2], unpack(ARGV, 6))
+redis.call('HSET', KEYS[2], 'sessionId', sid, unpack(ARGV, 7))
 redis.call('SADD', KEYS[3], ARGV[4])
 redis.call('INCR', KEYS[4])
 redis.call('SADD', KEYS[6], ARGV[5])
-return out`;
+return {sid, out}`;
 
 const LIST = `
 local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
@@ -87,7 +89,7 @@ return out`;
 
 /** The scripts, as ioredis defines them on the connection. */
 interface Scripts {
-  minimeetCallJoin(...args: Array<string | number>): Promise<string[][] | null>;
+  minimeetCallJoin(...args: Array<string | number>): Promise<[string, string[][]] | null>;
   minimeetCallList(...args: string[]): Promise<string[][]>;
   minimeetCallListByNode(...args: string[]): Promise<string[][]>;
   minimeetCallUpdate(...args: string[]): Promise<string[] | null>;
@@ -96,7 +98,7 @@ interface Scripts {
 }
 
 /** The part of a record a change never touches, stored as one JSON field. */
-type Base = Omit<ParticipantRecord, 'socketId' | 'nodeId' | 'info'> & {
+type Base = Omit<ParticipantRecord, 'socketId' | 'nodeId' | 'sessionId' | 'info'> & {
   info: Omit<ParticipantInfo, 'connection' | 'role' | 'permissions' | 'tracks'>;
 };
 
@@ -127,7 +129,7 @@ export class RedisCallState implements CallState {
   async join(record: ParticipantRecord, limit: number): Promise<JoinOutcome> {
     const { roomId } = record;
     const id = record.info.id;
-    const others = await this.scripts.minimeetCallJoin(
+    const joined = await this.scripts.minimeetCallJoin(
       this.roomKey(roomId),
       this.participantKey(roomId, id),
       this.key('call:rooms'),
@@ -139,10 +141,11 @@ export class RedisCallState implements CallState {
       this.participantKey(roomId, ''),
       roomId,
       member(roomId, id),
+      record.sessionId,
       ...encode(record),
     );
-    if (others === null) return { ok: false, reason: 'full' };
-    return { ok: true, others: decodeAll(others) };
+    if (joined === null) return { ok: false, reason: 'full' };
+    return { ok: true, others: decodeAll(joined[1]), sessionId: joined[0] };
   }
 
   async get(roomId: string, participantId: string): Promise<ParticipantRecord | null> {
@@ -250,7 +253,7 @@ function member(roomId: string, participantId: string): string {
 }
 
 function encode(record: ParticipantRecord): string[] {
-  const { socketId, nodeId, info, ...rest } = record;
+  const { socketId, nodeId, sessionId: _session, info, ...rest } = record;
   const { connection, role, permissions, tracks, ...fixed } = info;
   const base: Base = { ...rest, info: fixed };
   return [
@@ -277,6 +280,8 @@ function decode(hash: Record<string, string>): ParticipantRecord {
     ...base,
     socketId: hash.socketId,
     nodeId: hash.nodeId,
+    // A participant stored before sessions existed is a session of its own.
+    sessionId: hash.sessionId ?? `cs_${base.info.id}`,
     info: {
       ...base.info,
       connection: hash.connection as ParticipantInfo['connection'],

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { ChatMessage, ChatMessageChange } from '@minimeet/protocol';
+import type { ChatMessage, ChatMessageChange, ClientInfo } from '@minimeet/protocol';
 
 /**
  * The server's internal events. Side effects such as analytics and (later) presence subscribe here
@@ -38,15 +38,46 @@ export interface ServerEvents {
   /** A user stopped being a member of a room (removed by a moderator, or left it). */
   'room.member_removed': { roomId: string; userId: string };
   /** A participant entered a room's call (not emitted again when it resumes). */
-  'call.joined': { roomId: string; participantId: string; principalId: string };
+  'call.joined': {
+    roomId: string;
+    participantId: string;
+    principalId: string;
+    principalKind: 'user' | 'guest';
+    /** The call session it joined (see `ParticipantRecord.sessionId`). */
+    sessionId: string;
+    /** True when it was the first: its join started the session. */
+    sessionStarted: boolean;
+    /** The socket it joined on (a socket of this node). */
+    socketId: string;
+    /** The display name it joined with (analytics keeps it only when told to). */
+    displayName: string;
+    /** What the SDK said of itself in `join_room` (families only), or null. */
+    client: ClientInfo | null;
+    topology: 'mesh' | 'sfu';
+    /** How long the join took on the server, from the request to the seat, in ms. */
+    latencyMs: number;
+  };
   /** A participant left a room's call for good. */
   'call.left': {
     roomId: string;
     participantId: string;
     principalId: string;
+    sessionId: string;
     reason: 'left' | 'timeout' | 'room_closed' | 'removed';
     durationMs: number;
   };
+  /** A `join_room` (not a resume) was refused; `reason` is the error code the caller got. */
+  'call.join_failed': {
+    roomId: string;
+    principalId: string;
+    principalKind: 'user' | 'guest';
+    reason: string;
+    latencyMs: number;
+  };
+  /** A participant's connection dropped: it is in its reconnect grace period. */
+  'call.reconnecting': { roomId: string; participantId: string; sessionId: string };
+  /** A participant in its grace period resumed on a new connection. */
+  'call.resumed': { roomId: string; participantId: string; sessionId: string };
   /** The server relayed one WebRTC signalling message between two participants of a call. */
   'call.signal_relayed': {
     roomId: string;

@@ -132,6 +132,16 @@ export const envSchema = z.object({
     .min(2, 'PRESENCE_TIMEOUT_SECONDS must be at least 2.')
     .max(300, 'PRESENCE_TIMEOUT_SECONDS must be at most 300.')
     .default(15),
+  ANALYTICS_ENABLED: bool.default(true),
+  ANALYTICS_STORE_NAMES: bool.default(false),
+  ANALYTICS_SESSION_RETENTION_DAYS: positiveInt('ANALYTICS_SESSION_RETENTION_DAYS').default(365),
+  ANALYTICS_SAMPLE_RETENTION_DAYS: positiveInt('ANALYTICS_SAMPLE_RETENTION_DAYS').default(14),
+  ANALYTICS_MAX_BACKLOG: positiveInt('ANALYTICS_MAX_BACKLOG').default(10_000),
+  ANALYTICS_STREAM_MAXLEN: positiveInt('ANALYTICS_STREAM_MAXLEN').default(100_000),
+  ANALYTICS_CLAIM_IDLE_MS: positiveInt('ANALYTICS_CLAIM_IDLE_MS')
+    .min(100, 'ANALYTICS_CLAIM_IDLE_MS must be at least 100.')
+    .default(30_000),
+  RATE_LIMIT_QUALITY: rateLimit.prefault('12/60'),
   NODE_ID: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 letters, digits or ._-.')

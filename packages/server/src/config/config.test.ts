@@ -20,6 +20,10 @@ function configErrorOf(env: Record<string, string | undefined>): ConfigError {
 }
 
 describe('loadConfig', () => {
+  it('refuses a claim idle time under 100 ms, naming the variable', () => {
+    expect(() => loadConfig({ ANALYTICS_CLAIM_IDLE_MS: '10' })).toThrow(/ANALYTICS_CLAIM_IDLE_MS/);
+  });
+
   it('applies the documented defaults to an empty environment', () => {
     const config = loadConfig({});
     expect(config).toEqual({
@@ -53,6 +57,7 @@ describe('loadConfig', () => {
         socketRequests: { limit: 100, windowMs: 1000 },
         chat: { limit: 30, windowMs: 10_000 },
         search: { limit: 30, windowMs: 10_000 },
+        quality: { limit: 12, windowMs: 60_000 },
       },
       http: { bodyLimitBytes: 65_536, corsOrigins: '*', trustProxy: false, serveDemo: true },
       logLevel: 'info',
@@ -64,6 +69,15 @@ describe('loadConfig', () => {
       redis: null,
       presence: { timeoutMs: 15_000 },
       nodeId: expect.stringMatching(/^[A-Za-z0-9._-]+$/) as unknown,
+      analytics: {
+        enabled: true,
+        storeNames: false,
+        sessionRetentionMs: 365 * 86_400_000,
+        sampleRetentionMs: 14 * 86_400_000,
+        maxBacklog: 10_000,
+        streamMaxLength: 100_000,
+        claimIdleMs: 30_000,
+      },
     });
   });
 

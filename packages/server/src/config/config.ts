@@ -47,6 +47,8 @@ export interface AppConfig {
     chat: RateLimitRule;
     /** Message searches per principal, across all its connections and nodes. */
     search: RateLimitRule;
+    /** `quality_report`s per participant. */
+    quality: RateLimitRule;
   };
   http: {
     bodyLimitBytes: number;
@@ -89,6 +91,22 @@ export interface AppConfig {
   };
   /** This process's name among the nodes of a deployment (random unless `NODE_ID` is set). */
   nodeId: string;
+  analytics: {
+    /** Whether calls are recorded at all (metrics are kept either way). */
+    enabled: boolean;
+    /** Whether display names are kept with legs (personal data; off by default). */
+    storeNames: boolean;
+    /** How long ended sessions, their legs and failed joins are kept. */
+    sessionRetentionMs: number;
+    /** How long raw quality samples are kept. */
+    sampleRetentionMs: number;
+    /** Most events a node keeps waiting for the stream before it drops new ones. */
+    maxBacklog: number;
+    /** Approximate most entries of the Redis stream. */
+    streamMaxLength: number;
+    /** How long an entry may stay pending with a silent consumer before another node takes it. */
+    claimIdleMs: number;
+  };
 }
 
 /** Thrown when the environment is invalid; its message names every bad variable. */
@@ -187,6 +205,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       socketRequests: env.RATE_LIMIT_SOCKET_REQUESTS,
       chat: env.RATE_LIMIT_CHAT,
       search: env.RATE_LIMIT_SEARCH,
+      quality: env.RATE_LIMIT_QUALITY,
     },
     http: {
       bodyLimitBytes: env.HTTP_BODY_LIMIT,
@@ -223,5 +242,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     presence: { timeoutMs: env.PRESENCE_TIMEOUT_SECONDS * 1000 },
     nodeId:
       env.NODE_ID ?? `${hostname().slice(0, 40)}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    analytics: {
+      enabled: env.ANALYTICS_ENABLED,
+      storeNames: env.ANALYTICS_STORE_NAMES,
+      sessionRetentionMs: env.ANALYTICS_SESSION_RETENTION_DAYS * DAY_MS,
+      sampleRetentionMs: env.ANALYTICS_SAMPLE_RETENTION_DAYS * DAY_MS,
+      maxBacklog: env.ANALYTICS_MAX_BACKLOG,
+      streamMaxLength: env.ANALYTICS_STREAM_MAXLEN,
+      claimIdleMs: env.ANALYTICS_CLAIM_IDLE_MS,
+    },
   };
 }
+
+const DAY_MS = 24 * 3600 * 1000;

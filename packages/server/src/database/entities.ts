@@ -1,3 +1,8 @@
+import { AnalyticsReceiptEntity } from '../analytics/analytics-receipt.entity.js';
+import { CallJoinFailureEntity } from '../analytics/call-join-failure.entity.js';
+import { CallQualitySampleEntity } from '../analytics/call-quality-sample.entity.js';
+import { CallLegEntity } from '../analytics/call-leg.entity.js';
+import { CallSessionEntity } from '../analytics/call-session.entity.js';
 import { ApiKeyEntity } from '../auth/api-key.entity.js';
 import { RefreshTokenEntity } from '../auth/refresh-token.entity.js';
 import { RoomInviteEntity } from '../rooms/room-invite.entity.js';
@@ -17,4 +22,9 @@ export const ENTITIES = [
   RoomInviteEntity,
   ChatMessageEntity,
   ChatReactionEntity,
+  CallSessionEntity,
+  CallLegEntity,
+  CallQualitySampleEntity,
+  CallJoinFailureEntity,
+  AnalyticsReceiptEntity,
 ];

@@ -542,13 +542,27 @@ describe('rooms over HTTP', () => {
   it('participantCount follows the call events of the room', async () => {
     const owner = await registerUser(server);
     const room = await createRoom(owner, { visibility: 'public' });
-    bus.emit('call.joined', { roomId: room.id, participantId: 'pa_1', principalId: owner.user.id });
-    bus.emit('call.joined', { roomId: room.id, participantId: 'pa_2', principalId: 'guest:x:y' });
+    const joined = (participantId: string, principalId: string) => ({
+      roomId: room.id,
+      participantId,
+      principalId,
+      principalKind: 'user' as const,
+      sessionId: 'cs_test',
+      sessionStarted: participantId === 'pa_1',
+      socketId: 'socket-test',
+      displayName: 'Test',
+      client: null,
+      topology: 'mesh' as const,
+      latencyMs: 1,
+    });
+    bus.emit('call.joined', joined('pa_1', owner.user.id));
+    bus.emit('call.joined', joined('pa_2', 'guest:x:y'));
     expect((await get(owner, room.id)).body.participantCount).toBe(2);
     bus.emit('call.left', {
       roomId: room.id,
       participantId: 'pa_1',
       principalId: owner.user.id,
+      sessionId: 'cs_test',
       reason: 'left',
       durationMs: 10,
     });

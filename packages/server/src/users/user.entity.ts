@@ -27,6 +27,13 @@ export class UserEntity {
   @UpdateDateColumn({ name: 'updated_at' })
   updatedAt: Date;
 
+  /**
+   * 1 for an operator of the deployment (set with `minimeet operator grant <email>`): sees the
+   * analytics of every room. 0 for everyone else.
+   */
+  @Column({ type: 'int', default: 0 })
+  operator: number;
+
   /** When the user's last connection closed (presence "last seen"); null when never seen. */
   @Column({ name: 'last_seen_at', type: Date, nullable: true })
   lastSeenAt: Date | null;

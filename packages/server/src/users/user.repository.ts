@@ -80,6 +80,20 @@ export class UserRepository {
   }
 
   /**
+   * Makes the user with this (normalised) email an operator, or not; false when there is no such
+   * user. `updated_at` stays: a role is not a profile change.
+   */
+  async setOperator(email: string, operator: boolean): Promise<boolean> {
+    const result = await this.repo
+      .createQueryBuilder()
+      .update(UserEntity)
+      .set({ operator: operator ? 1 : 0, updatedAt: () => 'updated_at' })
+      .where('email = :email', { email: email.trim().toLowerCase() })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /**
    * Records when the user was last connected, without touching `updated_at` (seeing someone is
    * not a change of their profile).
    */

@@ -9,6 +9,11 @@ import { UserRepository } from './user.repository.js';
 export class UsersService {
   constructor(@Inject(UserRepository) private readonly users: UserRepository) {}
 
+  /** Whether the user is an operator of the deployment (sees every room's analytics). */
+  async isOperator(userId: string): Promise<boolean> {
+    return (await this.users.findById(userId))?.operator === 1;
+  }
+
   /** The profile of a user, or `not_found`. */
   async getProfile(userId: string): Promise<UserProfile> {
     const user = await this.users.findById(userId);

@@ -21,7 +21,6 @@ import {
   joinRoomPayloadSchema,
   leaveRoomPayloadSchema,
   pingPayloadSchema,
-  qualityReportPayloadSchema,
   updateMediaStatePayloadSchema,
   webrtcAnswerPayloadSchema,
   webrtcOfferPayloadSchema,
@@ -48,6 +47,7 @@ import {
   type RequestHandlers,
 } from '../common/realtime.js';
 import { PresenceRealtime } from '../presence/presence.realtime.js';
+import { QualityRealtime } from '../analytics/quality.realtime.js';
 import { runRequest } from './ack-handler.js';
 import { RequestBudget } from './request-budget.js';
 import type { MinimeetServer, MinimeetSocket } from './socket-types.js';
@@ -116,6 +116,7 @@ export class SignallingGateway
     @Inject(CallService) private readonly calls: CallService,
     @Inject(ChatRealtime) private readonly chat: ChatRealtime,
     @Inject(PresenceRealtime) private readonly presence: PresenceRealtime,
+    @Inject(QualityRealtime) private readonly quality: QualityRealtime,
     @Inject(SessionService) private readonly sessions: SessionService,
   ) {
     type P<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[0];
@@ -153,10 +154,9 @@ export class SignallingGateway
         schema: updateMediaStatePayloadSchema,
         run: (r, p: P<'update_media_state'>) => this.calls.updateMedia(r.client, p),
       },
-      // Validated and acknowledged only, until analytics ingests quality samples.
-      quality_report: { schema: qualityReportPayloadSchema, run: () => ({}) },
       ...featureHandlers(this.chat.handlers),
       ...featureHandlers(this.presence.handlers),
+      ...featureHandlers(this.quality.handlers),
     };
   }
 
@@ -165,6 +165,7 @@ export class SignallingGateway
     const realtime = this.realtimeTransport(server);
     this.chat.attach(realtime);
     this.presence.attach(realtime);
+    this.quality.attach();
     this.unsubscribe.push(
       this.events.on('api_key.revoked', ({ keyId }) => this.endKeySessions(keyId)),
       this.sessions.onSessionsEnded((revocation) => this.endRevokedSessions(revocation)),

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AnalyticsModule } from '../analytics/analytics.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { CallsModule } from '../calls/calls.module.js';
 import { ChatModule } from '../chat/chat.module.js';
@@ -7,7 +8,7 @@ import { SignallingGateway } from './signalling.gateway.js';
 
 /** The Socket.IO gateway and everything that speaks the wire protocol. */
 @Module({
-  imports: [AuthModule, CallsModule, ChatModule, PresenceModule],
+  imports: [AuthModule, CallsModule, ChatModule, PresenceModule, AnalyticsModule],
   providers: [SignallingGateway],
 })
 export class WebsocketModule {}

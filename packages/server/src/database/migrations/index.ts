@@ -6,6 +6,7 @@ import { Presence1764200000002 } from './1764200000002-presence.js';
 import { ChatSearchBatched1764300000000 } from './1764300000000-chat-search-batched.js';
 import { ChatSearchDeferred1764400000000 } from './1764400000000-chat-search-deferred.js';
 import { AccountDisabled1764500000000 } from './1764500000000-account-disabled.js';
+import { CallAnalytics1764600000000 } from './1764600000000-call-analytics.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   ChatSearchBatched1764300000000,
   ChatSearchDeferred1764400000000,
   AccountDisabled1764500000000,
+  CallAnalytics1764600000000,
 ];

@@ -1,0 +1,313 @@
+import { io } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  PROTOCOL_VERSION,
+  type AckResult,
+  type JoinRoomResult,
+  type QualitySample,
+  type SessionInfo,
+} from '@minimeet/protocol';
+import { createJoinToken } from '@minimeet/host';
+import type { RunningServer } from '../main.js';
+import { deleteRedisKeys, TEST_REDIS_URL, uniqueRedisPrefix } from '../test/cluster.js';
+import {
+  api,
+  basicAuth,
+  createApiKey,
+  expectError,
+  registerUser,
+  startTestServer,
+  waitUntil,
+} from '../test/harness.js';
+import type { ClientSocket } from '../test/sockets.js';
+import { UserRepository } from '../users/user.repository.js';
+import type {
+  CallsPageView,
+  CallTimelineView,
+  LiveCallsView,
+  SummaryView,
+} from './analytics.dto.js';
+
+const open: ClientSocket[] = [];
+afterEach(() => {
+  while (open.length) open.pop()!.disconnect();
+});
+
+async function connect(server: RunningServer, token: string): Promise<ClientSocket> {
+  const socket: ClientSocket = io(server.url, {
+    auth: { token, protocolVersion: PROTOCOL_VERSION },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
+  open.push(socket);
+  await new Promise<SessionInfo>((resolve, reject) => {
+    socket.once('session', resolve);
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
+
+function request(socket: ClientSocket, event: string, payload: unknown): Promise<AckResult<never>> {
+  return (socket.timeout(5000).emitWithAck as (e: string, p: unknown) => Promise<never>)(
+    event,
+    payload,
+  );
+}
+
+async function join(socket: ClientSocket, roomId: string): Promise<JoinRoomResult> {
+  const result = (await request(socket, 'join_room', {
+    roomId,
+    client: { sdk: 'minimeet-sdk/0.1.0', browser: 'chrome', browserVersion: 156, os: 'linux' },
+  })) as AckResult<JoinRoomResult>;
+  if (!result.ok) throw new Error(`join failed: ${result.error.code}`);
+  return result;
+}
+
+function sample(at: number, mos: number, level: QualitySample['level']): QualitySample {
+  return {
+    at,
+    intervalMs: 5000,
+    level,
+    mos,
+    legs: [
+      {
+        direction: 'inbound',
+        kind: 'audio',
+        source: 'microphone',
+        bitrate: 32_000,
+        packets: 250,
+        packetsLost: level === 'poor' ? 25 : 0,
+        jitterMs: 4,
+        rttMs: 40,
+        mos,
+      },
+      {
+        direction: 'outbound',
+        kind: 'video',
+        source: 'camera',
+        bitrate: 800_000,
+        packets: 400,
+        packetsLost: 0,
+        fps: 30,
+        relayed: false,
+      },
+    ],
+  };
+}
+
+const ADMIN_SECRET = 'analytics-test-admin-secret-0123456789';
+const redisPrefixes: string[] = [];
+afterAll(async () => {
+  for (const prefix of redisPrefixes) await deleteRedisKeys(prefix);
+});
+
+const BACKENDS: Array<{ name: string; env: () => Record<string, string> }> = [
+  { name: 'the in-process stream', env: () => ({}) },
+  {
+    name: 'Redis Streams',
+    env: () => {
+      const prefix = uniqueRedisPrefix('analytics.socket');
+      redisPrefixes.push(prefix);
+      return { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix };
+    },
+  },
+];
+
+describe.each(BACKENDS)('call analytics over $name', ({ env }) => {
+  let server: RunningServer;
+  let owner: Awaited<ReturnType<typeof registerUser>>;
+  let key: Awaited<ReturnType<typeof createApiKey>>;
+  let n = 0;
+  const guest = async (room: string, grants: Record<string, unknown> = {}) =>
+    connect(
+      server,
+      await createJoinToken(key, {
+        identity: `guest-${++n}`,
+        name: `Guest ${n}`,
+        grants: { room, ...grants },
+      }),
+    );
+  const asHost = () => ({ headers: basicAuth(key.id, key.secret) });
+
+  beforeAll(async () => {
+    server = await startTestServer({
+      ...env(),
+      RECONNECT_GRACE_SECONDS: '1',
+      RATE_LIMIT_QUALITY: '3/60',
+      MESH_MAX_PARTICIPANTS: '2',
+      ADMIN_SECRET: ADMIN_SECRET,
+    });
+    owner = await registerUser(server);
+    key = await createApiKey(server, owner.accessToken);
+  });
+  afterAll(() => server.close());
+
+  it('records a call: legs with end reasons and client, quality aggregates, the summary', async () => {
+    const room = `standup-${n}`;
+    const a = await guest(room);
+    const b = await guest(room);
+    const ja = await join(a, room);
+    const jb = await join(b, room);
+    const now = Date.now();
+    const reported = await request(a, 'quality_report', {
+      roomId: room,
+      samples: [sample(now, 4.3, 'excellent'), sample(now + 1000, 4.1, 'excellent')],
+    });
+    expect(reported).toEqual({ ok: true, accepted: 2 });
+    expect(
+      await request(b, 'quality_report', { roomId: room, samples: [sample(now, 2.4, 'poor')] }),
+    ).toEqual({ ok: true, accepted: 1 });
+
+    // The live view sees the call while it goes on.
+    await waitUntil('the live call', async () => {
+      const live = await api<LiveCallsView>(server, 'GET', '/api/analytics/live', asHost());
+      return live.body.items.some((c) => c.roomId === room && c.participants === 2);
+    });
+
+    expect((await request(a, 'leave_room', { roomId: room })).ok).toBe(true);
+    b.io.engine.close(); // dropped: it times out after the grace period
+    const sessionId = await waitUntil('the call to end', async () => {
+      const page = await api<CallsPageView>(
+        server,
+        'GET',
+        `/api/analytics/calls?roomId=${room}&status=ended`,
+        asHost(),
+      );
+      return page.body.items.length === 1;
+    }).then(async () => {
+      const page = await api<CallsPageView>(
+        server,
+        'GET',
+        `/api/analytics/calls?roomId=${room}`,
+        asHost(),
+      );
+      return page.body.items[0].id;
+    });
+
+    const timeline = await api<CallTimelineView>(
+      server,
+      'GET',
+      `/api/analytics/calls/${sessionId}`,
+      asHost(),
+    );
+    expect(timeline.status).toBe(200);
+    expect(timeline.body.call).toMatchObject({ roomId: room, legs: 2, peakParticipants: 2 });
+    const byId = new Map(timeline.body.legs.map((l) => [l.participantId, l]));
+    const legA = byId.get(ja.participant.id)!;
+    const legB = byId.get(jb.participant.id)!;
+    expect(legA).toMatchObject({
+      endReason: 'left',
+      principalKind: 'guest',
+      displayName: null,
+      client: { sdk: 'minimeet-sdk/0.1.0', browser: 'chrome', os: 'linux' },
+      qualityLevel: 'excellent',
+    });
+    expect(legA.quality?.mos).toMatchObject({ count: 2, min: 4.1, max: 4.3, mean: 4.2 });
+    expect(legA.quality?.bitrateOut?.mean).toBe(800_000);
+    expect(legA.series.map((p) => p.mos)).toEqual([4.3, 4.1]);
+    expect(legB).toMatchObject({ endReason: 'timeout', qualityLevel: 'poor', reconnects: 1 });
+    expect(legB.quality?.loss?.max).toBeCloseTo(25 / 275, 3);
+    expect(legB.reconnectingSeconds).toBeGreaterThan(0.5);
+
+    const summary = await api<SummaryView>(server, 'GET', '/api/analytics/summary', asHost());
+    expect(summary.body.calls).toBeGreaterThanOrEqual(1);
+    expect(summary.body.quality.poor).toBeGreaterThanOrEqual(1);
+    expect(summary.body.days.length).toBeGreaterThanOrEqual(1);
+
+    const metrics = (await api<string>(server, 'GET', '/api/metrics')).body;
+    expect(metrics).toMatch(/^minimeet_call_joins_total\{outcome="joined"\} [1-9]/m);
+    expect(metrics).toMatch(/^minimeet_call_quality_mos_count [1-9]/m);
+    expect(metrics).toMatch(/^minimeet_call_session_duration_seconds_count [1-9]/m);
+    expect(metrics).toMatch(/^nodejs_eventloop_lag_seconds /m);
+  });
+
+  it('files reports under the caller’s own leg only, and limits them', async () => {
+    const room = `limits-${n}`;
+    const a = await guest(room);
+    const stranger = await guest(room);
+    await join(a, room);
+    // Not in the call: nothing to report for, whatever it claims.
+    const refused = await request(stranger, 'quality_report', {
+      roomId: room,
+      samples: [sample(Date.now(), 4, 'good')],
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'not_in_room' } });
+    // A sample from long before the join is not this leg's.
+    const stale = await request(a, 'quality_report', {
+      roomId: room,
+      samples: [sample(Date.now() - 3600_000, 4, 'good')],
+    });
+    expect(stale).toEqual({ ok: true, accepted: 0 });
+    const one = { roomId: room, samples: [sample(Date.now(), 4, 'good')] };
+    for (let i = 0; i < 2; i++)
+      expect(await request(a, 'quality_report', one)).toEqual({ ok: true, accepted: 1 });
+    expect(await request(a, 'quality_report', one)).toMatchObject({
+      ok: false,
+      error: { code: 'rate_limited' },
+    });
+    const invalid = await request(a, 'quality_report', { roomId: room, samples: [] });
+    expect(invalid).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+  });
+
+  it('records failed joins by reason, and shows each viewer only its rooms (operators all)', async () => {
+    const room = `full-${n}`;
+    const a = await guest(room);
+    const b = await guest(room);
+    const c = await guest(room);
+    await join(a, room);
+    await join(b, room);
+    expect(await request(c, 'join_room', { roomId: room })).toMatchObject({
+      ok: false,
+      error: { code: 'room_full' },
+    });
+    await waitUntil('the failed join to be recorded', async () => {
+      const s = await api<SummaryView>(server, 'GET', '/api/analytics/summary', asHost());
+      return (s.body.failedJoins.room_full ?? 0) >= 1;
+    });
+    // The owner sees the same with its access token.
+    const own = await api<SummaryView>(server, 'GET', '/api/analytics/summary', {
+      token: owner.accessToken,
+    });
+    expect(own.body.failedJoins.room_full).toBeGreaterThanOrEqual(1);
+
+    const other = await registerUser(server);
+    const theirs = await api<SummaryView>(server, 'GET', '/api/analytics/summary', {
+      token: other.accessToken,
+    });
+    expect(theirs.body).toMatchObject({ calls: 0, failedJoins: {} });
+    const live = await api<LiveCallsView>(server, 'GET', '/api/analytics/live', asHost());
+    const call = live.body.items.find((i) => i.roomId === room)!;
+    expectError(
+      await api(server, 'GET', `/api/analytics/calls/${call.id}`, { token: other.accessToken }),
+      404,
+      'not_found',
+    );
+    await server.app.get(UserRepository, { strict: false }).setOperator(other.user.email, true);
+    const operator = await api<CallTimelineView>(server, 'GET', `/api/analytics/calls/${call.id}`, {
+      token: other.accessToken,
+    });
+    expect(operator.status).toBe(200);
+    // The deployment's admin secret sees every room too.
+    const admin = await api<CallTimelineView>(server, 'GET', `/api/analytics/calls/${call.id}`, {
+      token: ADMIN_SECRET,
+    });
+    expect(admin.status).toBe(200);
+    expectError(await api(server, 'GET', '/api/analytics/summary'), 401, 'unauthorized');
+    expectError(
+      await api(server, 'GET', '/api/analytics/summary?from=yesterday'),
+      401,
+      'unauthorized',
+    );
+    expectError(
+      await api(
+        server,
+        'GET',
+        '/api/analytics/summary?from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z',
+        asHost(),
+      ),
+      400,
+      'validation_failed',
+    );
+  });
+});
