@@ -80,7 +80,16 @@ export interface ErrorInfo {
   /** A human sentence; safe to show, never a stack trace. */
   message: string;
   /** Extra structured facts, such as validation issues or a retry delay. */
-  details?: { issues?: ValidationIssue[]; retryAfterSeconds?: number; requestId?: string };
+  details?: {
+    /** With `validation_failed`: every problem found. */
+    issues?: ValidationIssue[];
+    /** With `rate_limited`: seconds to wait, as in the Retry-After header. */
+    retryAfterSeconds?: number;
+    /** With `internal_error` over HTTP: the request's id, which finds it in the server logs. */
+    requestId?: string;
+    /** With `error_notice`: the client event whose request failed (or the unknown event's name). */
+    event?: string;
+  };
 }
 
 /** The body of every failed HTTP response: `{ error: { code, message } }`. */

@@ -66,6 +66,12 @@ export const errorInfoSchema = z.object({
         .string()
         .optional()
         .describe("With `internal_error`: the request's id, which finds it in the server logs."),
+      event: z
+        .string()
+        .optional()
+        .describe(
+          'With `error_notice`: the client event whose request failed (or the unknown event).',
+        ),
     })
     .optional()
     .describe('Extra structured facts about the failure.'),

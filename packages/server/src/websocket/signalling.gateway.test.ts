@@ -1,8 +1,9 @@
 import { SignJWT } from 'jose';
 import { io, type Socket } from 'socket.io-client';
 import { DataSource } from 'typeorm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  ClientEvent,
   PROTOCOL_VERSION,
   type AckResult,
   type ClientToServerEvents,
@@ -13,6 +14,7 @@ import {
 import { createJoinToken } from '@minimeet/host';
 import type { RunningServer } from '../main.js';
 import { api, registerUser, startTestServer } from '../test/harness.js';
+import { closeSockets, connectSocket, emitRaw, waitForEvent } from '../test/sockets.js';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -86,6 +88,7 @@ function disconnected(socket: ClientSocket, timeoutMs = 8000): Promise<string> {
 
 afterEach(() => {
   while (sockets.length) sockets.pop()!.disconnect();
+  closeSockets();
 });
 
 describe('socket handshake and requests', () => {
@@ -273,12 +276,28 @@ describe('socket handshake and requests', () => {
     expect(socket.connected).toBe(true);
   });
 
-  it('reports an unknown event with error_notice', async () => {
-    const socket = connect(server, { token: accessToken, protocolVersion: PROTOCOL_VERSION });
-    await opened(socket);
-    const notice = next(socket, 'error_notice');
+  it('reports an unknown event with error_notice naming it, or through its ack when it has one', async () => {
+    const socket = await connectSocket(server, accessToken);
+    const notice = waitForEvent(socket, 'error_notice');
     (socket as unknown as Socket).emit('no_such_event', {});
-    expect((await notice).message).toContain('no_such_event');
+    expect(await notice).toEqual({
+      code: 'validation_failed',
+      message: 'Unknown event: no_such_event.',
+      details: { event: 'no_such_event' },
+    });
+    expect(await emitRaw(socket, 'no_such_event', [{}])).toEqual({
+      ok: false,
+      error: {
+        code: 'validation_failed',
+        message: 'Unknown event: no_such_event.',
+        details: { event: 'no_such_event' },
+      },
+    });
+    // A name that every object has is no event of the contract either.
+    expect(await emitRaw(socket, 'toString', [])).toMatchObject({
+      ok: false,
+      error: { code: 'validation_failed', message: 'Unknown event: toString.' },
+    });
   });
 
   it('refuses to refresh a connection with someone else’s token', async () => {
@@ -289,6 +308,154 @@ describe('socket handshake and requests', () => {
       .timeout(5000)
       .emitWithAck('auth_refresh', { token: other.accessToken })) as AckResult;
     expect(result).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+});
+
+/** Every client event of the contract. */
+const CLIENT_EVENTS = Object.values(ClientEvent);
+
+describe('acknowledgements and payload shapes, for every client event', () => {
+  let server: RunningServer;
+  let accessToken: string;
+  let socket: ClientSocket;
+
+  beforeAll(async () => {
+    server = await startTestServer({ RATE_LIMIT_SOCKET_REQUESTS: '100000/1' });
+    ({ accessToken } = await registerUser(server));
+  });
+  // The file's afterEach closes it.
+  beforeEach(async () => {
+    socket = await connectSocket(server, accessToken);
+  });
+  afterAll(() => server.close());
+
+  const refusal = (message: string, issue: string) => ({
+    ok: false,
+    error: {
+      code: 'validation_failed',
+      message,
+      details: { issues: [{ path: '', message: issue }] },
+    },
+  });
+
+  it('the contract has client events to test', () => {
+    expect(CLIENT_EVENTS).toContain('leave_room');
+    expect(CLIENT_EVENTS.length).toBeGreaterThanOrEqual(19);
+  });
+
+  it.each(CLIENT_EVENTS)(
+    '%s with only an acknowledgement is answered through it: the payload is missing',
+    async (event) => {
+      expect(await emitRaw(socket, event, [])).toEqual(
+        refusal(
+          `${event} payload is missing: send an object before the acknowledgement.`,
+          'Required: the payload object.',
+        ),
+      );
+    },
+  );
+
+  it.each(CLIENT_EVENTS)(
+    '%s with a null payload and an acknowledgement answers validation_failed',
+    async (event) => {
+      expect(await emitRaw(socket, event, [null])).toEqual(
+        refusal(`${event} payload must be an object; got null.`, 'Expected an object; got null.'),
+      );
+    },
+  );
+
+  it.each(CLIENT_EVENTS)(
+    '%s with a payload of the wrong type answers validation_failed naming the type',
+    async (event) => {
+      for (const [value, kind] of [
+        [42, 'a number'],
+        ['text', 'a string'],
+        [true, 'a boolean'],
+        [[{ roomId: 'r' }], 'an array'],
+      ] as const) {
+        expect(await emitRaw(socket, event, [value])).toEqual(
+          refusal(
+            `${event} payload must be an object; got ${kind}.`,
+            `Expected an object; got ${kind}.`,
+          ),
+        );
+      }
+      // An object is the right type, but every event needs something in it.
+      const empty = await emitRaw(socket, event, [{}]);
+      expect(empty).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+      if (!empty.ok)
+        expect(empty.error.message).toMatch(new RegExp(`^${event} payload is invalid: `));
+    },
+  );
+
+  it.each(CLIENT_EVENTS)(
+    '%s with two payloads before the acknowledgement answers validation_failed',
+    async (event) => {
+      expect(await emitRaw(socket, event, [{}, { extra: true }])).toEqual(
+        refusal(
+          `${event} takes one payload and an acknowledgement; it got 2 values before the acknowledgement.`,
+          'Expected one payload; got 2 arguments.',
+        ),
+      );
+    },
+  );
+
+  it('leave_room with a payload and an acknowledgement gets its answer from the handler', async () => {
+    expect(await emitRaw(socket, 'leave_room', [{ roomId: 'k3vq7mza2xfp' }])).toMatchObject({
+      ok: false,
+      error: { code: 'not_in_room' },
+    });
+  });
+
+  it('a request without an acknowledgement is answered only when it fails, by an error_notice naming the event', async () => {
+    const untyped = socket as unknown as Socket;
+    const notices: unknown[] = [];
+    const record = (n: unknown) => notices.push(n);
+    socket.on('error_notice', record);
+    try {
+      // Succeeds: nothing comes back.
+      untyped.emit('ping', { t: 1 });
+      // The handler refuses it.
+      untyped.emit('leave_room', { roomId: 'k3vq7mza2xfp' });
+      // No payload at all.
+      untyped.emit('leave_room');
+      // A last argument that is not a function is a second payload, not an acknowledgement.
+      untyped.emit('ping', { t: 2 }, 'not a callback');
+      // A request with an acknowledgement after all of them proves they were all handled.
+      expect(await emitRaw(socket, 'ping', [{ t: 3 }])).toMatchObject({ ok: true, t: 3 });
+      await expect.poll(() => notices.length).toBe(3);
+      // Each is answered when its handler finishes, so the notices may come in any order.
+      expect(notices).toHaveLength(3);
+      expect(notices).toEqual(
+        expect.arrayContaining([
+          {
+            code: 'not_in_room',
+            message: expect.any(String) as unknown,
+            details: { event: 'leave_room' },
+          },
+          {
+            code: 'validation_failed',
+            message: 'leave_room payload is missing: send an object before the acknowledgement.',
+            details: {
+              event: 'leave_room',
+              issues: [{ path: '', message: 'Required: the payload object.' }],
+            },
+          },
+          {
+            code: 'validation_failed',
+            message:
+              'ping takes one payload and an acknowledgement; it got 2 values before the acknowledgement.',
+            details: {
+              event: 'ping',
+              issues: [{ path: '', message: 'Expected one payload; got 2 arguments.' }],
+            },
+          },
+        ]),
+      );
+    } finally {
+      socket.off('error_notice', record);
+    }
+    expect(socket.connected).toBe(true);
   });
 });
 

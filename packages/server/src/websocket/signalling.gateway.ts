@@ -48,7 +48,7 @@ import {
 } from '../common/realtime.js';
 import { PresenceRealtime } from '../presence/presence.realtime.js';
 import { QualityRealtime } from '../analytics/quality.realtime.js';
-import { runRequest } from './ack-handler.js';
+import { runRequest, splitArguments } from './ack-handler.js';
 import { RequestBudget } from './request-budget.js';
 import type { MinimeetServer, MinimeetSocket } from './socket-types.js';
 
@@ -182,18 +182,22 @@ export class SignallingGateway
     const { principal } = socket.data;
     void socket.join(principalChannel(principal.id));
     for (const event of Object.keys(this.handlers) as ClientEventName[]) {
-      socket.on(
+      (socket.on as (e: string, listener: (...args: unknown[]) => void) => void)(
         event,
-        (payload: unknown, ack?: unknown) => void this.dispatch(socket, event, payload, ack),
+        (...args) => void this.dispatch(socket, event, args),
       );
     }
-    socket.onAny((event: string) => {
-      if (!(event in this.handlers)) {
-        socket.emit('error_notice', {
-          code: ErrorCode.ValidationFailed,
-          message: `Unknown event: ${event.slice(0, 64)}.`,
-        });
-      }
+    socket.onAny((event: string, ...args: unknown[]) => {
+      if (Object.hasOwn(this.handlers, event)) return;
+      const name = String(event).slice(0, 64);
+      const error: ErrorInfo = {
+        code: ErrorCode.ValidationFailed,
+        message: `Unknown event: ${name}.`,
+        details: { event: name },
+      };
+      const { ack } = splitArguments(name, args);
+      if (ack) ack({ ok: false, error });
+      else socket.emit('error_notice', error);
     });
     socket.once('disconnect', (reason) => this.closed(socket, reason));
     this.scheduleExpiry(socket);
@@ -329,13 +333,18 @@ export class SignallingGateway
     }
   }
 
+  /**
+   * Answers one client request: through its acknowledgement when it has one, else (only when it
+   * failed) with an `error_notice` naming the event. Arguments that cannot be a request (more than
+   * one payload) are refused before the handler, like a payload that fails its schema.
+   */
   private async dispatch(
     socket: MinimeetSocket,
     event: ClientEventName,
-    payload: unknown,
-    ack: unknown,
+    args: readonly unknown[],
   ): Promise<void> {
     const handler = this.handlers[event];
+    const { payload, ack, refusal } = splitArguments(event, args);
     const afterReply: Array<() => void> = [];
     const client: SocketRequest['client'] = {
       socketId: socket.id,
@@ -351,17 +360,23 @@ export class SignallingGateway
             message: 'Too many requests on this connection; slow down.',
           },
         }
-      : await runRequest(
-          event,
-          handler.schema,
-          payload,
-          (p) => handler.run({ socket, client }, p as never),
-          this.logger,
-        );
-    if (typeof ack === 'function') {
-      (ack as (r: AckResult) => void)(result);
+      : refusal
+        ? { ok: false, error: refusal.toInfo() }
+        : await runRequest(
+            event,
+            handler.schema,
+            payload,
+            (p) => handler.run({ socket, client }, p as never),
+            this.logger,
+          );
+    if (ack) {
+      ack(result);
     } else if (!result.ok) {
-      socket.emit('error_notice', result.error satisfies ErrorInfo);
+      // Without an acknowledgement the client has no other way to tell which request failed.
+      socket.emit('error_notice', {
+        ...result.error,
+        details: { ...result.error.details, event },
+      } satisfies ErrorInfo);
     }
     // Broadcasts that must reach others only after the caller has its answer (e.g. a join).
     if (!result.ok) return;
