@@ -71,8 +71,11 @@ export function configureHttp(app: INestApplication, config: AppConfig, logger: 
     }
     next();
   });
+  // Not strict: any JSON value parses, so that `null`, a number or a string reaches the route's
+  // validation and is refused as `validation_failed` (valid JSON of the wrong shape); only text
+  // that is not JSON at all is `invalid_json`.
   expressApp.use(
-    express.json({ limit: config.http.bodyLimitBytes, strict: true, type: 'application/json' }),
+    express.json({ limit: config.http.bodyLimitBytes, strict: false, type: 'application/json' }),
   );
   expressApp.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);

@@ -13,15 +13,15 @@ export class ZodValidationPipe<T> implements PipeTransform<unknown, T> {
   ) {}
 
   transform(value: unknown): T {
-    if (
-      value === undefined ||
-      value === null ||
-      typeof value !== 'object' ||
-      Array.isArray(value)
-    ) {
-      throw new AppError(ErrorCode.ValidationFailed, `${this.what} must be a JSON object.`, {
-        issues: [{ path: '', message: 'Expected a JSON object.' }],
-      });
+    // No body at all reads as no fields, as an empty JSON body does (body-parser gives `{}`).
+    if (value === undefined) value = {};
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+      throw new AppError(
+        ErrorCode.ValidationFailed,
+        `${this.what} must be a JSON object; got ${got}.`,
+        { issues: [{ path: '', message: `Expected a JSON object; got ${got}.` }] },
+      );
     }
     const result = this.schema.safeParse(value);
     if (!result.success) throw AppError.fromZod(result.error, this.what);
