@@ -242,11 +242,11 @@ describe.each(BACKENDS)('on $name', (backend) => {
       });
     });
 
-    it('a guest may join only the room its token names', async () => {
+    it('a guest may join only the room its token names: any other is not found', async () => {
       const a = await guests.guest('granted-room');
-      expect(await request(a, 'join_room', { roomId: 'another-room' })).toMatchObject({
+      expect(await request(a, 'join_room', { roomId: 'another-room' })).toEqual({
         ok: false,
-        error: { code: 'forbidden' },
+        error: { code: 'not_found', message: 'No such room.' },
       });
     });
 
@@ -824,13 +824,33 @@ describe.each(BACKENDS)('on $name', (backend) => {
       expect(second.participant.role).toBe('member');
       expect((await joined).participant.displayName).toBe('Visitor');
 
+      // A public room may say that it needs its password; a private one says nothing of itself
+      // until the right password comes, and a wrong one is only a wrong password.
+      const lockedPublic = await createRoom(owner.session.accessToken, {
+        name: 'Locked, public',
+        visibility: 'public',
+        password: 'open sesame',
+      });
+      expect(await request(guest.client, 'join_room', { roomId: lockedPublic })).toEqual({
+        ok: false,
+        error: { code: 'room_password_required', message: 'This room needs its password.' },
+      });
       const locked = await createRoom(owner.session.accessToken, {
         name: 'Locked',
         password: 'open sesame',
       });
-      expect(await request(guest.client, 'join_room', { roomId: locked })).toMatchObject({
+      expect(await request(guest.client, 'join_room', { roomId: locked })).toEqual({
         ok: false,
-        error: { code: 'room_password_required' },
+        error: { code: 'not_found', message: 'No such room.' },
+      });
+      expect(
+        await request(guest.client, 'join_room', { roomId: locked, password: 'open sez me' }),
+      ).toEqual({
+        ok: false,
+        error: {
+          code: 'room_password_required',
+          message: 'That password does not open this room.',
+        },
       });
       expect(await join(guest.client, { roomId: locked, password: 'open sesame' })).toMatchObject({
         ok: true,

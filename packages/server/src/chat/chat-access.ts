@@ -5,7 +5,7 @@ import { EventBus } from '../common/event-bus.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
-import { ChatRepository } from './chat.repository.js';
+import { noSuchRoom } from '../rooms/room-membership.service.js';
 
 /** What the principal wants to do in a room's chat: read it (and subscribe), or write to it. */
 export type ChatAccessKind = 'read' | 'write';
@@ -20,9 +20,6 @@ interface Remembered {
   role: RoomRole;
   until: number;
 }
-
-/** The error for a room the principal may not see. */
-export const noRoom = () => new AppError(ErrorCode.NotFound, 'No such room.');
 
 /**
  * Who may read and write a room's chat: a user who is a member, or a guest whose token names the
@@ -48,7 +45,6 @@ export class ChatAccess implements OnApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(RoomAccessService) private readonly access: RoomAccessService,
-    @Inject(ChatRepository) private readonly repo: ChatRepository,
     @Inject(EventBus) events: EventBus,
   ) {
     this.remember = config.redis === null;
@@ -78,21 +74,16 @@ export class ChatAccess implements OnApplicationShutdown {
     access: ChatAccessKind,
   ): Promise<RoomRole> {
     if (principal.kind === 'guest') {
-      if (principal.grants.room !== roomId)
-        throw new AppError(ErrorCode.Forbidden, 'Your join token admits you to another room.');
+      // Any other room is one the guest may not see, whether or not it exists.
+      if (principal.grants.room !== roomId) throw noSuchRoom();
       if (access === 'write' && !principal.grants.canChat)
         throw new AppError(ErrorCode.Forbidden, 'Your join token does not allow chat.');
       return (await this.access.admit(principal, roomId, {})).role;
     }
-    const role = await this.access.roleOf(principal, roomId);
-    if (role) return role;
-    // A public room shows that it exists; a private one does not, to those outside it.
-    if ((await this.repo.roomVisibility(roomId)) === 'public')
-      throw new AppError(
-        ErrorCode.Forbidden,
-        'Join this room to read and write its chat: its conversation is for its members.',
-      );
-    throw noRoom();
+    // A public room shows that it exists (`forbidden` until joined); a private one does not.
+    const role = await this.access.readerRole(principal, roomId);
+    if (!role) throw noSuchRoom();
+    return role;
   }
 
   private store(roomId: string, principalId: string, role: RoomRole): void {

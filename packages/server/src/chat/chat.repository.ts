@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
 import { DataSource, In, QueryFailedError, type EntityManager, type Repository } from 'typeorm';
-import type { RoomVisibility } from '@minimeet/protocol';
 import { sqliteDateTime } from '../database/sqlite-datetime.js';
 import { RoomEntity } from '../rooms/room.entity.js';
 import { ChatMessageEntity } from './chat-message.entity.js';
@@ -73,12 +72,6 @@ export class ChatRepository implements OnApplicationShutdown {
    */
   async searchable(): Promise<void> {
     await this.sqlite?.indexed();
-  }
-
-  /** The room's visibility, or null when there is no such room. */
-  async roomVisibility(roomId: string): Promise<RoomVisibility | null> {
-    const room = await this.rooms.findOne({ where: { id: roomId }, select: ['id', 'visibility'] });
-    return room && room.id === roomId ? room.visibility : null;
   }
 
   /** The seq of the room's latest message (0 before the first), or null when there is no such room. */

@@ -15,9 +15,9 @@ import { EventBus } from '../common/event-bus.js';
 import { RATE_LIMITER, type RateLimiter } from '../common/rate-limiter.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
-import { atLeast } from '../rooms/room-membership.service.js';
+import { atLeast, noSuchRoom } from '../rooms/room-membership.service.js';
 import { UsersService } from '../users/users.service.js';
-import { ChatAccess, noRoom } from './chat-access.js';
+import { ChatAccess } from './chat-access.js';
 import { ChatFanout } from './chat-fanout.js';
 import type { ChatMessageEntity } from './chat-message.entity.js';
 import type { ChatReactionEntity } from './chat-reaction.entity.js';
@@ -127,7 +127,7 @@ export class ChatService {
       text: input.text,
       createdAt: new Date(),
     });
-    if (!stored) throw noRoom();
+    if (!stored) throw noSuchRoom();
     if (!stored.created) return { message: await this.present(stored.message), created: false };
     const message = toChatMessage(stored.message, []);
     await this.typing.stop(roomId, principal.id);

@@ -667,18 +667,21 @@ describe('chat over the socket', () => {
       'members only',
     ]);
 
+    // A guest sees only its token's room: any other is not found, existing or not.
     const guestElsewhere = await cast.guest('another-room');
-    expect(await request(guestElsewhere, 'chat_subscribe', { roomId })).toMatchObject({
-      ok: false,
-      error: { code: 'forbidden' },
-    });
-    expect(
-      await request(guestElsewhere, 'chat_message', {
-        roomId,
-        clientId: newClientId(),
-        text: 'hi',
-      }),
-    ).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    for (const other of [roomId, 'no-such-room']) {
+      expect(await request(guestElsewhere, 'chat_subscribe', { roomId: other })).toEqual({
+        ok: false,
+        error: { code: 'not_found', message: 'No such room.' },
+      });
+      expect(
+        await request(guestElsewhere, 'chat_message', {
+          roomId: other,
+          clientId: newClientId(),
+          text: 'hi',
+        }),
+      ).toEqual({ ok: false, error: { code: 'not_found', message: 'No such room.' } });
+    }
   });
 
   it('a removed member’s sockets stop receiving the room’s chat and can no longer send', async () => {

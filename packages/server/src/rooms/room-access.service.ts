@@ -11,16 +11,15 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import type { RoomEntity } from './room.entity.js';
 import { RoomMemberRepository } from './room-member.repository.js';
-import { RoomMembershipService } from './room-membership.service.js';
+import {
+  noSuchRoom,
+  RoomMembershipService,
+  type EntryCredentials,
+} from './room-membership.service.js';
 import { RoomRepository } from './room.repository.js';
 
 /** What a principal brings to enter a room's call besides itself. */
-export interface AdmissionCredentials {
-  /** The room password, for a non-member of a room that has one. */
-  password?: string;
-  /** An invite code, for a non-member. */
-  inviteCode?: string;
-}
+export type AdmissionCredentials = EntryCredentials;
 
 /** The verdict of {@link RoomAccessService.admit}: the room, and who the principal is in it. */
 export interface Admission {
@@ -66,10 +65,39 @@ export class RoomAccessService {
     credentials: AdmissionCredentials,
   ): Promise<Admission> {
     if (principal.kind === 'guest') return this.admitGuest(principal, roomId);
-    const room = await this.rooms.findById(roomId);
-    if (!room) throw new AppError(ErrorCode.NotFound, 'No such room.');
-    const role = await this.userRole(principal.id, room, credentials);
+    const { room, role } = await this.membership.admitUser(roomId, principal.id, credentials);
     return { room: callRoom(room), role, permissions: { ...ALL_PERMISSIONS } };
+  }
+
+  /**
+   * The principal's role in a room whose conversation it wants to read, creating nothing: a
+   * member's role; for a guest, its grant's role in the room its token names (null while that room
+   * does not exist yet). Throws `not_found` for a room the principal may not see (unknown, private
+   * and not its own, or for a guest any other room), exactly as for an unknown id, and `forbidden`
+   * for a room it sees but may not read: a public room a user has not joined, or a guest's room
+   * held by another account.
+   */
+  async readerRole(principal: Principal, roomId: string): Promise<RoomRole | null> {
+    if (principal.kind === 'guest') {
+      if (principal.grants.room !== roomId) throw noSuchRoom();
+      const room = await this.rooms.findById(roomId);
+      if (room && room.ownerId !== guestOwner(principal.id)) throw anotherAccount();
+      return room ? principal.grants.role : null;
+    }
+    const room = await this.rooms.findById(roomId);
+    if (!room) throw noSuchRoom();
+    const role = await this.membership.roleOf(room, principal.id);
+    if (role) return role;
+    if (room.visibility !== 'public') throw noSuchRoom();
+    throw new AppError(
+      ErrorCode.Forbidden,
+      'Join this room to read and write its chat: its conversation is for its members.',
+    );
+  }
+
+  /** Resolves when the principal may read the room's conversation; see {@link readerRole}. */
+  async assertReadable(principal: Principal, roomId: string): Promise<void> {
+    await this.readerRole(principal, roomId);
   }
 
   /**
@@ -119,44 +147,12 @@ export class RoomAccessService {
     return room?.id !== roomId || room.visibility !== 'public';
   }
 
-  private async userRole(
-    userId: string,
-    room: RoomEntity,
-    credentials: AdmissionCredentials,
-  ): Promise<RoomRole> {
-    const current = await this.membership.roleOf(room, userId);
-    if (current) return current;
-    let inviteError: AppError | undefined;
-    if (credentials.inviteCode !== undefined) {
-      try {
-        return (await this.membership.redeemInvite(credentials.inviteCode, userId, room.id)).role;
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err;
-        // A room open to the user by other means still lets it in; otherwise this is the answer.
-        inviteError = err;
-      }
-    }
-    if (room.visibility === 'public' && room.passwordHash === null)
-      return this.membership.grant(room.id, userId, 'member');
-    if (await this.membership.passwordOpens(room, credentials.password))
-      return this.membership.grant(room.id, userId, 'member');
-    if (inviteError) throw inviteError;
-    if (room.passwordHash !== null)
-      throw new AppError(
-        ErrorCode.RoomPasswordRequired,
-        credentials.password === undefined
-          ? 'This room needs its password or an invite.'
-          : 'That is not the password of this room.',
-      );
-    throw new AppError(ErrorCode.Forbidden, 'This room is private; ask its owner for an invite.');
-  }
-
   private async admitGuest(
     principal: Extract<Principal, { kind: 'guest' }>,
     roomId: string,
   ): Promise<Admission> {
-    if (principal.grants.room !== roomId)
-      throw new AppError(ErrorCode.Forbidden, 'Your join token admits you to another room.');
+    // Any other room is one the guest may not see, whether or not it exists.
+    if (principal.grants.room !== roomId) throw noSuchRoom();
     const ownerId = guestOwner(principal.id);
     if (!ownerId) throw new AppError(ErrorCode.Forbidden, 'Your join token names no account.');
     let room = await this.rooms.findById(roomId);
@@ -181,8 +177,9 @@ export class RoomAccessService {
         );
     }
     // A join token speaks for its API key's account: it opens that account's rooms, no others.
-    if (room.ownerId !== ownerId)
-      throw new AppError(ErrorCode.Forbidden, 'This room belongs to another account.');
+    // Room ids are one namespace, so this tells that the id is taken: a free id would have been
+    // created above.
+    if (room.ownerId !== ownerId) throw anotherAccount();
     const { canPublish, canSubscribe, canChat } = principal.grants;
     return {
       room: callRoom(room),
@@ -191,6 +188,12 @@ export class RoomAccessService {
     };
   }
 }
+
+const anotherAccount = () =>
+  new AppError(
+    ErrorCode.Forbidden,
+    'This room id belongs to another account; a join token opens only the rooms of its own.',
+  );
 
 /** The user id of the API key owner inside a guest principal's id, or null. */
 function guestOwner(guestId: string): string | null {

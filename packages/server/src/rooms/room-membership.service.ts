@@ -18,6 +18,21 @@ export function atLeast(role: RoomRole | null, floor: RoomRole): boolean {
 const inviteInvalid = () =>
   new AppError(ErrorCode.InviteInvalid, 'This invite is unknown, expired, revoked or used up.');
 
+/**
+ * The one answer for a room the caller may not see — unknown, or private and not theirs — on every
+ * route and event: exactly the answer for an id no room has ever had, so private ids cannot be
+ * probed.
+ */
+export const noSuchRoom = (): AppError => new AppError(ErrorCode.NotFound, 'No such room.');
+
+/** What a user brings to enter a room it is not a member of. */
+export interface EntryCredentials {
+  /** The room password. */
+  password?: string;
+  /** An invite code for this room. */
+  inviteCode?: string;
+}
+
 // Two writers changing one membership at once make a grant retry; a few rounds always settle it.
 const GRANT_ATTEMPTS = 5;
 
@@ -86,9 +101,59 @@ export class RoomMembershipService {
     return { room, role: await this.grant(room.id, userId, invite.role) };
   }
 
-  /** True when the room has a password and `password` is it. */
+  /**
+   * Makes the user a member of a room it wants to enter, or says why not, without telling anyone
+   * who cannot see the room whether it exists. A member keeps its role. A non-member gets in with
+   * a valid invite for this room, into a public room without a password, or with the room's
+   * password. Otherwise the answer depends only on what the request brought, never on whether a
+   * room it may not see exists: `invite_invalid` when it brought an invite, else
+   * `room_password_required` when it brought a password (which always costs one hash, real or
+   * not, so the time taken does not tell either), else `not_found`. Only a public room, which
+   * anyone may see, is said to need its password.
+   */
+  async admitUser(
+    roomId: string,
+    userId: string,
+    credentials: EntryCredentials,
+  ): Promise<{ room: RoomEntity; role: RoomRole }> {
+    const room = await this.rooms.findById(roomId);
+    const current = room ? await this.roleOf(room, userId) : null;
+    if (room && current) return { room, role: current };
+    let inviteError: AppError | undefined;
+    if (credentials.inviteCode !== undefined) {
+      try {
+        return await this.redeemInvite(credentials.inviteCode, userId, roomId);
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        // A room open to the user by other means still lets it in; otherwise this is the answer.
+        inviteError = err;
+      }
+    }
+    const isPublic = room?.visibility === 'public';
+    if (room && isPublic && room.passwordHash === null)
+      return { room, role: await this.grant(room.id, userId, 'member') };
+    if (room && (await this.passwordOpens(room, credentials.password)))
+      return { room, role: await this.grant(room.id, userId, 'member') };
+    if (!room && credentials.password !== undefined)
+      await this.hasher.verifyDummy(credentials.password);
+    if (inviteError) throw inviteError;
+    if (credentials.password !== undefined)
+      throw new AppError(ErrorCode.RoomPasswordRequired, 'That password does not open this room.');
+    if (isPublic)
+      throw new AppError(ErrorCode.RoomPasswordRequired, 'This room needs its password.');
+    throw noSuchRoom();
+  }
+
+  /**
+   * True when the room has a password and `password` is it. A password given for a room without
+   * one costs a hash all the same: whether a room has a password must not show in the time taken.
+   */
   async passwordOpens(room: RoomEntity, password: string | undefined): Promise<boolean> {
-    if (room.passwordHash === null || password === undefined) return false;
+    if (password === undefined) return false;
+    if (room.passwordHash === null) {
+      await this.hasher.verifyDummy(password);
+      return false;
+    }
     return this.hasher.verify(room.passwordHash, password);
   }
 }

@@ -426,21 +426,26 @@ describe('rooms over HTTP', () => {
       'member',
     );
 
+    // A private room never says it exists: without a password it is an unknown room, and a wrong
+    // password is wrong for an unknown room, a private room without one and a locked one alike.
     const lockedPrivate = await createRoom(owner, { password: 'quiet please' });
-    expectError(await join(joiner, lockedPrivate.id), 404, 'not_found');
-    expectError(
-      await join(joiner, lockedPrivate.id, { password: 'loud' }),
-      403,
-      'room_password_required',
-    );
+    const plainPrivate = await createRoom(owner);
+    for (const id of [lockedPrivate.id, plainPrivate.id, 'no-such-room']) {
+      expect(expectError(await join(joiner, id), 404, 'not_found')).toEqual({
+        code: 'not_found',
+        message: 'No such room.',
+      });
+      expect(
+        expectError(await join(joiner, id, { password: 'loud' }), 403, 'room_password_required'),
+      ).toEqual({
+        code: 'room_password_required',
+        message: 'That password does not open this room.',
+      });
+    }
     expect((await join(joiner, lockedPrivate.id, { password: 'quiet please' })).body.myRole).toBe(
       'member',
     );
     expect((await get(joiner, lockedPrivate.id)).status).toBe(200);
-
-    const plainPrivate = await createRoom(owner);
-    expectError(await join(joiner, plainPrivate.id, { password: 'anything' }), 404, 'not_found');
-    expectError(await join(joiner, 'no-such-room'), 404, 'not_found');
   });
 
   it('invites: create, list, accept with their role, keep a higher role, revoke', async () => {

@@ -31,7 +31,7 @@ import {
 import type { RoomEntity } from './room.entity.js';
 import { RoomInviteRepository } from './room-invite.repository.js';
 import { RoomMemberRepository } from './room-member.repository.js';
-import { atLeast, RoomMembershipService } from './room-membership.service.js';
+import { atLeast, noSuchRoom, RoomMembershipService } from './room-membership.service.js';
 import { ROOM_OCCUPANCY, type RoomOccupancy } from './room-occupancy.js';
 import { RoomRepository } from './room.repository.js';
 
@@ -51,8 +51,6 @@ export function generateInviteCode(): string {
 }
 
 const DEFAULT_INVITE_TTL_SECONDS = 7 * 86_400;
-
-const notFound = () => new AppError(ErrorCode.NotFound, 'No such room.');
 
 /** Rooms, their members and their invites, as the REST API manages them. */
 @Injectable()
@@ -139,7 +137,7 @@ export class RoomsService {
       ...(patch.capacity !== undefined ? { capacity: patch.capacity } : {}),
       ...(patch.topology !== undefined ? { topology: patch.topology } : {}),
     });
-    if (!updated) throw notFound();
+    if (!updated) throw noSuchRoom();
     this.bus.emit('room.updated', { roomId: room.id });
     return this.details(updated, role);
   }
@@ -148,7 +146,7 @@ export class RoomsService {
   async delete(userId: string, roomId: string): Promise<void> {
     const { room, role } = await this.visibleRoom(userId, roomId);
     this.require(role, 'owner', 'Only the owner can delete the room.');
-    if (!(await this.rooms.delete(room.id))) throw notFound();
+    if (!(await this.rooms.delete(room.id))) throw noSuchRoom();
     this.bus.emit('room.deleted', { roomId: room.id });
   }
 
@@ -229,27 +227,17 @@ export class RoomsService {
 
   /**
    * Makes the user a member: of a public room (with its password when it has one), or of any room
-   * with its password. A member joining again keeps its role.
+   * with its password. A member joining again keeps its role. What a refusal says follows
+   * {@link RoomMembershipService.admitUser}: a room the user may not see is never told apart from
+   * an unknown one.
    */
   async join(userId: string, roomId: string, password: string | undefined): Promise<RoomDetails> {
-    const room = await this.rooms.findById(roomId);
-    if (!room) throw notFound();
-    const current = await this.membership.roleOf(room, userId);
-    if (current) return this.details(room, current);
-    const isPublic = room.visibility === 'public';
-    if (room.passwordHash === null) {
-      if (!isPublic) throw notFound();
-    } else if (!(await this.membership.passwordOpens(room, password))) {
-      // A private room's existence is confirmed only to someone who already offers a password.
-      if (!isPublic && password === undefined) throw notFound();
-      throw new AppError(
-        ErrorCode.RoomPasswordRequired,
-        password === undefined
-          ? 'This room needs its password.'
-          : 'That is not the password of this room.',
-      );
-    }
-    return this.details(room, await this.membership.grant(room.id, userId, 'member'));
+    const { room, role } = await this.membership.admitUser(
+      roomId,
+      userId,
+      password !== undefined ? { password } : {},
+    );
+    return this.details(room, role);
   }
 
   /** Creates an invite link; owner or moderator (a moderator invite needs the owner). */
@@ -314,9 +302,9 @@ export class RoomsService {
     roomId: string,
   ): Promise<{ room: RoomEntity; role: RoomRole | null }> {
     const room = await this.rooms.findById(roomId);
-    if (!room) throw notFound();
+    if (!room) throw noSuchRoom();
     const role = await this.membership.roleOf(room, userId);
-    if (role === null && room.visibility !== 'public') throw notFound();
+    if (role === null && room.visibility !== 'public') throw noSuchRoom();
     return { room, role };
   }
 

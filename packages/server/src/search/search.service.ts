@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  ErrorCode,
   type ChatMessage,
   type MessageSearchHit,
   type MessageSearchPage,
@@ -9,7 +8,6 @@ import {
   type Principal,
 } from '@minimeet/protocol';
 import { z } from 'zod';
-import { AppError } from '../common/app-error.js';
 import { unknownCursor } from './engine-support.js';
 import { MESSAGE_SEARCH, type MessageSearch } from './message-search.port.js';
 import { parseSearchQuery } from './search-query.js';
@@ -36,6 +34,11 @@ export const READABLE_ROOMS = Symbol('READABLE_ROOMS');
 export interface ReadableRooms {
   /** Ids of the rooms whose conversation the principal may read. */
   roomIdsOf(principal: Principal): Promise<string[]>;
+  /**
+   * Resolves when the principal may read the room's conversation; throws `not_found` for a room it
+   * may not see (exactly as for an unknown id) and `forbidden` for one it sees but may not read.
+   */
+  assertReadable(principal: Principal, roomId: string): Promise<void>;
 }
 
 /** Page size when the query gives none. */
@@ -78,16 +81,16 @@ export class SearchService {
   ) {}
 
   /**
-   * One page of hits for the principal. A `roomId` that is not one of the principal's rooms is
-   * `not_found` (whether or not it exists); a query without any usable word finds nothing.
+   * One page of hits for the principal. A `roomId` is answered as the room's chat history answers
+   * it: `not_found` for a room the principal may not see (whether or not it exists), `forbidden`
+   * for a public room it has not joined. A query without any usable word finds nothing.
    */
   async search(principal: Principal, query: MessageSearchQuery): Promise<MessageSearchPage> {
     const sort = query.sort ?? 'newest';
     const after = query.cursor !== undefined ? decodeCursor(query.cursor, sort) : undefined;
-    const readable = await this.rooms.roomIdsOf(principal);
-    if (query.roomId !== undefined && !readable.includes(query.roomId))
-      throw new AppError(ErrorCode.NotFound, 'No such room among yours.');
-    const roomIds = query.roomId !== undefined ? [query.roomId] : readable;
+    if (query.roomId !== undefined) await this.rooms.assertReadable(principal, query.roomId);
+    const roomIds =
+      query.roomId !== undefined ? [query.roomId] : await this.rooms.roomIdsOf(principal);
     const parsed = parseSearchQuery(query.q);
     const from = query.from !== undefined ? new Date(query.from) : undefined;
     const to = query.to !== undefined ? new Date(query.to) : undefined;
