@@ -31,7 +31,7 @@ export class SearchController {
     summary:
       'Search the messages of your rooms (a guest: its join token’s room). Words must all match; `"quoted phrases"`; prefixes `meet*`. Newest first, or by relevance.',
     description:
-      'Authenticate with an access token or a join token as `Authorization: Bearer`. Any text is a valid query: operators and punctuation are not syntax, and a query without any word finds nothing. A `roomId` that is not one of yours is `not_found`.',
+      'Authenticate with an access token or a join token as `Authorization: Bearer`. Any text is a valid query: operators and punctuation are not syntax, and a query without any word finds nothing. A `roomId` you may not see is `not_found`, exactly like an unknown one; a public room you have not joined is `forbidden`.',
   })
   @ApiQuery({
     name: 'q',
@@ -39,7 +39,12 @@ export class SearchController {
     description: 'What to find (1 to 500 characters).',
     schema: { type: 'string', maxLength: 500 },
   })
-  @ApiQuery({ name: 'roomId', required: false, description: 'Only this room (one of yours).' })
+  @ApiQuery({
+    name: 'roomId',
+    required: false,
+    description:
+      'Only this room: `not_found` for one you may not see (unknown or private alike), `forbidden` for a public room you have not joined.',
+  })
   @ApiQuery({ name: 'senderId', required: false, description: 'Only messages of this sender.' })
   @ApiQuery({
     name: 'from',
@@ -69,6 +74,7 @@ export class SearchController {
     ...BEARER_ERRORS,
     ErrorCode.ValidationFailed,
     ErrorCode.NotFound,
+    ErrorCode.Forbidden,
     ErrorCode.ServiceUnavailable,
     ErrorCode.RateLimited,
   )
