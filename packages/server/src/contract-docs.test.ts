@@ -62,6 +62,7 @@ const SOCKET_PAYLOADS: Record<ClientEventName, Section[]> = {
   webrtc_answer: [['protocol.md', '### `webrtc_offer`, `webrtc_answer`']],
   ice_candidate: [['protocol.md', '### `ice_candidate`']],
   update_media_state: [['protocol.md', '### `update_media_state`']],
+  quality_report: [['protocol.md', '### `quality_report`']],
   chat_message: [PROTOCOL_CHAT],
   chat_edit: [PROTOCOL_CHAT],
   chat_delete: [PROTOCOL_CHAT],

@@ -61,6 +61,13 @@ const SOCKET_REQUESTS: Array<[event: string, payload: (roomId: string) => object
     (roomId) => ({ roomId, to: 'pa_AAAAAAAAAAAAAAAA', candidate: { candidate: '' } }),
   ],
   ['update_media_state', (roomId) => ({ roomId, tracks: [] })],
+  [
+    'quality_report',
+    (roomId) => ({
+      roomId,
+      samples: [{ at: 1_796_000_000_000, intervalMs: 5000, level: 'good', legs: [] }],
+    }),
+  ],
   ['chat_message', (roomId) => ({ roomId, clientId: 'probe-0001', text: 'Anyone here?' })],
   ['chat_edit', (roomId) => ({ roomId, messageId: 'msg_AAAAAAAAAAAAAAAA', text: 'Edited' })],
   ['chat_delete', (roomId) => ({ roomId, messageId: 'msg_AAAAAAAAAAAAAAAA' })],
