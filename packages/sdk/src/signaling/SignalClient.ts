@@ -268,6 +268,18 @@ export class SignalClient extends TypedEmitter<ServerToClientEvents> {
     }
   }
 
+  /**
+   * Closes an established connection as if it had dropped, reported through `onClose` with
+   * `reason`: for a connection that the owner found dead (no answer to a ping) before Socket.IO's
+   * own heartbeat would. Does nothing without an established connection.
+   */
+  drop(reason: string): void {
+    const socket = this.socket;
+    if (!socket || this.failPendingConnect) return;
+    this.discard(socket);
+    this.callbacks.onClose({ reason, sessionEnded: undefined });
+  }
+
   private forward(socket: MinimeetSocket, event: ServerEventName): void {
     (socket as unknown as UntypedSocket).on(event, (...args: unknown[]) => {
       if (socket === this.socket) {
