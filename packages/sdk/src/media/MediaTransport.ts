@@ -62,8 +62,17 @@ export interface MediaTransport {
   handleDescription(from: string, description: SessionDescription): Promise<void>;
   /** Applies an ICE candidate relayed from participant `from`. */
   handleCandidate(from: string, candidate: IceCandidateInfo): Promise<void>;
-  /** After signalling came back: restarts ICE (and unsticks negotiation) where not connected. */
-  recover(): Promise<void>;
+  /**
+   * After this side's signalling came back: sends again what may have been lost (a pending
+   * offer) and restarts ICE where not connected, or on every connection when `force` (the network
+   * changed, so the paths the media took may be gone).
+   */
+  recover(force: boolean): void;
+  /**
+   * The server reports participant `id` connected again (after a drop of its own, perhaps):
+   * sends again a pending offer to it, which may have been lost on the way.
+   */
+  resendPending(id: string): void;
   /** The state of the media connection with participant `id`. */
   peerState(id: string): RTCPeerConnectionState | undefined;
   /** Closes every media connection. */

@@ -42,6 +42,9 @@ export class PeerConnection {
   private settingRemoteAnswer = false;
   private recoveryTimer: ReturnType<typeof setTimeout> | undefined;
   private lastRestartAt = Number.NEGATIVE_INFINITY;
+  // The last remote offer and answer applied, to recognise one that comes again after a drop.
+  private lastRemoteOffer: string | undefined;
+  private lastRemoteAnswer: string | undefined;
   private closed = false;
   // Tracks held back until the remote side's first offer is in.
   private deferred: Map<TrackSource, LocalTrack> | undefined;
@@ -115,6 +118,15 @@ export class PeerConnection {
   async handleDescription(description: SessionDescription): Promise<void> {
     if (this.closed) return;
     const pc = this.pc;
+    // A description sent again because the first may have been lost in a drop: an offer already
+    // answered gets the same answer again (that one may have been lost instead), the rest is old.
+    if (description.type === 'offer' && description.sdp === this.lastRemoteOffer) {
+      if (pc.signalingState === 'stable' && pc.localDescription?.type === 'answer') {
+        this.sendLocalDescription();
+      }
+      return;
+    }
+    if (description.type === 'answer' && description.sdp === this.lastRemoteAnswer) return;
     const readyForOffer =
       !this.makingOffer && (pc.signalingState === 'stable' || this.settingRemoteAnswer);
     const collision = description.type === 'offer' && !readyForOffer;
@@ -127,6 +139,8 @@ export class PeerConnection {
     } finally {
       this.settingRemoteAnswer = false;
     }
+    if (description.type === 'offer') this.lastRemoteOffer = description.sdp;
+    else this.lastRemoteAnswer = description.sdp;
     await this.flushCandidates();
     if (description.type === 'offer') {
       await pc.setLocalDescription();
@@ -152,11 +166,31 @@ export class PeerConnection {
     await this.addCandidate(candidate);
   }
 
-  /** Restarts ICE; with `force` false, only when the connection is not connected. */
-  async restart(force = false): Promise<void> {
+  /**
+   * Sends the offer that waits for its answer again, if one does: it may have been lost while
+   * the signalling connection of either side was down. The other side answers a repeat once.
+   */
+  resendOffer(): void {
+    if (this.closed || this.makingOffer || this.pc.signalingState !== 'have-local-offer') return;
+    this.sendLocalDescription();
+  }
+
+  /**
+   * After signalling came back: sends a pending offer again, then restarts ICE when `force` (the
+   * network changed) or when the connection is not connected. A pending offer is not rolled back,
+   * since its answer may still come; the restart's own offer follows when that exchange is done.
+   */
+  recover(force: boolean): void {
+    this.resendOffer();
+    if (this.closed || (!force && this.pc.connectionState === 'connected')) return;
+    this.lastRestartAt = Date.now();
+    this.pc.restartIce();
+  }
+
+  // Restarts ICE now, dropping an offer that waits for its answer.
+  private async restart(): Promise<void> {
     if (this.closed) return;
     const pc = this.pc;
-    if (!force && pc.connectionState === 'connected') return;
     this.lastRestartAt = Date.now();
     // An offer sent while signalling was down never got its answer.
     if (pc.signalingState === 'have-local-offer') {
@@ -233,12 +267,12 @@ export class PeerConnection {
       this.clearRecoveryTimer();
       const delayMs = this.lastRestartAt + this.disconnectedRestartMs - Date.now();
       if (delayMs <= 0) {
-        void this.restart(true);
+        void this.restart();
         return;
       }
       this.recoveryTimer = setTimeout(() => {
         this.recoveryTimer = undefined;
-        if (this.isFailed()) void this.restart(true);
+        if (this.isFailed()) void this.restart();
         else this.scheduleRecovery();
       }, delayMs);
     } else if (this.needsRecovery()) {
@@ -249,7 +283,7 @@ export class PeerConnection {
           : this.disconnectedRestartMs * STALLED_FACTOR;
       this.recoveryTimer ??= setTimeout(() => {
         this.recoveryTimer = undefined;
-        if (this.needsRecovery()) void this.restart(true);
+        if (this.needsRecovery()) void this.restart();
         else this.scheduleRecovery();
       }, delayMs);
     } else {
