@@ -76,8 +76,6 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
   private readonly signal: SignalClient;
   private readonly chats: ChatManager;
   private connectionState = ConnectionState.Disconnected;
-  // Whether the network changed during the outage that the last reconnection ended.
-  private restoredAfterNetworkChange = false;
   private currentSession: SessionInfo | undefined;
   private serverUrl: URL | undefined;
   private tokenSource: TokenSource | undefined;
@@ -94,8 +92,6 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
   private stopNetworkWatch: (() => void) | undefined;
   // The browser said the network came back while an attempt ran: if it fails, retry at once.
   private retryAtOnce = false;
-  // The network went, came back or changed since the last session opened.
-  private networkChanged = false;
   private probing: SessionInfo | undefined;
   private readonly networkChangeListeners = new Set<() => void>();
 
@@ -336,8 +332,7 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
       },
       onConnectionChange: (listener: (change: ConnectionChange) => void) => {
         const dropped = () => listener({ type: 'dropped' });
-        const restored = (session: SessionInfo) =>
-          listener({ type: 'restored', session, networkChanged: this.restoredAfterNetworkChange });
+        const restored = (session: SessionInfo) => listener({ type: 'restored', session });
         const closed = () => listener({ type: 'closed' });
         const networkChanged = () => listener({ type: 'network_changed' });
         this.on(ClientEvent.Reconnecting, dropped);
@@ -363,7 +358,6 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
 
   private handleNetworkSignal(signal: NetworkSignal): void {
     const networkMoved = signal !== 'visible';
-    if (networkMoved) this.networkChanged = true;
     if (this.connectionState === ConnectionState.Connected) {
       // `offline` alone proves nothing: a short loss may leave the connection working.
       if (signal !== 'offline') void this.probe(networkMoved);
@@ -390,6 +384,7 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
     const session = this.currentSession;
     if (!session || !this.isOpen(session) || this.probing === session) return;
     this.probing = session;
+    const sentAt = performance.now();
     try {
       await this.signal.request(
         'ping',
@@ -400,8 +395,9 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
       );
     } catch (error) {
       if (!this.isOpen(session)) return;
-      if (error instanceof MinimeetError && error.code === SdkErrorCode.Timeout) {
-        this.networkChanged = true;
+      // Dead only if nothing at all came meanwhile; a busy page or server answers late but answers.
+      const silent = !this.signal.receivedSince(sentAt);
+      if (error instanceof MinimeetError && error.code === SdkErrorCode.Timeout && silent) {
         this.signal.drop(`no answer to a ping within ${this.options.reconnect.probeTimeoutMs} ms`);
       }
       return;
@@ -461,8 +457,6 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
 
   private sessionOpened(session: SessionInfo): void {
     this.currentSession = session;
-    this.restoredAfterNetworkChange = this.networkChanged;
-    this.networkChanged = false;
     this.retryAtOnce = false;
     this.reconnectAttempts = 0;
     this.expiredRefusals = 0;
@@ -648,7 +642,6 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
     this.stopNetworkWatch?.();
     this.stopNetworkWatch = undefined;
     this.retryAtOnce = false;
-    this.networkChanged = false;
     this.clearRefreshTimer();
     if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;

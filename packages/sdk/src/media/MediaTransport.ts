@@ -63,11 +63,11 @@ export interface MediaTransport {
   /** Applies an ICE candidate relayed from participant `from`. */
   handleCandidate(from: string, candidate: IceCandidateInfo): Promise<void>;
   /**
-   * After this side's signalling came back: sends again what may have been lost (a pending
-   * offer) and restarts ICE where not connected, or on every connection when `force` (the network
-   * changed, so the paths the media took may be gone).
+   * After this side's signalling came back from a drop, or its network changed: sends again what
+   * may have been lost (a pending offer) and restarts ICE on every connection, since the paths the
+   * media took may be gone even where they still look connected.
    */
-  recover(force: boolean): void;
+  recover(): void;
   /**
    * The server reports participant `id` connected again (after a drop of its own, perhaps):
    * sends again a pending offer to it, which may have been lost on the way.

@@ -89,9 +89,9 @@ export class MeshTransport extends TypedEmitter<MediaTransportEvents> implements
     await this.peers.get(from)?.connection.handleCandidate(candidate);
   }
 
-  /** Sends pending offers again and restarts ICE where not connected, or everywhere with `force`. */
-  recover(force: boolean): void {
-    for (const peer of this.peers.values()) peer.connection.recover(force);
+  /** Sends pending offers again and restarts ICE on every connection. */
+  recover(): void {
+    for (const peer of this.peers.values()) peer.connection.recover();
   }
 
   /** Sends a pending offer to `id` again, if one waits for its answer. */

@@ -45,6 +45,9 @@ export class PeerConnection {
   // The last remote offer and answer applied, to recognise one that comes again after a drop.
   private lastRemoteOffer: string | undefined;
   private lastRemoteAnswer: string | undefined;
+  // The media had a gap (ICE lost its way, or restarted): key frames are due once connected.
+  private keyFramesDue = false;
+  private keyFrames: Promise<void> = Promise.resolve();
   private closed = false;
   // Tracks held back until the remote side's first offer is in.
   private deferred: Map<TrackSource, LocalTrack> | undefined;
@@ -132,6 +135,7 @@ export class PeerConnection {
     const collision = description.type === 'offer' && !readyForOffer;
     // The impolite side ignores the colliding offer; the polite side will answer its own instead.
     if (!this.polite && collision) return;
+    const remoteUfrags = ufragsOf(pc.remoteDescription?.sdp);
     this.settingRemoteAnswer = description.type === 'answer';
     try {
       // On a collision the polite side rolls its own offer back implicitly.
@@ -141,12 +145,17 @@ export class PeerConnection {
     }
     if (description.type === 'offer') this.lastRemoteOffer = description.sdp;
     else this.lastRemoteAnswer = description.sdp;
+    // New remote ICE credentials: either side restarted ICE, most likely after a gap in the media.
+    const restarted =
+      remoteUfrags.size > 0 && ![...ufragsOf(description.sdp)].some((u) => remoteUfrags.has(u));
+    if (restarted) this.keyFramesDue = true;
     await this.flushCandidates();
     if (description.type === 'offer') {
       await pc.setLocalDescription();
       this.sendLocalDescription();
       this.releaseDeferred();
     }
+    this.sendKeyFramesIfDue();
   }
 
   /** Applies a relayed ICE candidate, or keeps it until its description is set. */
@@ -176,13 +185,14 @@ export class PeerConnection {
   }
 
   /**
-   * After signalling came back: sends a pending offer again, then restarts ICE when `force` (the
-   * network changed) or when the connection is not connected. A pending offer is not rolled back,
-   * since its answer may still come; the restart's own offer follows when that exchange is done.
+   * After signalling came back from a drop, or the network changed: sends a pending offer again,
+   * then restarts ICE (a connection never negotiated has nothing to restart). A pending offer is
+   * not rolled back, since its answer may still come; the restart's own offer follows when that
+   * exchange is done. The media paths may look connected and still be gone: ICE finds out.
    */
-  recover(force: boolean): void {
+  recover(): void {
     this.resendOffer();
-    if (this.closed || (!force && this.pc.connectionState === 'connected')) return;
+    if (this.closed || this.pc.remoteDescription === null) return;
     this.lastRestartAt = Date.now();
     this.pc.restartIce();
   }
@@ -256,8 +266,34 @@ export class PeerConnection {
 
   private checkState(): void {
     if (this.closed) return;
+    const state = this.pc.connectionState;
+    if (state === 'disconnected' || state === 'failed') this.keyFramesDue = true;
+    this.sendKeyFramesIfDue();
     this.scheduleRecovery();
-    this.callbacks.onStateChange(this.pc.connectionState);
+    this.callbacks.onStateChange(state);
+  }
+
+  // After a gap the other side can decode nothing until a key frame comes, and its own request
+  // for one may have been lost in the gap (it asks again only every few seconds): once the
+  // connection is up again, every video encoder starts over, which begins with a key frame.
+  private sendKeyFramesIfDue(): void {
+    if (!this.keyFramesDue || this.closed || this.pc.connectionState !== 'connected') return;
+    this.keyFramesDue = false;
+    this.keyFrames = this.keyFrames.then(() => this.restartEncoders()).catch(() => undefined);
+  }
+
+  private async restartEncoders(): Promise<void> {
+    for (const { sender } of this.transceivers.values()) {
+      if (this.closed || sender.track?.kind !== 'video') continue;
+      const parameters = sender.getParameters();
+      const active = parameters.encodings.map((e) => e.active !== false);
+      if (!active.includes(true)) continue;
+      for (const encoding of parameters.encodings) encoding.active = false;
+      await sender.setParameters(parameters);
+      const again = sender.getParameters();
+      again.encodings.forEach((encoding, i) => (encoding.active = active[i] ?? true));
+      await sender.setParameters(again);
+    }
   }
 
   private scheduleRecovery(): void {

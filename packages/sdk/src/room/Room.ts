@@ -398,11 +398,11 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
         this.emit(RoomEvent.Reconnecting);
         return;
       case 'restored':
-        void this.resume(change.networkChanged);
+        void this.resume();
         return;
       case 'network_changed':
         // The connection survived the change; the media paths may not have.
-        if (this.roomState === RoomState.Connected) this.transport.recover(true);
+        if (this.roomState === RoomState.Connected) this.transport.recover();
         return;
       case 'closed':
         this.end('client_closed');
@@ -410,8 +410,7 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
     }
   }
 
-  // `networkChanged`: the drop came with a network change, so every media path is suspect.
-  private async resume(networkChanged: boolean): Promise<void> {
+  private async resume(): Promise<void> {
     if (this.roomState !== RoomState.Reconnecting) return;
     const base: JoinRoomPayload = {
       roomId: this.id,
@@ -459,7 +458,9 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
     // Resumed, those new to this room joined while it was away and offer first; rejoined anew,
     // this participant is the newcomer everywhere.
     for (const info of result.participants) this.addRemote(info, result.resumed);
-    if (result.resumed) this.transport.recover(networkChanged);
+    // Whatever dropped the signalling may have broken the media paths too, where they still look
+    // connected: ICE restarts everywhere (and the restart has the encoders send key frames).
+    if (result.resumed) this.transport.recover();
     else
       for (const publication of this.localParticipant.trackPublications.values())
         this.transport.publish(publication.track!);

@@ -10,12 +10,8 @@ import type { RequestPayload, RequestResult } from './SignalClient.js';
 export type ConnectionChange =
   /** The connection dropped; the client is reconnecting with backoff. */
   | { type: 'dropped' }
-  /**
-   * The client reconnected; the server knows it under a new connection id. `networkChanged`:
-   * the browser reported the network gone, back or changed during the outage, or the drop was
-   * found by an unanswered ping, so media paths may have changed too.
-   */
-  | { type: 'restored'; session: SessionInfo; networkChanged: boolean }
+  /** The client reconnected; the server knows it under a new connection id. */
+  | { type: 'restored'; session: SessionInfo }
   /**
    * The browser reported the network back or changed and the open connection still answers:
    * media paths may have changed under it.
