@@ -88,10 +88,13 @@ afterAll(async () => {
   }
 }, 60_000);
 
+// Small video, so that two browsers encoding and decoding stay light on a shared machine.
+const MEDIA = { audio: true, video: { width: 320, height: 240, frameRate: 15 } };
+
 /** Ada on the host and bob in the namespace in a call of `roomId`, once each decodes the other. */
 async function callAcrossTheLink(roomId: string): Promise<[Joined, Joined]> {
-  const ada = await joinAsGuest(onHost, 'ada', roomId);
-  const bob = await joinAsGuest(inNamespace, 'bob', roomId);
+  const ada = await joinAsGuest(onHost, 'ada', roomId, MEDIA);
+  const bob = await joinAsGuest(inNamespace, 'bob', roomId, MEDIA);
   await waitForMedia(ada, [bob]);
   await waitForMedia(bob, [ada]);
   return [ada, bob];
