@@ -4,6 +4,7 @@ import { connectBench } from './connect.bench.js';
 import { joinToFrameBench } from './join-to-frame.bench.js';
 import { loginBench } from './login.bench.js';
 import { presenceBench } from './presence.bench.js';
+import { reconnectBench } from './reconnect.bench.js';
 import { searchBench } from './search.bench.js';
 import { signallingBench } from './signalling.bench.js';
 
@@ -15,3 +16,4 @@ if (!only || only === 'join-to-frame') await joinToFrameBench();
 if (!only || only === 'chat') await chatBench();
 if (!only || only === 'presence') await presenceBench();
 if (!only || only === 'search') await searchBench();
+if (!only || only === 'reconnect') await reconnectBench();
