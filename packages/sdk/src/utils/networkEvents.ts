@@ -29,22 +29,25 @@ function networkInformation(): NetworkInformationLike | undefined {
  */
 export function onNetworkSignal(listener: (signal: NetworkSignal) => void): () => void {
   const removers: (() => void)[] = [];
+  // The listeners come off the very objects they went on.
   if (typeof window !== 'undefined' && typeof window.addEventListener === 'function') {
+    const win = window;
     const online = () => listener('online');
     const offline = () => listener('offline');
-    window.addEventListener('online', online);
-    window.addEventListener('offline', offline);
+    win.addEventListener('online', online);
+    win.addEventListener('offline', offline);
     removers.push(() => {
-      window.removeEventListener('online', online);
-      window.removeEventListener('offline', offline);
+      win.removeEventListener('online', online);
+      win.removeEventListener('offline', offline);
     });
   }
   if (typeof document !== 'undefined' && typeof document.addEventListener === 'function') {
+    const doc = document;
     const visibility = () => {
-      if (document.visibilityState === 'visible') listener('visible');
+      if (doc.visibilityState === 'visible') listener('visible');
     };
-    document.addEventListener('visibilitychange', visibility);
-    removers.push(() => document.removeEventListener('visibilitychange', visibility));
+    doc.addEventListener('visibilitychange', visibility);
+    removers.push(() => doc.removeEventListener('visibilitychange', visibility));
   }
   const connection = networkInformation();
   if (connection) {
