@@ -272,6 +272,10 @@ function row(label: string, ours: number[], base: number[]): Record<string, stri
   };
 }
 
+/**
+ * Runs the outages of `BENCH_RECONNECT_OUTAGES` for both policies, prints the table and returns
+ * its rows; makes and removes a network namespace of its own (needs root and iproute2).
+ */
 export async function reconnectBench(): Promise<Array<Record<string, string | number>>> {
   const ns = await createNetworkNamespace({ browser: CHROMIUM });
   let server: Awaited<ReturnType<typeof startMinimeet>> | undefined;
