@@ -86,9 +86,13 @@ export const SERVER_MAIN = fileURLToPath(
 /** The bare socket.io baseline server. */
 export const BARE_SERVER = fileURLToPath(new URL('./bare-server.mjs', import.meta.url));
 
-/** Starts the real minimeet server in its own process on embedded defaults. */
+/**
+ * Starts the real minimeet server in its own process on embedded defaults, listening on `host`
+ * (loopback unless told otherwise).
+ */
 export async function startMinimeet(
   env: Record<string, string> = {},
+  host = '127.0.0.1',
 ): Promise<Child & { url: string }> {
   const port = await freePort();
   const child = await spawnNode(
@@ -96,7 +100,7 @@ export async function startMinimeet(
     {
       NODE_ENV: 'production',
       JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
-      HOST: '127.0.0.1',
+      HOST: host,
       PORT: String(port),
       DATABASE_URL: `sqlite:/tmp/minimeet-bench-${process.pid}-${port}.sqlite`,
       LOG_LEVEL: 'warn',
@@ -107,8 +111,8 @@ export async function startMinimeet(
     },
     '',
   );
-  await waitForHealth(`http://127.0.0.1:${port}`);
-  return { ...child, url: `http://127.0.0.1:${port}` };
+  await waitForHealth(`http://${host}:${port}`);
+  return { ...child, url: `http://${host}:${port}` };
 }
 
 /** Polls the health endpoint until it answers (bounded). */

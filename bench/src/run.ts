@@ -6,6 +6,7 @@ import { elementSizeBench } from './element-size.bench.js';
 import { joinToFrameBench } from './join-to-frame.bench.js';
 import { loginBench } from './login.bench.js';
 import { presenceBench } from './presence.bench.js';
+import { reconnectBench } from './reconnect.bench.js';
 import { searchBench } from './search.bench.js';
 import { signallingBench } from './signalling.bench.js';
 
@@ -19,3 +20,4 @@ if (!only || only === 'presence') await presenceBench();
 if (!only || only === 'search') await searchBench();
 if (!only || only === 'element-size') await elementSizeBench();
 if (!only || only === 'analytics') await analyticsBench();
+if (!only || only === 'reconnect') await reconnectBench();

@@ -33,6 +33,22 @@ describe('resolveClientOptions()', () => {
     expect(() => resolveClientOptions({ reconnect: { multiplier: 0.5 } })).toThrow(TypeError);
     expect(() => resolveClientOptions({ transports: [] })).toThrow(/transports/);
     expect(() => resolveClientOptions({ path: 'socket.io' })).toThrow(/path/);
+    expect(() => resolveClientOptions({ reconnect: { inCallMaxDelayMs: 0 } })).toThrow(
+      /reconnect\.inCallMaxDelayMs/,
+    );
+    expect(() => resolveClientOptions({ reconnect: { probeTimeoutMs: -1 } })).toThrow(
+      /reconnect\.probeTimeoutMs/,
+    );
+    expect(() =>
+      resolveClientOptions({ reconnect: { retryOnNetworkChange: 'yes' as never } }),
+    ).toThrow(/reconnect\.retryOnNetworkChange/);
+  });
+
+  it('keeps the delay between attempts in a call at 2 s at most, well under a 15 s grace period', () => {
+    const { reconnect } = resolveClientOptions();
+    expect(reconnect.inCallMaxDelayMs).toBe(2_000);
+    expect(reconnect.maxDelayMs).toBe(10_000);
+    expect(reconnect.retryOnNetworkChange).toBe(true);
   });
 });
 

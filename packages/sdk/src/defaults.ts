@@ -14,7 +14,12 @@ import type {
   SignalTransport,
 } from './options.js';
 
-/** Defaults of {@link ReconnectOptions}: 300 ms doubling to 10 s, half of it jittered, forever. */
+/**
+ * Defaults of {@link ReconnectOptions}: 300 ms doubling to 10 s (to 2 s in a call), half of it
+ * jittered, forever; at once when the browser says the network is back; an open connection whose
+ * ping goes unanswered for 2 s after a network change counts as lost. The reasoning is in
+ * `docs/sdk/reconnection.md`.
+ */
 export const DEFAULT_RECONNECT_OPTIONS: Readonly<Required<ReconnectOptions>> = Object.freeze({
   enabled: true,
   initialDelayMs: 300,
@@ -22,6 +27,9 @@ export const DEFAULT_RECONNECT_OPTIONS: Readonly<Required<ReconnectOptions>> = O
   multiplier: 2,
   jitter: 0.5,
   maxAttempts: Number.POSITIVE_INFINITY,
+  inCallMaxDelayMs: 2_000,
+  retryOnNetworkChange: true,
+  probeTimeoutMs: 2_000,
 });
 
 /** Defaults of {@link PresenceOptions}: away when the page is hidden or after 5 minutes idle. */
@@ -120,6 +128,11 @@ export function resolveClientOptions(options: MinimeetClientOptions = {}): Resol
   positive('reconnect.initialDelayMs', reconnect.initialDelayMs);
   positive('reconnect.maxDelayMs', reconnect.maxDelayMs);
   positive('reconnect.maxAttempts', reconnect.maxAttempts);
+  positive('reconnect.inCallMaxDelayMs', reconnect.inCallMaxDelayMs);
+  positive('reconnect.probeTimeoutMs', reconnect.probeTimeoutMs);
+  if (typeof reconnect.retryOnNetworkChange !== 'boolean') {
+    throw new TypeError('reconnect.retryOnNetworkChange must be a boolean.');
+  }
   if (typeof reconnect.multiplier !== 'number' || !(reconnect.multiplier >= 1)) {
     throw new TypeError('reconnect.multiplier must be a number of at least 1.');
   }

@@ -35,6 +35,26 @@ export interface ReconnectOptions {
   jitter?: number;
   /** Attempts before giving up with `Disconnected`; `Infinity` never gives up. */
   maxAttempts?: number;
+  /**
+   * Ceiling of the delay between attempts while this client is in a call (a joined room that has
+   * not ended), in milliseconds; the lower of this and `maxDelayMs` applies then. Keep it well
+   * under the server's `RECONNECT_GRACE_SECONDS`, so that an outage shorter than the grace period
+   * is followed by an attempt in time to resume the same participant.
+   */
+  inCallMaxDelayMs?: number;
+  /**
+   * Listen to the browser's word that the network is back or changed (`online`, a
+   * `navigator.connection` change) and that the page is visible again: a scheduled attempt then
+   * starts at once, an attempt begun on the old network starts over, and an open connection is
+   * checked with a ping.
+   */
+  retryOnNetworkChange?: boolean;
+  /**
+   * How long the server may take to answer the ping that checks an open connection after the
+   * network changed or the media lost its way, in milliseconds; without an answer by then the
+   * connection counts as lost and the client reconnects.
+   */
+  probeTimeoutMs?: number;
 }
 
 /** A low-level transport the signalling connection may use, in order of preference. */

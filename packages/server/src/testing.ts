@@ -38,6 +38,12 @@ export {
 } from './test/coturn.js';
 
 export {
+  createNetworkNamespace,
+  type NetworkNamespace,
+  type NetworkNamespaceOptions,
+} from './test/netns.js';
+
+export {
   startCluster,
   uniqueRedisPrefix,
   deleteRedisKeys,

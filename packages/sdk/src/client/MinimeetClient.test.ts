@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROTOCOL_VERSION } from '@minimeet/protocol';
 import { startServer } from '@minimeet/server';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AuthClient } from '../auth/AuthClient.js';
 import { ConnectionError, ConnectionErrorReason, InvalidStateError } from '../errors.js';
 import { ClientEvent } from '../events.js';
@@ -17,6 +17,7 @@ import {
   record,
   uniqueEmail,
 } from '../test/helpers.js';
+import { startProxy } from '../test/network.js';
 import { ConnectionState } from './ConnectionState.js';
 import type { MinimeetClient } from './MinimeetClient.js';
 import { createClient } from './MinimeetClient.js';
@@ -386,6 +387,139 @@ describe('MinimeetClient reconnection', () => {
     // The minute-long reconnect timer is gone: the client holds no timer that could fire it.
     const timers = (client as unknown as { reconnectTimer: unknown }).reconnectTimer;
     expect(timers).toBeUndefined();
+  });
+});
+
+/** A stand-in for the browser's `window`: its events can be fired and its listeners counted. */
+function standInWindow() {
+  const target = new EventTarget();
+  const counts = new Map<string, number>();
+  return {
+    addEventListener(type: string, listener: EventListener) {
+      counts.set(type, (counts.get(type) ?? 0) + 1);
+      target.addEventListener(type, listener);
+    },
+    removeEventListener(type: string, listener: EventListener) {
+      counts.set(type, (counts.get(type) ?? 0) - 1);
+      target.removeEventListener(type, listener);
+    },
+    /** Fires `type`, as the browser does when the network comes back (`online`) or goes. */
+    fire(type: string) {
+      target.dispatchEvent(new Event(type));
+    },
+    /** How many listeners of `type` are registered now. */
+    listeners(type: string) {
+      return counts.get(type) ?? 0;
+    },
+  };
+}
+
+describe("MinimeetClient and the browser's word about the network", () => {
+  let server: Server;
+  let connections: ReturnType<typeof trackConnections>;
+  let browser: ReturnType<typeof standInWindow>;
+
+  beforeAll(async () => {
+    server = await startServer({ env: TEST_SERVER_ENV });
+    connections = trackConnections(server);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  // Each test gets a fresh window, before its client connects.
+  const withWindow = () => {
+    browser = standInWindow();
+    vi.stubGlobal('window', browser);
+  };
+
+  it('online starts an attempt at once instead of after its delay, and nothing listens after disconnect()', async () => {
+    withWindow();
+    const auth = await signUp(server);
+    // A minute between attempts: reconnecting within the test at all proves the shortcut.
+    const client = newClient({ reconnect: { initialDelayMs: 60_000, maxDelayMs: 60_000 } });
+    await client.connect(server.url, auth.tokenProvider);
+    expect(browser.listeners('online')).toBe(1);
+    const scheduled = nextEvent(client, ClientEvent.ReconnectScheduled);
+    const reconnected = nextEvent(client, ClientEvent.Reconnected, 10_000);
+
+    connections.cutAll();
+    const [attempt, delayMs] = await scheduled;
+    expect([attempt, delayMs >= 30_000]).toEqual([1, true]);
+    browser.fire('online');
+
+    await reconnected;
+    expect(client.state).toBe(Connected);
+    await client.disconnect();
+    expect([browser.listeners('online'), browser.listeners('offline')]).toEqual([0, 0]);
+  });
+
+  it('with retryOnNetworkChange false, the client does not listen at all', async () => {
+    withWindow();
+    const auth = await signUp(server);
+    const client = newClient({ reconnect: { retryOnNetworkChange: false } });
+    await client.connect(server.url, auth.tokenProvider);
+
+    expect([browser.listeners('online'), browser.listeners('offline')]).toEqual([0, 0]);
+  });
+
+  it('online over a connection that went silent: a ping goes unanswered, the client reconnects', async () => {
+    withWindow();
+    const proxy = await startProxy(server.url);
+    try {
+      const auth = await signUp(server);
+      const client = newClient({
+        reconnect: { probeTimeoutMs: 500 },
+        connectTimeoutMs: 2_000,
+        transports: ['websocket'],
+      });
+      await client.connect(proxy.url, auth.tokenProvider);
+      const reconnecting = nextEvent(client, ClientEvent.Reconnecting);
+      const reconnected = nextEvent(client, ClientEvent.Reconnected, 15_000);
+
+      // The network changes under the open connection; only the browser's word says so.
+      proxy.hold(true);
+      browser.fire('online');
+
+      const [cause] = await reconnecting;
+      expect(cause.reason).toBe(ConnectionErrorReason.ConnectionLost);
+      expect(cause.message).toMatch(/no answer to a ping/);
+      proxy.hold(false);
+      await reconnected;
+      await expect(client.ping()).resolves.toBeGreaterThanOrEqual(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('online over a connection that still answers changes nothing', async () => {
+    withWindow();
+    const auth = await signUp(server);
+    const client = newClient({ reconnect: { probeTimeoutMs: 500 } });
+    const session = await client.connect(server.url, auth.tokenProvider);
+    const drops = record(client, ClientEvent.Reconnecting);
+    const signal = (
+      client as unknown as { signal: { request: (...args: unknown[]) => Promise<unknown> } }
+    ).signal;
+    const request = signal.request.bind(signal);
+    const pings: Promise<unknown>[] = [];
+    signal.request = (...args) => {
+      const answer = request(...args);
+      if (args[0] === 'ping') pings.push(answer);
+      return answer;
+    };
+
+    browser.fire('online');
+
+    expect(pings).toHaveLength(1);
+    await pings[0];
+    expect(drops).toEqual([]);
+    expect(client.session?.connectionId).toBe(session.connectionId);
   });
 });
 

@@ -11,21 +11,24 @@ import {
   UnsupportedError,
   connectionErrorReasonOf,
 } from '../errors.js';
-import { ClientEvent, type ClientEventCallbacks } from '../events.js';
+import { ClientEvent, RoomEvent, type ClientEventCallbacks } from '../events.js';
 import type {
   JoinRoomOptions,
   MessageSearchOptions,
   MinimeetClientOptions,
+  ReconnectOptions,
   ResolvedClientOptions,
   TokenRequest,
   TokenSource,
 } from '../options.js';
 import { PresenceManager } from '../presence/PresenceManager.js';
 import { Room } from '../room/Room.js';
+import { RoomState } from '../room/RoomState.js';
 import { searchMessages, type MessageSearchResults } from '../search/MessageSearch.js';
 import type { ConnectionChange, SignalChannel } from '../signaling/SignalChannel.js';
 import { SignalClient, type SignalCloseInfo } from '../signaling/SignalClient.js';
 import { backoffDelay } from '../utils/backoff.js';
+import { onNetworkSignal, type NetworkSignal } from '../utils/networkEvents.js';
 import { withTimeout } from '../utils/timeout.js';
 import { TypedEmitter } from '../utils/TypedEmitter.js';
 import { basePath, parseServerUrl } from '../utils/url.js';
@@ -86,6 +89,13 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
   private refreshTimer: Timer | undefined;
   private refreshFailures = 0;
   private refreshing: { session: SessionInfo; promise: Promise<void> } | undefined;
+  // The rooms joined through this client that have not ended: while there are any, a call is up.
+  private readonly rooms = new Set<Room>();
+  private stopNetworkWatch: (() => void) | undefined;
+  // The browser said the network came back while an attempt ran: if it fails, retry at once.
+  private retryAtOnce = false;
+  private probing: SessionInfo | undefined;
+  private readonly networkChangeListeners = new Set<() => void>();
 
   /** Creates a disconnected client; throws TypeError on an invalid option. */
   constructor(options: MinimeetClientOptions = {}) {
@@ -143,6 +153,7 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
     const epoch = ++this.epoch;
     this.serverUrl = url;
     this.tokenSource = token;
+    this.watchNetwork();
     this.setState(ConnectionState.Connecting);
     try {
       const session = await this.openSession(epoch);
@@ -206,7 +217,11 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
     if (this.connectionState !== ConnectionState.Connected) {
       throw new InvalidStateError(`joinRoom() needs a connected client; it is ${this.state}.`);
     }
-    return Room.join(this.signalChannel(), roomId, options, (id) => this.chat(id));
+    const room = await Room.join(this.signalChannel(), roomId, options, (id) => this.chat(id));
+    if (room.state === RoomState.Disconnected) return room;
+    this.rooms.add(room);
+    room.once(RoomEvent.Disconnected, () => this.rooms.delete(room));
+    return room;
   }
 
   /**
@@ -321,16 +336,79 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
         const dropped = () => listener({ type: 'dropped' });
         const restored = (session: SessionInfo) => listener({ type: 'restored', session });
         const closed = () => listener({ type: 'closed' });
+        const networkChanged = () => listener({ type: 'network_changed' });
         this.on(ClientEvent.Reconnecting, dropped);
         this.on(ClientEvent.Reconnected, restored);
         this.on(ClientEvent.Disconnected, closed);
+        this.networkChangeListeners.add(networkChanged);
         return () => {
           this.off(ClientEvent.Reconnecting, dropped);
           this.off(ClientEvent.Reconnected, restored);
           this.off(ClientEvent.Disconnected, closed);
+          this.networkChangeListeners.delete(networkChanged);
         };
       },
+      verify: () => void this.probe(false),
     };
+  }
+
+  // While the client is not disconnected, it listens to what the browser says about the network.
+  private watchNetwork(): void {
+    if (!this.options.reconnect.retryOnNetworkChange || this.stopNetworkWatch) return;
+    this.stopNetworkWatch = onNetworkSignal((signal) => this.handleNetworkSignal(signal));
+  }
+
+  private handleNetworkSignal(signal: NetworkSignal): void {
+    const networkMoved = signal !== 'visible';
+    if (this.connectionState === ConnectionState.Connected) {
+      // `offline` alone proves nothing: a short loss may leave the connection working.
+      if (signal !== 'offline') void this.probe(networkMoved);
+      return;
+    }
+    if (this.connectionState !== ConnectionState.Reconnecting || signal === 'offline') return;
+    if (this.reconnectTimer !== undefined) {
+      // Waiting out a backoff delay: the reason to wait is gone, try now.
+      clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = undefined;
+      void this.reconnect(this.epoch);
+    } else if (networkMoved) {
+      // An attempt is running, perhaps begun on the old network: if it fails, do not wait.
+      this.retryAtOnce = true;
+    }
+  }
+
+  /**
+   * Pings the server over the open connection; with no answer within `probeTimeoutMs`, the
+   * connection counts as lost (the reconnect path takes over). After a network change that the
+   * connection survived, rooms are told, since their media paths may not have.
+   */
+  private async probe(afterNetworkChange: boolean): Promise<void> {
+    const session = this.currentSession;
+    if (!session || !this.isOpen(session) || this.probing === session) return;
+    this.probing = session;
+    const sentAt = performance.now();
+    try {
+      await this.signal.request(
+        'ping',
+        { t: Date.now() },
+        {
+          timeoutMs: this.options.reconnect.probeTimeoutMs,
+        },
+      );
+    } catch (error) {
+      if (!this.isOpen(session)) return;
+      // Dead only if nothing at all came meanwhile; a busy page or server answers late but answers.
+      const silent = !this.signal.receivedSince(sentAt);
+      if (error instanceof MinimeetError && error.code === SdkErrorCode.Timeout && silent) {
+        this.signal.drop(`no answer to a ping within ${this.options.reconnect.probeTimeoutMs} ms`);
+      }
+      return;
+    } finally {
+      if (this.probing === session) this.probing = undefined;
+    }
+    if (afterNetworkChange && this.isOpen(session)) {
+      for (const listener of [...this.networkChangeListeners]) listener();
+    }
   }
 
   private setState(next: ConnectionState): void {
@@ -381,6 +459,7 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
 
   private sessionOpened(session: SessionInfo): void {
     this.currentSession = session;
+    this.retryAtOnce = false;
     this.reconnectAttempts = 0;
     this.expiredRefusals = 0;
     this.refreshFailures = 0;
@@ -443,13 +522,26 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
       this.stop(lastError);
       return;
     }
-    const delayMs = backoffDelay(this.reconnectAttempts, reconnect);
+    const delayMs = this.retryAtOnce
+      ? 0
+      : backoffDelay(this.reconnectAttempts, this.backoff(lastError));
+    this.retryAtOnce = false;
     const epoch = this.epoch;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       void this.reconnect(epoch);
     }, delayMs);
     this.emit(ClientEvent.ReconnectScheduled, this.reconnectAttempts + 1, delayMs, lastError);
+  }
+
+  // In a call the delay is capped lower, so that the participant resumes within its grace period;
+  // a server that asks to slow down (rate_limited) still gets the long delays.
+  private backoff(lastError: ConnectionError): Required<ReconnectOptions> {
+    const { reconnect } = this.options;
+    if (this.rooms.size === 0 || lastError.reason === ConnectionErrorReason.RateLimited) {
+      return reconnect;
+    }
+    return { ...reconnect, maxDelayMs: Math.min(reconnect.maxDelayMs, reconnect.inCallMaxDelayMs) };
   }
 
   private async reconnect(epoch: number): Promise<void> {
@@ -549,6 +641,9 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
   // The one way into Disconnected: stops every timer and socket, and reports the change once.
   private stop(error: ConnectionError | undefined): void {
     this.epoch += 1;
+    this.stopNetworkWatch?.();
+    this.stopNetworkWatch = undefined;
+    this.retryAtOnce = false;
     this.clearRefreshTimer();
     if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;

@@ -63,8 +63,17 @@ export interface MediaTransport {
   handleDescription(from: string, description: SessionDescription): Promise<void>;
   /** Applies an ICE candidate relayed from participant `from`. */
   handleCandidate(from: string, candidate: IceCandidateInfo): Promise<void>;
-  /** After signalling came back: restarts ICE (and unsticks negotiation) where not connected. */
-  recover(): Promise<void>;
+  /**
+   * After this side's signalling came back from a drop, or its network changed: sends again what
+   * may have been lost (a pending offer) and restarts ICE on every connection, since the paths the
+   * media took may be gone even where they still look connected.
+   */
+  recover(): void;
+  /**
+   * The server reports participant `id` connected again (after a drop of its own, perhaps):
+   * sends again a pending offer to it, which may have been lost on the way.
+   */
+  resendPending(id: string): void;
   /** The state of the media connection with participant `id`. */
   peerState(id: string): RTCPeerConnectionState | undefined;
   /** The `getStats()` report of every media connection, for quality monitoring. */

@@ -90,9 +90,14 @@ export class MeshTransport extends TypedEmitter<MediaTransportEvents> implements
     await this.peers.get(from)?.connection.handleCandidate(candidate);
   }
 
-  /** Restarts ICE on every connection that is not connected. */
-  async recover(): Promise<void> {
-    await Promise.all([...this.peers.values()].map((p) => p.connection.restart(false)));
+  /** Sends pending offers again and restarts ICE on every connection. */
+  recover(): void {
+    for (const peer of this.peers.values()) peer.connection.recover();
+  }
+
+  /** Sends a pending offer to `id` again, if one waits for its answer. */
+  resendPending(id: string): void {
+    this.peers.get(id)?.connection.resendOffer();
   }
 
   /** The state of the connection with `id`. */

@@ -42,6 +42,12 @@ export class PeerConnection {
   private settingRemoteAnswer = false;
   private recoveryTimer: ReturnType<typeof setTimeout> | undefined;
   private lastRestartAt = Number.NEGATIVE_INFINITY;
+  // The last remote offer and answer applied, to recognise one that comes again after a drop.
+  private lastRemoteOffer: string | undefined;
+  private lastRemoteAnswer: string | undefined;
+  // The media had a gap (ICE lost its way, or restarted): key frames are due once connected.
+  private keyFramesDue = false;
+  private keyFrames: Promise<void> = Promise.resolve();
   private closed = false;
   // Tracks held back until the remote side's first offer is in.
   private deferred: Map<TrackSource, LocalTrack> | undefined;
@@ -124,11 +130,21 @@ export class PeerConnection {
   async handleDescription(description: SessionDescription): Promise<void> {
     if (this.closed) return;
     const pc = this.pc;
+    // A description sent again because the first may have been lost in a drop: an offer already
+    // answered gets the same answer again (that one may have been lost instead), the rest is old.
+    if (description.type === 'offer' && description.sdp === this.lastRemoteOffer) {
+      if (pc.signalingState === 'stable' && pc.localDescription?.type === 'answer') {
+        this.sendLocalDescription();
+      }
+      return;
+    }
+    if (description.type === 'answer' && description.sdp === this.lastRemoteAnswer) return;
     const readyForOffer =
       !this.makingOffer && (pc.signalingState === 'stable' || this.settingRemoteAnswer);
     const collision = description.type === 'offer' && !readyForOffer;
     // The impolite side ignores the colliding offer; the polite side will answer its own instead.
     if (!this.polite && collision) return;
+    const remoteUfrags = ufragsOf(pc.remoteDescription?.sdp);
     this.settingRemoteAnswer = description.type === 'answer';
     try {
       // On a collision the polite side rolls its own offer back implicitly.
@@ -136,12 +152,19 @@ export class PeerConnection {
     } finally {
       this.settingRemoteAnswer = false;
     }
+    if (description.type === 'offer') this.lastRemoteOffer = description.sdp;
+    else this.lastRemoteAnswer = description.sdp;
+    // New remote ICE credentials: either side restarted ICE, most likely after a gap in the media.
+    const restarted =
+      remoteUfrags.size > 0 && ![...ufragsOf(description.sdp)].some((u) => remoteUfrags.has(u));
+    if (restarted) this.keyFramesDue = true;
     await this.flushCandidates();
     if (description.type === 'offer') {
       await pc.setLocalDescription();
       this.sendLocalDescription();
       this.releaseDeferred();
     }
+    this.sendKeyFramesIfDue();
   }
 
   /** Applies a relayed ICE candidate, or keeps it until its description is set. */
@@ -161,11 +184,32 @@ export class PeerConnection {
     await this.addCandidate(candidate);
   }
 
-  /** Restarts ICE; with `force` false, only when the connection is not connected. */
-  async restart(force = false): Promise<void> {
+  /**
+   * Sends the offer that waits for its answer again, if one does: it may have been lost while
+   * the signalling connection of either side was down. The other side answers a repeat once.
+   */
+  resendOffer(): void {
+    if (this.closed || this.makingOffer || this.pc.signalingState !== 'have-local-offer') return;
+    this.sendLocalDescription();
+  }
+
+  /**
+   * After signalling came back from a drop, or the network changed: sends a pending offer again,
+   * then restarts ICE (a connection never negotiated has nothing to restart). A pending offer is
+   * not rolled back, since its answer may still come; the restart's own offer follows when that
+   * exchange is done. The media paths may look connected and still be gone: ICE finds out.
+   */
+  recover(): void {
+    this.resendOffer();
+    if (this.closed || this.pc.remoteDescription === null) return;
+    this.lastRestartAt = Date.now();
+    this.pc.restartIce();
+  }
+
+  // Restarts ICE now, dropping an offer that waits for its answer.
+  private async restart(): Promise<void> {
     if (this.closed) return;
     const pc = this.pc;
-    if (!force && pc.connectionState === 'connected') return;
     this.lastRestartAt = Date.now();
     // An offer sent while signalling was down never got its answer.
     if (pc.signalingState === 'have-local-offer') {
@@ -231,8 +275,34 @@ export class PeerConnection {
 
   private checkState(): void {
     if (this.closed) return;
+    const state = this.pc.connectionState;
+    if (state === 'disconnected' || state === 'failed') this.keyFramesDue = true;
+    this.sendKeyFramesIfDue();
     this.scheduleRecovery();
-    this.callbacks.onStateChange(this.pc.connectionState);
+    this.callbacks.onStateChange(state);
+  }
+
+  // After a gap the other side can decode nothing until a key frame comes, and its own request
+  // for one may have been lost in the gap (it asks again only every few seconds): once the
+  // connection is up again, every video encoder starts over, which begins with a key frame.
+  private sendKeyFramesIfDue(): void {
+    if (!this.keyFramesDue || this.closed || this.pc.connectionState !== 'connected') return;
+    this.keyFramesDue = false;
+    this.keyFrames = this.keyFrames.then(() => this.restartEncoders()).catch(() => undefined);
+  }
+
+  private async restartEncoders(): Promise<void> {
+    for (const { sender } of this.transceivers.values()) {
+      if (this.closed || sender.track?.kind !== 'video') continue;
+      const parameters = sender.getParameters();
+      const active = parameters.encodings.map((e) => e.active !== false);
+      if (!active.includes(true)) continue;
+      for (const encoding of parameters.encodings) encoding.active = false;
+      await sender.setParameters(parameters);
+      const again = sender.getParameters();
+      again.encodings.forEach((encoding, i) => (encoding.active = active[i] ?? true));
+      await sender.setParameters(again);
+    }
   }
 
   private scheduleRecovery(): void {
@@ -242,12 +312,12 @@ export class PeerConnection {
       this.clearRecoveryTimer();
       const delayMs = this.lastRestartAt + this.disconnectedRestartMs - Date.now();
       if (delayMs <= 0) {
-        void this.restart(true);
+        void this.restart();
         return;
       }
       this.recoveryTimer = setTimeout(() => {
         this.recoveryTimer = undefined;
-        if (this.isFailed()) void this.restart(true);
+        if (this.isFailed()) void this.restart();
         else this.scheduleRecovery();
       }, delayMs);
     } else if (this.needsRecovery()) {
@@ -258,7 +328,7 @@ export class PeerConnection {
           : this.disconnectedRestartMs * STALLED_FACTOR;
       this.recoveryTimer ??= setTimeout(() => {
         this.recoveryTimer = undefined;
-        if (this.needsRecovery()) void this.restart(true);
+        if (this.needsRecovery()) void this.restart();
         else this.scheduleRecovery();
       }, delayMs);
     } else {

@@ -116,6 +116,10 @@ describe('what a room leaves behind', () => {
       return (await probe(ada)).audioContexts > 0;
     });
 
+    // While connected, the client listens to what the browser says about the network (and
+    // Socket.IO to `offline`, once for the page: it closes its connections then).
+    expect(await probe(ada)).toMatchObject({ online: 1, offline: 2, connectionChange: 1 });
+
     await ada.page.evaluate(async () => {
       const { mmt } = window as unknown as Harness;
       await mmt.room.leave();
@@ -129,6 +133,10 @@ describe('what a room leaves behind', () => {
       // Socket.IO's polling transport adds one when its module loads, for the life of the page.
       pagehide: 1,
       devicechange: 0,
+      online: 0,
+      offline: 1,
+      visibilitychange: 0,
+      connectionChange: 0,
       audioContexts: 0,
       liveCameras: 0,
       liveMicrophones: 0,

@@ -301,8 +301,13 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
       },
       participant_updated: ({ roomId, participant }) => {
         if (!mine(roomId)) return;
-        if (participant.id === this.localParticipant.id) this.localParticipant.setInfo(participant);
-        else this.addRemote(participant);
+        if (participant.id === this.localParticipant.id) {
+          this.localParticipant.setInfo(participant);
+          return;
+        }
+        this.addRemote(participant);
+        // It may be back from a drop that swallowed an offer sent to it; a repeat is harmless.
+        if (participant.connection === 'connected') this.transport.resendPending(participant.id);
       },
       participant_left: ({ roomId, participantId, reason }) => {
         if (!mine(roomId)) return;
@@ -358,6 +363,15 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
     transport.on('track', (from, streamId, track, receiver) => {
       if (transport === this.transport) this.remotes.get(from)?.addMedia(streamId, track, receiver);
     });
+    // Media that loses its way may be the first sign that this side's network went or changed,
+    // long before the signalling connection's heartbeat notices: have the connection checked.
+    const states = new Map<string, RTCPeerConnectionState>();
+    transport.on('peerStateChanged', (id, state) => {
+      const previous = states.get(id);
+      states.set(id, state);
+      if (transport !== this.transport || state === previous) return;
+      if (state === 'disconnected' || state === 'failed') this.channel.verify();
+    });
     return transport;
   }
 
@@ -402,6 +416,10 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
         return;
       case 'restored':
         void this.resume();
+        return;
+      case 'network_changed':
+        // The connection survived the change; the media paths may not have.
+        if (this.roomState === RoomState.Connected) this.transport.recover();
         return;
       case 'closed':
         this.end('client_closed');
@@ -458,7 +476,9 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
     // Resumed, those new to this room joined while it was away and offer first; rejoined anew,
     // this participant is the newcomer everywhere.
     for (const info of result.participants) this.addRemote(info, result.resumed);
-    if (result.resumed) void this.transport.recover().catch(() => undefined);
+    // Whatever dropped the signalling may have broken the media paths too, where they still look
+    // connected: ICE restarts everywhere (and the restart has the encoders send key frames).
+    if (result.resumed) this.transport.recover();
     else
       for (const publication of this.localParticipant.trackPublications.values())
         this.transport.publish(publication.track!);

@@ -12,6 +12,11 @@ export type ConnectionChange =
   | { type: 'dropped' }
   /** The client reconnected; the server knows it under a new connection id. */
   | { type: 'restored'; session: SessionInfo }
+  /**
+   * The browser reported the network back or changed and the open connection still answers:
+   * media paths may have changed under it.
+   */
+  | { type: 'network_changed' }
   /** The client is disconnected for good (`disconnect()` or a fatal error). */
   | { type: 'closed' };
 
@@ -31,4 +36,10 @@ export interface SignalChannel {
   subscribe<E extends ServerEventName>(event: E, listener: ServerToClientEvents[E]): () => void;
   /** Calls `listener` on every connection change; returns the function that stops it. */
   onConnectionChange(listener: (change: ConnectionChange) => void): () => void;
+  /**
+   * Asks the client to make sure the connection still works, because something else (the media)
+   * lost its way: it pings the server and, when no answer comes in time, reconnects. Does nothing
+   * unless connected.
+   */
+  verify(): void;
 }

@@ -121,6 +121,8 @@ export class SignalClient extends TypedEmitter<ServerToClientEvents> {
   private socket: MinimeetSocket | undefined;
   private failPendingConnect: ((error: ConnectionError) => void) | undefined;
   private sessionEnded: SessionEndedPayload | undefined;
+  // When the current connection last brought anything from the server (a packet or a heartbeat).
+  private lastReceivedAt = Number.NEGATIVE_INFINITY;
   private readonly pendingRequests = new Set<(error: MinimeetError) => void>();
 
   /** Creates an idle signalling client. */
@@ -157,6 +159,11 @@ export class SignalClient extends TypedEmitter<ServerToClientEvents> {
     });
     this.socket = socket;
     this.sessionEnded = undefined;
+    const received = () => {
+      if (socket === this.socket) this.lastReceivedAt = performance.now();
+    };
+    socket.io.on('packet', received);
+    socket.io.on('ping', received);
     socket.on(ServerEvent.SessionEnded, (payload) => {
       if (socket === this.socket) this.sessionEnded = payload;
     });
@@ -268,6 +275,27 @@ export class SignalClient extends TypedEmitter<ServerToClientEvents> {
     }
   }
 
+  /**
+   * Whether the current connection has brought anything from the server (an answer, an event, a
+   * heartbeat) since `time` (a `performance.now()` reading): a slow answer on a connection that
+   * still delivers is not a dead connection.
+   */
+  receivedSince(time: number): boolean {
+    return this.socket !== undefined && this.lastReceivedAt >= time;
+  }
+
+  /**
+   * Closes an established connection as if it had dropped, reported through `onClose` with
+   * `reason`: for a connection that the owner found dead (no answer to a ping) before Socket.IO's
+   * own heartbeat would. Does nothing without an established connection.
+   */
+  drop(reason: string): void {
+    const socket = this.socket;
+    if (!socket || this.failPendingConnect) return;
+    this.discard(socket);
+    this.callbacks.onClose({ reason, sessionEnded: undefined });
+  }
+
   private forward(socket: MinimeetSocket, event: ServerEventName): void {
     (socket as unknown as UntypedSocket).on(event, (...args: unknown[]) => {
       if (socket === this.socket) {
@@ -298,6 +326,8 @@ export class SignalClient extends TypedEmitter<ServerToClientEvents> {
       this.sessionEnded = undefined;
     }
     socket.removeAllListeners();
+    socket.io.off('packet');
+    socket.io.off('ping');
     socket.disconnect();
     const pending = [...this.pendingRequests];
     this.pendingRequests.clear();

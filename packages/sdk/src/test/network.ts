@@ -19,6 +19,11 @@ export interface NetworkProxy {
   /** While true, new connections are closed at once (the network is down). */
   refuse(value: boolean): void;
   /**
+   * While true, nothing passes in either direction and nothing is closed: the connections stay
+   * open and silent, as when the network changes under them without anyone saying so.
+   */
+  hold(value: boolean): void;
+  /**
    * Arms a cut: the next time the server sends bytes containing `marker` to the client, those
    * bytes are dropped and the connection is destroyed. Resolves when that has happened.
    */
@@ -34,6 +39,7 @@ export async function startProxy(targetUrl: string): Promise<NetworkProxy> {
   const target = new URL(targetUrl);
   const pairs = new Set<[Socket, Socket]>();
   let refusing = false;
+  let holding = false;
   let cuts = 0;
   let armed: { marker: string; done: () => void } | undefined;
 
@@ -53,8 +59,11 @@ export async function startProxy(targetUrl: string): Promise<NetworkProxy> {
     // The end of the previous chunk, so that a marker split between two chunks is still seen.
     let tail = '';
     upstream.connect(Number(target.port), target.hostname);
-    client.on('data', (chunk: Buffer) => upstream.write(chunk));
+    client.on('data', (chunk: Buffer) => {
+      if (!holding) upstream.write(chunk);
+    });
     upstream.on('data', (chunk: Buffer) => {
+      if (holding) return;
       const text = tail + chunk.toString('latin1');
       const trap = armed;
       if (trap && text.includes(trap.marker)) {
@@ -90,6 +99,9 @@ export async function startProxy(targetUrl: string): Promise<NetworkProxy> {
     },
     refuse(value) {
       refusing = value;
+    },
+    hold(value) {
+      holding = value;
     },
     cutWhenServerSends(marker) {
       return new Promise((resolve) => {

@@ -83,12 +83,15 @@ export async function guestMinter(serverUrl: string): Promise<GuestMinter> {
     ).token;
 }
 
-/** A blank page on its own origin that the participants' pages load; the SDK comes from the server. */
-export function startHostApp(): Promise<HttpServer> {
+/**
+ * A blank page on its own origin that the participants' pages load; the SDK comes from the server.
+ * It listens on `host` (loopback by default) at a free port.
+ */
+export function startHostApp(host = '127.0.0.1'): Promise<HttpServer> {
   const app = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>call</title>');
   });
-  return new Promise((resolve) => app.listen(0, '127.0.0.1', () => resolve(app)));
+  return new Promise((resolve) => app.listen(0, host, () => resolve(app)));
 }
 
 /** A participant's page: its browser context, with {@link PAGE_HARNESS} installed. */
@@ -230,6 +233,19 @@ export const PAGE_HARNESS = `
       }
       return types;
     },
+    async selectedLocalAddresses() {
+      const addresses = [];
+      for (const pc of window.__pcs) {
+        if (pc.connectionState === 'closed') continue;
+        const stats = [...(await pc.getStats()).values()];
+        const byId = new Map(stats.map((s) => [s.id, s]));
+        for (const t of stats.filter((s) => s.type === 'transport' && s.selectedCandidatePairId)) {
+          const local = byId.get(byId.get(t.selectedCandidatePairId)?.localCandidateId);
+          if (local) addresses.push(local.address ?? local.ip);
+        }
+      }
+      return addresses;
+    },
     openPeerConnections() { return window.__pcs.filter((pc) => pc.connectionState !== 'closed').length; },
     dropConnection() { this.client.signal.socket.io.engine.close(); },
   };
@@ -250,6 +266,8 @@ export interface PageHarness {
   remoteIds(): string[];
   inbound(): Promise<InboundCounts>;
   candidateTypes(): Promise<[string, string][]>;
+  /** The local addresses of the candidate pairs the open peer connections use now. */
+  selectedLocalAddresses(): Promise<string[]>;
   openPeerConnections(): number;
   dropConnection(): void;
   // The SDK objects, for checks written in the page.
@@ -292,8 +310,9 @@ export const DEVICE_UNPLUG_SCRIPT = `
 
 /**
  * Runs in a page before anything else: `window.__probe()` counts what is still live of what the
- * page started: intervals, pending timeouts, `pagehide` and `devicechange` listeners, unclosed
- * AudioContexts and captured camera and microphone tracks, so a test can see what a leave leaks.
+ * page started: intervals, pending timeouts, `pagehide`, `devicechange`, `online`, `offline`,
+ * `visibilitychange` and `navigator.connection` `change` listeners, unclosed AudioContexts and
+ * captured camera and microphone tracks, so a test can see what a leave leaks.
  */
 export const LIFECYCLE_PROBE_SCRIPT = `
 (() => {
@@ -310,7 +329,10 @@ export const LIFECYCLE_PROBE_SCRIPT = `
   window.clearTimeout = (id) => { timeouts.delete(id); return ct(id); };
   const listeners = new Map();
   const watched = (target, type) =>
-    (target === window && type === 'pagehide') || (target === navigator.mediaDevices && type === 'devicechange');
+    (target === window && (type === 'pagehide' || type === 'online' || type === 'offline')) ||
+    (target === navigator.mediaDevices && type === 'devicechange') ||
+    (target === document && type === 'visibilitychange') ||
+    (target === navigator.connection && type === 'change');
   const add = EventTarget.prototype.addEventListener;
   const remove = EventTarget.prototype.removeEventListener;
   EventTarget.prototype.addEventListener = function (type, listener, ...rest) {
@@ -335,6 +357,10 @@ export const LIFECYCLE_PROBE_SCRIPT = `
     timeouts: timeouts.size,
     pagehide: listeners.get('pagehide')?.size ?? 0,
     devicechange: listeners.get('devicechange')?.size ?? 0,
+    online: listeners.get('online')?.size ?? 0,
+    offline: listeners.get('offline')?.size ?? 0,
+    visibilitychange: listeners.get('visibilitychange')?.size ?? 0,
+    connectionChange: listeners.get('change')?.size ?? 0,
     audioContexts: contexts.filter((c) => c.state !== 'closed').length,
     liveCameras: captured.filter((t) => t.kind === 'video' && t.readyState === 'live').length,
     liveMicrophones: captured.filter((t) => t.kind === 'audio' && t.readyState === 'live').length,
@@ -348,6 +374,10 @@ export interface LifecycleProbe {
   timeouts: number;
   pagehide: number;
   devicechange: number;
+  online: number;
+  offline: number;
+  visibilitychange: number;
+  connectionChange: number;
   audioContexts: number;
   liveCameras: number;
   liveMicrophones: number;
