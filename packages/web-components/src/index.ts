@@ -7,6 +7,22 @@
  */
 export { MinimeetConnectionStatus } from './connection-status/connection-status.component.js';
 export { connectionStatusStyles } from './connection-status/connection-status.styles.js';
+export { MinimeetControlBar } from './control-bar/control-bar.component.js';
+export { controlBarStyles } from './control-bar/control-bar.styles.js';
+export { MinimeetDeviceSelect, canChooseSpeaker } from './device-select/device-select.component.js';
+export { deviceSelectStyles } from './device-select/device-select.styles.js';
+export { MinimeetParticipantTile } from './participant-tile/participant-tile.component.js';
+export type { TileSource } from './participant-tile/participant-tile.component.js';
+export { participantTileStyles } from './participant-tile/participant-tile.styles.js';
+export { MinimeetPrejoin } from './prejoin/prejoin.component.js';
+export { prejoinStyles } from './prejoin/prejoin.styles.js';
+export { MinimeetRoom } from './room/room.component.js';
+export type { RoomView } from './room/room.component.js';
+export { roomStyles } from './room/room.styles.js';
+export { MinimeetVideoGrid } from './video-grid/video-grid.component.js';
+export { videoGridStyles } from './video-grid/video-grid.styles.js';
+export { fitGrid } from './video-grid/layout.js';
+export type { GridFit } from './video-grid/layout.js';
 export { ClientController } from './controllers/ClientController.js';
 export type {
   ClientControllerOptions,

@@ -61,6 +61,8 @@ export interface MinimeetRoomContext {
   readonly layout: RoomLayout;
   /** Which optional pieces are offered. */
   readonly features: RoomFeatures;
+  /** The speaker chosen for the call's sound, or undefined for the system default. */
+  readonly audioOutputDeviceId: string | undefined;
   /** Actions on the hosting UI. */
   readonly commands: RoomCommands;
 }
@@ -111,6 +113,7 @@ export function createRoomContext(parts: Partial<MinimeetRoomContext> = {}): Min
     pinned: parts.pinned ?? [],
     layout: parts.layout ?? 'grid',
     features: parts.features ?? ALL_FEATURES,
+    audioOutputDeviceId: parts.audioOutputDeviceId,
     commands: parts.commands ?? {
       togglePanel: () => undefined,
       togglePin: () => undefined,

@@ -178,10 +178,9 @@ export class LocalizeController implements ReactiveController {
     return directionOf(this.lang);
   }
 
-  /** Message `key`, formatted with `params`. */
-  t(key: MessageKey, params?: MessageParams): string {
-    return translate(this.lang, key, params, this.inherited()?.messages);
-  }
+  /** Message `key`, formatted with `params`; bound, so it may be destructured. */
+  readonly t = (key: MessageKey, params?: MessageParams): string =>
+    translate(this.lang, key, params, this.inherited()?.messages);
 
   /** Formats a number for {@link lang}. */
   number(value: number, options?: Intl.NumberFormatOptions): string {

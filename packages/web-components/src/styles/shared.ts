@@ -127,8 +127,7 @@ export const sharedStyles = css`
     min-inline-size: 0;
   }
 
-  .field > label,
-  .label {
+  .field > label {
     font-size: var(--mm-font-size-sm);
     font-weight: 600;
     color: var(--mm-text);

@@ -14,7 +14,7 @@ export interface AxeProblem {
   readonly impact: string | null;
   /** What the rule checks. */
   readonly help: string;
-  /** Selectors of the offending nodes (shadow paths as arrays). */
+  /** Selectors of the offending nodes (shadow paths as arrays), each with what axe found. */
   readonly targets: string[];
 }
 
@@ -45,7 +45,7 @@ export async function seriousAxeViolations(page: Page, selector: string): Promis
         id: v.id,
         impact: v.impact ?? null,
         help: v.help,
-        targets: v.nodes.map((n) => JSON.stringify(n.target)),
+        targets: v.nodes.map((n) => `${JSON.stringify(n.target)}: ${n.failureSummary ?? ''}`),
       }));
   }, selector);
 }

@@ -1,0 +1,167 @@
+import { mkdir } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMinimeetServer, type RunningServer } from '../test/minimeet-server.js';
+import {
+  createHostKey,
+  framesDecoded,
+  launchCallBrowser,
+  mintJoinToken,
+  mountRoom,
+  newCallPage,
+  startElementAssets,
+  type HostKey,
+} from '../test/room-fixture.js';
+import type { StaticServer } from '../test/static-server.js';
+
+// Not a test: the screenshots a reviewer looks at. Run with
+//   MINIMEET_SCREENSHOTS=/work/screens/element pnpm exec vitest run src/room/room.screenshots.test.ts
+const OUT = process.env.MINIMEET_SCREENSHOTS;
+const TIMEOUT = 20_000;
+
+describe.skipIf(!OUT)('screenshots of <minimeet-room>', () => {
+  let server: RunningServer;
+  let assets: StaticServer;
+  let browser: Browser;
+  let key: HostKey;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    await mkdir(OUT!, { recursive: true });
+    [server, assets, browser] = await Promise.all([
+      startMinimeetServer(),
+      startElementAssets(),
+      launchCallBrowser([
+        '--use-fake-ui-for-media-stream',
+        '--auto-select-desktop-capture-source=Entire screen',
+      ]),
+    ]);
+    key = await createHostKey(server);
+  });
+
+  afterAll(async () => {
+    await Promise.all(contexts.map((c) => c.close()));
+    await browser?.close();
+    await assets?.close();
+    await server?.close();
+  });
+
+  async function person(
+    room: string,
+    name: string,
+    viewport: { width: number; height: number },
+    attributes: Record<string, string | true> = {},
+  ): Promise<Page> {
+    const { context, page } = await newCallPage(browser, assets, { viewport });
+    contexts.push(context);
+    const token = await mintJoinToken(server, key, { name, room });
+    await mountRoom(page, { server: server.url, room, token, ...attributes });
+    return page;
+  }
+
+  const setAttr = (page: Page, name: string, value: string | null) =>
+    page.evaluate(
+      ([name, value]) => {
+        const room = document.querySelector('minimeet-room')!;
+        if (value === null) room.removeAttribute(name!);
+        else room.setAttribute(name!, value);
+      },
+      [name, value],
+    );
+
+  const shot = async (page: Page, name: string) => {
+    await page.waitForTimeout(700);
+    const { width, height } = page.viewportSize()!;
+    await page.screenshot({ path: `${OUT}/${name}-${width}x${height}.png` });
+  };
+
+  const inView = async (page: Page, view: string) => {
+    try {
+      await page
+        .locator(`minimeet-room[view="${view}"]`)
+        .waitFor({ timeout: TIMEOUT, state: 'attached' });
+    } catch (error) {
+      const state = await page.evaluate(() => {
+        const room = document.querySelector('minimeet-room');
+        return `${room?.getAttribute('view')} ${room?.getAttribute('error')}`;
+      });
+      throw new Error(`waiting for ${view}, the room is ${state}`, { cause: error });
+    }
+  };
+
+  for (const viewport of [
+    { width: 1280, height: 800 },
+    { width: 390, height: 844 },
+  ]) {
+    it(`at ${viewport.width}×${viewport.height}`, async () => {
+      try {
+        await screenshotsAt(viewport);
+      } finally {
+        for (const context of contexts.splice(0)) await context.close();
+      }
+    }, 180_000);
+  }
+
+  async function screenshotsAt(viewport: { width: number; height: number }): Promise<void> {
+    {
+      const small = { width: 640, height: 400 };
+      const room = `screens-${randomUUID()}`;
+      const ada = await person(room, 'Ada Lovelace', viewport);
+      await inView(ada, 'prejoin');
+      await shot(ada, 'prejoin');
+      await setAttr(ada, 'theme', 'dark');
+      await shot(ada, 'prejoin-dark');
+      await setAttr(ada, 'theme', null);
+      await setAttr(ada, 'lang', 'ar');
+      await shot(ada, 'prejoin-rtl');
+      await setAttr(ada, 'lang', null);
+
+      await ada.locator('minimeet-prejoin [part="join-button"]').click();
+      await inView(ada, 'call');
+      const bob = await person(room, 'Bob Kahn', small, { 'skip-prejoin': true });
+      await inView(bob, 'call');
+      await expect.poll(() => framesDecoded(ada), { timeout: TIMEOUT }).toBeGreaterThan(0);
+      await shot(ada, 'call-2');
+      await setAttr(ada, 'theme', 'dark');
+      await shot(ada, 'call-2-dark');
+      await setAttr(ada, 'lang', 'ar');
+      await shot(ada, 'call-2-dark-rtl');
+      await setAttr(ada, 'theme', null);
+      await shot(ada, 'call-2-rtl');
+      await setAttr(ada, 'lang', null);
+
+      await ada.locator('minimeet-room [part="control-bar"] [data-control="settings"]').click();
+      await shot(ada, 'call-2-settings');
+      await ada.locator('minimeet-room [part="panel-close"]').click();
+
+      await bob.evaluate(() => document.querySelector('minimeet-room')!.toggleScreenShare(true));
+      await ada
+        .locator('minimeet-room minimeet-participant-tile[source="screen_share"]')
+        .waitFor({ timeout: TIMEOUT });
+      await ada.waitForTimeout(1500);
+      await shot(ada, 'screen-share');
+      await bob.evaluate(() => document.querySelector('minimeet-room')!.toggleScreenShare(false));
+
+      const carol = await person(room, 'Carol Shaw', small, { 'skip-prejoin': true });
+      const dan = await person(room, 'Dan Bricklin', small, {
+        'skip-prejoin': true,
+        'video-muted': true,
+      });
+      await inView(carol, 'call');
+      await inView(dan, 'call');
+      await expect
+        .poll(() => ada.locator('minimeet-participant-tile').count(), { timeout: TIMEOUT })
+        .toBe(4);
+      await ada.waitForTimeout(2500);
+      await shot(ada, 'call-4');
+      await setAttr(ada, 'theme', 'dark');
+      await shot(ada, 'call-4-dark');
+      await setAttr(ada, 'theme', null);
+
+      await ada.locator('minimeet-room [part="control-bar"] [data-control="leave"]').click();
+      await inView(ada, 'left');
+      await shot(ada, 'left');
+    }
+  }
+});

@@ -1,0 +1,408 @@
+import { randomUUID } from 'node:crypto';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { seriousAxeViolations } from '../test/axe.js';
+import { startMinimeetServer, type RunningServer } from '../test/minimeet-server.js';
+import {
+  createHostKey,
+  createRoom,
+  deleteRoom,
+  eventTypes,
+  expiredJoinToken,
+  framesDecoded,
+  launchCallBrowser,
+  mintJoinToken,
+  mountRoom,
+  newCallPage,
+  registerUser,
+  startElementAssets,
+  type CallPageOptions,
+  type HostKey,
+} from '../test/room-fixture.js';
+import type { StaticServer } from '../test/static-server.js';
+
+// Real Chromium pages with nothing but <minimeet-room> call each other through the real server
+// (mesh, cap 4). One browser for the whole file; each test closes its pages.
+
+const TIMEOUT = 20_000;
+const LONG = 120_000;
+
+let server: RunningServer;
+let assets: StaticServer;
+let browser: Browser;
+let key: HostKey;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  [server, assets, browser] = await Promise.all([
+    startMinimeetServer(),
+    startElementAssets(),
+    launchCallBrowser(),
+  ]);
+  key = await createHostKey(server);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await assets?.close();
+  await server?.close();
+});
+
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((c) => c.close()));
+});
+
+async function open(options: CallPageOptions = {}): Promise<Page> {
+  const { context, page } = await newCallPage(browser, assets, options);
+  contexts.push(context);
+  return page;
+}
+
+async function roomPage(
+  room: string,
+  name: string,
+  attributes: Record<string, string | true> = {},
+  options: CallPageOptions = {},
+): Promise<Page> {
+  const page = await open(options);
+  const token = await mintJoinToken(server, key, { name, room });
+  await mountRoom(page, { server: server.url, room, token, ...attributes });
+  return page;
+}
+
+const view = (page: Page, value: string) =>
+  page.locator(`minimeet-room[view="${value}"]`).waitFor({ timeout: TIMEOUT });
+
+/** The title of the error state, once the state is `code`. */
+async function errorShown(page: Page, code: string): Promise<string> {
+  await page.locator(`minimeet-room[error="${code}"]`).waitFor({ timeout: TIMEOUT });
+  return (await page.locator('minimeet-room [part="state-title"]').innerText()).trim();
+}
+
+async function join(page: Page): Promise<void> {
+  await view(page, 'prejoin');
+  await page.locator('minimeet-prejoin [part="join-button"]').click();
+  await view(page, 'call');
+}
+
+async function waitForFrames(page: Page): Promise<void> {
+  await expect
+    .poll(() => framesDecoded(page), { timeout: TIMEOUT, interval: 250 })
+    .toBeGreaterThan(0);
+}
+
+/** The accessible label of the tile of the participant named `name`. */
+function tileLabel(page: Page, name: string): Promise<string | null> {
+  return page
+    .locator('minimeet-participant-tile:not([source="screen_share"])', { hasText: name })
+    .first()
+    .getAttribute('aria-label');
+}
+
+async function expectAccessible(page: Page): Promise<void> {
+  expect(await seriousAxeViolations(page, 'minimeet-room')).toEqual([]);
+}
+
+/** Whether the control bar lies wholly inside the viewport. */
+async function controlBarInView(page: Page): Promise<boolean> {
+  const box = await page.locator('minimeet-room [part="control-bar"]').boundingBox();
+  const size = page.viewportSize()!;
+  return (
+    box !== null &&
+    box.y >= 0 &&
+    box.x >= 0 &&
+    box.y + box.height <= size.height + 0.5 &&
+    box.x + box.width <= size.width + 0.5
+  );
+}
+
+describe('<minimeet-room>', () => {
+  it(
+    'lets two pages call each other through the pre-join screen and see each other',
+    async () => {
+      const room = `call-${randomUUID()}`;
+      const ada = await roomPage(room, 'Ada');
+      const bob = await roomPage(room, 'Bob');
+      await view(ada, 'prejoin');
+      expect(await ada.locator('minimeet-prejoin [part="title"]').innerText()).toBe(
+        'Ready to join?',
+      );
+      expect(await ada.locator('minimeet-prejoin [part="name-input"]').inputValue()).toBe('Ada');
+      expect(
+        await ada.locator('minimeet-prejoin [part="name-input"]').getAttribute('readonly'),
+      ).not.toBeNull();
+      await expectAccessible(ada);
+      await join(ada);
+      await join(bob);
+      await waitForFrames(ada);
+      await waitForFrames(bob);
+      await expect
+        .poll(() => ada.locator('minimeet-participant-tile').count(), { timeout: TIMEOUT })
+        .toBe(2);
+      expect(await tileLabel(ada, 'Bob')).toContain('Bob');
+      expect(await eventTypes(ada)).toEqual(
+        expect.arrayContaining([
+          'minimeet-ready',
+          'minimeet-joined',
+          'minimeet-participant-joined',
+          'minimeet-connection-state',
+        ]),
+      );
+      await expectAccessible(ada);
+
+      // The methods: mute, pin, open the chat panel, leave.
+      await ada.evaluate(() => document.querySelector('minimeet-room')!.toggleMicrophone(false));
+      await expect
+        .poll(() => tileLabel(bob, 'Ada'), { timeout: TIMEOUT })
+        .toContain('Microphone off');
+      const bobId = await ada.evaluate(
+        () => [...document.querySelector('minimeet-room')!.sdkRoom!.remoteParticipants.keys()][0],
+      );
+      await ada.evaluate((id) => document.querySelector('minimeet-room')!.pin(id), bobId);
+      await ada
+        .locator(
+          'minimeet-room minimeet-video-grid [part="stage"] minimeet-participant-tile[pinned]',
+        )
+        .waitFor();
+      await ada.locator('minimeet-room [part="control-bar"] [data-control="chat"]').click();
+      await ada.locator('minimeet-room [part="panel"]:not([hidden])').waitFor();
+      expect(await controlBarInView(ada)).toBe(true);
+      await expectAccessible(ada);
+      await ada.keyboard.press('Escape');
+      await ada.locator('minimeet-room [part="panel"][hidden]').waitFor({ state: 'attached' });
+
+      await ada.locator('minimeet-room [part="control-bar"] [data-control="leave"]').click();
+      await view(ada, 'left');
+      await expect
+        .poll(() => bob.locator('minimeet-participant-tile').count(), { timeout: TIMEOUT })
+        .toBe(1);
+      expect(await eventTypes(ada)).toContain('minimeet-left');
+      await expectAccessible(ada);
+    },
+    LONG,
+  );
+
+  it(
+    'joins with the pre-join choices: muted stays muted for the others, and the choices are remembered',
+    async () => {
+      const room = `muted-${randomUUID()}`;
+      const ada = await roomPage(room, 'Ada');
+      await view(ada, 'prejoin');
+      await ada.locator('minimeet-prejoin [part="microphone-toggle"]').click();
+      await ada.locator('minimeet-prejoin [part="camera-toggle"]').click();
+      expect(
+        await ada
+          .locator('minimeet-prejoin [part="microphone-toggle"]')
+          .getAttribute('aria-pressed'),
+      ).toBe('false');
+      await ada.locator('minimeet-prejoin [part="join-button"]').click();
+      await view(ada, 'call');
+      const bob = await roomPage(room, 'Bob', { 'skip-prejoin': true });
+      await view(bob, 'call');
+      await expect
+        .poll(() => tileLabel(bob, 'Ada'), { timeout: TIMEOUT })
+        .toMatch(/Microphone off, Camera off/);
+      // Still muted a while later: nothing turned the devices on behind the user's back.
+      await bob.waitForTimeout(1500);
+      expect(await tileLabel(bob, 'Ada')).toMatch(/Microphone off, Camera off/);
+      expect(
+        await ada
+          .locator('minimeet-room [part="control-bar"] [data-control="microphone"]')
+          .innerText(),
+      ).toContain('Unmute');
+      const published = await ada.evaluate(() => {
+        const local = document.querySelector('minimeet-room')!.sdkRoom!.localParticipant;
+        return [...local.trackPublications.values()].filter((p) => !p.isMuted).length;
+      });
+      expect(published).toBe(0);
+
+      // The choices are remembered for the next visit.
+      await ada.reload();
+      await mountRoom(ada, {
+        server: server.url,
+        room,
+        token: await mintJoinToken(server, key, { name: 'Ada', room }),
+      });
+      await view(ada, 'prejoin');
+      expect(
+        await ada
+          .locator('minimeet-prejoin [part="microphone-toggle"]')
+          .getAttribute('aria-pressed'),
+      ).toBe('false');
+      expect(
+        await ada.locator('minimeet-prejoin [part="camera-toggle"]').getAttribute('aria-pressed'),
+      ).toBe('false');
+    },
+    LONG,
+  );
+
+  it(
+    'shows "room full" to a fifth participant of a mesh room of four',
+    async () => {
+      const room = `full-${randomUUID()}`;
+      const quiet = { 'skip-prejoin': true, 'audio-muted': true, 'video-muted': true } as const;
+      for (const name of ['A', 'B', 'C', 'D']) {
+        const page = await roomPage(room, name, quiet, { viewport: { width: 640, height: 400 } });
+        await view(page, 'call');
+      }
+      const fifth = await roomPage(room, 'E', quiet);
+      expect(await errorShown(fifth, 'room_full')).toBe('This room is full');
+      expect(await eventTypes(fifth)).toContain('minimeet-error');
+      await expectAccessible(fifth);
+    },
+    LONG,
+  );
+
+  it(
+    'asks for the password of a room that has one, and says when it is wrong',
+    async () => {
+      const owner = await registerUser(server, 'Owner');
+      const roomId = await createRoom(server, owner.accessToken, {
+        name: 'Locked',
+        password: 'open sesame',
+        visibility: 'public',
+      });
+      const visitor = await registerUser(server, 'Visitor');
+      const page = await open();
+      await mountRoom(page, {
+        server: server.url,
+        room: roomId,
+        token: visitor.accessToken,
+        'skip-prejoin': true,
+        'video-muted': true,
+      });
+      expect(await errorShown(page, 'password_required')).toBe('This room needs a password');
+      await expectAccessible(page);
+      const input = page.locator('minimeet-room [part="password-form"] input');
+      await input.fill('wrong one');
+      await input.press('Enter');
+      await page.locator('minimeet-room #password-error').waitFor({ timeout: TIMEOUT });
+      expect(await input.getAttribute('aria-invalid')).toBe('true');
+      await input.fill('open sesame');
+      await input.press('Enter');
+      await view(page, 'call');
+    },
+    LONG,
+  );
+
+  it(
+    'shows an expired token, an invalid one and an unreachable server',
+    async () => {
+      const room = `errors-${randomUUID()}`;
+      const expired = await open();
+      await mountRoom(expired, {
+        server: server.url,
+        room,
+        token: expiredJoinToken(key, 'Ada', room),
+      });
+      expect(await errorShown(expired, 'token_expired')).toBe('Your invitation has expired');
+      await expectAccessible(expired);
+
+      const invalid = await open();
+      await mountRoom(invalid, { server: server.url, room, token: 'not-a-token' });
+      expect(await errorShown(invalid, 'token_invalid')).toBe('This invitation is not valid');
+
+      const unreachable = await open();
+      await mountRoom(unreachable, {
+        server: 'http://127.0.0.1:9',
+        room,
+        token: await mintJoinToken(server, key, { name: 'Ada', room }),
+      });
+      expect(await errorShown(unreachable, 'server_unreachable')).toBe(
+        'The server cannot be reached',
+      );
+      await expectAccessible(unreachable);
+      expect(
+        await unreachable.locator('minimeet-room [part="state-actions"] button').innerText(),
+      ).toContain('Try again');
+    },
+    LONG,
+  );
+
+  it(
+    'shows "the room was closed" when the owner deletes the room during the call',
+    async () => {
+      const room = `closed-${randomUUID()}`;
+      const ada = await roomPage(room, 'Ada', { 'skip-prejoin': true, 'video-muted': true });
+      await view(ada, 'call');
+      await deleteRoom(server, key.accessToken, room);
+      expect(await errorShown(ada, 'room_closed')).toBe('The room was closed');
+      expect(await eventTypes(ada)).toEqual(
+        expect.arrayContaining(['minimeet-left', 'minimeet-error']),
+      );
+      await expectAccessible(ada);
+    },
+    LONG,
+  );
+
+  it(
+    'helps when the browser blocks camera and microphone',
+    async () => {
+      const room = `denied-${randomUUID()}`;
+      const prejoin = await roomPage(room, 'Ada', {}, { grant: false });
+      await view(prejoin, 'prejoin');
+      await prejoin
+        .locator('minimeet-prejoin [part="permission-help"]')
+        .waitFor({ timeout: TIMEOUT });
+      expect(await eventTypes(prejoin)).toContain('minimeet-device-permission-denied');
+      await expectAccessible(prejoin);
+
+      const direct = await roomPage(room, 'Bob', { 'skip-prejoin': true }, { grant: false });
+      expect(await errorShown(direct, 'permission_denied')).toBe(
+        'Camera and microphone are blocked',
+      );
+      await expectAccessible(direct);
+      // Joining without devices still works.
+      await direct
+        .locator('minimeet-room [part="state-actions"] button', {
+          hasText: 'Join without camera and microphone',
+        })
+        .click();
+      await view(direct, 'call');
+    },
+    LONG,
+  );
+
+  for (const viewport of [
+    { width: 1280, height: 800 },
+    { width: 390, height: 844 },
+  ]) {
+    it(
+      `keeps the control bar on screen at ${viewport.width}×${viewport.height}, in dark and right to left`,
+      async () => {
+        const room = `viewport-${randomUUID()}`;
+        const page = await roomPage(
+          room,
+          'Ada',
+          { 'skip-prejoin': true, theme: 'dark', lang: 'ar' },
+          { viewport },
+        );
+        await view(page, 'call');
+        expect(await controlBarInView(page)).toBe(true);
+        expect(await page.locator('minimeet-room [part="base"]').first().getAttribute('dir')).toBe(
+          'rtl',
+        );
+        expect(
+          await page
+            .locator('minimeet-room [part="control-bar"] [data-control="leave"]')
+            .getAttribute('part'),
+        ).toContain('leave-button');
+        await page
+          .locator('minimeet-room [part="control-bar"] [data-control="participants"]')
+          .click();
+        expect(await controlBarInView(page)).toBe(true);
+        await expectAccessible(page);
+        // The grid by keyboard: focus a tile, pin it with Enter.
+        await page
+          .locator('minimeet-room [part="control-bar"] [data-control="participants"]')
+          .click();
+        await page.locator('minimeet-room minimeet-participant-tile').first().focus();
+        await page.keyboard.press('Enter');
+        await page
+          .locator('minimeet-room minimeet-participant-tile[pinned]')
+          .waitFor({ timeout: TIMEOUT });
+      },
+      LONG,
+    );
+  }
+});
