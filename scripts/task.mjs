@@ -54,7 +54,8 @@ function summarise(file) {
   );
 }
 
-const builtLibraries = ['--filter', './packages/**'];
+// The libraries, and the demo the server serves at `/` (built from them).
+const builtLibraries = ['--filter', './packages/**', '--filter', './examples/demo'];
 
 const tasks = {
   build() {
