@@ -6,7 +6,7 @@ import {
   type MinimeetClient,
   type UserProfile,
 } from '@minimeet/sdk';
-import type { MinimeetLeftEvent } from '@minimeet/web-components';
+import type { Messages, MinimeetLeftEvent } from '@minimeet/web-components';
 import { LitElement, css, html, nothing, type PropertyDeclarations } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import { describeError, type RoomsApi, type RoomSummary } from './api.js';
@@ -198,6 +198,7 @@ export class DemoApp extends LitElement {
   declare private roomName: string;
 
   private connectionError = '';
+  private roomStrings: Messages = {};
   private started = false;
 
   constructor() {
@@ -238,8 +239,19 @@ export class DemoApp extends LitElement {
     window.removeEventListener('popstate', this.onPopState);
   }
 
-  protected override willUpdate(): void {
+  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (this.route.name !== 'room') this.roomName = '';
+    if (changed.has('roomName')) {
+      // The element knows the room by its id; the demo knows its name, and where names come from.
+      this.roomStrings = {
+        'prejoin.nameFixed': 'Your name comes from your account.',
+        ...(this.roomName
+          ? {
+              'prejoin.subtitle': `Check your camera and microphone before you join ${this.roomName}.`,
+            }
+          : {}),
+      };
+    }
   }
 
   protected override updated(changed: Map<PropertyKey, unknown>): void {
@@ -437,6 +449,7 @@ export class DemoApp extends LitElement {
           display-name=${this.user?.displayName ?? ''}
           .client=${services.client}
           .tokenProvider=${services.auth.tokenProvider}
+          .strings=${this.roomStrings}
           @minimeet-left=${this.onLeft}
         ></minimeet-room>`,
       )}

@@ -25,7 +25,7 @@ export class DemoInviteButton extends LitElement {
         min-width: 0;
       }
       input {
-        width: min(22rem, 60vw);
+        width: min(28rem, 50vw);
         font-size: var(--mm-font-size-sm);
         padding: 0.3rem 0.5rem;
       }

@@ -14,8 +14,8 @@ function describe(room: RoomSummary): string {
 }
 
 /**
- * Starts a room, and lists the rooms this user can join, each with Join and (for members)
- * Invite. Joining asks the app to open the room's page (`demo-open-room`); a password, if the
+ * The rooms this user can join, each with Join and (for members) Invite, and a form that starts
+ * a new one. Joining asks the app to open the room's page (`demo-open-room`); a password, if the
  * room needs one, is asked by `<minimeet-room>` there.
  *
  * @event demo-rooms-changed - A room was created: the list should be reloaded.
@@ -127,6 +127,46 @@ export class DemoRoomList extends LitElement {
 
   override render() {
     return html`
+      <section class="card" aria-labelledby="rooms-heading">
+        <h2 class="title" id="rooms-heading">Rooms</h2>
+        ${
+          this.rooms.length === 0 && !this.loading
+            ? html`<p class="subtitle">
+                No rooms yet. Start one, or open an invite link someone sent you.
+              </p>`
+            : nothing
+        }
+        <ul class="rooms" aria-labelledby="rooms-heading" aria-busy=${this.loading}>
+          ${this.rooms.map(
+            (room) =>
+              html`<li class="room">
+                <span class="room-text">
+                  <span class="room-name">${room.name}</span>
+                  <span class="room-meta">${describe(room)}</span>
+                </span>
+                <span class="actions">
+                  ${
+                    room.myRole
+                      ? html`<demo-invite-button
+                          .api=${this.api}
+                          room-id=${room.id}
+                          room-name=${room.name}
+                        ></demo-invite-button>`
+                      : nothing
+                  }
+                  <a
+                    class="button primary small"
+                    href="/r/${encodeURIComponent(room.id)}"
+                    aria-label="Join ${room.name}"
+                    @click=${(event: MouseEvent) => this.open(event, room)}
+                    >Join</a
+                  >
+                </span>
+              </li>`,
+          )}
+        </ul>
+        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      </section>
       <section class="card" aria-labelledby="create-heading">
         <h2 class="title" id="create-heading">Start a room</h2>
         <p class="subtitle">Browser to browser, or through the server for larger rooms.</p>
@@ -167,46 +207,6 @@ export class DemoRoomList extends LitElement {
           }
           <button class="primary" type="submit" ?disabled=${this.creating}>Create and join</button>
         </form>
-      </section>
-      <section class="card" aria-labelledby="rooms-heading">
-        <h2 class="title" id="rooms-heading">Rooms</h2>
-        ${
-          this.rooms.length === 0 && !this.loading
-            ? html`<p class="subtitle">
-                No rooms yet. Start one, or open an invite link someone sent you.
-              </p>`
-            : nothing
-        }
-        <ul class="rooms" aria-labelledby="rooms-heading" aria-busy=${this.loading}>
-          ${this.rooms.map(
-            (room) =>
-              html`<li class="room">
-                <span class="room-text">
-                  <span class="room-name">${room.name}</span>
-                  <span class="room-meta">${describe(room)}</span>
-                </span>
-                <span class="actions">
-                  ${
-                    room.myRole
-                      ? html`<demo-invite-button
-                          .api=${this.api}
-                          room-id=${room.id}
-                          room-name=${room.name}
-                        ></demo-invite-button>`
-                      : nothing
-                  }
-                  <a
-                    class="button primary small"
-                    href="/r/${encodeURIComponent(room.id)}"
-                    aria-label="Join ${room.name}"
-                    @click=${(event: MouseEvent) => this.open(event, room)}
-                    >Join</a
-                  >
-                </span>
-              </li>`,
-          )}
-        </ul>
-        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       </section>
     `;
   }

@@ -262,8 +262,11 @@ describe('the demo', () => {
 
   it('looks finished on a phone', async () => {
     if (!SHOTS) return;
+    await grace.page.emulateMedia({ colorScheme: 'dark' });
+    await shot(grace.page, 'lobby-dark-1280');
     for (const who of [ada, grace]) await who.page.setViewportSize({ width: 390, height: 844 });
-    await shot(grace.page, 'lobby-390');
+    await shot(grace.page, 'lobby-dark-390');
+    await shot(ada.page, 'room-prejoin-390');
     await joinFromPrejoin(ada.page);
     await shot(ada.page, 'room-call-390');
   });
