@@ -104,7 +104,8 @@ export class MinimeetParticipantTile extends MinimeetRoomPart {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (!this.hasAttribute('role')) this.setAttribute('role', 'listitem');
+    // Alone it is a labelled group; `<minimeet-video-grid>` makes it a list item.
+    if (!this.hasAttribute('role')) this.setAttribute('role', 'group');
   }
 
   override disconnectedCallback(): void {

@@ -3,6 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type * as Sdk from '@minimeet/sdk';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'tsup';
 import { CHROMIUM_PATH } from './chromium.js';
@@ -322,4 +323,33 @@ export function framesDecoded(page: Page): Promise<number> {
     }
     return best;
   });
+}
+
+/** What a test page keeps on `window` after {@link joinWithSdk}. */
+export interface SdkWindow {
+  sdk: typeof Sdk;
+  client: Sdk.MinimeetClient;
+  room: Sdk.Room;
+}
+
+/**
+ * Connects the page's SDK and joins `room` without any element, as an app composing its own
+ * layout does; the client and room land on `window`.
+ */
+export async function joinWithSdk(
+  page: Page,
+  serverUrl: string,
+  token: string,
+  room: string,
+  media: { audio: boolean; video: boolean } = { audio: true, video: true },
+): Promise<void> {
+  await page.evaluate(
+    async ({ serverUrl, token, room, media }) => {
+      const w = window as unknown as SdkWindow;
+      w.client = new w.sdk.MinimeetClient();
+      await w.client.connect(serverUrl, token);
+      w.room = await w.client.joinRoom(room, media);
+    },
+    { serverUrl, token, room, media },
+  );
 }

@@ -238,7 +238,7 @@ export class MinimeetVideoGrid extends MinimeetRoomPart {
     const { t } = this.i18n;
     const rest = items.filter((item) => !focused.includes(item));
     const wide = this.size.width >= this.size.height * 1.1 && this.size.width >= 640;
-    const stripShare = rest.length === 0 ? 0 : wide ? 0.22 : 0.26;
+    const stripShare = rest.length === 0 ? 0 : wide ? 0.22 : 0.2;
     const stageWidth = wide ? this.size.width * (1 - stripShare) : this.size.width;
     const stageHeight = wide ? this.size.height : this.size.height * (1 - stripShare);
     // A shared screen keeps its whole picture: its tile is at most as wide as 16:9.
@@ -289,6 +289,7 @@ export class MinimeetVideoGrid extends MinimeetRoomPart {
       (item) =>
         html`<minimeet-participant-tile
           part="tile"
+          role="listitem"
           data-key=${item.key}
           .participant=${item.participant}
           .source=${item.source}

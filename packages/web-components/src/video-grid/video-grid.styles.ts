@@ -70,8 +70,7 @@ export const videoGridStyles = css`
 
   .focus.narrow .strip {
     flex-direction: row;
-    block-size: 26%;
-    min-block-size: 5.5rem;
+    block-size: clamp(5.5rem, 20%, 8.5rem);
   }
 
   .focus.wide .strip minimeet-participant-tile {
@@ -82,7 +81,7 @@ export const videoGridStyles = css`
 
   .focus.narrow .strip minimeet-participant-tile {
     block-size: 100%;
-    aspect-ratio: 16 / 9;
+    aspect-ratio: 4 / 3;
     flex: none;
   }
 
