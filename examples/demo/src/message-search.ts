@@ -250,7 +250,7 @@ export class DemoMessageSearch extends LitElement {
                     <button
                       class="link small"
                       type="button"
-                      aria-label="Open ${room}"
+                      aria-label="Open room ${room}"
                       @click=${() => this.dispatchEvent(openRoomEvent(message.roomId))}
                     >
                       Open room

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMinimeetServer, type RunningServer } from './test/minimeet-server.js';
+import { seriousAxeViolations } from './test/axe.js';
 import { launchCallBrowser } from './test/room-fixture.js';
 
 // The demo at `/` end to end, as two people use it: the real server serves the built demo with
@@ -59,6 +61,18 @@ async function person(displayName: string): Promise<Person> {
     page,
     problems,
   };
+}
+
+/**
+ * The serious and critical axe violations in the demo. The page's CSP (rightly) refuses an
+ * injected script tag, so axe is evaluated through the DevTools protocol first.
+ */
+async function axeProblems(page: Page): Promise<unknown[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) {
+    const file = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+    await page.evaluate(await readFile(file, 'utf8'));
+  }
+  return seriousAxeViolations(page, 'demo-app');
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -150,6 +164,7 @@ describe('the demo', () => {
     await expect
       .poll(() => page.getByRole('alert').innerText(), { timeout: TIMEOUT })
       .toMatch(/\S/);
+    expect(await axeProblems(page)).toEqual([]);
   });
 
   it('registers through the form and lands in the lobby, signed in', async () => {
@@ -159,6 +174,7 @@ describe('the demo', () => {
     await page.getByRole('heading', { name: 'Start a room' }).waitFor({ timeout: TIMEOUT });
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
     await page.getByText('Ada Lovelace', { exact: true }).waitFor();
+    expect(await axeProblems(page)).toEqual([]);
   });
 
   it('starts a room at /r/<id> and joins it through the pre-join screen', async () => {
@@ -248,7 +264,8 @@ describe('the demo', () => {
     expect(await hit.locator('mark').first().innerText()).toBe('there');
     expect(await hit.innerText()).toContain('<i>');
     await shot(page, 'lobby-1280');
-    await hit.getByRole('button', { name: `Open ${ROOM_NAME}` }).click();
+    expect(await axeProblems(page)).toEqual([]);
+    await hit.getByRole('button', { name: `Open room ${ROOM_NAME}` }).click();
     await page.waitForURL(`${server.url}/r/${encodeURIComponent(roomId)}`, { timeout: TIMEOUT });
     await roomView(page, 'prejoin');
   });
