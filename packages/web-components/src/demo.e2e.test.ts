@@ -15,8 +15,10 @@ import { launchCallBrowser } from './test/room-fixture.js';
 
 const TIMEOUT = 20_000;
 const SHOTS = process.env.MINIMEET_SCREENSHOTS;
-// Chromium logs every 4xx answer; the wrong password (401) is one these tests ask for.
-const EXPECTED_ANSWER = /^Failed to load resource: the server responded with a status of 401 /;
+// Chromium logs every 4xx answer; the wrong password (401) and the too-short one (400) are answers
+// these tests ask for.
+const EXPECTED_ANSWER =
+  /^Failed to load resource: the server responded with a status of (400|401) /;
 
 interface Person {
   displayName: string;
@@ -133,7 +135,7 @@ function framesDecoded(page: Page): Promise<number> {
 beforeAll(async () => {
   if (SHOTS) await mkdir(SHOTS, { recursive: true });
   [server, browser] = await Promise.all([startMinimeetServer(), launchCallBrowser()]);
-  [ada, grace] = await Promise.all([person('Ada Lovelace'), person('Grace Hopper')]);
+  [ada, grace] = await Promise.all([person('Ada Lovelace'), person('Grace <em>Hopper</em>')]);
 });
 
 afterAll(async () => {
@@ -165,6 +167,15 @@ describe('the demo', () => {
       .poll(() => page.getByRole('alert').innerText(), { timeout: TIMEOUT })
       .toMatch(/\S/);
     expect(await axeProblems(page)).toEqual([]);
+  });
+
+  it('says what the server found invalid when signing up', async () => {
+    const { page } = grace;
+    await register({ ...grace, password: 'short' });
+    await expect
+      .poll(() => page.getByRole('alert').innerText(), { timeout: TIMEOUT })
+      .toMatch(/10 characters|password/i);
+    await page.getByRole('button', { name: 'Sign in' }).last().click();
   });
 
   it('registers through the form and lands in the lobby, signed in', async () => {
@@ -245,7 +256,8 @@ describe('the demo', () => {
 
   it('lists the other person in People, with their presence', async () => {
     const { page } = ada;
-    const row = page.locator('demo-people-list li', { hasText: 'Grace Hopper' });
+    // The name that looks like markup is shown as text.
+    const row = page.locator('demo-people-list li', { hasText: grace.displayName });
     await row.waitFor({ timeout: TIMEOUT });
     await expect
       .poll(() => row.locator('minimeet-presence-badge').getAttribute('state'), {
