@@ -243,7 +243,10 @@ export class DemoMessageSearch extends LitElement {
                       <span class="room">${room}</span>
                       <span>${message.sender.displayName}</span>
                       <time datetime=${message.createdAt}
-                        >${new Date(message.createdAt).toLocaleString()}</time
+                        >${new Date(message.createdAt).toLocaleString(undefined, {
+                          dateStyle: 'medium',
+                          timeStyle: 'short',
+                        })}</time
                       >
                     </div>
                     <p class="snippet">${highlighted(snippet, highlights)}</p>

@@ -166,6 +166,7 @@ describe('the demo', () => {
     await expect
       .poll(() => page.getByRole('alert').innerText(), { timeout: TIMEOUT })
       .toMatch(/\S/);
+    await shot(page, 'signin-1280');
     expect(await axeProblems(page)).toEqual([]);
   });
 
