@@ -295,6 +295,7 @@ export class DemoApp extends LitElement {
   private async followInvite(code: string): Promise<void> {
     const api = this.services?.api;
     if (!api) return;
+    const target = this.route;
     // The code is used up for this tab: a reload of the room must not accept it again.
     this.go({ name: 'lobby' }, true);
     this.notice = '';
@@ -302,7 +303,9 @@ export class DemoApp extends LitElement {
       const room = await api.acceptInvite(code);
       this.go({ name: 'room', roomId: room.id }, true);
     } catch (error) {
-      this.notice = `That invite link did not work: ${describeError(error)}`;
+      // A member may open an old link to their room: the room decides whether they may join.
+      if (target.name === 'room') this.go({ name: 'room', roomId: target.roomId }, true);
+      else this.notice = `That invite link did not work: ${describeError(error)}`;
     }
   }
 

@@ -1,5 +1,12 @@
-import type { MinimeetClient } from '@minimeet/sdk';
-import { LitElement, css, html, nothing, type PropertyDeclarations } from 'lit';
+import { PresenceEvent, type MinimeetClient, type UserPresence } from '@minimeet/sdk';
+import {
+  LitElement,
+  css,
+  html,
+  nothing,
+  type PropertyDeclarations,
+  type PropertyValues,
+} from 'lit';
 import { describeError } from './api.js';
 import { textOf } from './form-data.js';
 import { demoStyles } from './styles.js';
@@ -44,9 +51,30 @@ export class DemoStatusControl extends LitElement {
   declare client: MinimeetClient | undefined;
   declare private error: string;
 
+  private listening: MinimeetClient | undefined;
+
   constructor() {
     super();
     this.error = '';
+  }
+
+  // One's own status may be set elsewhere (another tab) or become known after the first render.
+  private readonly onPresence = (presence: UserPresence): void => {
+    if (presence.userId === this.client?.principal?.id) this.requestUpdate();
+  };
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('client') && this.listening !== this.client) {
+      this.listening?.presence.off(PresenceEvent.PresenceChanged, this.onPresence);
+      this.client?.presence.on(PresenceEvent.PresenceChanged, this.onPresence);
+      this.listening = this.client;
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.listening?.presence.off(PresenceEvent.PresenceChanged, this.onPresence);
+    this.listening = undefined;
   }
 
   private async submit(event: Event): Promise<void> {

@@ -283,6 +283,13 @@ describe('the demo', () => {
     await roomView(page, 'prejoin');
   });
 
+  it('an invite link opened by someone already a member takes them to the room', async () => {
+    const { page } = ada;
+    await page.goto(inviteUrl);
+    await page.waitForURL(`${server.url}/r/${encodeURIComponent(roomId)}`, { timeout: TIMEOUT });
+    await roomView(page, 'prejoin');
+  });
+
   it('the Leave button ends the call and returns to the lobby', async () => {
     const { page } = grace;
     await page.locator('minimeet-room [part="control-bar"] [data-control="leave"]').click();
