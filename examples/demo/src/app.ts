@@ -102,6 +102,7 @@ export class DemoApp extends LitElement {
         white-space: nowrap;
       }
       main {
+        outline: none;
         flex: 1;
         display: flex;
         flex-direction: column;
@@ -335,6 +336,12 @@ export class DemoApp extends LitElement {
     else this.go({ name: 'lobby' }, true);
   }
 
+  // A fragment link cannot reach into a shadow root: move the focus by hand.
+  private readonly onSkip = (event: MouseEvent): void => {
+    event.preventDefault();
+    this.renderRoot.querySelector<HTMLElement>('main')?.focus();
+  };
+
   private readonly onLobbyLink = (event: MouseEvent): void => {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
     event.preventDefault();
@@ -354,7 +361,7 @@ export class DemoApp extends LitElement {
 
   override render() {
     return html`
-      <a class="skip" href="#main">Skip to content</a>
+      <a class="skip" href="#main" @click=${this.onSkip}>Skip to content</a>
       <header>
         <a class="brand" href="/" aria-label="minimeet lobby" @click=${this.onLobbyLink}>
           <svg viewBox="0 0 32 32" aria-hidden="true" focusable="false">
@@ -390,7 +397,7 @@ export class DemoApp extends LitElement {
             : nothing
         }
       </header>
-      <main id="main" @demo-open-room=${this.onOpenRoom}>${this.renderMain()}</main>
+      <main id="main" tabindex="-1" @demo-open-room=${this.onOpenRoom}>${this.renderMain()}</main>
       ${
         this.route.name === 'lobby'
           ? html`<footer>
