@@ -259,10 +259,11 @@ export class DemoApp extends LitElement {
     if ((changed.has('route') || changed.has('connection')) && this.connection === 'connected') {
       const route = this.route;
       if (route.invite) void this.followInvite(route.invite);
-      else if (route.name === 'room' && changed.has('route')) void this.loadRoomName(route.roomId);
+      else if (route.name === 'room') void this.loadRoomName(route.roomId);
     }
-    if (changed.has('route')) {
-      document.title = this.route.name === 'room' ? 'minimeet — in a call' : 'minimeet — demo';
+    if (changed.has('route') || changed.has('roomName')) {
+      document.title =
+        this.route.name === 'room' ? `${this.roomName || 'Call'} — minimeet` : 'minimeet — demo';
     }
   }
 

@@ -18,7 +18,7 @@ function describe(room: RoomSummary): string {
  * a new one. Joining asks the app to open the room's page (`demo-open-room`); a password, if the
  * room needs one, is asked by `<minimeet-room>` there.
  *
- * @event demo-rooms-changed - A room was created: the list should be reloaded.
+ * @event demo-rooms-changed - A room was created, or Refresh pressed: reload the list.
  */
 export class DemoRoomList extends LitElement {
   static override styles = [
@@ -128,7 +128,17 @@ export class DemoRoomList extends LitElement {
   override render() {
     return html`
       <section class="card" aria-labelledby="rooms-heading">
-        <h2 class="title" id="rooms-heading">Rooms</h2>
+        <div class="row">
+          <h2 class="title" id="rooms-heading">Rooms</h2>
+          <button
+            class="secondary small"
+            type="button"
+            ?disabled=${this.loading}
+            @click=${() => this.dispatchEvent(new Event('demo-rooms-changed'))}
+          >
+            Refresh
+          </button>
+        </div>
         ${
           this.rooms.length === 0 && !this.loading
             ? html`<p class="subtitle">

@@ -241,6 +241,7 @@ describe('the demo', () => {
     await page.reload();
     expect(page.url()).toBe(before);
     await roomView(page, 'prejoin');
+    await page.getByRole('heading', { name: ROOM_NAME }).waitFor({ timeout: TIMEOUT });
     await joinFromPrejoin(page);
     await expect.poll(() => remoteCount(page), { timeout: TIMEOUT }).toBe(1);
     await expect.poll(() => remoteCount(ada.page), { timeout: TIMEOUT }).toBe(1);
