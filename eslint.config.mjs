@@ -11,13 +11,7 @@ const boundary = (patterns) => ({
 
 export default tseslint.config(
   {
-    ignores: [
-      '**/dist/**',
-      '**/node_modules/**',
-      '**/coverage/**',
-      '**/data/**',
-      'examples/demo/vendor/**',
-    ],
+    ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '**/data/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -109,6 +103,15 @@ export default tseslint.config(
     ]),
   },
   {
+    files: ['examples/demo/src/**/*.ts'],
+    rules: boundary([
+      {
+        group: ['@minimeet/server', '@minimeet/server/*', '@minimeet/host', 'socket.io-client'],
+        message: 'The demo is a host app in the browser: it uses the SDK and the elements.',
+      },
+    ]),
+  },
+  {
     files: ['packages/server/src/**/*.ts'],
     ignores: [
       'packages/server/src/**/*.repository.ts',
@@ -171,7 +174,7 @@ export default tseslint.config(
     files: [
       'packages/web-components/src/**/*.ts',
       'packages/sdk/src/**/*.ts',
-      'examples/demo/**/*.js',
+      'examples/demo/src/**/*.ts',
     ],
     ignores: ['**/*.test.ts'],
     languageOptions: { globals: { ...globals.browser } },

@@ -86,7 +86,8 @@ function summarise(file, exitCode) {
   console.log(`\nTests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 }
 
-const builtLibraries = ['--filter', './packages/**'];
+// The libraries, and the demo the server serves at `/` (built from them).
+const builtLibraries = ['--filter', './packages/**', '--filter', './examples/demo'];
 
 const tasks = {
   async build() {

@@ -4,8 +4,8 @@
  * for bundlers, and the self-contained `/elements/minimeet-elements.js` for a script tag.
  */
 export * from './index.js';
-import './connection-status/connection-status.js';
 import './chat/chat.js';
+import './connection-status/connection-status.js';
 import './control-bar/control-bar.js';
 import './device-select/device-select.js';
 import './participant-list/participant-list.js';

@@ -6,8 +6,10 @@ import type { Logger } from 'pino';
 
 const at = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 
-// The workspace layout, seen from packages/server/{src,dist}/common.
-const DEMO_DIR = at('../../../../examples/demo/');
+// The workspace layout, seen from packages/server/{src,dist}/common. The demo is served as built
+// (examples/demo/dist: its page, stylesheet and one bundled module).
+const DEMO_DIR = at('../../../../examples/demo/dist/');
+const DEMO_PAGE = `${DEMO_DIR}index.html`;
 const SDK_BUNDLE = at('../../../sdk/dist/minimeet-sdk.browser.js');
 const ELEMENTS_DIR = at('../../../web-components/dist/browser/');
 
@@ -38,8 +40,9 @@ function setModuleHeaders(res: Response, file: string): void {
 /**
  * Serves the browser modules of the elements under `/elements/` (`minimeet-room.js`,
  * `minimeet-elements.js`, `minimeet-sdk.js`, … and their shared `chunks/`), the SDK's bundle at
- * `/sdk/minimeet-sdk.js`, and the demo page at `/`, when the workspace has them (a server
- * installed on its own serves the API only).
+ * `/sdk/minimeet-sdk.js`, and the built demo at `/` (its page also at `/r/<roomId>`, the call,
+ * so that a reload or a shared link lands there), when the workspace has them (a server installed
+ * on its own serves the API only).
  */
 export function serveDemo(app: NestExpressApplication, logger: Logger): void {
   if (!existsSync(ELEMENTS_DIR)) {
@@ -63,10 +66,18 @@ export function serveDemo(app: NestExpressApplication, logger: Logger): void {
       res.sendFile(file);
     });
   }
-  if (!existsSync(DEMO_DIR)) {
-    logger.info('no demo page found; serving the API and the element modules only');
+  if (!existsSync(DEMO_PAGE)) {
+    logger.info({ dir: DEMO_DIR }, 'no built demo found; serving the API and the elements only');
     return;
   }
   const setHeaders = (res: Response) => res.setHeader('Content-Security-Policy', CSP);
   app.use(express.static(DEMO_DIR, { index: 'index.html', setHeaders }));
+  // The demo routes in the browser: a room's address is the same page.
+  const roomPage = /^\/r\/[^/]+\/?$/;
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !roomPage.test(req.path)) return next();
+    setHeaders(res);
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(DEMO_PAGE);
+  });
 }
