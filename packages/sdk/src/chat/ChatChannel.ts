@@ -299,6 +299,9 @@ export class ChatChannel extends TypedEmitter<ChatEventCallbacks> {
           this.log.lastSeq === undefined ? ChatState.Connecting : ChatState.Reconnecting,
         );
         return;
+      case 'network_changed':
+        // The connection itself is checked by the client; a channel waits for dropped/restored.
+        return;
       case 'restored':
         // After a call in the room has asked for its place back: the call is the more urgent.
         queueMicrotask(() => void this.sync());

@@ -237,6 +237,9 @@ export class PresenceManager extends TypedEmitter<PresenceEventCallbacks> {
     switch (change.type) {
       case 'dropped':
         return;
+      case 'network_changed':
+        // The connection itself is checked by the client; a channel waits for dropped/restored.
+        return;
       case 'restored':
         if (!this.open) return;
         for (const waiter of this.waiters.splice(0)) waiter.resolve();
