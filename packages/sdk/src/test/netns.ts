@@ -83,6 +83,12 @@ async function freeSubnet(): Promise<[string, string]> {
 
 /** Creates a namespace linked to the host; undoes what it made when a step fails. */
 export async function createNetNamespace(): Promise<NetNamespace> {
+  if (process.getuid?.() !== 0) {
+    throw new Error(
+      'The connection-quality tests need root: they make a network namespace and TUN devices ' +
+        'of their own (run the tests as root, as `npm test` asks).',
+    );
+  }
   const id = randomBytes(3).toString('hex');
   const name = `mmq-${id}`;
   // Interface names are at most 15 characters.
