@@ -1,6 +1,9 @@
 import { createHmac } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import { io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -427,5 +430,68 @@ describe.each(BACKENDS)('webhooks over $name', ({ name, env }) => {
         })
       ).body,
     ).toEqual([]);
+  });
+});
+
+describe('webhook deliveries across a restart', () => {
+  const receiver = new Receiver();
+  let dir: string;
+  afterAll(async () => {
+    await receiver.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a retry scheduled before the restart is sent by the next process', async () => {
+    const base = await receiver.start();
+    dir = await mkdtemp(joinPath(tmpdir(), 'minimeet-webhooks-'));
+    const env = { DATABASE_URL: `sqlite:${joinPath(dir, 'db.sqlite')}`, WEBHOOK_POLL_MS: '50' };
+    const first = await startTestServer({ ...env, WEBHOOK_RETRY_BASE_MS: '1500' });
+    let second: RunningServer | undefined;
+    try {
+      const user = await registerUser(first);
+      const key = await createApiKey(first, user.accessToken);
+      const created = await api<WebhookEndpointWithSecret>(first, 'POST', '/api/webhooks', {
+        token: user.accessToken,
+        json: { url: `${base}/flaky/restart`, eventTypes: ['room.started'] },
+      });
+      expect(created.status).toBe(201);
+      const socket = await connect(
+        first,
+        await createJoinToken(key, { identity: 'restart', name: 'R', grants: { room: 'restart' } }),
+      );
+      await join(socket, 'restart');
+      await waitUntil('the first attempt', () => receiver.at('/flaky/restart').length === 1);
+      socket.disconnect();
+      await first.close();
+      // The retry was due after about 1.5 s: the first process stopped before sending it.
+      expect(receiver.at('/flaky/restart')).toHaveLength(1);
+
+      second = await startTestServer({ ...env, WEBHOOK_RETRY_BASE_MS: '50' });
+      await waitUntil(
+        'the retry from the new process',
+        () => receiver.at('/flaky/restart').length >= 2,
+        {
+          timeoutMs: 10_000,
+        },
+      );
+      const [a, b] = receiver.at('/flaky/restart');
+      expect(b.headers['webhook-id']).toBe(a.headers['webhook-id']);
+      expect(verifies(created.body.secret, b)).toBe(true);
+      await waitUntil('the log to show the success', async () => {
+        const now = await api<WebhookDeliveryInfo[]>(
+          second!,
+          'GET',
+          `/api/webhooks/${created.body.id}/deliveries`,
+          {
+            token: user.accessToken,
+          },
+        );
+        return (
+          now.body.length === 1 && now.body[0].status === 'succeeded' && now.body[0].attempts === 2
+        );
+      });
+    } finally {
+      await second?.close();
+    }
   });
 });
