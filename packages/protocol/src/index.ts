@@ -125,3 +125,12 @@ export type {
   PresenceUpdateResult,
   UserPresence,
 } from './presence.js';
+export { WEBHOOK_EVENT_TYPES } from './webhooks.js';
+export type {
+  CreateWebhookEndpointRequest,
+  UpdateWebhookEndpointRequest,
+  WebhookDeliveryInfo,
+  WebhookEndpointInfo,
+  WebhookEndpointWithSecret,
+  WebhookEventType,
+} from './webhooks.js';

@@ -308,3 +308,4 @@ export * from './signalling-schemas.js';
 export * from './chat-schemas.js';
 export * from './presence-schemas.js';
 export * from './quality-schemas.js';
+export * from './webhook-schemas.js';

@@ -18,6 +18,7 @@ import { RoomsModule } from './rooms/rooms.module.js';
 import { SearchModule } from './search/search.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebsocketModule } from './websocket/websocket.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 /** The root module: wires the domain modules onto the validated configuration. */
 @Module({})
@@ -41,6 +42,7 @@ export class AppModule {
         PresenceModule,
         WebsocketModule,
         AnalyticsModule,
+        WebhooksModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

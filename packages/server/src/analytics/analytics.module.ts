@@ -68,7 +68,7 @@ import { ServerMetrics } from './server-metrics.js';
       },
     },
   ],
-  exports: [QualityRealtime, ServerMetrics],
+  exports: [QualityRealtime, ServerMetrics, ANALYTICS_STREAM],
 })
 export class AnalyticsModule implements OnModuleInit {
   constructor(

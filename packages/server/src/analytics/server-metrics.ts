@@ -31,6 +31,7 @@ export class ServerMetrics implements OnModuleDestroy {
   private readonly mos: Histogram;
   private readonly loss: Histogram;
   private readonly samplesRejected: Counter<'reason'>;
+  private readonly webhookDeliveries: Counter<'outcome'>;
 
   constructor(@Inject(EventBus) events: EventBus) {
     const registers = [this.registry];
@@ -99,6 +100,14 @@ export class ServerMetrics implements OnModuleDestroy {
       labelNames: ['reason'],
       registers,
     });
+    this.webhookDeliveries = new Counter({
+      name: 'minimeet_webhook_deliveries_total',
+      help: 'Webhook delivery attempts, by outcome (succeeded, retrying: failed and scheduled again, failed: given up).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    for (const outcome of ['succeeded', 'retrying', 'failed'])
+      this.webhookDeliveries.inc({ outcome }, 0);
     const sources = () => this.sources;
     new Gauge({
       name: 'minimeet_call_rooms',
@@ -203,6 +212,11 @@ export class ServerMetrics implements OnModuleDestroy {
   /** Counts samples refused for `reason`. */
   rejectSamples(reason: 'stale' | 'future' | 'rate_limited', count: number): void {
     if (count > 0) this.samplesRejected.inc({ reason }, count);
+  }
+
+  /** Counts one webhook delivery attempt by its outcome. */
+  countWebhookAttempt(outcome: 'succeeded' | 'retrying' | 'failed'): void {
+    this.webhookDeliveries.inc({ outcome });
   }
 
   /** Counts a session the recorder found ended, once. */

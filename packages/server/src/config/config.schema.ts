@@ -142,6 +142,19 @@ export const envSchema = z.object({
     .min(100, 'ANALYTICS_CLAIM_IDLE_MS must be at least 100.')
     .default(30_000),
   RATE_LIMIT_QUALITY: rateLimit.prefault('12/60'),
+  WEBHOOK_TIMEOUT_MS: positiveInt('WEBHOOK_TIMEOUT_MS')
+    .max(60_000, 'WEBHOOK_TIMEOUT_MS must be at most 60000.')
+    .default(10_000),
+  WEBHOOK_MAX_ATTEMPTS: positiveInt('WEBHOOK_MAX_ATTEMPTS')
+    .max(20, 'WEBHOOK_MAX_ATTEMPTS must be at most 20.')
+    .default(8),
+  WEBHOOK_RETRY_BASE_MS: positiveInt('WEBHOOK_RETRY_BASE_MS').default(5000),
+  WEBHOOK_DISABLE_AFTER_FAILURES: positiveInt('WEBHOOK_DISABLE_AFTER_FAILURES').default(30),
+  WEBHOOK_ROTATION_GRACE_SECONDS: positiveInt('WEBHOOK_ROTATION_GRACE_SECONDS').default(86_400),
+  WEBHOOK_POLL_MS: positiveInt('WEBHOOK_POLL_MS')
+    .min(10, 'WEBHOOK_POLL_MS must be at least 10.')
+    .default(1000),
+  WEBHOOK_ALLOW_PRIVATE_URLS: bool.optional(),
   NODE_ID: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 letters, digits or ._-.')

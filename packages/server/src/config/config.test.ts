@@ -69,6 +69,15 @@ describe('loadConfig', () => {
       redis: null,
       presence: { timeoutMs: 15_000 },
       nodeId: expect.stringMatching(/^[A-Za-z0-9._-]+$/) as unknown,
+      webhooks: {
+        timeoutMs: 10_000,
+        maxAttempts: 8,
+        retryBaseMs: 5000,
+        disableAfterFailures: 30,
+        rotationGraceMs: 86_400_000,
+        pollMs: 1000,
+        allowPrivateUrls: true,
+      },
       analytics: {
         enabled: true,
         storeNames: false,

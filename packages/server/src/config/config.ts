@@ -91,6 +91,22 @@ export interface AppConfig {
   };
   /** This process's name among the nodes of a deployment (random unless `NODE_ID` is set). */
   nodeId: string;
+  webhooks: {
+    /** How long one delivery attempt may take, in ms. */
+    timeoutMs: number;
+    /** Attempts per delivery before it is given up. */
+    maxAttempts: number;
+    /** Delay before the first retry; each further retry waits about four times longer (capped at 10 h). */
+    retryBaseMs: number;
+    /** Failed attempts in a row (over all its deliveries) after which an endpoint is disabled. */
+    disableAfterFailures: number;
+    /** How long the previous secret keeps signing after a rotation, in ms. */
+    rotationGraceMs: number;
+    /** How often due deliveries are looked for, in ms. */
+    pollMs: number;
+    /** Whether endpoints may resolve to loopback, private or link-local addresses. */
+    allowPrivateUrls: boolean;
+  };
   analytics: {
     /** Whether calls are recorded at all (metrics are kept either way). */
     enabled: boolean;
@@ -242,6 +258,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     presence: { timeoutMs: env.PRESENCE_TIMEOUT_SECONDS * 1000 },
     nodeId:
       env.NODE_ID ?? `${hostname().slice(0, 40)}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    webhooks: {
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+      disableAfterFailures: env.WEBHOOK_DISABLE_AFTER_FAILURES,
+      rotationGraceMs: env.WEBHOOK_ROTATION_GRACE_SECONDS * 1000,
+      pollMs: env.WEBHOOK_POLL_MS,
+      allowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS ?? !production,
+    },
     analytics: {
       enabled: env.ANALYTICS_ENABLED,
       storeNames: env.ANALYTICS_STORE_NAMES,

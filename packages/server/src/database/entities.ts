@@ -11,6 +11,10 @@ import { RoomEntity } from '../rooms/room.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 import { ChatMessageEntity } from '../chat/chat-message.entity.js';
 import { ChatReactionEntity } from '../chat/chat-reaction.entity.js';
+import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity.js';
+import { WebhookEndpointEntity } from '../webhooks/webhook-endpoint.entity.js';
+import { WebhookReceiptEntity } from '../webhooks/webhook-receipt.entity.js';
+import { WebhookRoomEntity } from '../webhooks/webhook-room.entity.js';
 
 /** Every entity of the relational store. */
 export const ENTITIES = [
@@ -27,4 +31,8 @@ export const ENTITIES = [
   CallQualitySampleEntity,
   CallJoinFailureEntity,
   AnalyticsReceiptEntity,
+  WebhookEndpointEntity,
+  WebhookDeliveryEntity,
+  WebhookRoomEntity,
+  WebhookReceiptEntity,
 ];

@@ -7,6 +7,7 @@ import { ChatSearchBatched1764300000000 } from './1764300000000-chat-search-batc
 import { ChatSearchDeferred1764400000000 } from './1764400000000-chat-search-deferred.js';
 import { AccountDisabled1764500000000 } from './1764500000000-account-disabled.js';
 import { CallAnalytics1764600000000 } from './1764600000000-call-analytics.js';
+import { Webhooks1764700000000 } from './1764700000000-webhooks.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   ChatSearchDeferred1764400000000,
   AccountDisabled1764500000000,
   CallAnalytics1764600000000,
+  Webhooks1764700000000,
 ];
