@@ -16,6 +16,8 @@ export interface TimeChartData {
   readonly gridColor: string;
   readonly yMin?: number;
   readonly yMax?: number;
+  /** Whether the values are counts: the y axis then has whole-number ticks. */
+  readonly integers?: boolean;
 }
 
 const HEIGHT = 220;
@@ -48,12 +50,27 @@ export class TimeChart {
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
       scales: {
-        x: { time: true },
+        // Bars get half a step of room at either end so the first and last are drawn whole.
+        x: {
+          time: true,
+          range: (_u, min, max) => {
+            const pad =
+              data.style === 'bars' ? (data.x[1] ?? min + 86_400) - (data.x[0] ?? min) : 0;
+            return [min - pad / 2, max + pad / 2];
+          },
+        },
         y: {
           range: (_u, min, max) => [data.yMin ?? Math.min(0, min), data.yMax ?? Math.max(1, max)],
         },
       },
-      axes: [axis, { ...axis, size: 48 }],
+      axes: [
+        axis,
+        {
+          ...axis,
+          size: 48,
+          ...(data.integers ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10_000] } : {}),
+        },
+      ],
       series: [
         {},
         ...data.series.map((s) => ({
@@ -61,7 +78,7 @@ export class TimeChart {
           stroke: s.color,
           width: 2,
           spanGaps: false,
-          points: { show: data.x.length < 40 },
+          points: { show: data.style === 'lines' && data.x.length < 40 },
           ...(data.style === 'bars' && bars ? { paths: bars, fill: s.color } : {}),
         })),
       ],

@@ -264,6 +264,7 @@ export class MinimeetDashboard extends LitElement {
       x,
       series: [{ label: 'Calls', color: accent, values: days.map((d) => d.calls) }],
       style: 'bars',
+      integers: true,
       axisColor,
       gridColor,
     });
@@ -330,24 +331,7 @@ export class MinimeetDashboard extends LitElement {
         <h1>Call analytics</h1>
         ${
           this.view === 'signed-in'
-            ? html`<div class="tools">
-                <label
-                  >Time range
-                  <select
-                    @change=${(event: Event) => this.onRange(event)}
-                    .value=${String(this.days)}
-                  >
-                    ${RANGES.map(
-                      (r) =>
-                        html`<option value=${r.days} ?selected=${r.days === this.days}>
-                          ${r.label}
-                        </option>`,
-                    )}
-                  </select></label
-                >
-                <button type="button" @click=${() => void this.loadAll()} ?disabled=${this.busy}>
-                  Refresh
-                </button>
+            ? html`<div class="account">
                 <span class="who">${this.auth?.user?.email ?? ''}</span>
                 <button type="button" class="quiet" @click=${() => void this.signOut()}>
                   Sign out
@@ -389,7 +373,21 @@ export class MinimeetDashboard extends LitElement {
 
   private renderDashboard(): TemplateResult {
     const s = this.summary;
-    return html`${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+    return html`<div class="tools">
+        <label
+          >Time range
+          <select @change=${(event: Event) => this.onRange(event)} .value=${String(this.days)}>
+            ${RANGES.map(
+              (r) =>
+                html`<option value=${r.days} ?selected=${r.days === this.days}>${r.label}</option>`,
+            )}
+          </select></label
+        >
+        <button type="button" @click=${() => void this.loadAll()} ?disabled=${this.busy}>
+          Refresh
+        </button>
+      </div>
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       <section class="stats" aria-label="Totals">
         ${this.stat('Calls', formatNumber(s?.calls), 'calls')}
         ${this.stat('Participant-minutes', formatNumber(s?.participantMinutes), 'minutes')}
@@ -523,25 +521,15 @@ export class MinimeetDashboard extends LitElement {
                     <th scope="col">Room</th>
                     <th scope="col">Participants</th>
                     <th scope="col">Started</th>
-                    <th scope="col"><span class="visually-hidden">Actions</span></th>
                   </tr>
                 </thead>
                 <tbody>
                   ${items.map(
                     (c) =>
                       html`<tr>
-                        <td class="room">${c.roomId}</td>
+                        <td class="room">${this.roomButton(c)}</td>
                         <td class="num">${c.participants}</td>
                         <td>${formatDateTime(c.startedAt)}</td>
-                        <td>
-                          <button
-                            type="button"
-                            class="quiet"
-                            @click=${() => void this.openTimeline(c.id)}
-                          >
-                            Timeline<span class="visually-hidden"> of ${c.roomId}</span>
-                          </button>
-                        </td>
                       </tr>`,
                   )}
                 </tbody>
@@ -567,28 +555,18 @@ export class MinimeetDashboard extends LitElement {
                     <th scope="col">Peak</th>
                     <th scope="col">Participant-min</th>
                     <th scope="col">Quality</th>
-                    <th scope="col"><span class="visually-hidden">Actions</span></th>
                   </tr>
                 </thead>
                 <tbody>
                   ${this.calls.map(
                     (c) =>
                       html`<tr data-call=${c.id}>
-                        <td class="room">${c.roomId}</td>
+                        <td class="room">${this.roomButton(c)}</td>
                         <td>${formatDateTime(c.startedAt)}</td>
                         <td>${c.endedAt ? formatDuration(c.durationSeconds) : 'live'}</td>
                         <td class="num">${c.peakParticipants}</td>
                         <td class="num">${formatNumber(c.participantMinutes)}</td>
                         <td>${this.qualitySummary(c)}</td>
-                        <td>
-                          <button
-                            type="button"
-                            class="quiet"
-                            @click=${() => void this.openTimeline(c.id)}
-                          >
-                            Timeline<span class="visually-hidden"> of ${c.roomId}</span>
-                          </button>
-                        </td>
                       </tr>`,
                   )}
                 </tbody>
@@ -603,6 +581,12 @@ export class MinimeetDashboard extends LitElement {
           : nothing
       }
     </section>`;
+  }
+
+  private roomButton(c: CallSession): TemplateResult {
+    return html`<button type="button" class="link" @click=${() => void this.openTimeline(c.id)}>
+      ${c.roomId}<span class="visually-hidden">: timeline</span>
+    </button>`;
   }
 
   private qualitySummary(c: CallSession): string {

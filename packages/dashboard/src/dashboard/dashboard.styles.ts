@@ -70,6 +70,13 @@ export const dashboardStyles = [
       gap: var(--mm-space-2);
       align-items: center;
     }
+    .account {
+      display: flex;
+      flex-wrap: wrap;
+      gap: var(--mm-space-2);
+      align-items: center;
+      min-inline-size: 0;
+    }
     .tools label {
       display: flex;
       gap: var(--mm-space-2);
@@ -113,6 +120,18 @@ export const dashboardStyles = [
       color: var(--mm-on-accent);
       border-color: transparent;
       font-weight: 600;
+    }
+    button.link {
+      background: none;
+      border: 0;
+      padding: var(--mm-space-1) 0;
+      min-block-size: 2rem;
+      color: var(--mm-accent);
+      font-weight: 600;
+      text-align: start;
+      text-decoration: underline;
+      text-underline-offset: 3px;
+      overflow-wrap: anywhere;
     }
     button.quiet {
       background: var(--mm-surface-2);

@@ -205,7 +205,7 @@ describe('the dashboard at /dashboard', () => {
     // Two charts of the days, drawn (uPlot paints a canvas) with their tables beside them.
     await expect.poll(() => page.locator('.chart canvas').count()).toBe(2);
 
-    await page.getByRole('button', { name: `Timeline of ${room}` }).click();
+    await page.locator('#calls-table').getByRole('button', { name: room }).click();
     const legs = page.locator('#legs li');
     await expect.poll(() => legs.count()).toBe(2);
     await expect.poll(() => legs.first().innerText()).toContain('left');
@@ -237,7 +237,7 @@ describe('the dashboard at /dashboard', () => {
         await signedIn(page);
         await page.locator('.chart canvas').first().waitFor();
         await page.screenshot({ path: joinPath(SCREENSHOTS!, `${name}-${colorScheme}.png`) });
-        await page.getByRole('button', { name: `Timeline of ${room}` }).click();
+        await page.locator('#calls-table').getByRole('button', { name: room }).click();
         await page.locator('#quality-chart canvas').waitFor();
         await page.locator('#timeline-heading').scrollIntoViewIfNeeded();
         await page.screenshot({
