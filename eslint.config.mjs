@@ -109,6 +109,21 @@ export default tseslint.config(
     ]),
   },
   {
+    files: ['packages/dashboard/**/*.ts'],
+    // Tests seed a real call over socket.io against the real server.
+    ignores: ['packages/dashboard/src/**/*.test.ts'],
+    rules: boundary([
+      {
+        group: ['@minimeet/server', '@minimeet/server/*'],
+        message: 'The dashboard reads the REST API; it never imports the server.',
+      },
+      {
+        group: ['socket.io-client'],
+        message: 'The dashboard talks HTTP through the SDK and its own API client.',
+      },
+    ]),
+  },
+  {
     files: ['packages/server/src/**/*.ts'],
     ignores: [
       'packages/server/src/**/*.repository.ts',
@@ -171,6 +186,7 @@ export default tseslint.config(
     files: [
       'packages/web-components/src/**/*.ts',
       'packages/sdk/src/**/*.ts',
+      'packages/dashboard/src/**/*.ts',
       'examples/demo/**/*.js',
     ],
     ignores: ['**/*.test.ts'],

@@ -519,7 +519,7 @@ export class MinimeetDashboard extends LitElement {
                 <thead>
                   <tr>
                     <th scope="col">Room</th>
-                    <th scope="col">Participants</th>
+                    <th scope="col" class="num">Participants</th>
                     <th scope="col">Started</th>
                   </tr>
                 </thead>
@@ -552,8 +552,8 @@ export class MinimeetDashboard extends LitElement {
                     <th scope="col">Room</th>
                     <th scope="col">Started</th>
                     <th scope="col">Duration</th>
-                    <th scope="col">Peak</th>
-                    <th scope="col">Participant-min</th>
+                    <th scope="col" class="num">Peak</th>
+                    <th scope="col" class="num">Participant-min</th>
                     <th scope="col">Quality</th>
                   </tr>
                 </thead>
