@@ -76,7 +76,8 @@ export class TimeChart {
         ...data.series.map((s) => ({
           label: s.label,
           stroke: s.color,
-          width: 2,
+          // A bar is its fill; a stroke would draw a line along the axis for the empty days.
+          width: data.style === 'bars' ? 0 : 2,
           spanGaps: false,
           points: { show: data.style === 'lines' && data.x.length < 40 },
           ...(data.style === 'bars' && bars ? { paths: bars, fill: s.color } : {}),
