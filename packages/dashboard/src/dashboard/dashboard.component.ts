@@ -514,7 +514,7 @@ export class MinimeetDashboard extends LitElement {
       ${
         items.length === 0
           ? html`<p class="muted">No call is going on.</p>`
-          : html`<div class="scroll">
+          : html`<div class="scroll" tabindex="0" role="region" aria-label="Live calls">
               <table class="list" id="live-table">
                 <thead>
                   <tr>
@@ -545,7 +545,7 @@ export class MinimeetDashboard extends LitElement {
       ${
         this.calls.length === 0
           ? html`<p class="muted">No calls in this range.</p>`
-          : html`<div class="scroll">
+          : html`<div class="scroll" tabindex="0" role="region" aria-label="Calls">
               <table class="list" id="calls-table">
                 <thead>
                   <tr>

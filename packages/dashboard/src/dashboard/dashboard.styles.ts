@@ -214,6 +214,12 @@ export const dashboardStyles = [
       color: var(--mm-text-muted);
       font-weight: 600;
     }
+    .list :is(th, td) {
+      white-space: nowrap;
+    }
+    .list .room {
+      overflow-wrap: normal;
+    }
     .num {
       text-align: end;
       font-variant-numeric: tabular-nums;
