@@ -108,6 +108,21 @@ export default tseslint.config(
       {
         group: ['@minimeet/server', '@minimeet/server/*', '@minimeet/host', 'socket.io-client'],
         message: 'The demo is a host app in the browser: it uses the SDK and the elements.',
+        },
+      ]),
+    },
+    {
+    files: ['packages/dashboard/**/*.ts'],
+    // Tests seed a real call over socket.io against the real server.
+    ignores: ['packages/dashboard/src/**/*.test.ts'],
+    rules: boundary([
+      {
+        group: ['@minimeet/server', '@minimeet/server/*'],
+        message: 'The dashboard reads the REST API; it never imports the server.',
+      },
+      {
+        group: ['socket.io-client'],
+        message: 'The dashboard talks HTTP through the SDK and its own API client.',
       },
     ]),
   },
@@ -175,6 +190,7 @@ export default tseslint.config(
       'packages/web-components/src/**/*.ts',
       'packages/sdk/src/**/*.ts',
       'examples/demo/src/**/*.ts',
+      'packages/dashboard/src/**/*.ts',
     ],
     ignores: ['**/*.test.ts'],
     languageOptions: { globals: { ...globals.browser } },

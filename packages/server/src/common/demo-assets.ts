@@ -12,6 +12,7 @@ const DEMO_DIR = at('../../../../examples/demo/dist/');
 const DEMO_PAGE = `${DEMO_DIR}index.html`;
 const SDK_BUNDLE = at('../../../sdk/dist/minimeet-sdk.browser.js');
 const ELEMENTS_DIR = at('../../../web-components/dist/browser/');
+const DASHBOARD_DIR = at('../../../dashboard/dist/');
 
 // The demo runs no inline script and loads nothing from elsewhere.
 const CSP = [
@@ -65,6 +66,19 @@ export function serveDemo(app: NestExpressApplication, logger: Logger): void {
       res.type(file.endsWith('.map') ? 'application/json' : 'text/javascript');
       res.sendFile(file);
     });
+  }
+  // The analytics dashboard (packages/dashboard): a static page that reads the REST API with the
+  // signed-in user's token, so the API decides what it shows.
+  if (existsSync(DASHBOARD_DIR)) {
+    app.use(
+      '/dashboard',
+      express.static(DASHBOARD_DIR, {
+        index: 'index.html',
+        setHeaders: (res: Response) => res.setHeader('Content-Security-Policy', CSP),
+      }),
+    );
+  } else {
+    logger.info({ dir: DASHBOARD_DIR }, 'the dashboard is not built; /dashboard is not served');
   }
   if (!existsSync(DEMO_PAGE)) {
     logger.info({ dir: DEMO_DIR }, 'no built demo found; serving the API and the elements only');
