@@ -2,6 +2,7 @@
 import { analyticsBench } from './analytics.bench.js';
 import { chatBench } from './chat.bench.js';
 import { connectBench } from './connect.bench.js';
+import { elementJoinBench } from './element-join.bench.js';
 import { elementSizeBench } from './element-size.bench.js';
 import { joinToFrameBench } from './join-to-frame.bench.js';
 import { loginBench } from './login.bench.js';
@@ -15,6 +16,7 @@ if (!only || only === 'connect') await connectBench();
 if (!only || only === 'login') await loginBench();
 if (!only || only === 'signalling') await signallingBench();
 if (!only || only === 'join-to-frame') await joinToFrameBench();
+if (!only || only === 'element-join') await elementJoinBench();
 if (!only || only === 'chat') await chatBench();
 if (!only || only === 'presence') await presenceBench();
 if (!only || only === 'search') await searchBench();
