@@ -92,8 +92,10 @@ const STATE_ICON: Partial<Record<RoomErrorCode, IconName>> = {
  * @event {MinimeetLeftEvent} minimeet-left - Out of the call; `detail.reason` says why.
  * @event {MinimeetParticipantJoinedEvent} minimeet-participant-joined - Someone joined.
  * @event {MinimeetParticipantLeftEvent} minimeet-participant-left - Someone left.
- * @event {MinimeetMicrophoneToggledEvent} minimeet-microphone-toggled - The microphone went on or off.
- * @event {MinimeetCameraToggledEvent} minimeet-camera-toggled - The camera went on or off.
+ * @event {MinimeetMicrophoneToggledEvent} minimeet-microphone-toggled - The microphone went on or
+ *   off during the call (changes only; the state at join is in `minimeet-joined`).
+ * @event {MinimeetCameraToggledEvent} minimeet-camera-toggled - The camera went on or off during the
+ *   call (changes only).
  * @event {MinimeetScreenShareToggledEvent} minimeet-screen-share-toggled - Sharing started or stopped.
  * @event {MinimeetChatMessageEvent} minimeet-chat-message - A chat message arrived.
  * @event {MinimeetConnectionStateEvent} minimeet-connection-state - The connection changed state.
