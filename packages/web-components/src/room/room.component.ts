@@ -215,7 +215,10 @@ export class MinimeetRoom extends MinimeetElement {
   declare password: string | undefined;
   /** Strings that replace the catalogue's in this element: `{ 'controls.leave': 'End visit' }`. */
   declare strings: Messages | undefined;
-  /** STUN/TURN servers for the pre-join connection check. */
+  /**
+   * STUN/TURN servers for the pre-join connection check; empty (the default) uses the server's
+   * (`client.getIceServers()`), with TURN credentials minted for the check.
+   */
   declare iceServers: RTCIceServer[];
   /** Where the element stands; reflected, read-only. */
   declare view: RoomView;

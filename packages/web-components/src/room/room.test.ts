@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startCoturn } from '@minimeet/server/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seriousAxeViolations } from '../test/axe.js';
 import { startMinimeetServer, type RunningServer } from '../test/minimeet-server.js';
@@ -501,6 +502,39 @@ describe('<minimeet-room>', () => {
       await banner.waitFor({ state: 'detached', timeout: 30_000 });
       await view(page, 'call');
       await page.getByText('Reconnected').first().waitFor({ timeout: TIMEOUT });
+    },
+    LONG,
+  );
+
+  it(
+    'checks STUN and TURN on the pre-join screen with the server’s ICE servers, and gets a relay',
+    async () => {
+      const coturn = await startCoturn();
+      const withTurn = await startMinimeetServer({
+        ICE_STUN_URLS: `stun:127.0.0.1:${coturn.port}`,
+        TURN_URLS: `turn:127.0.0.1:${coturn.port}?transport=udp`,
+        TURN_SECRET: coturn.secret,
+      });
+      try {
+        const turnKey = await createHostKey(withTurn);
+        const room = `check-${randomUUID()}`;
+        const page = await open();
+        const token = await mintJoinToken(withTurn, turnKey, { name: 'Ada', room });
+        const asked: string[] = [];
+        page.on('response', (r) => {
+          if (r.url().endsWith('/api/ice-servers')) asked.push(String(r.status()));
+        });
+        await mountRoom(page, { server: withTurn.url, room, token });
+        await view(page, 'prejoin');
+        const media = page.locator('minimeet-prejoin [part="check"] li[data-check="media"]');
+        await media.and(page.locator('[data-status="ok"]')).waitFor({ timeout: TIMEOUT });
+        expect(asked).toEqual(['200']);
+        expect(await media.getAttribute('data-relay')).toBe('true');
+        expect(await media.innerText()).toContain('Reachable');
+      } finally {
+        await withTurn.close();
+        await coturn.stop();
+      }
     },
     LONG,
   );
