@@ -97,7 +97,10 @@ export class MinimeetPrejoin extends MinimeetRoomPart {
   declare videoMuted: boolean;
   /** The `localStorage` key for remembered choices; empty to remember nothing. */
   declare storageKey: string;
-  /** STUN/TURN servers to check; without them only direct connectivity is checked. */
+  /**
+   * STUN/TURN servers to check; without them, the server's (`client.getIceServers()`) when the
+   * client is connected, else only direct connectivity.
+   */
   declare iceServers: RTCIceServer[];
   /** Joining is under way: the Join button waits. */
   declare busy: boolean;
