@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
-import { createClient, type MinimeetClient } from '@minimeet/sdk';
+import { useCallback, useEffect, useState } from 'react';
 import {
-  MinimeetConnectionStatus,
-  type MinimeetConnectionStateChangedEvent,
+  MinimeetRoom,
+  type MinimeetJoinedEvent,
+  type MinimeetLeftEvent,
+  type MinimeetParticipantJoinedEvent,
 } from '@minimeet/web-components/react';
 
 /** What the app's backend answers on `/join` (see vite.config.ts). */
@@ -12,47 +13,57 @@ interface Join {
   token: string;
 }
 
+const ROOM = 'standup';
+/** `?skip-prejoin` in the address joins at once, without the pre-join screen. */
+const SKIP_PREJOIN = new URLSearchParams(location.search).has('skip-prejoin');
+
 async function join(room: string): Promise<Join> {
   const res = await fetch(`/join?room=${encodeURIComponent(room)}&name=React%20guest`);
   if (!res.ok) throw new Error(`join failed: ${res.status}`);
   return (await res.json()) as Join;
 }
 
-/** Connects a new client with tokens from the app's backend; the first answer names the server. */
-async function connect(client: MinimeetClient, room: string): Promise<void> {
-  const first = await join(room);
-  let unused: string | undefined = first.token;
-  await client.connect(first.server, async () => {
-    const token = unused ?? (await join(room)).token;
-    unused = undefined;
-    return token;
-  });
-}
-
-/** The app: a minimeet client, its connection shown by `<MinimeetConnectionStatus>`. */
+/**
+ * The app: `<MinimeetRoom>` with a token provider on the app's backend. The first answer names
+ * the server; the room asks the provider again whenever it needs a fresh token.
+ */
 export function App() {
-  const [client, setClient] = useState<MinimeetClient>();
+  const [first, setFirst] = useState<Join>();
+  const [failure, setFailure] = useState<string>();
   const [log, setLog] = useState<string[]>([]);
+  const add = (line: string) => setLog((lines) => [...lines, line]);
 
   useEffect(() => {
-    const created = createClient();
-    setClient(created);
-    connect(created, 'standup').catch(() => {}); // the element shows why
-    return () => void created.disconnect();
+    join(ROOM).then(setFirst, (error: unknown) => setFailure(String(error)));
   }, []);
 
-  // The prop's argument is a MinimeetConnectionStateChangedEvent, so `detail` is typed.
-  const onStateChanged = (event: MinimeetConnectionStateChangedEvent) => {
-    const { previousState, state, principal } = event.detail;
-    const who = principal ? ` as ${principal.displayName}` : '';
-    setLog((lines) => [...lines, `${previousState} → ${state}${who}`]);
-  };
+  // A stable function: a new one on each render would make the room start again.
+  const tokenProvider = useCallback(async () => (await join(ROOM)).token, []);
+
+  // Each handler's argument is the typed event, so `detail` is typed.
+  const onJoined = (event: MinimeetJoinedEvent) =>
+    add(`joined ${event.detail.room.id} as ${event.detail.room.localParticipant.name}`);
+  const onParticipantJoined = (event: MinimeetParticipantJoinedEvent) =>
+    add(`${event.detail.participant.name} joined`);
+  const onLeft = (event: MinimeetLeftEvent) => add(`left: ${event.detail.reason}`);
 
   return (
     <main>
       <h1>minimeet in React</h1>
-      <MinimeetConnectionStatus client={client} onMinimeetConnectionStateChanged={onStateChanged} />
-      <ol aria-label="Connection events">
+      {failure && <p role="alert">{failure}</p>}
+      {first && (
+        <MinimeetRoom
+          style={{ display: 'block', height: '70vh' }}
+          server={first.server}
+          room={first.room}
+          tokenProvider={tokenProvider}
+          skipPrejoin={SKIP_PREJOIN}
+          onMinimeetJoined={onJoined}
+          onMinimeetParticipantJoined={onParticipantJoined}
+          onMinimeetLeft={onLeft}
+        />
+      )}
+      <ol aria-label="Call events">
         {log.map((line, i) => (
           <li key={i}>{line}</li>
         ))}

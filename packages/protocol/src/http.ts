@@ -1,4 +1,5 @@
 /** REST request and response bodies under `/api`, shared by the server and the SDK. */
+import type { IceServerInfo } from './signalling.js';
 
 /** A user's public profile, as `GET /api/users/me` returns it. */
 export interface UserProfile {
@@ -137,6 +138,17 @@ export interface CreatedJoinToken {
   token: string;
   /** ISO 8601 expiry. */
   expiresAt: string;
+}
+
+/**
+ * `GET /api/ice-servers` answer: the STUN/TURN servers a client may test before it joins, with
+ * TURN credentials minted for this request (as at join) and as short-lived.
+ */
+export interface IceServersResponse {
+  /** STUN, then TURN with ephemeral credentials; empty when the server configures none. */
+  iceServers: IceServerInfo[];
+  /** Seconds the TURN credentials stay valid (0 without TURN). */
+  ttlSeconds: number;
 }
 
 /** `GET /api/health` answer. */

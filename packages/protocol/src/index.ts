@@ -19,6 +19,7 @@ export type {
   CreatedApiKey,
   CreatedJoinToken,
   HealthResponse,
+  IceServersResponse,
   JoinGrants,
   LoginRequest,
   RefreshRequest,

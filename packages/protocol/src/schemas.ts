@@ -50,6 +50,7 @@ import type {
   CreatedJoinToken,
   CreateJoinTokenRequest,
   HealthResponse,
+  IceServersResponse,
   JoinGrants,
   LoginRequest,
   RefreshRequest,
@@ -221,6 +222,34 @@ export const createdJoinTokenSchema = z
     expiresAt: timestampSchema.describe('When the token expires.'),
   })
   .describe('A minted join token.') satisfies z.ZodType<CreatedJoinToken>;
+
+/** Schema of {@link IceServersResponse}. */
+export const iceServersResponseSchema = z
+  .object({
+    iceServers: z
+      .array(
+        z.object({
+          urls: z.array(z.string()).describe('`stun:` or `turn:`/`turns:` URLs.'),
+          username: z
+            .string()
+            .optional()
+            .describe('TURN username (`<expiry>:<principal>`), absent for STUN.'),
+          credential: z
+            .string()
+            .optional()
+            .describe('TURN password: base64 HMAC-SHA1 of the username with the shared secret.'),
+        }),
+      )
+      .describe('STUN, then TURN with ephemeral credentials; empty when none is configured.'),
+    ttlSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .describe('Seconds the TURN credentials stay valid (0 without TURN).'),
+  })
+  .describe(
+    'ICE servers for a connection check before joining.',
+  ) satisfies z.ZodType<IceServersResponse>;
 
 /** Schema of {@link HealthResponse}. */
 export const healthResponseSchema = z

@@ -98,6 +98,8 @@ export type {
   ChatReaction,
   ChatSender,
   ErrorInfo,
+  IceServerInfo,
+  IceServersResponse,
   JoinGrants,
   LeaveReason,
   LoginRequest,

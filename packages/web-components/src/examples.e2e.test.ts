@@ -22,7 +22,6 @@ const PLAIN_HTML = at('../../../examples/plain-html/');
 const elements = readdirSync(at('.'), { withFileTypes: true })
   .filter((e) => e.isDirectory() && existsSync(at(`./${e.name}/${e.name}.component.ts`)))
   .map((e) => `minimeet-${e.name}`);
-const hasRoom = elements.includes('minimeet-room');
 
 let server: RunningServer;
 let browser: Browser;
@@ -176,27 +175,28 @@ describe('examples/react-app', () => {
     closers.push(() => app.close());
   }, 120_000);
 
-  it('builds one page whose script holds the elements and the wrappers', () => {
+  it('builds one page whose script holds the room and its wrapper', () => {
     const html = readFileSync(`${REACT_APP}dist/index.html`, 'utf8');
     const script = /src="\/(assets\/[^"]+\.js)"/.exec(html)?.[1];
     expect(script).toBeDefined();
     const code = readFileSync(`${REACT_APP}dist/${script}`, 'utf8');
-    expect(code).toContain('minimeet-connection-status');
-    expect(code).toContain('minimeet-connection-state-changed');
+    expect(code).toContain('minimeet-room');
+    expect(code).toContain('minimeet-joined');
   });
 
-  it('mounts the element and hands the typed event to its onMinimeet… prop', async () => {
+  it('mounts <MinimeetRoom>, joins the call and hands the typed minimeet-joined to onMinimeetJoined', async () => {
     const { page, problems } = await openPage();
-    await page.goto(app.url);
-    const status = page.locator('minimeet-connection-status');
-    await status.waitFor({ timeout: TIMEOUT });
-    expect(await status.evaluate((el) => el.shadowRoot !== null)).toBe(true);
-    // The app logs `detail.previousState → detail.state as detail.principal.displayName`.
-    const log = page.getByRole('list', { name: 'Connection events' });
-    await log.getByText('connecting → connected as React guest').waitFor({ timeout: TIMEOUT });
-    await status.getByText('Connected as').waitFor({ timeout: TIMEOUT });
+    await page.goto(`${app.url}/?skip-prejoin`);
+    const room = page.locator('minimeet-room');
+    await room.waitFor({ timeout: TIMEOUT });
+    expect(await room.evaluate((el) => el.shadowRoot !== null)).toBe(true);
+    // The app logs `detail.room.id` and `detail.room.localParticipant.name` from the typed event.
+    const log = page.getByRole('list', { name: 'Call events' });
+    await log.getByText('joined standup as React guest').waitFor({ timeout: TIMEOUT });
+    await page.locator('minimeet-room[view="call"]').waitFor({ timeout: TIMEOUT });
+    await room.locator('minimeet-participant-tile').first().waitFor({ timeout: TIMEOUT });
     expect(problems).toEqual([]);
-  });
+  }, 60_000);
 });
 
 describe('examples/plain-html', () => {
@@ -239,7 +239,7 @@ describe('examples/plain-html', () => {
     expect(html).not.toMatch(/\{\{\w+\}\}/);
   });
 
-  it.skipIf(!hasRoom)('loads minimeet-room.js from the server and upgrades the tag', async () => {
+  it('loads minimeet-room.js from the server, upgrades the tag and connects with the token', async () => {
     const { page, problems } = await openPage();
     const modules: string[] = [];
     page.on('response', (r) => {
@@ -252,6 +252,9 @@ describe('examples/plain-html', () => {
     expect(modules).toContain(`200 ${server.url}/elements/minimeet-room.js`);
     const room = page.locator('minimeet-room');
     expect(await room.evaluate((el) => el.shadowRoot !== null)).toBe(true);
+    // The backend's token got the page through the server's handshake to the pre-join screen.
+    await page.locator('minimeet-room[view="prejoin"]').waitFor({ timeout: TIMEOUT });
+    expect(await room.locator('minimeet-prejoin [part="name-input"]').inputValue()).toBe('Ada');
     expect(problems).toEqual([]);
   });
 });

@@ -1,4 +1,9 @@
-import { ErrorCode, type Principal, type SessionInfo } from '@minimeet/protocol';
+import {
+  ErrorCode,
+  type IceServersResponse,
+  type Principal,
+  type SessionInfo,
+} from '@minimeet/protocol';
 import type { ChatChannel } from '../chat/ChatChannel.js';
 import { ChatManager } from '../chat/ChatManager.js';
 import { resolveClientOptions } from '../defaults.js';
@@ -25,6 +30,7 @@ import { PresenceManager } from '../presence/PresenceManager.js';
 import { Room } from '../room/Room.js';
 import { RoomState } from '../room/RoomState.js';
 import { searchMessages, type MessageSearchResults } from '../search/MessageSearch.js';
+import { getJson, type RestContext } from '../utils/rest.js';
 import type { ConnectionChange, SignalChannel } from '../signaling/SignalChannel.js';
 import { SignalClient, type SignalCloseInfo } from '../signaling/SignalClient.js';
 import { backoffDelay } from '../utils/backoff.js';
@@ -271,9 +277,44 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
    * ```
    */
   async search(query: string, options: MessageSearchOptions = {}): Promise<MessageSearchResults> {
+    return searchMessages(this.restContext('search()'), query, options);
+  }
+
+  /**
+   * Fetches the server's STUN/TURN servers (`GET /api/ice-servers`) with TURN credentials minted
+   * for this principal that last a few minutes (`ttlSeconds`): for a connection check before
+   * joining (a call gets its own at join). The list is empty when the server configures none.
+   *
+   * Rejects with {@link InvalidStateError} when the client is disconnected, and
+   * {@link MinimeetError} with the server's code (`unauthorized`, `token_invalid`, `rate_limited`)
+   * or the SDK's (`timeout`, `network_error`, `invalid_response`).
+   *
+   * @example
+   * ```ts
+   * const { iceServers } = await client.getIceServers();
+   * const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: 'relay' });
+   * ```
+   */
+  async getIceServers(): Promise<IceServersResponse> {
+    const body = await getJson(
+      this.restContext('getIceServers()'),
+      '/ice-servers',
+      'the ICE servers',
+    );
+    if (!isIceServersResponse(body)) {
+      throw new MinimeetError(
+        SdkErrorCode.InvalidResponse,
+        'The server sent malformed ICE servers.',
+      );
+    }
+    return body;
+  }
+
+  // Where REST calls go and with which token; `method` names the caller in the error.
+  private restContext(method: string): RestContext {
     const url = this.serverUrl;
     if (this.connectionState === ConnectionState.Disconnected || !url) {
-      throw new InvalidStateError(`search() needs a connected client; it is ${this.state}.`);
+      throw new InvalidStateError(`${method} needs a connected client; it is ${this.state}.`);
     }
     const fetchImpl =
       this.options.fetch ??
@@ -283,16 +324,12 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
     if (!fetchImpl) throw new UnsupportedError('No fetch is available; pass one in options.fetch.');
     const protocol =
       url.protocol === 'wss:' ? 'https:' : url.protocol === 'ws:' ? 'http:' : url.protocol;
-    return searchMessages(
-      {
-        apiBase: `${protocol}//${url.host}${basePath(url)}/api`,
-        token: (fresh) => this.restToken(fresh),
-        fetch: fetchImpl,
-        timeoutMs: this.options.requestTimeoutMs,
-      },
-      query,
-      options,
-    );
+    return {
+      apiBase: `${protocol}//${url.host}${basePath(url)}/api`,
+      token: (fresh) => this.restToken(fresh),
+      fetch: fetchImpl,
+      timeoutMs: this.options.requestTimeoutMs,
+    };
   }
 
   // A token for a REST call: the fixed one, or the provider's current one (a fresh one on request).
@@ -684,5 +721,21 @@ function asMinimeetError(error: unknown): MinimeetError {
     {
       cause: error,
     },
+  );
+}
+
+function isIceServersResponse(value: unknown): value is IceServersResponse {
+  if (typeof value !== 'object' || value === null) return false;
+  const { iceServers, ttlSeconds } = value as Partial<IceServersResponse>;
+  return (
+    typeof ttlSeconds === 'number' &&
+    Array.isArray(iceServers) &&
+    iceServers.every(
+      (server) =>
+        typeof server === 'object' &&
+        server !== null &&
+        Array.isArray(server.urls) &&
+        server.urls.every((u) => typeof u === 'string'),
+    )
   );
 }

@@ -1,11 +1,7 @@
-import {
-  ErrorCode,
-  type ErrorBody,
-  type MessageSearchHit,
-  type MessageSearchPage,
-} from '@minimeet/protocol';
+import { type MessageSearchHit, type MessageSearchPage } from '@minimeet/protocol';
 import { MinimeetError, SdkErrorCode } from '../errors.js';
-import type { FetchLike, MessageSearchOptions } from '../options.js';
+import type { MessageSearchOptions } from '../options.js';
+import { getJson, type RestContext } from '../utils/rest.js';
 
 /** One page of search results, newest first unless `relevance` was asked for. */
 export interface MessageSearchResults extends MessageSearchPage {
@@ -13,30 +9,7 @@ export interface MessageSearchResults extends MessageSearchPage {
   next(): Promise<MessageSearchResults | null>;
 }
 
-/** What a search needs from the client: where the API is, a token, and a `fetch`. @internal */
-export interface RestContext {
-  /** The API's base URL, such as `https://meet.example.com/api`. */
-  apiBase: string;
-  /** An access token; with `fresh`, one that outlives the one the server just called expired. */
-  token(fresh: boolean): Promise<string>;
-  /** The `fetch` to use. */
-  fetch: FetchLike;
-  /** How long one request may take. */
-  timeoutMs: number;
-}
-
 const SORTS: readonly string[] = ['newest', 'relevance'];
-
-function isErrorBody(value: unknown): value is ErrorBody {
-  if (typeof value !== 'object' || value === null) return false;
-  const { error } = value as { error?: unknown };
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    typeof (error as { code?: unknown }).code === 'string' &&
-    typeof (error as { message?: unknown }).message === 'string'
-  );
-}
 
 function isHit(value: unknown): value is MessageSearchHit {
   if (typeof value !== 'object' || value === null) return false;
@@ -119,14 +92,7 @@ export async function searchMessages(
     return { items: [], nextCursor: null, next: () => Promise.resolve(null) };
   }
   const path = `/search/messages?${params.toString()}`;
-  let body: unknown;
-  try {
-    body = await getJson(rest, path, await rest.token(false), options.signal);
-  } catch (error) {
-    // The server's clock may run ahead of the token's: get a fresh one and try once more.
-    if (!(error instanceof MinimeetError) || error.code !== ErrorCode.TokenExpired) throw error;
-    body = await getJson(rest, path, await rest.token(true), options.signal);
-  }
+  const body = await getJson(rest, path, 'the search', options.signal);
   if (!isPage(body)) {
     throw new MinimeetError(
       SdkErrorCode.InvalidResponse,
@@ -142,57 +108,4 @@ export async function searchMessages(
         ? Promise.resolve(null)
         : searchMessages(rest, query, { ...options, cursor: nextCursor }),
   };
-}
-
-async function getJson(
-  rest: RestContext,
-  path: string,
-  token: string,
-  signal: AbortSignal | undefined,
-): Promise<unknown> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), rest.timeoutMs);
-  const abort = () => controller.abort();
-  signal?.addEventListener('abort', abort);
-  if (signal?.aborted) controller.abort();
-  try {
-    let response: Response;
-    let text: string;
-    try {
-      response = await rest.fetch(`${rest.apiBase}${path}`, {
-        method: 'GET',
-        headers: { accept: 'application/json', authorization: `Bearer ${token}` },
-        signal: controller.signal,
-      });
-      text = await response.text();
-    } catch (error) {
-      if (signal?.aborted) throw error;
-      if (controller.signal.aborted) {
-        throw new MinimeetError(
-          SdkErrorCode.Timeout,
-          `The server did not answer the search within ${rest.timeoutMs} ms.`,
-          { cause: error },
-        );
-      }
-      throw new MinimeetError(SdkErrorCode.NetworkError, 'Could not reach the server to search.', {
-        cause: error,
-      });
-    }
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    if (response.ok) return parsed;
-    if (isErrorBody(parsed)) throw MinimeetError.fromInfo(parsed.error, response.status);
-    throw new MinimeetError(
-      SdkErrorCode.InvalidResponse,
-      `The server answered the search with HTTP ${response.status}.`,
-      { status: response.status },
-    );
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', abort);
-  }
 }

@@ -5,11 +5,15 @@ import { ROOT_LOGGER } from '../common/logger.js';
 import { REDIS } from '../common/redis.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
+import { AuthModule } from '../auth/auth.module.js';
+import { PrincipalGuard } from '../auth/principal.guard.js';
+import { RateLimitGuard } from '../common/rate-limit.guard.js';
 import { RoomsModule } from '../rooms/rooms.module.js';
 import { CALL_STATE, type CallState } from './call-state.js';
 import { CallService } from './call.service.js';
 import { GRACE_STORE, type GraceStore } from './grace-store.js';
 import { IceServers } from './ice-servers.js';
+import { IceServersController } from './ice-servers.controller.js';
 import { InMemoryCallState } from './in-memory-call-state.js';
 import { InMemoryGraceStore } from './in-memory-grace-store.js';
 import { NODE_REGISTRY, SingleNodeRegistry, type NodeRegistry } from './node-registry.js';
@@ -19,14 +23,17 @@ import { RedisNodeRegistry } from './redis-node-registry.js';
 
 /**
  * Live calls: who is in which room's call, resume after a dropped connection, signalling relay,
- * ICE servers. The live state stays in this process unless `REDIS_URL` is set; then it is shared
+ * ICE servers (also over REST, `GET /api/ice-servers`, for a connection check). The live state stays in this process unless `REDIS_URL` is set; then it is shared
  * by every node through Redis.
  */
 @Module({
-  imports: [RoomsModule],
+  imports: [AuthModule, RoomsModule],
+  controllers: [IceServersController],
   providers: [
     CallService,
     IceServers,
+    PrincipalGuard,
+    RateLimitGuard,
     {
       provide: CALL_STATE,
       inject: [APP_CONFIG, REDIS],

@@ -24,17 +24,31 @@ export function turnCredentials(
 export class IceServers {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  /** The ICE servers for one participant, with TURN credentials minted now. */
-  forParticipant(participantId: string): IceServerInfo[] {
-    const { stunUrls, turnUrls, turnSecret, turnCredentialTtlSeconds } = this.config.ice;
+  /**
+   * The ICE servers for one participant (or, before a join, one principal), with TURN credentials
+   * minted now that last `ttlSeconds` (at most, and by default, `TURN_CREDENTIAL_TTL`).
+   */
+  forParticipant(participantId: string, ttlSeconds?: number): IceServerInfo[] {
+    const { stunUrls, turnUrls, turnSecret } = this.config.ice;
     const servers: IceServerInfo[] = [];
     if (stunUrls.length > 0) servers.push({ urls: [...stunUrls] });
     if (turnUrls.length > 0 && turnSecret) {
       servers.push({
         urls: [...turnUrls],
-        ...turnCredentials(turnSecret, participantId, turnCredentialTtlSeconds),
+        ...turnCredentials(turnSecret, participantId, this.ttl(ttlSeconds)),
       });
     }
     return servers;
+  }
+
+  /** Whether TURN is configured (a TURN URL and the secret shared with it). */
+  get hasTurn(): boolean {
+    return this.config.ice.turnUrls.length > 0 && Boolean(this.config.ice.turnSecret);
+  }
+
+  /** `ttlSeconds` capped at the configured credential lifetime. */
+  ttl(ttlSeconds?: number): number {
+    const max = this.config.ice.turnCredentialTtlSeconds;
+    return ttlSeconds === undefined ? max : Math.min(max, ttlSeconds);
   }
 }

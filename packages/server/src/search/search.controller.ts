@@ -10,7 +10,7 @@ import { messageSearchQuerySchema } from '@minimeet/protocol/schemas';
 import { ApiErrors, ApiResult, BEARER_ERRORS } from '../common/openapi.js';
 import { RateLimit, RateLimitGuard } from '../common/rate-limit.guard.js';
 import { ZodValidationPipe } from '../common/zod-validation.js';
-import { CurrentPrincipal, PrincipalGuard, principalIdOf } from './principal.guard.js';
+import { CurrentPrincipal, PrincipalGuard, principalIdOf } from '../auth/principal.guard.js';
 import { messageSearchPageSchema } from './search.dto.js';
 import { SearchService } from './search.service.js';
 

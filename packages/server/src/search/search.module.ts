@@ -11,7 +11,7 @@ import { ElasticsearchSearch } from './elasticsearch.search.js';
 import { MESSAGE_SEARCH, type MessageSearch } from './message-search.port.js';
 import { MysqlFulltextSearch } from './mysql-fulltext.repository.js';
 import { PostgresFullTextSearch } from './postgres-fulltext.repository.js';
-import { PrincipalGuard } from './principal.guard.js';
+import { PrincipalGuard } from '../auth/principal.guard.js';
 import { SearchIndexer } from './search-indexer.js';
 import { SearchController } from './search.controller.js';
 import { CHAT_MESSAGES, READABLE_ROOMS, SearchService } from './search.service.js';

@@ -31,6 +31,7 @@ const RENDER_ON: readonly RoomEvent[] = [
   RoomEvent.Reconnected,
   RoomEvent.Disconnected,
   RoomEvent.MediaDevicesChanged,
+  RoomEvent.ConnectionQualityChanged,
 ];
 
 /**

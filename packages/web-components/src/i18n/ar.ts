@@ -256,4 +256,10 @@ export const ar: Catalogue = {
   'presence.lastSeen': 'آخر ظهور {time}',
   'presence.unknown': 'الحالة غير معروفة',
   'presence.withStatus': '{state}: {status}',
+  // جودة الاتصال (قائمة المشاركين والمربعات)
+  'quality.excellent': 'اتصال ممتاز',
+  'quality.good': 'اتصال جيد',
+  'quality.poor': 'اتصال ضعيف',
+  'quality.lost': 'انقطع الاتصال',
+  'quality.unknown': 'لم تُقَس جودة الاتصال بعد',
 };

@@ -232,4 +232,10 @@ export const de: Catalogue = {
   'presence.lastSeen': 'zuletzt gesehen {time}',
   'presence.unknown': 'Status unbekannt',
   'presence.withStatus': '{state}: {status}',
+  // Verbindungsqualität (Teilnehmerliste und Kacheln)
+  'quality.excellent': 'Ausgezeichnete Verbindung',
+  'quality.good': 'Gute Verbindung',
+  'quality.poor': 'Schwache Verbindung',
+  'quality.lost': 'Verbindung verloren',
+  'quality.unknown': 'Verbindung noch nicht gemessen',
 };

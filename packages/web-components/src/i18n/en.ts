@@ -244,4 +244,10 @@ export const en = {
   'presence.lastSeen': 'last seen {time}',
   'presence.unknown': 'Presence unknown',
   'presence.withStatus': '{state}: {status}',
+  // Connection quality (participant list and tiles)
+  'quality.excellent': 'Excellent connection',
+  'quality.good': 'Good connection',
+  'quality.poor': 'Poor connection',
+  'quality.lost': 'Connection lost',
+  'quality.unknown': 'Connection not measured yet',
 };

@@ -4,6 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { hueOf, initials, insideRoomElement } from '../chat/chat-text.js';
 import { EventsController } from '../controllers/EventsController.js';
 import { RoomController } from '../controllers/RoomController.js';
+import { qualityIndicator, qualityIndicatorStyles } from '../internal/quality-indicator.js';
 import { icon } from '../icons/icons.js';
 import { MinimeetRoomPart } from '../internal/room-part.js';
 import { participantListStyles } from './participant-list.styles.js';
@@ -33,8 +34,8 @@ import { participantListStyles } from './participant-list.styles.js';
  * @csspart role - The role badge (host or moderator).
  * @csspart presence - The `<minimeet-presence-badge>` of a signed-in user.
  * @csspart reconnecting - "Reconnecting…" while their connection is lost.
- * @csspart quality - The place for the connection quality, empty until the call analytics feed
- *   it.
+ * @csspart quality - Their connection quality: signal bars labelled with the level
+ *   (`data-quality` is `excellent`, `good`, `poor` or `lost`); empty until it is measured.
  * @csspart media - The group of media state icons.
  * @csspart microphone - Microphone on or off.
  * @csspart camera - Camera on or off.
@@ -53,7 +54,11 @@ import { participantListStyles } from './participant-list.styles.js';
  * @cssprop --minimeet-participant-list-avatar-size - Diameter of the avatars.
  */
 export class MinimeetParticipantList extends MinimeetRoomPart {
-  static override styles: CSSResultGroup = [MinimeetRoomPart.styles, participantListStyles];
+  static override styles: CSSResultGroup = [
+    MinimeetRoomPart.styles,
+    qualityIndicatorStyles,
+    participantListStyles,
+  ];
 
   static override properties = {
     hideTitle: { attribute: 'hide-title', type: Boolean },
@@ -216,7 +221,11 @@ export class MinimeetParticipantList extends MinimeetRoomPart {
             }
           </span>
         </span>
-        <span part="quality" class="quality" data-quality="unknown"></span>
+        ${
+          p.connectionQuality === 'unknown'
+            ? html`<span part="quality" class="quality" data-quality="unknown"></span>`
+            : qualityIndicator(this.i18n, p.connectionQuality, 'quality')
+        }
         <span part="media" class="media">
           ${
             p.isScreenShareEnabled

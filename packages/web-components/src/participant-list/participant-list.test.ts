@@ -46,7 +46,12 @@ async function join(page: Page, audio: boolean): Promise<void> {
   await page.evaluate(
     async ({ roomId, audio }) => {
       const w = window as unknown as PartsWindow;
-      w.room = await w.client.joinRoom(roomId, { audio, video: false });
+      // Samples every second, so that a level shows within the test's patience.
+      w.room = await w.client.joinRoom(roomId, {
+        audio,
+        video: false,
+        quality: { sampleIntervalMs: 1000 },
+      });
     },
     { roomId, audio },
   );
@@ -137,6 +142,32 @@ describe('<minimeet-participant-list>', () => {
     const badge = rows().nth(1).locator('minimeet-presence-badge');
     await expect.poll(() => badge.getAttribute('state'), { timeout: TIMEOUT }).toBe('in_call');
     expect(await badge.locator('[part="label"]').textContent()).toBe('In a call');
+  });
+
+  it('shows Grace’s connection quality, in the list and on her tile, once it is measured', async () => {
+    const levels = ['excellent', 'good', 'poor', 'lost'];
+    const quality = rows().nth(1).locator('[part="quality"]');
+    await expect
+      .poll(() => quality.getAttribute('data-quality'), { timeout: TIMEOUT })
+      .toBeOneOf(levels);
+    expect(await quality.getAttribute('role')).toBe('img');
+    expect(await quality.getAttribute('aria-label')).toMatch(/connection/i);
+    expect(await quality.locator('svg rect').count()).toBe(3);
+
+    // The same level as bars on her tile, labelled in the tile's language.
+    await ada.evaluate(() => {
+      const w = window as unknown as PartsWindow;
+      const tile = document.createElement('minimeet-participant-tile');
+      tile.lang = 'de';
+      tile.participant = [...w.room!.remoteParticipants.values()][0];
+      document.body.append(tile);
+    });
+    const tileQuality = ada.locator('minimeet-participant-tile [part="quality"]');
+    await expect
+      .poll(() => tileQuality.getAttribute('data-quality'), { timeout: TIMEOUT })
+      .toBeOneOf(levels);
+    expect(await tileQuality.getAttribute('aria-label')).toMatch(/Verbindung/);
+    await ada.evaluate(() => document.querySelector('minimeet-participant-tile')!.remove());
   });
 
   it('moves between people with the arrow keys, with one Tab stop', async () => {

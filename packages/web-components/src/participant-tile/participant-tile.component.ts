@@ -15,6 +15,11 @@ import {
 import { ParticipantController } from '../controllers/ParticipantController.js';
 import { icon } from '../icons/icons.js';
 import { initialsOf } from '../internal/media-actions.js';
+import {
+  qualityIndicator,
+  qualityIndicatorStyles,
+  qualityLabel,
+} from '../internal/quality-indicator.js';
 import { MinimeetRoomPart } from '../internal/room-part.js';
 import { participantTileStyles } from './participant-tile.styles.js';
 
@@ -36,6 +41,9 @@ export type TileSource = Extract<TrackSource, 'camera' | 'screen_share'>;
  * @csspart name - The participant's name.
  * @csspart muted-badge - The "microphone off" badge.
  * @csspart reconnecting-badge - The "reconnecting" badge.
+ * @csspart quality - The connection quality: signal bars labelled with the level, once measured
+ *   (`data-quality`: `excellent`, `good`, `poor`, `lost`; `poor` and `lost` in the warning and
+ *   danger colours).
  * @csspart pin-button - The button that pins or unpins the tile.
  *
  * @cssprop --minimeet-color-tile - Background of the tile.
@@ -48,7 +56,11 @@ export type TileSource = Extract<TrackSource, 'camera' | 'screen_share'>;
  * @attr local - Present on the local participant's tile; read-only.
  */
 export class MinimeetParticipantTile extends MinimeetRoomPart {
-  static override styles: CSSResultGroup = [MinimeetRoomPart.styles, participantTileStyles];
+  static override styles: CSSResultGroup = [
+    MinimeetRoomPart.styles,
+    qualityIndicatorStyles,
+    participantTileStyles,
+  ];
 
   static override properties: PropertyDeclarations = {
     participant: { attribute: false },
@@ -178,6 +190,11 @@ export class MinimeetParticipantTile extends MinimeetRoomPart {
           ${this.source === 'screen_share' ? html`<span class="badge">${icon('screenShare')}</span>` : nothing}
           <span part="name" class="name">${label}</span>
           ${
+            this.source === 'camera' && participant.connectionQuality !== 'unknown'
+              ? qualityIndicator(this.i18n, participant.connectionQuality, 'quality')
+              : nothing
+          }
+          ${
             reconnecting
               ? html`<span part="reconnecting-badge" class="badge reconnecting"
                   >${t('tile.reconnecting')}</span
@@ -234,6 +251,9 @@ export class MinimeetParticipantTile extends MinimeetRoomPart {
     if (this.videoMuted() || !this.videoTrack()) facts.push(t('tile.cameraOff'));
     if (this.speaking) facts.push(t('tile.speaking'));
     if (participant.connection === 'reconnecting') facts.push(t('tile.reconnecting'));
+    // Only trouble is worth hearing on every visit to a tile; the bars name every level.
+    const quality = participant.connectionQuality;
+    if (quality === 'poor' || quality === 'lost') facts.push(qualityLabel(this.i18n, quality));
     if (this.pinned) facts.push(t('tile.pinned'));
     return facts.join(', ');
   }

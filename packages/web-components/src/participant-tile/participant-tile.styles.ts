@@ -124,6 +124,20 @@ export const participantTileStyles = css`
     white-space: nowrap;
   }
 
+  /* Lighter tints than the theme's: the label is a dark pill in either scheme. */
+  .label .quality-indicator {
+    flex: none;
+    color: #86efac;
+  }
+
+  .label .quality-indicator[data-quality='poor'] {
+    color: #fcd34d;
+  }
+
+  .label .quality-indicator[data-quality='lost'] {
+    color: #fca5a5;
+  }
+
   .badge {
     display: inline-flex;
     align-items: center;

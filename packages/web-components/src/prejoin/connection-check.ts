@@ -1,15 +1,21 @@
 /** The outcome of one line of the connection check. */
 export type CheckResult =
   | { readonly status: 'pending' }
-  | { readonly status: 'ok'; readonly ms?: number }
+  | {
+      readonly status: 'ok';
+      readonly ms?: number;
+      /** Whether a TURN server gave a relay candidate (set by the ICE check only). */
+      readonly relay?: boolean;
+    }
   | { readonly status: 'local' }
   | { readonly status: 'failed' };
 
 /**
  * Gathers ICE candidates with `iceServers` and says what they show: `ok` when a STUN
  * (server-reflexive) or TURN (relay) candidate came back, `local` when there are no servers to
- * ask but the browser found its own addresses, `failed` otherwise. Nothing but STUN/TURN traffic
- * leaves the page; no call is made.
+ * ask but the browser found its own addresses, `failed` otherwise. With a TURN server in the list
+ * it waits for a relay candidate (until `timeoutMs`) and says whether one came (`relay`). Nothing
+ * but STUN/TURN traffic leaves the page; no call is made.
  */
 export async function checkIceServers(
   iceServers: RTCIceServer[],
@@ -44,7 +50,8 @@ export async function checkIceServers(
     connection.close();
   }
   const ms = Math.round(performance.now() - started);
-  if (types.has('relay') || types.has('srflx')) return { status: 'ok', ms };
+  if (types.has('relay') || types.has('srflx'))
+    return { status: 'ok', ms, relay: types.has('relay') };
   if (iceServers.length === 0 && types.size > 0) return { status: 'local' };
   return { status: 'failed' };
 }

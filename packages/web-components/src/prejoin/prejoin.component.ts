@@ -97,7 +97,10 @@ export class MinimeetPrejoin extends MinimeetRoomPart {
   declare videoMuted: boolean;
   /** The `localStorage` key for remembered choices; empty to remember nothing. */
   declare storageKey: string;
-  /** STUN/TURN servers to check; without them only direct connectivity is checked. */
+  /**
+   * STUN/TURN servers to check; without them, the server's (`client.getIceServers()`) when the
+   * client is connected, else only direct connectivity.
+   */
   declare iceServers: RTCIceServer[];
   /** Joining is under way: the Join button waits. */
   declare busy: boolean;
@@ -178,9 +181,22 @@ export class MinimeetPrejoin extends MinimeetRoomPart {
         return { status: 'failed' };
       }
     };
+    // The app's own servers when it set some; else the server's, with TURN credentials minted
+    // for this check (GET /api/ice-servers).
+    const media = async (): Promise<CheckResult> => {
+      let iceServers: RTCIceServer[] = this.iceServers;
+      if (iceServers.length === 0 && client?.state === ConnectionState.Connected) {
+        try {
+          iceServers = (await client.getIceServers()).iceServers;
+        } catch {
+          // An older server, or a refusal: the check says what the browser finds alone.
+        }
+      }
+      return checkIceServers(iceServers);
+    };
     const [serverResult, mediaResult] = await Promise.all([
       client ? server() : Promise.resolve(undefined),
-      checkIceServers(this.iceServers),
+      media(),
     ]);
     this.serverCheck = serverResult;
     this.mediaCheck = mediaResult;
@@ -356,7 +372,7 @@ export class MinimeetPrejoin extends MinimeetRoomPart {
 
   private renderCheck(): TemplateResult {
     const { t } = this.i18n;
-    const line = (label: string, result: CheckResult | undefined) => {
+    const line = (check: string, label: string, result: CheckResult | undefined) => {
       if (!result) return nothing;
       const text =
         result.status === 'pending'
@@ -368,7 +384,9 @@ export class MinimeetPrejoin extends MinimeetRoomPart {
             : result.status === 'local'
               ? t('prejoin.check.local')
               : t('prejoin.check.failed');
-      return html`<li data-status=${result.status}>
+      const relay =
+        result.status === 'ok' && result.relay !== undefined ? String(result.relay) : nothing;
+      return html`<li data-check=${check} data-status=${result.status} data-relay=${relay}>
         <span class="check-dot" aria-hidden="true"></span>
         <span class="check-label">${label}</span>
         <span class="check-result">${text}</span>
@@ -389,8 +407,8 @@ export class MinimeetPrejoin extends MinimeetRoomPart {
           </button>
         </div>
         <ul role="list">
-          ${line(t('prejoin.check.server'), this.serverCheck)}
-          ${line(t('prejoin.check.media'), this.mediaCheck)}
+          ${line('server', t('prejoin.check.server'), this.serverCheck)}
+          ${line('media', t('prejoin.check.media'), this.mediaCheck)}
         </ul>
       </section>
     `;

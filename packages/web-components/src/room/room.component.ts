@@ -92,8 +92,10 @@ const STATE_ICON: Partial<Record<RoomErrorCode, IconName>> = {
  * @event {MinimeetLeftEvent} minimeet-left - Out of the call; `detail.reason` says why.
  * @event {MinimeetParticipantJoinedEvent} minimeet-participant-joined - Someone joined.
  * @event {MinimeetParticipantLeftEvent} minimeet-participant-left - Someone left.
- * @event {MinimeetMicrophoneToggledEvent} minimeet-microphone-toggled - The microphone went on or off.
- * @event {MinimeetCameraToggledEvent} minimeet-camera-toggled - The camera went on or off.
+ * @event {MinimeetMicrophoneToggledEvent} minimeet-microphone-toggled - The microphone went on or
+ *   off during the call (changes only; the state at join is in `minimeet-joined`).
+ * @event {MinimeetCameraToggledEvent} minimeet-camera-toggled - The camera went on or off during the
+ *   call (changes only).
  * @event {MinimeetScreenShareToggledEvent} minimeet-screen-share-toggled - Sharing started or stopped.
  * @event {MinimeetChatMessageEvent} minimeet-chat-message - A chat message arrived.
  * @event {MinimeetConnectionStateEvent} minimeet-connection-state - The connection changed state.
@@ -213,7 +215,10 @@ export class MinimeetRoom extends MinimeetElement {
   declare password: string | undefined;
   /** Strings that replace the catalogue's in this element: `{ 'controls.leave': 'End visit' }`. */
   declare strings: Messages | undefined;
-  /** STUN/TURN servers for the pre-join connection check. */
+  /**
+   * STUN/TURN servers for the pre-join connection check; empty (the default) uses the server's
+   * (`client.getIceServers()`), with TURN credentials minted for the check.
+   */
   declare iceServers: RTCIceServer[];
   /** Where the element stands; reflected, read-only. */
   declare view: RoomView;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startCoturn } from '@minimeet/server/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seriousAxeViolations } from '../test/axe.js';
 import { startMinimeetServer, type RunningServer } from '../test/minimeet-server.js';
@@ -97,6 +98,11 @@ function tileLabel(page: Page, name: string): Promise<string | null> {
     .locator('minimeet-participant-tile:not([source="screen_share"])', { hasText: name })
     .first()
     .getAttribute('aria-label');
+}
+
+/** How many `type` events the page's room has dispatched so far. */
+async function countEvents(page: Page, type: string): Promise<number> {
+  return (await eventTypes(page)).filter((t) => t === type).length;
 }
 
 async function expectAccessible(page: Page): Promise<void> {
@@ -331,6 +337,204 @@ describe('<minimeet-room>', () => {
         expect.arrayContaining(['minimeet-left', 'minimeet-error']),
       );
       await expectAccessible(ada);
+    },
+    LONG,
+  );
+
+  it(
+    'shows one toast for a chat message from someone else, renewed rather than repeated by the next',
+    async () => {
+      const room = `toast-${randomUUID()}`;
+      const quiet = { 'skip-prejoin': true, 'video-muted': true, 'audio-muted': true } as const;
+      const ada = await roomPage(room, 'Ada', quiet);
+      await view(ada, 'call');
+      const bob = await roomPage(room, 'Bob', quiet);
+      await view(bob, 'call');
+      await ada
+        .locator('minimeet-room [part~="toast"]', { hasText: 'Bob joined' })
+        .waitFor({ timeout: TIMEOUT });
+      // Ada has looked at the chat once: the panel's <minimeet-chat> has opened the conversation.
+      await ada.evaluate(() => document.querySelector('minimeet-room')!.openPanel('chat'));
+      await ada.locator('minimeet-room minimeet-chat').waitFor({ timeout: TIMEOUT });
+      await ada.waitForTimeout(500);
+      await ada.evaluate(() => document.querySelector('minimeet-room')!.openPanel(null));
+      await bob.evaluate(() => document.querySelector('minimeet-room')!.sdkRoom!.chat.send('hi'));
+      const toasts = ada.locator('minimeet-room [part~="toast"]', {
+        hasText: 'New message from Bob',
+      });
+      await toasts.first().waitFor({ timeout: TIMEOUT });
+      // A second toast would come with the same render or the next; give it the time of a few.
+      await ada.waitForTimeout(1000);
+      expect(await toasts.count()).toBe(1);
+      expect(await countEvents(ada, 'minimeet-chat-message')).toBe(1);
+      // A second message while the first one's toast is up renews it: still one toast.
+      await bob.evaluate(() =>
+        document.querySelector('minimeet-room')!.sdkRoom!.chat.send('are you there?'),
+      );
+      await expect
+        .poll(() => countEvents(ada, 'minimeet-chat-message'), { timeout: TIMEOUT })
+        .toBe(2);
+      await ada.waitForTimeout(500);
+      expect(await toasts.count()).toBe(1);
+      // The sender sees no toast of their own message.
+      expect(
+        await bob.locator('minimeet-room [part~="toast"]', { hasText: 'New message' }).count(),
+      ).toBe(0);
+    },
+    LONG,
+  );
+
+  it(
+    'reports the microphone and camera when they change, not for the state at join',
+    async () => {
+      const room = `toggles-${randomUUID()}`;
+      const page = await roomPage(room, 'Ada', {
+        'skip-prejoin': true,
+        'audio-muted': true,
+        'video-muted': true,
+      });
+      await view(page, 'call');
+      // The state at join is in minimeet-joined (detail.room.localParticipant), not an event.
+      expect(await countEvents(page, 'minimeet-microphone-toggled')).toBe(0);
+      expect(await countEvents(page, 'minimeet-camera-toggled')).toBe(0);
+      await page.evaluate(() => document.querySelector('minimeet-room')!.toggleMicrophone(true));
+      await page.evaluate(() => document.querySelector('minimeet-room')!.toggleCamera(true));
+      await expect
+        .poll(() => countEvents(page, 'minimeet-camera-toggled'), { timeout: TIMEOUT })
+        .toBe(1);
+      await page.evaluate(() => document.querySelector('minimeet-room')!.toggleMicrophone(false));
+      await expect
+        .poll(() => countEvents(page, 'minimeet-microphone-toggled'), { timeout: TIMEOUT })
+        .toBe(2);
+      const details = await page.evaluate(() =>
+        (window as unknown as { events: { type: string; detail: { enabled: boolean } }[] }).events
+          .filter((e) => e.type.endsWith('-toggled'))
+          .map((e) => `${e.type.replace('minimeet-', '')} ${e.detail.enabled}`),
+      );
+      expect(details).toEqual([
+        'microphone-toggled true',
+        'camera-toggled true',
+        'microphone-toggled false',
+      ]);
+    },
+    LONG,
+  );
+
+  it(
+    'shows the removed state when the owner ends the membership during the call',
+    async () => {
+      const owner = await registerUser(server, 'Owner');
+      const roomId = await createRoom(server, owner.accessToken, {
+        name: 'Members only',
+        visibility: 'public',
+      });
+      const member = await registerUser(server, 'Mallory');
+      const joined = await fetch(`${server.url}/api/rooms/${roomId}/join`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${member.accessToken}`,
+        },
+        body: '{}',
+      });
+      expect(joined.ok).toBe(true);
+      const page = await open();
+      await mountRoom(page, {
+        server: server.url,
+        room: roomId,
+        token: member.accessToken,
+        'skip-prejoin': true,
+        'video-muted': true,
+      });
+      await view(page, 'call');
+      const removed = await fetch(`${server.url}/api/rooms/${roomId}/members/${member.userId}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${owner.accessToken}` },
+      });
+      expect(removed.status).toBe(204);
+      expect(await errorShown(page, 'removed')).toBe('You were removed from the room');
+      expect(await eventTypes(page)).toEqual(
+        expect.arrayContaining(['minimeet-left', 'minimeet-error']),
+      );
+      await expectAccessible(page);
+    },
+    LONG,
+  );
+
+  it(
+    'shows the reconnecting banner while the network is cut, and takes it away once back',
+    async () => {
+      const room = `reconnect-${randomUUID()}`;
+      const page = await open();
+      // Keep the page's WebSockets within reach, before the room opens its own.
+      await page.evaluate(() => {
+        const sockets: WebSocket[] = [];
+        (window as unknown as { sockets: WebSocket[] }).sockets = sockets;
+        window.WebSocket = class extends WebSocket {
+          constructor(url: string | URL, protocols?: string | string[]) {
+            super(url, protocols);
+            sockets.push(this);
+          }
+        };
+      });
+      const token = await mintJoinToken(server, key, { name: 'Ada', room });
+      await mountRoom(page, {
+        server: server.url,
+        room,
+        token,
+        'skip-prejoin': true,
+        'video-muted': true,
+      });
+      await view(page, 'call');
+      const banner = page.locator('minimeet-room [part="banner"]');
+      expect(await banner.count()).toBe(0);
+      // DevTools' offline emulation: new connections fail; the open WebSocket is closed by the page
+      // (kept above), as a network cut closes it.
+      await page.context().setOffline(true);
+      await page.evaluate(() => {
+        for (const socket of (window as unknown as { sockets: WebSocket[] }).sockets)
+          socket.close();
+      });
+      await banner.waitFor({ timeout: TIMEOUT });
+      expect(await banner.innerText()).toMatch(/reconnect/i);
+      await expectAccessible(page);
+      await page.context().setOffline(false);
+      await banner.waitFor({ state: 'detached', timeout: 30_000 });
+      await view(page, 'call');
+      await page.getByText('Reconnected').first().waitFor({ timeout: TIMEOUT });
+    },
+    LONG,
+  );
+
+  it(
+    'checks STUN and TURN on the pre-join screen with the server’s ICE servers, and gets a relay',
+    async () => {
+      const coturn = await startCoturn();
+      const withTurn = await startMinimeetServer({
+        ICE_STUN_URLS: `stun:127.0.0.1:${coturn.port}`,
+        TURN_URLS: `turn:127.0.0.1:${coturn.port}?transport=udp`,
+        TURN_SECRET: coturn.secret,
+      });
+      try {
+        const turnKey = await createHostKey(withTurn);
+        const room = `check-${randomUUID()}`;
+        const page = await open();
+        const token = await mintJoinToken(withTurn, turnKey, { name: 'Ada', room });
+        const asked: string[] = [];
+        page.on('response', (r) => {
+          if (r.url().endsWith('/api/ice-servers')) asked.push(String(r.status()));
+        });
+        await mountRoom(page, { server: withTurn.url, room, token });
+        await view(page, 'prejoin');
+        const media = page.locator('minimeet-prejoin [part="check"] li[data-check="media"]');
+        await media.and(page.locator('[data-status="ok"]')).waitFor({ timeout: TIMEOUT });
+        expect(asked).toEqual(['200']);
+        expect(await media.getAttribute('data-relay')).toBe('true');
+        expect(await media.innerText()).toContain('Reachable');
+      } finally {
+        await withTurn.close();
+        await coturn.stop();
+      }
     },
     LONG,
   );

@@ -35,4 +35,25 @@ describe('Notifier', () => {
     for (let i = 1; i <= 6; i++) notifier.notify(`t${i}`, { announce: false });
     expect(notifier.toasts.map((t) => t.message)).toEqual(['t3', 't4', 't5', 't6']);
   });
+
+  it('renews the toast of the same news instead of showing it twice', () => {
+    const notifier = new Notifier();
+    const first = notifier.notify('New message from Bob', { durationMs: 5000 });
+    notifier.notify('Ada joined', { durationMs: 5000 });
+    vi.advanceTimersByTime(4000);
+    const again = notifier.notify('New message from Bob', { durationMs: 5000 });
+    expect(again).toBe(first);
+    expect(notifier.toasts.map((t) => t.message)).toEqual(['Ada joined', 'New message from Bob']);
+    // The renewed toast lives its full duration again; the other leaves on time.
+    vi.advanceTimersByTime(1000);
+    expect(notifier.toasts.map((t) => t.message)).toEqual(['New message from Bob']);
+    vi.advanceTimersByTime(3999);
+    expect(notifier.toasts).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(notifier.toasts).toEqual([]);
+    // A different variant is other news.
+    notifier.notify('Bob', { variant: 'info' });
+    notifier.notify('Bob', { variant: 'danger' });
+    expect(notifier.toasts).toHaveLength(2);
+  });
 });

@@ -35,7 +35,8 @@ const ANNOUNCEMENT_CLEAR_MS = 7000;
  * {@link notify} (or {@link announce} for screen readers only); the element that hosts the UI
  * renders both with `renderNotifications()` and re-renders on {@link subscribe}. The live region
  * never repeats itself: a message identical to one announced moments ago is dropped, and toasts
- * are not live regions, so nothing is read twice.
+ * are not live regions, so nothing is read twice. Nor is anything shown twice: the same text while
+ * its toast is up renews that toast.
  */
 export class Notifier {
   private list: Toast[] = [];
@@ -61,8 +62,13 @@ export class Notifier {
     const { variant = 'info', durationMs = 5000, announce = true, visible = true } = options;
     if (announce) this.announce(message);
     if (!visible) return 0;
-    const toast: Toast = { id: this.nextId++, message, variant };
-    this.list = [...this.list, toast].slice(-MAX_TOASTS);
+    // The same news again while its toast is up (two messages from Bob in a row) renews that toast
+    // instead of stacking an identical one under it.
+    const shown = this.list.find((t) => t.message === message && t.variant === variant);
+    const toast: Toast = shown ?? { id: this.nextId++, message, variant };
+    clearTimeout(this.timers.get(toast.id));
+    this.timers.delete(toast.id);
+    this.list = [...this.list.filter((t) => t !== shown), toast].slice(-MAX_TOASTS);
     if (durationMs > 0) {
       this.timers.set(
         toast.id,

@@ -7,8 +7,8 @@ import {
 } from '@nestjs/common';
 import type { Request } from 'express';
 import { ErrorCode, type Principal } from '@minimeet/protocol';
-import { bearerToken } from '../auth/access-token.guard.js';
-import { ConnectionAuthenticator } from '../auth/connection-authenticator.js';
+import { bearerToken } from './access-token.guard.js';
+import { ConnectionAuthenticator } from './connection-authenticator.js';
 import { AppError } from '../common/app-error.js';
 
 type PrincipalRequest = Request & { principal?: Principal };
