@@ -3,12 +3,14 @@
 // exactly-once sending and gap filling), search and presence took it past 32 KiB, to 34.6 KiB;
 // call quality (getStats sampling, E-model and video scoring with hysteresis, batched reports)
 // took it past 36 KiB, to 38.7 KiB.
+// Reconnecting within a call (network events, the ping, ICE restarts and key frames after a drop)
+// and the ICE-server fetch for the pre-join check took it to 40.1 KiB: the budget is 42 KiB.
 // Run after the build (`pnpm build` does); CI fails when the bundle grows past the budget.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET_BYTES = 40 * 1024;
+const BUDGET_BYTES = 42 * 1024;
 const bundle = fileURLToPath(new URL('../dist/minimeet-sdk.browser.js', import.meta.url));
 
 let source;
