@@ -108,10 +108,10 @@ export default tseslint.config(
       {
         group: ['@minimeet/server', '@minimeet/server/*', '@minimeet/host', 'socket.io-client'],
         message: 'The demo is a host app in the browser: it uses the SDK and the elements.',
-        },
-      ]),
-    },
-    {
+      },
+    ]),
+  },
+  {
     files: ['packages/dashboard/**/*.ts'],
     // Tests seed a real call over socket.io against the real server.
     ignores: ['packages/dashboard/src/**/*.test.ts'],
