@@ -6,6 +6,7 @@ import { createJoinToken } from '@minimeet/host';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH } from './test/chromium.js';
+import { framesDecoded } from './test/room-fixture.js';
 import { startMinimeetServer, type RunningServer } from './test/minimeet-server.js';
 import { startStaticServer, type StaticServer } from './test/static-server.js';
 
@@ -257,4 +258,54 @@ describe('examples/plain-html', () => {
     expect(await room.locator('minimeet-prejoin [part="name-input"]').inputValue()).toBe('Ada');
     expect(problems).toEqual([]);
   });
+  it(
+    'two pages of the example call each other, see each other, chat and search',
+    { timeout: 90_000 },
+    async () => {
+      const room = `pair-${randomUUID()}`;
+      const ada = await openPage();
+      const bob = await openPage();
+      for (const [{ page }, name] of [
+        [ada, 'Ada'],
+        [bob, 'Bob'],
+      ] as const) {
+        await page.goto(`${backendUrl}/?room=${room}&name=${name}`);
+        await page.locator('minimeet-prejoin [part="join-button"]').click({ timeout: TIMEOUT });
+        await page.locator('minimeet-room[view="call"]').waitFor({ timeout: TIMEOUT });
+      }
+      // Each sees the other's tile and decodes the other's camera.
+      for (const [{ page }, other] of [
+        [ada, 'Bob'],
+        [bob, 'Ada'],
+      ] as const) {
+        await page
+          .locator('minimeet-participant-tile', { hasText: other })
+          .first()
+          .waitFor({ timeout: TIMEOUT });
+        await expect.poll(() => framesDecoded(page), { timeout: TIMEOUT }).toBeGreaterThan(0);
+      }
+      // Ada writes in the room's chat panel; Bob reads it as text.
+      await ada.page.locator('minimeet-room [part="control-bar"] [data-control="chat"]').click();
+      const input = ada.page.locator('minimeet-chat textarea.input');
+      await input.click();
+      await input.pressSequentially('The plain page says <b>hello</b> to the haystack');
+      await input.press('Enter');
+      await bob.page.locator('minimeet-room [part="control-bar"] [data-control="chat"]').click();
+      const received = bob.page.locator('minimeet-chat li[data-message-id] .t').last();
+      await expect
+        .poll(() => received.textContent(), { timeout: TIMEOUT })
+        .toBe('The plain page says <b>hello</b> to the haystack');
+      // Bob finds it again with the chat's search, the match marked.
+      await bob.page.locator('minimeet-chat [part="search-toggle"]').click();
+      const box = bob.page.locator('minimeet-chat [part="search-input"]');
+      await box.fill('haystack');
+      await box.press('Enter');
+      const hit = bob.page.locator('minimeet-chat [part="search-hit"]');
+      await hit.first().waitFor({ timeout: TIMEOUT });
+      expect(await hit.count()).toBe(1);
+      expect(await hit.locator('mark').allTextContents()).toEqual(['haystack']);
+      expect(ada.problems).toEqual([]);
+      expect(bob.problems).toEqual([]);
+    },
+  );
 });
