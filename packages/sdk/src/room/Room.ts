@@ -460,7 +460,14 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
         return;
       }
     }
-    if (this.roomState !== RoomState.Reconnecting) return;
+    if (this.roomState !== RoomState.Reconnecting) {
+      // Left while the answer was on its way: a `leave_room` sent meanwhile may have reached the
+      // server before the place was given back, so give it up again now (a second one is harmless).
+      if (this.roomState === RoomState.Disconnected && this.channel.isConnected) {
+        void this.channel.request('leave_room', { roomId: this.id }).catch(() => undefined);
+      }
+      return;
+    }
     this.resumeKey = result.resumeKey;
     this.iceServers = result.iceServers;
     this.info = result.room;
