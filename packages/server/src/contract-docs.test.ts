@@ -49,6 +49,8 @@ const REST_BODIES: Record<string, Section[]> = {
   ],
   'POST /api/rooms/{id}/invites': [['rooms.md', '#### `POST /api/rooms/:id/invites`']],
   'POST /api/rooms/{roomId}/messages': [['chat.md', '### `POST /api/rooms/:roomId/messages`']],
+  'POST /api/webhooks': [['server/webhooks.md', '#### `POST /api/webhooks`']],
+  'PATCH /api/webhooks/{id}': [['server/webhooks.md', '#### `PATCH /api/webhooks/:id`']],
 };
 
 const PROTOCOL_CHAT: Section = ['protocol.md', '### Requests'];

@@ -200,6 +200,25 @@ const ENDPOINTS: BodyEndpoint[] = [
     required: ['clientId', 'text'],
     strings: ['clientId', 'text'],
   },
+  {
+    name: 'POST /api/webhooks',
+    method: 'POST',
+    path: '/api/webhooks',
+    headers: bearer,
+    // A loopback receiver, which the test server allows; no event is ever sent to it here.
+    valid: () => ({ url: 'http://127.0.0.1:9/hook', eventTypes: ['room.started'] }),
+    required: ['url'],
+    strings: ['url', 'description'],
+  },
+  {
+    name: 'PATCH /api/webhooks/{id}',
+    method: 'PATCH',
+    path: '/api/webhooks/{id}',
+    headers: bearer,
+    valid: () => ({ description: 'Renamed' }),
+    required: [],
+    strings: ['url', 'description'],
+  },
 ];
 
 /** A copy of `body` with the value at a dotted path replaced (or removed when `value` is `REMOVE`). */
