@@ -1,4 +1,4 @@
-import { type MessageSearchHit, type MessageSearchPage } from '@minimeet/protocol';
+import type { MessageSearchHit, MessageSearchPage } from '@minimeet/protocol';
 import { MinimeetError, SdkErrorCode } from '../errors.js';
 import type { MessageSearchOptions } from '../options.js';
 import { getJson, type RestContext } from '../utils/rest.js';

@@ -41,6 +41,19 @@ export interface CoturnOptions {
  * request.
  */
 export async function startCoturn(options: CoturnOptions = {}): Promise<RunningCoturn> {
+  // A free port can be taken between the probe and coturn's bind (test files run in parallel,
+  // and coturn also binds the port above for RFC 5780): with a port of our choosing, try anew.
+  const attempts = options.port === undefined ? 3 : 1;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startCoturnOnce(options);
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+    }
+  }
+}
+
+async function startCoturnOnce(options: CoturnOptions): Promise<RunningCoturn> {
   const dir = await mkdtemp(join(tmpdir(), 'minimeet-coturn-'));
   const secret = options.secret ?? randomBytes(24).toString('base64url');
   const port = options.port ?? (await freeUdpPort());
