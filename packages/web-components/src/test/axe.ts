@@ -26,6 +26,14 @@ export async function seriousAxeViolations(page: Page, selector: string): Promis
   source ??= readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
   const hasAxe = await page.evaluate(() => 'axe' in window);
   if (!hasAxe) await page.addScriptTag({ content: await source });
+  // Contrast is judged on the settled page: a toast fading in is, for a moment, faint on purpose.
+  await page.evaluate(async () => {
+    const finite = document
+      .getAnimations()
+      .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity);
+    const settled = Promise.all(finite.map((a) => a.finished.catch(() => undefined)));
+    await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 2000))]);
+  });
   return page.evaluate(async (selector) => {
     const axe = (
       window as unknown as {
