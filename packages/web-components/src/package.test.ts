@@ -20,15 +20,48 @@ interface PackageJson {
 }
 const pkg = JSON.parse(read('package.json')) as PackageJson;
 
+interface Member {
+  kind: string;
+  name: string;
+  privacy?: string;
+  static?: boolean;
+  description?: string;
+  inheritedFrom?: { name: string };
+}
 interface Declaration {
   kind: string;
   name: string;
   tagName?: string;
   customElement?: boolean;
   events?: { name: string }[];
+  members?: Member[];
+  attributes?: { name: string; fieldName?: string; description?: string }[];
 }
 interface Manifest {
   modules: { path: string; declarations?: Declaration[] }[];
+}
+
+const docs = readFileSync(`${root}/../../docs/web-components.md`, 'utf8');
+
+/** The part of the guide under the heading that names `title`, down to the next heading as high. */
+function docsSection(title: string): string {
+  const lines = docs.split('\n');
+  const start = lines.findIndex((line) => /^#{2,4} /.test(line) && line.includes(title));
+  if (start < 0) return '';
+  const level = /^#+/.exec(lines[start])![0].length;
+  const end = lines.findIndex((line, i) => i > start && new RegExp(`^#{1,${level}} `).test(line));
+  return lines.slice(start, end < 0 ? undefined : end).join('\n');
+}
+
+/** What a component's source keeps to itself: `{ state: true }` properties and private members. */
+function internalNames(source: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of source.matchAll(/^\s+(\w+): \{ state: true \}/gm)) names.add(m[1]);
+  for (const m of source.matchAll(
+    /^\s+(?:declare )?(?:private|protected)\b(?: (?:readonly|override|static|async|get|set|declare))* #?(\w+)/gm,
+  ))
+    names.add(m[1]);
+  return names;
 }
 
 /** The elements by convention, read the way scripts/elements.mjs does. */
@@ -112,6 +145,45 @@ describe('@minimeet/web-components as packaged', () => {
     expect(tagged.map((d) => d.tagName).sort()).toEqual(elements.map((e) => e.tag).sort());
     for (const declaration of tagged) {
       for (const event of declaration.events ?? []) expect(event.name).toMatch(/^minimeet-/);
+    }
+  });
+
+  it('lists only the public API of each element in the manifest, each member described and documented', () => {
+    const manifest = JSON.parse(read('custom-elements.json')) as Manifest;
+    const common = docsSection('Common to every element');
+    expect(common).not.toBe('');
+    const tagged = manifest.modules.flatMap((module) =>
+      (module.declarations ?? [])
+        .filter((d) => d.customElement)
+        .map((declaration) => ({ declaration, path: module.path })),
+    );
+    expect(tagged.length).toBe(elements.length);
+    for (const { declaration, path } of tagged) {
+      const tag = declaration.tagName!;
+      const internal = internalNames(read(path));
+      const section = docsSection(`\`<${tag}>\``);
+      expect(section, `docs/web-components.md has a section on <${tag}>`).not.toBe('');
+      const members = declaration.members ?? [];
+      for (const member of members) {
+        const where = `<${tag}>.${member.name}`;
+        expect(member.privacy ?? 'public', where).toBe('public');
+        expect(internal.has(member.name), `${where} is internal state`).toBe(false);
+        expect(member.name, where).not.toMatch(/^[_#]/);
+        expect(member.description?.trim(), `${where} has TSDoc`).toBeTruthy();
+        const text = member.inheritedFrom ? `${section}\n${common}` : section;
+        expect(text, `${where} is in the element's docs`).toContain(`\`${member.name}`);
+      }
+      for (const attribute of declaration.attributes ?? []) {
+        const where = `<${tag} ${attribute.name}>`;
+        expect(
+          members.some((m) => m.name === attribute.fieldName),
+          `${where} belongs to a public property`,
+        ).toBe(true);
+        expect(attribute.description?.trim(), `${where} has TSDoc`).toBeTruthy();
+        expect(`${section}\n${common}`, `${where} is in the docs`).toContain(
+          `\`${attribute.name}\``,
+        );
+      }
     }
   });
 

@@ -300,6 +300,7 @@ export class MinimeetRoom extends MinimeetElement {
   private lastChoices: JoinChoices | undefined;
   private lastError: unknown;
   private startRun = 0;
+  private readonly mountedPanels = new Set<PanelName>();
 
   constructor() {
     super();
@@ -434,6 +435,7 @@ export class MinimeetRoom extends MinimeetElement {
   openPanel(panel: PanelName | null): void {
     const previous = this.panel;
     this.panel = panel;
+    if (panel) this.mountedPanels.add(panel);
     void this.updateComplete.then(() => {
       if (panel) this.renderRoot.querySelector<HTMLElement>('.panel h2')?.focus();
       else if (previous) this.focusControl(previous);
@@ -553,6 +555,7 @@ export class MinimeetRoom extends MinimeetElement {
     this.currentRoom = undefined;
     this.reconnecting = false;
     this.pinned = [];
+    this.mountedPanels.clear();
     this.emit('minimeet-left', { reason });
     if (code) this.fail(code, undefined);
     else this.view = 'left';
@@ -674,6 +677,10 @@ export class MinimeetRoom extends MinimeetElement {
   protected override render(): TemplateResult {
     const { t } = this.i18n;
     const attempt = this.connection.snapshot.reconnectAttempt;
+    // The call's layout is built, hidden, while the join is under way (the camera opening, the
+    // server answering): when the join resolves only the tiles are left to render, so the first
+    // offers to the others leave without waiting for the whole UI (see bench/src/element-join).
+    const inCall = this.view === 'call' || this.view === 'joining';
     return html`
       <div
         part="base"
@@ -700,12 +707,16 @@ export class MinimeetRoom extends MinimeetElement {
               </div>`
             : nothing
         }
-        <div part="main" class="main" data-view=${this.view}>${this.renderView()}</div>
+        <div part="main" class="main" data-view=${this.view}>
+          ${inCall ? this.renderCall() : nothing}
+          ${this.view === 'call' ? nothing : this.renderView()}
+        </div>
         ${
-          this.view === 'call'
+          inCall
             ? html`<minimeet-control-bar
                 part="control-bar"
                 class="controls"
+                ?hidden=${this.view !== 'call'}
               ></minimeet-control-bar>`
             : nothing
         }
@@ -748,7 +759,7 @@ export class MinimeetRoom extends MinimeetElement {
           </minimeet-prejoin>
         </div>`;
       case 'call':
-        return this.renderCall();
+        return html``;
       case 'left':
         return html`<slot name="left">
           ${this.renderState(
@@ -873,8 +884,10 @@ export class MinimeetRoom extends MinimeetElement {
       ['settings', features.settings, t('room.panel.settings')],
     ];
     const open = panels.find(([name, on]) => on && name === this.panel);
+    // A panel is built the first time it opens, then kept (with its scroll and draft).
+    const mounted = (panel: PanelName) => this.panel === panel || this.mountedPanels.has(panel);
     return html`
-      <div class="call ${open ? 'with-panel' : ''}">
+      <div class="call ${open ? 'with-panel' : ''}" ?hidden=${this.view !== 'call'}>
         <minimeet-video-grid
           part="video-grid"
           class="grid"
@@ -896,7 +909,7 @@ export class MinimeetRoom extends MinimeetElement {
           </div>
           <div class="panel-body">
             ${
-              features.chat
+              features.chat && mounted('chat')
                 ? html`<minimeet-chat
                     class="panel-part"
                     ?hidden=${this.panel !== 'chat'}
@@ -904,7 +917,7 @@ export class MinimeetRoom extends MinimeetElement {
                 : nothing
             }
             ${
-              features.participants
+              features.participants && mounted('participants')
                 ? html`<minimeet-participant-list
                     class="panel-part"
                     ?hidden=${this.panel !== 'participants'}

@@ -73,6 +73,11 @@ export const roomStyles = css`
     display: flex;
   }
 
+  .call[hidden],
+  .controls[hidden] {
+    display: none;
+  }
+
   .grid {
     flex: 1 1 auto;
     min-inline-size: 0;
