@@ -1,6 +1,6 @@
 /** Runtime schemas of the socket payloads in `signalling.ts`. */
 import { z } from 'zod';
-import { roomIdSchema } from './primitives.js';
+import { displayNameSchema, roomIdSchema } from './primitives.js';
 import type {
   ClientInfo,
   IceCandidateInfo,
@@ -74,6 +74,7 @@ export const joinRoomPayloadSchema = z.strictObject({
   roomId: roomIdSchema,
   password: z.string().max(128).optional(),
   inviteCode: z.string().min(1).max(128).optional(),
+  displayName: displayNameSchema.optional(),
   resume: resumeCredentialsSchema.optional(),
   tracks: tracksSchema.optional(),
   client: clientInfoSchema.optional(),

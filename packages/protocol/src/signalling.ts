@@ -114,6 +114,11 @@ export interface JoinRoomPayload {
   password?: string;
   /** An invite code, for a non-member. */
   inviteCode?: string;
+  /**
+   * The name the others see in this call, for a user (1 to 80 characters); the account's name when
+   * absent. Ignored for a guest, whose join token names it.
+   */
+  displayName?: string;
   /** Resume an earlier participant of this room within its grace period instead of joining anew. */
   resume?: ResumeCredentials;
   /** Tracks the joiner will publish at once, so that others learn them with the join. */

@@ -295,6 +295,7 @@ export function resolveJoinRoomOptions(options: JoinRoomOptions = {}): ResolvedJ
   return {
     password: optionalString('password', options.password),
     inviteCode: optionalString('inviteCode', options.inviteCode),
+    displayName: optionalString('displayName', options.displayName),
     audio: captureOptions('audio', options.audio, DEFAULT_AUDIO_CAPTURE_OPTIONS),
     video: captureOptions('video', options.video, DEFAULT_VIDEO_CAPTURE_OPTIONS),
     iceTransportPolicy,

@@ -199,6 +199,11 @@ export interface JoinRoomOptions {
   password?: string;
   /** An invite code, for a non-member. */
   inviteCode?: string;
+  /**
+   * The name the others see in this call, 1 to 80 characters; the account's name when absent.
+   * Ignored for a guest, whose join token names it.
+   */
+  displayName?: string;
   /** Publish the microphone at join; `false` by default. */
   audio?: boolean | AudioCaptureOptions;
   /** Publish the camera at join; `false` by default. */
@@ -219,6 +224,7 @@ export interface JoinRoomOptions {
 export interface ResolvedJoinRoomOptions {
   password: string | undefined;
   inviteCode: string | undefined;
+  displayName: string | undefined;
   audio: AudioCaptureOptions | false;
   video: VideoCaptureOptions | false;
   iceTransportPolicy: RTCIceTransportPolicy;

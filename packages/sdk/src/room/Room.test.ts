@@ -20,6 +20,7 @@ describe('resolveJoinRoomOptions()', () => {
     expect(resolveJoinRoomOptions()).toEqual({
       password: undefined,
       inviteCode: undefined,
+      displayName: undefined,
       audio: false,
       video: false,
       iceTransportPolicy: 'all',

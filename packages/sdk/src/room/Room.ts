@@ -145,6 +145,7 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
         roomId,
         password: options.password,
         inviteCode: options.inviteCode,
+        displayName: options.displayName,
         tracks: tracks.map((t) => ({
           source: t.source,
           kind: t.kind,
@@ -454,6 +455,7 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
           ...base,
           password: this.options.password,
           inviteCode: this.options.inviteCode,
+          displayName: this.options.displayName,
         });
       } catch (retryError) {
         if (!isConnectionError(retryError)) this.end('timeout');

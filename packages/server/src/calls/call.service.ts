@@ -215,7 +215,11 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
       info: {
         id: `pa_${randomBytes(12).toString('base64url')}`,
         principalId: client.principal.id,
-        displayName: client.principal.displayName,
+        // A user may go by another name in a call; a join token fixes a guest's.
+        displayName:
+          client.principal.kind === 'user'
+            ? (payload.displayName ?? client.principal.displayName)
+            : client.principal.displayName,
         avatarUrl: client.principal.avatarUrl,
         role: admission.role,
         permissions: admission.permissions,
