@@ -90,8 +90,10 @@ export interface ErrorDetail {
 
 /** `detail` of `minimeet-prejoin-submit`: the choices made on the pre-join screen. */
 export interface PrejoinSubmitDetail {
-  /** The display name entered (the token's name when it fixes one). */
+  /** The display name entered, trimmed (a join token's name when it fixes one). */
   readonly displayName: string;
+  /** The room password entered, when the pre-join screen asked for one (`ask-password`). */
+  readonly password?: string;
   /** Whether to join with the microphone on. */
   readonly audio: boolean;
   /** Whether to join with the camera on. */

@@ -50,6 +50,8 @@ export const de: Catalogue = {
     'Du bist kein Mitglied dieses Raums, oder die Einladung gilt für einen anderen Raum.',
   'room.notFound.title': 'Diesen Raum gibt es nicht',
   'room.notFound.body': 'Prüfe den Link oder bitte um einen neuen.',
+  'room.notFound.private':
+    'Prüfe den Link. Ist der Raum privat, gib sein Passwort ein, um beizutreten.',
   'room.error.title': 'Etwas ist schiefgegangen',
   'room.error.body': 'Der Anruf konnte nicht starten: {message}',
   'room.missingConfig': 'Das Element braucht die Attribute server und room sowie ein Token.',
@@ -79,6 +81,8 @@ export const de: Catalogue = {
   'prejoin.cameraOff': 'Deine Kamera ist aus',
   'prejoin.name': 'Dein Name',
   'prejoin.nameFixed': 'Dein Name ist durch die Einladung festgelegt.',
+  'prejoin.nameRequired': 'Gib deinen Namen ein.',
+  'prejoin.passwordHint': 'Von der Person, die dich eingeladen hat.',
   'prejoin.join': 'Jetzt beitreten',
   'prejoin.joining': 'Trete bei…',
   'prejoin.micLevel': 'Mikrofonpegel',

@@ -21,16 +21,20 @@ interface StoredChoices {
   audioDeviceId?: string;
   videoDeviceId?: string;
   audioOutputDeviceId?: string;
+  /** The name typed, and whose it is (the principal id): another user is not offered it. */
+  displayName?: string;
+  nameFor?: string;
 }
 
 type Permission = 'unknown' | 'granted' | 'denied';
 
 /**
  * The screen before a call: a mirrored camera preview, camera, microphone and speaker selects
- * (with a test sound), a microphone level meter, the display name (read-only when the token fixes
- * it), microphone and camera switches to join with either off, a connection check of the server
- * and of STUN/TURN, and help when the browser blocks the devices. Choices are remembered in
- * `localStorage`. Pressing Join stops the preview and dispatches `minimeet-prejoin-submit`;
+ * (with a test sound), a microphone level meter, the display name (editable for a signed-in user,
+ * read-only when a join token fixes it), the room password when asked for (`ask-password`),
+ * microphone and camera switches to join with either off, a connection check of the server and of
+ * STUN/TURN, and help when the browser blocks the devices. Choices (the name typed too) are
+ * remembered in `localStorage`. Pressing Join stops the preview and dispatches `minimeet-prejoin-submit`;
  * `<minimeet-room>` then joins with those choices.
  *
  * Uses `<minimeet-device-select>`; register it too.
@@ -50,6 +54,7 @@ type Permission = 'unknown' | 'granted' | 'denied';
  * @csspart form - The column with name, devices, check and Join.
  * @csspart title - The heading.
  * @csspart name-input - The display name field.
+ * @csspart password-input - The room password field (with `ask-password`).
  * @csspart device-select - Each `<minimeet-device-select>`.
  * @csspart test-sound-button - The button that plays the test sound.
  * @csspart check - The connection check list.
@@ -69,6 +74,7 @@ export class MinimeetPrejoin extends MinimeetRoomPart {
   static override properties: PropertyDeclarations = {
     displayName: { attribute: 'display-name' },
     nameFixed: { type: Boolean, attribute: 'name-fixed' },
+    askPassword: { type: Boolean, attribute: 'ask-password' },
     roomName: { attribute: 'room-name' },
     audioMuted: { type: Boolean, attribute: 'audio-muted' },
     videoMuted: { type: Boolean, attribute: 'video-muted' },
@@ -85,10 +91,15 @@ export class MinimeetPrejoin extends MinimeetRoomPart {
     choices: { state: true },
   };
 
-  /** The name shown; with `name-fixed` (or a connected client) it cannot be edited. */
+  /**
+   * The name suggested in the name field; a name the same user typed before wins, and the
+   * signed-in user's name is used when both are empty. A join token's name replaces it.
+   */
   declare displayName: string;
-  /** The name comes from the token and cannot be changed. */
+  /** The name cannot be edited (a join token's name never can). */
   declare nameFixed: boolean;
+  /** Ask for the room password (a private room never says that it has one). */
+  declare askPassword: boolean;
   /** The room's name, for the subtitle. */
   declare roomName: string;
   /** Start with the microphone off (unless a remembered choice says otherwise). */
@@ -119,11 +130,13 @@ export class MinimeetPrejoin extends MinimeetRoomPart {
   private captureRun = 0;
   private soundUrl: string | undefined;
   private startedWith = false;
+  private typedName: string | undefined;
 
   constructor() {
     super();
     this.displayName = '';
     this.nameFixed = false;
+    this.askPassword = false;
     this.roomName = '';
     this.audioMuted = false;
     this.videoMuted = false;
@@ -158,8 +171,12 @@ export class MinimeetPrejoin extends MinimeetRoomPart {
 
   /** The choices as they stand: what Join would send. */
   get selection(): PrejoinSubmitDetail {
+    const password = this.askPassword
+      ? this.renderRoot?.querySelector<HTMLInputElement>('#password')?.value
+      : undefined;
     return {
-      displayName: this.effectiveName(),
+      displayName: this.effectiveName().trim(),
+      ...(password ? { password } : {}),
       audio: this.audioOn,
       video: this.videoOn,
       audioDeviceId: this.choices.audioDeviceId,
@@ -204,7 +221,7 @@ export class MinimeetPrejoin extends MinimeetRoomPart {
 
   protected override render(): TemplateResult {
     const { t } = this.i18n;
-    const fixed = this.nameFixed || this.currentClient?.principal !== undefined;
+    const fixed = this.isNameFixed();
     return html`
       <div part="base" class="base" dir=${this.i18n.dir}>
         <div part="preview" class="preview">
@@ -290,11 +307,29 @@ export class MinimeetPrejoin extends MinimeetRoomPart {
               maxlength="80"
               .value=${this.effectiveName()}
               ?readonly=${fixed}
+              required
               aria-describedby=${fixed ? 'name-hint' : nothing}
-              @input=${(e: Event) => (this.displayName = (e.target as HTMLInputElement).value)}
+              @input=${(e: Event) => this.onNameInput((e.target as HTMLInputElement).value)}
             />
             ${fixed ? html`<p class="hint" id="name-hint">${t('prejoin.nameFixed')}</p>` : nothing}
           </div>
+
+          ${
+            this.askPassword
+              ? html`<div class="field">
+                  <label for="password">${t('room.password.label')}</label>
+                  <input
+                    part="password-input"
+                    id="password"
+                    type="password"
+                    autocomplete="current-password"
+                    maxlength="128"
+                    aria-describedby="password-hint"
+                  />
+                  <p class="hint" id="password-hint">${t('prejoin.passwordHint')}</p>
+                </div>`
+              : nothing
+          }
 
           <div
             class="devices"
@@ -414,8 +449,28 @@ export class MinimeetPrejoin extends MinimeetRoomPart {
     `;
   }
 
+  /** A guest's name comes from its join token; a user may choose another for the call. */
+  private isNameFixed(): boolean {
+    return this.nameFixed || this.currentClient?.principal?.kind === 'guest';
+  }
+
   private effectiveName(): string {
-    return this.currentClient?.principal?.displayName ?? this.displayName;
+    const principal = this.currentClient?.principal;
+    if (principal?.kind === 'guest') return principal.displayName;
+    if (this.typedName !== undefined) return this.typedName;
+    const remembered =
+      principal && this.choices.nameFor === principal.id ? this.choices.displayName : undefined;
+    return remembered || this.displayName || principal?.displayName || '';
+  }
+
+  private onNameInput(value: string): void {
+    this.typedName = value;
+    this.renderRoot.querySelector<HTMLInputElement>('#name')?.setCustomValidity('');
+    const principal = this.currentClient?.principal;
+    // Remembered for this user only; an emptied field forgets it.
+    if (principal?.kind === 'user') {
+      this.save({ displayName: value.trim() || undefined, nameFor: principal.id });
+    }
   }
 
   private setAudio(on: boolean): void {
@@ -441,6 +496,14 @@ export class MinimeetPrejoin extends MinimeetRoomPart {
   /** Presses Join: stops the preview (so the call can take the devices) and reports the choices. */
   submit(overrides: Partial<Pick<PrejoinSubmitDetail, 'audio' | 'video'>> = {}): void {
     if (this.busy) return;
+    const name = this.renderRoot?.querySelector<HTMLInputElement>('#name');
+    if (name && !this.isNameFixed() && !name.value.trim()) {
+      // The browser says why, at the field; typing clears it.
+      name.setCustomValidity(this.i18n.t('prejoin.nameRequired'));
+      name.reportValidity();
+      name.focus();
+      return;
+    }
     const detail = { ...this.selection, ...overrides };
     this.stopPreview();
     this.emit('minimeet-prejoin-submit', detail);

@@ -59,8 +59,10 @@ import { roomStyles } from './room.styles.js';
 /** Where `<minimeet-room>` stands. */
 export type RoomView = 'idle' | 'connecting' | 'prejoin' | 'joining' | 'call' | 'left' | 'error';
 
-/** What to join with when no pre-join screen was shown. */
-type JoinChoices = Omit<PrejoinSubmitDetail, 'displayName'>;
+/** What to join with: the pre-join screen's choices, or the attributes' without it. */
+type JoinChoices = Omit<PrejoinSubmitDetail, 'displayName' | 'password'> & {
+  readonly displayName?: string;
+};
 
 const STATE_ICON: Partial<Record<RoomErrorCode, IconName>> = {
   permission_denied: 'lock',
@@ -168,6 +170,7 @@ export class MinimeetRoom extends MinimeetElement {
     hideSettings: { type: Boolean, attribute: 'hide-settings' },
     maxTiles: { type: Number, attribute: 'max-tiles' },
     password: {},
+    askPassword: { type: Boolean, attribute: 'ask-password' },
     strings: { attribute: false },
     iceServers: { attribute: false },
     view: { reflect: true },
@@ -189,7 +192,10 @@ export class MinimeetRoom extends MinimeetElement {
   declare tokenProvider: TokenProvider | undefined;
   /** An SDK client of the app's own; the element then uses it instead of making one. */
   declare client: MinimeetClient | undefined;
-  /** The name shown on the pre-join screen until the server confirms the token's name. */
+  /**
+   * The name to go by in the call: suggested on the pre-join screen (where a signed-in user may
+   * change it), or sent as it is with `skip-prejoin`. A join token's name wins: it is fixed.
+   */
   declare displayName: string;
   /** `grid` (default) or `speaker`. */
   declare layout: RoomLayout;
@@ -213,6 +219,12 @@ export class MinimeetRoom extends MinimeetElement {
   declare maxTiles: number;
   /** The room password, when the room has one. */
   declare password: string | undefined;
+  /**
+   * Ask for the room password on the pre-join screen. A private room never says that it has one
+   * (it answers "not found"), so an app that links to one sets this; a public room with a
+   * password is asked for when the server says so, with or without it.
+   */
+  declare askPassword: boolean;
   /** Strings that replace the catalogue's in this element: `{ 'controls.leave': 'End visit' }`. */
   declare strings: Messages | undefined;
   /**
@@ -318,6 +330,7 @@ export class MinimeetRoom extends MinimeetElement {
     this.hideLeave = false;
     this.hideSettings = false;
     this.maxTiles = 9;
+    this.askPassword = false;
     this.iceServers = [];
     this.view = 'idle';
     this.panel = null;
@@ -492,6 +505,7 @@ export class MinimeetRoom extends MinimeetElement {
 
   private defaultChoices(): JoinChoices {
     return {
+      displayName: this.displayName.trim() || undefined,
       audio: !this.audioMuted,
       video: !this.videoMuted,
       audioDeviceId: undefined,
@@ -520,6 +534,9 @@ export class MinimeetRoom extends MinimeetElement {
             : true
           : false,
         password: this.password || undefined,
+        // Only a user chooses a name; a join token names a guest.
+        displayName:
+          client.principal?.kind === 'user' ? choices.displayName || undefined : undefined,
       });
     } catch (error) {
       const code = errorOfJoin(error);
@@ -741,6 +758,7 @@ export class MinimeetRoom extends MinimeetElement {
           <minimeet-prejoin
             part="prejoin"
             .displayName=${this.displayName}
+            .askPassword=${this.askPassword && !this.password}
             .roomName=${this.room}
             .audioMuted=${this.audioMuted}
             .videoMuted=${this.videoMuted}
@@ -813,6 +831,8 @@ export class MinimeetRoom extends MinimeetElement {
     let actions: TemplateResult | typeof nothing = nothing;
     switch (code) {
       case 'password_required':
+      case 'not_found':
+        if (code === 'not_found' && !this.mayOfferPassword()) break;
         actions = html`<form
           part="password-form"
           class="password"
@@ -861,7 +881,6 @@ export class MinimeetRoom extends MinimeetElement {
       case 'removed':
       case 'room_closed':
       case 'forbidden':
-      case 'not_found':
       case 'missing_config':
         actions = nothing;
         break;
@@ -869,10 +888,20 @@ export class MinimeetRoom extends MinimeetElement {
     return this.renderState(
       STATE_ICON[code] ?? 'warning',
       t(titleKey),
-      t(bodyKey, { message }),
+      t(code === 'not_found' && actions !== nothing ? 'room.notFound.private' : bodyKey, {
+        message,
+      }),
       actions,
       true,
     );
+  }
+
+  /**
+   * A private room answers "not found" to whoever offers no password: a signed-in user may hold
+   * its password. (A guest's join token opens its room without one.)
+   */
+  private mayOfferPassword(): boolean {
+    return this.currentClient?.principal?.kind === 'user' && !this.password;
   }
 
   private renderCall(): TemplateResult {
@@ -945,7 +974,8 @@ export class MinimeetRoom extends MinimeetElement {
   // ---- handlers -------------------------------------------------------------------------
 
   private onPrejoinSubmit(event: CustomEvent<PrejoinSubmitDetail>): void {
-    const { displayName: _name, ...choices } = event.detail;
+    const { password, ...choices } = event.detail;
+    if (password) this.password = password;
     void this.joinWith(choices);
   }
 

@@ -292,6 +292,117 @@ describe('<minimeet-room>', () => {
   );
 
   it(
+    'asks for a private room\'s password up front or once told "not found", and says when it is wrong',
+    async () => {
+      const owner = await registerUser(server, 'Owner');
+      const roomId = await createRoom(server, owner.accessToken, {
+        name: 'Private',
+        password: 'blue kettle',
+        visibility: 'private',
+      });
+      const visitor = await registerUser(server, 'Visitor');
+
+      // Up front: the pre-join screen has a password field.
+      const asked = await open();
+      await mountRoom(asked, {
+        server: server.url,
+        room: roomId,
+        token: visitor.accessToken,
+        'ask-password': true,
+        'video-muted': true,
+        'audio-muted': true,
+      });
+      await view(asked, 'prejoin');
+      const field = asked.locator('minimeet-prejoin [part="password-input"]');
+      expect(await field.getAttribute('type')).toBe('password');
+      await expectAccessible(asked);
+      await field.fill('red kettle');
+      await asked.locator('minimeet-prejoin [part="join-button"]').click();
+      expect(await errorShown(asked, 'password_required')).toBe('This room needs a password');
+      expect(await asked.locator('minimeet-room #password-error').innerText()).toBe(
+        'That password is not right. Try again.',
+      );
+      const retry = asked.locator('minimeet-room [part="password-form"] input');
+      expect(await retry.getAttribute('aria-invalid')).toBe('true');
+      await expectAccessible(asked);
+      await retry.fill('blue kettle');
+      await retry.press('Enter');
+      await view(asked, 'call');
+
+      // Without ask-password: the private room answers "not found"; a signed-in user is offered
+      // the password form there.
+      const told = await open();
+      await mountRoom(told, {
+        server: server.url,
+        room: roomId,
+        token: (await registerUser(server, 'Second visitor')).accessToken,
+        'skip-prejoin': true,
+        'video-muted': true,
+        'audio-muted': true,
+      });
+      expect(await errorShown(told, 'not_found')).toBe('This room does not exist');
+      expect(await told.locator('minimeet-room [part="state"] .state-body').innerText()).toBe(
+        'Check the link. If the room is private, enter its password to join.',
+      );
+      await expectAccessible(told);
+      const input = told.locator('minimeet-room [part="password-form"] input');
+      await input.fill('blue kettle');
+      await input.press('Enter');
+      await view(told, 'call');
+    },
+    LONG,
+  );
+
+  it(
+    'lets a signed-in user choose the name the others see, and remembers it for that user',
+    async () => {
+      const owner = await registerUser(server, 'Owner Account');
+      const roomId = await createRoom(server, owner.accessToken, {
+        name: 'Names',
+        visibility: 'public',
+      });
+      const ada = await registerUser(server, 'Ada Account');
+      const quiet = { 'video-muted': true, 'audio-muted': true } as const;
+      const page = await open();
+      await mountRoom(page, { server: server.url, room: roomId, token: ada.accessToken, ...quiet });
+      await view(page, 'prejoin');
+      const name = page.locator('minimeet-prejoin [part="name-input"]');
+      expect(await name.inputValue()).toBe('Ada Account');
+      expect(await name.getAttribute('readonly')).toBeNull();
+      // An empty name is refused at the field, and nobody joins.
+      await name.fill('  ');
+      await page.locator('minimeet-prejoin [part="join-button"]').click();
+      expect(await name.evaluate((input: HTMLInputElement) => input.validity.valid)).toBe(false);
+      expect(await page.locator('minimeet-room').getAttribute('view')).toBe('prejoin');
+      await name.fill('Ada at home');
+      await page.locator('minimeet-prejoin [part="join-button"]').click();
+      await view(page, 'call');
+      expect(await tileLabel(page, 'Ada at home')).toMatch(/^Ada at home \(you\)/);
+
+      // The others see the name chosen.
+      const other = await open();
+      await mountRoom(other, {
+        server: server.url,
+        room: roomId,
+        token: owner.accessToken,
+        'skip-prejoin': true,
+        ...quiet,
+      });
+      await view(other, 'call');
+      await expect
+        .poll(() => tileLabel(other, 'Ada at home'), { timeout: TIMEOUT })
+        .toMatch(/^Ada at home/);
+
+      // The next visit suggests it again.
+      await page.evaluate(() => document.querySelector('minimeet-room')!.remove());
+      await mountRoom(page, { server: server.url, room: roomId, token: ada.accessToken, ...quiet });
+      await view(page, 'prejoin');
+      expect(await name.inputValue()).toBe('Ada at home');
+    },
+    LONG,
+  );
+
+  it(
     'shows an expired token, an invalid one and an unreachable server',
     async () => {
       const room = `errors-${randomUUID()}`;
