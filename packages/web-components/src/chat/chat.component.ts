@@ -911,7 +911,7 @@ export class MinimeetChat extends MinimeetRoomPart {
                   aria-controls="search"
                   @click=${() => (this.searchOpen ? this.closeSearch() : this.openSearch())}
                 >
-                  ${this.searchOpen ? icon('close') : icon('search')}
+                  ${icon('search')}
                 </button>`
               : nothing
           }

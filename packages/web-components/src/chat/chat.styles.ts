@@ -85,6 +85,11 @@ export const chatStyles = css`
     background: color-mix(in srgb, currentColor 12%, transparent);
   }
 
+  .search-toggle[aria-expanded='true'] {
+    background: color-mix(in srgb, var(--mm-accent) 16%, transparent);
+    color: var(--mm-accent);
+  }
+
   .icon-button.small {
     width: 1.75rem;
     height: 1.75rem;

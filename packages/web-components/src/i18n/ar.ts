@@ -47,6 +47,7 @@ export const ar: Catalogue = {
   'room.forbidden.body': 'لست عضوًا في هذه الغرفة، أو الدعوة لغرفة أخرى.',
   'room.notFound.title': 'هذه الغرفة غير موجودة',
   'room.notFound.body': 'تحقّق من الرابط، أو اطلب رابطًا جديدًا.',
+  'room.notFound.privateTitle': 'لم يُعثر على الغرفة',
   'room.notFound.private': 'تحقّق من الرابط. إن كانت الغرفة خاصة، فأدخل كلمة مرورها للانضمام.',
   'room.error.title': 'حدث خطأ ما',
   'room.error.body': 'تعذّر بدء المكالمة: {message}',

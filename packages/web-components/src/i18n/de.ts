@@ -50,6 +50,7 @@ export const de: Catalogue = {
     'Du bist kein Mitglied dieses Raums, oder die Einladung gilt für einen anderen Raum.',
   'room.notFound.title': 'Diesen Raum gibt es nicht',
   'room.notFound.body': 'Prüfe den Link oder bitte um einen neuen.',
+  'room.notFound.privateTitle': 'Raum nicht gefunden',
   'room.notFound.private':
     'Prüfe den Link. Ist der Raum privat, gib sein Passwort ein, um beizutreten.',
   'room.error.title': 'Etwas ist schiefgegangen',

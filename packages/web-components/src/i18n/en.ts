@@ -56,6 +56,7 @@ export const en = {
     'You are not a member of this room, or the invitation is for another room.',
   'room.notFound.title': 'This room does not exist',
   'room.notFound.body': 'Check the link, or ask for a new one.',
+  'room.notFound.privateTitle': 'Room not found',
   'room.notFound.private': 'Check the link. If the room is private, enter its password to join.',
   'room.error.title': 'Something went wrong',
   'room.error.body': 'The call could not start: {message}',

@@ -704,6 +704,7 @@ export class MinimeetRoom extends MinimeetElement {
         class="base"
         dir=${this.i18n.dir}
         lang=${this.i18n.lang}
+        ?data-panel=${this.view === 'call' && this.panel !== null}
         role="region"
         aria-label=${t('room.label', { room: this.currentRoom?.name || this.room })}
         @minimeet-prejoin-submit=${(e: CustomEvent<PrejoinSubmitDetail>) => this.onPrejoinSubmit(e)}
@@ -885,12 +886,12 @@ export class MinimeetRoom extends MinimeetElement {
         actions = nothing;
         break;
     }
+    // "Not found" with the password form: the room may be private, so it is not said not to exist.
+    const mayBePrivate = code === 'not_found' && actions !== nothing;
     return this.renderState(
-      STATE_ICON[code] ?? 'warning',
-      t(titleKey),
-      t(code === 'not_found' && actions !== nothing ? 'room.notFound.private' : bodyKey, {
-        message,
-      }),
+      mayBePrivate ? 'lock' : (STATE_ICON[code] ?? 'warning'),
+      t(mayBePrivate ? 'room.notFound.privateTitle' : titleKey),
+      t(mayBePrivate ? 'room.notFound.private' : bodyKey, { message }),
       actions,
       true,
     );

@@ -5,11 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMinimeetServer, type RunningServer } from '../test/minimeet-server.js';
 import {
   createHostKey,
+  createRoom,
+  expiredJoinToken,
   framesDecoded,
   launchCallBrowser,
   mintJoinToken,
   mountRoom,
   newCallPage,
+  registerUser,
   startElementAssets,
   type HostKey,
 } from '../test/room-fixture.js';
@@ -135,6 +138,34 @@ describe.skipIf(!OUT)('screenshots of <minimeet-room>', () => {
       await shot(ada, 'call-2-settings');
       await ada.locator('minimeet-room [part="panel-close"]').click();
 
+      for (const text of [
+        'Morning! Shall we go through the release notes?',
+        'Yes, I have the draft open.',
+      ])
+        await bob.evaluate(
+          (text) => document.querySelector('minimeet-room')!.sdkRoom!.chat.send(text),
+          text,
+        );
+      await ada.locator('minimeet-room [part="control-bar"] [data-control="chat"]').click();
+      await ada.locator('minimeet-chat textarea.input').fill('Great, the release notes are next.');
+      await ada.locator('minimeet-chat textarea.input').press('Enter');
+      await ada
+        .locator('minimeet-chat li[data-message-id]', { hasText: 'release notes are next' })
+        .waitFor({ timeout: TIMEOUT });
+      await shot(ada, 'call-2-chat');
+      await ada.locator('minimeet-chat [part="search-toggle"]').click();
+      await ada.locator('minimeet-chat [part="search-input"]').fill('release');
+      await ada.locator('minimeet-chat [part="search-input"]').press('Enter');
+      await ada.locator('minimeet-chat [part="search-hit"]').first().waitFor({ timeout: TIMEOUT });
+      await shot(ada, 'call-2-chat-search');
+      await ada.locator('minimeet-room [part="control-bar"] [data-control="participants"]').click();
+      await ada
+        .locator('minimeet-participant-list li.participant')
+        .nth(1)
+        .waitFor({ timeout: TIMEOUT });
+      await shot(ada, 'call-2-participants');
+      await ada.locator('minimeet-room [part="panel-close"]').click();
+
       await bob.evaluate(() => document.querySelector('minimeet-room')!.toggleScreenShare(true));
       await ada
         .locator('minimeet-room minimeet-participant-tile[source="screen_share"]')
@@ -162,6 +193,43 @@ describe.skipIf(!OUT)('screenshots of <minimeet-room>', () => {
       await ada.locator('minimeet-room [part="control-bar"] [data-control="leave"]').click();
       await inView(ada, 'left');
       await shot(ada, 'left');
+    }
+    {
+      // A signed-in user and a private room with a password: the name is editable, the password
+      // asked up front; then a wrong password, and "not found" with the form.
+      const owner = await registerUser(server, 'Owner');
+      const roomId = await createRoom(server, owner.accessToken, {
+        name: 'Board meeting',
+        password: 'blue kettle',
+        visibility: 'private',
+      });
+      const grace = await registerUser(server, 'Grace Hopper');
+      const { context, page } = await newCallPage(browser, assets, { viewport });
+      contexts.push(context);
+      const base = { server: server.url, room: roomId, token: grace.accessToken } as const;
+      await mountRoom(page, { ...base, 'ask-password': true });
+      await inView(page, 'prejoin');
+      await page.locator('minimeet-prejoin [part="password-input"]').fill('red kettle');
+      await shot(page, 'prejoin-user-password');
+      await page.locator('minimeet-prejoin [part="join-button"]').click();
+      await page.locator('minimeet-room #password-error').waitFor({ timeout: TIMEOUT });
+      await shot(page, 'error-password-wrong');
+      await page.evaluate(() => document.querySelector('minimeet-room')!.remove());
+      await mountRoom(page, { ...base, 'skip-prejoin': true });
+      await page.locator('minimeet-room[error="not_found"]').waitFor({ timeout: TIMEOUT });
+      await shot(page, 'error-not-found-password');
+      await page.evaluate(() => document.querySelector('minimeet-room')!.remove());
+      await mountRoom(page, {
+        server: server.url,
+        room: 'expired',
+        token: expiredJoinToken(key, 'Grace', 'expired'),
+      });
+      await page.locator('minimeet-room[error="token_expired"]').waitFor({ timeout: TIMEOUT });
+      await shot(page, 'error-token-expired');
+      await page.evaluate(() => document.querySelector('minimeet-room')!.remove());
+      await mountRoom(page, { server: 'http://127.0.0.1:9', room: 'x', token: grace.accessToken });
+      await page.locator('minimeet-room[error="server_unreachable"]').waitFor({ timeout: 60_000 });
+      await shot(page, 'error-unreachable');
     }
   }
 });

@@ -63,7 +63,8 @@ export const roomStyles = css`
   .controls {
     flex: none;
     position: relative;
-    z-index: 5;
+    /* Above the side panel, which covers the call on a phone: the buttons' tooltips show. */
+    z-index: 20;
   }
 
   .call {
@@ -104,6 +105,11 @@ export const roomStyles = css`
       z-index: 10;
       inline-size: auto;
       border: 0;
+    }
+
+    /* The panel covers the call: toasts go below its title and close button. */
+    .base[data-panel] .toasts {
+      inset-block-start: 4rem;
     }
   }
 

@@ -340,7 +340,7 @@ describe('<minimeet-room>', () => {
         'video-muted': true,
         'audio-muted': true,
       });
-      expect(await errorShown(told, 'not_found')).toBe('This room does not exist');
+      expect(await errorShown(told, 'not_found')).toBe('Room not found');
       expect(await told.locator('minimeet-room [part="state"] .state-body').innerText()).toBe(
         'Check the link. If the room is private, enter its password to join.',
       );

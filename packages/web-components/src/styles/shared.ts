@@ -157,6 +157,11 @@ export const sharedStyles = css`
     color: var(--mm-text-muted);
   }
 
+  input[aria-invalid='true'] {
+    border-color: var(--mm-danger);
+    box-shadow: inset 0 0 0 1px var(--mm-danger);
+  }
+
   @media (prefers-reduced-motion: reduce) {
     * {
       transition: none !important;
