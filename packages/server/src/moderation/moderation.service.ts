@@ -128,16 +128,17 @@ export class ModerationService implements CallGate, OnModuleInit, OnApplicationS
     if (!settings.locked && !settings.lobby && !tokenSaysWait) return;
     const role = await this.roleBeforeJoin(principal, roomId);
     if (isHost(role)) return;
-    if (settings.locked) {
-      throw new AppError(
-        ErrorCode.RoomLocked,
-        'A host locked this room: nobody new may join the call now.',
-      );
-    }
+    // Someone the lobby applies to may knock even when the room is locked: a host decides.
     if (this.mustWait(principal, role, settings)) {
       throw new AppError(
         ErrorCode.LobbyRequired,
         'This room lets people in through its lobby: knock and wait for a host to admit you.',
+      );
+    }
+    if (settings.locked) {
+      throw new AppError(
+        ErrorCode.RoomLocked,
+        'A host locked this room: nobody new may join the call now.',
       );
     }
   }
