@@ -16,6 +16,7 @@ import {
   type LowerHandPayload,
   type ModerationGrants,
   type ModerationStatePayload,
+  type ModerationStateResult,
   type MuteAllPayload,
   type MuteParticipantPayload,
   type MuteRequest,
@@ -252,3 +253,13 @@ export const liveParticipantsResponseSchema = z
 export const lobbyResponseSchema = z
   .object({ roomId: z.string(), entries: z.array(lobbyEntrySchema) })
   .describe("Who waits in a room's lobby, longest first.");
+
+/** Schema of the answer to a mute: how many tracks (or participants, for mute-all) were muted. */
+export const mutedResponseSchema = z
+  .object({ muted: z.number().int().min(0) })
+  .describe('How many tracks were marked muted (mute-all: how many participants).');
+
+/** Schema of {@link ModerationStateResult}. */
+export const moderationStateResultSchema = z
+  .object({ moderation: roomModerationSchema, hands: z.array(raisedHandSchema) })
+  .describe("The room's settings and raised hands.") satisfies z.ZodType<ModerationStateResult>;

@@ -14,7 +14,9 @@ import {
 import {
   liveParticipantsResponseSchema,
   lobbyResponseSchema,
+  moderationStateResultSchema,
   moderationGrantsSchema,
+  mutedResponseSchema,
   muteRequestSchema,
   removeRequestSchema,
   sendDataRequestSchema,
@@ -56,7 +58,7 @@ export class ModerationController {
   @ApiOperation({
     summary: 'Mute sources of a participant (it is told; it may unmute unless its grants forbid).',
   })
-  @ApiResult(200, null, '`{ muted }`: how many tracks were marked muted.')
+  @ApiResult(200, mutedResponseSchema, 'How many tracks were marked muted.')
   @ApiErrors(...HOST_ERRORS, ...BODY_ERRORS, ErrorCode.ParticipantNotFound)
   mute(
     @Origin() origin: ModerationOrigin,
@@ -70,7 +72,7 @@ export class ModerationController {
   @Post('mute-all')
   @HttpCode(200)
   @ApiOperation({ summary: 'Mute sources of everyone but the hosts.' })
-  @ApiResult(200, null, '`{ muted }`: how many participants were muted.')
+  @ApiResult(200, mutedResponseSchema, 'How many participants were muted.')
   @ApiErrors(...HOST_ERRORS, ...BODY_ERRORS)
   muteAll(
     @Origin() origin: ModerationOrigin,
@@ -112,7 +114,7 @@ export class ModerationController {
 
   @Patch('moderation')
   @ApiOperation({ summary: 'Lock or unlock the room; turn its lobby on or off.' })
-  @ApiResult(200, null, '`{ moderation, hands }`: the settings now.')
+  @ApiResult(200, moderationStateResultSchema, 'The settings now, and raised hands.')
   @ApiErrors(...HOST_ERRORS, ...BODY_ERRORS)
   room(
     @Origin() origin: ModerationOrigin,
