@@ -9,9 +9,20 @@ export {
 } from './join-token.js';
 export type { ApiKeyCredentials } from './join-token.js';
 export { MintJoinTokenError, mintJoinToken } from './rest.js';
+export { RoomService, RoomServiceError } from './room-service.js';
 export type {
   CreateJoinTokenRequest,
   CreatedJoinToken,
   JoinGrants,
+  LiveParticipantsResponse,
+  LobbyEntry,
+  LobbySnapshot,
+  ModerationGrants,
+  ModerationStateResult,
+  MuteSource,
+  ParticipantInfo,
+  RemoveRequest,
+  RoomModeration,
   RoomRole,
+  UpdateRoomModerationRequest,
 } from '@minimeet/protocol';

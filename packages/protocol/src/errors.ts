@@ -60,6 +60,10 @@ export const ErrorCode = {
   ParticipantNotFound: 'participant_not_found',
   /** This server does not offer the feature yet (such as the SFU topology). */
   FeatureUnavailable: 'feature_unavailable',
+  /** A host locked the room: only its owners and moderators may join the call now. */
+  RoomLocked: 'room_locked',
+  /** The room admits the caller only through its lobby: send `lobby_knock` and wait for a host. */
+  LobbyRequired: 'lobby_required',
 } as const;
 
 /** One of the {@link ErrorCode} values. */

@@ -22,6 +22,35 @@ import type {
   PresenceUpdatePayload,
   PresenceUpdateResult,
 } from './presence.js';
+import type {
+  AskUnmutePayload,
+  CallEndedEvent,
+  EndCallPayload,
+  GrantsChangedEvent,
+  HandsUpdatedEvent,
+  LobbyAdmittedEvent,
+  LobbyDecisionPayload,
+  LobbyDeniedEvent,
+  LobbyKnockPayload,
+  LobbyKnockResult,
+  LobbyLeavePayload,
+  LobbyListPayload,
+  LobbySnapshot,
+  LowerHandPayload,
+  ModerationStatePayload,
+  ModerationStateResult,
+  MuteAllPayload,
+  MutedEvent,
+  MuteParticipantPayload,
+  RaiseHandPayload,
+  RemovedEvent,
+  RemoveParticipantPayload,
+  RoomDataEvent,
+  RoomModerationUpdatedEvent,
+  UnmuteRequestedEvent,
+  UpdateGrantsPayload,
+  UpdateRoomModerationPayload,
+} from './moderation.js';
 import type { QualityReportPayload } from './quality.js';
 import type {
   JoinRoomPayload,
@@ -162,6 +191,36 @@ export interface ClientToServerEvents {
   presence_subscribe: (payload: PresenceSubscribePayload, ack: Ack<PresenceSnapshot>) => void;
   /** Stop following users' presence. */
   presence_unsubscribe: (payload: PresenceUnsubscribePayload, ack: Ack) => void;
+  /** Hosts: mute sources of one participant; answers with how many sources were marked muted. */
+  moderation_mute: (payload: MuteParticipantPayload, ack: Ack<{ muted: number }>) => void;
+  /** Hosts: mute sources of everyone but the hosts; answers with how many participants were asked. */
+  moderation_mute_all: (payload: MuteAllPayload, ack: Ack<{ muted: number }>) => void;
+  /** Hosts: ask a participant to unmute (never forced). */
+  moderation_ask_unmute: (payload: AskUnmutePayload, ack: Ack) => void;
+  /** Hosts: remove a participant from the call, optionally barred for a time. */
+  moderation_remove: (payload: RemoveParticipantPayload, ack: Ack) => void;
+  /** Hosts: change a participant's grants; enforced at once. */
+  moderation_grants: (payload: UpdateGrantsPayload, ack: Ack) => void;
+  /** Hosts: lock or unlock the room, turn its lobby on or off. */
+  moderation_room: (payload: UpdateRoomModerationPayload, ack: Ack<ModerationStateResult>) => void;
+  /** Hosts: end the call for everyone. */
+  moderation_end_call: (payload: EndCallPayload, ack: Ack) => void;
+  /** Anyone in the call: the room's settings and raised hands. */
+  moderation_state: (payload: ModerationStatePayload, ack: Ack<ModerationStateResult>) => void;
+  /** Wait in a room's lobby; `lobby_admitted` or `lobby_denied` follows. */
+  lobby_knock: (payload: LobbyKnockPayload, ack: Ack<LobbyKnockResult>) => void;
+  /** Stop waiting in a room's lobby. */
+  lobby_leave: (payload: LobbyLeavePayload, ack: Ack) => void;
+  /** Hosts: who waits in the lobby. */
+  lobby_list: (payload: LobbyListPayload, ack: Ack<LobbySnapshot>) => void;
+  /** Hosts: let a waiter in. */
+  lobby_admit: (payload: LobbyDecisionPayload, ack: Ack) => void;
+  /** Hosts: turn a waiter away. */
+  lobby_deny: (payload: LobbyDecisionPayload, ack: Ack) => void;
+  /** Anyone in the call: raise or lower one's own hand. */
+  hand_raise: (payload: RaiseHandPayload, ack: Ack) => void;
+  /** Hosts: lower someone's hand. */
+  hand_lower: (payload: LowerHandPayload, ack: Ack) => void;
 }
 
 /** Events the server emits. */
@@ -199,6 +258,28 @@ export interface ServerToClientEvents {
   chat_typing: (payload: ChatTypingEvent) => void;
   /** A followed user's presence changed. */
   presence_changed: (payload: PresenceChangedEvent) => void;
+  /** A host muted some of the receiver's sources; the SDK turns them off. */
+  moderation_muted: (payload: MutedEvent) => void;
+  /** A host asks the receiver to unmute; the user decides. */
+  moderation_unmute_requested: (payload: UnmuteRequestedEvent) => void;
+  /** A host changed the receiver's grants. */
+  moderation_grants_changed: (payload: GrantsChangedEvent) => void;
+  /** A host removed the receiver from the call; `room_closed` follows. */
+  moderation_removed: (payload: RemovedEvent) => void;
+  /** A host ended the call for everyone; `room_closed` follows. */
+  moderation_call_ended: (payload: CallEndedEvent) => void;
+  /** The room was locked or unlocked, or its lobby turned on or off. */
+  room_moderation_updated: (payload: RoomModerationUpdatedEvent) => void;
+  /** Hosts: the lobby's queue changed. */
+  lobby_updated: (payload: LobbySnapshot) => void;
+  /** The waiter was let in: `join_room` now. */
+  lobby_admitted: (payload: LobbyAdmittedEvent) => void;
+  /** The waiter was turned away. */
+  lobby_denied: (payload: LobbyDeniedEvent) => void;
+  /** The raised hands of the call changed. */
+  hands_updated: (payload: HandsUpdatedEvent) => void;
+  /** A data message from the host app's backend to everyone in the call. */
+  room_data: (payload: RoomDataEvent) => void;
 }
 
 /** Names of the client-to-server events. */
@@ -229,6 +310,21 @@ export const ClientEvent = {
   PresenceUpdate: 'presence_update',
   PresenceSubscribe: 'presence_subscribe',
   PresenceUnsubscribe: 'presence_unsubscribe',
+  ModerationMute: 'moderation_mute',
+  ModerationMuteAll: 'moderation_mute_all',
+  ModerationAskUnmute: 'moderation_ask_unmute',
+  ModerationRemove: 'moderation_remove',
+  ModerationGrants: 'moderation_grants',
+  ModerationRoom: 'moderation_room',
+  ModerationEndCall: 'moderation_end_call',
+  ModerationState: 'moderation_state',
+  LobbyKnock: 'lobby_knock',
+  LobbyLeave: 'lobby_leave',
+  LobbyList: 'lobby_list',
+  LobbyAdmit: 'lobby_admit',
+  LobbyDeny: 'lobby_deny',
+  HandRaise: 'hand_raise',
+  HandLower: 'hand_lower',
 } as const satisfies Record<string, ClientEventName>;
 
 /** Event name constants for what the server emits. */
@@ -248,4 +344,15 @@ export const ServerEvent = {
   ChatMessageUpdated: 'chat_message_updated',
   ChatTyping: 'chat_typing',
   PresenceChanged: 'presence_changed',
+  ModerationMuted: 'moderation_muted',
+  ModerationUnmuteRequested: 'moderation_unmute_requested',
+  ModerationGrantsChanged: 'moderation_grants_changed',
+  ModerationRemoved: 'moderation_removed',
+  ModerationCallEnded: 'moderation_call_ended',
+  RoomModerationUpdated: 'room_moderation_updated',
+  LobbyUpdated: 'lobby_updated',
+  LobbyAdmitted: 'lobby_admitted',
+  LobbyDenied: 'lobby_denied',
+  HandsUpdated: 'hands_updated',
+  RoomData: 'room_data',
 } as const satisfies Record<string, ServerEventName>;

@@ -116,6 +116,11 @@ export interface JoinGrants {
   canSubscribe: boolean;
   /** May send chat messages. */
   canChat: boolean;
+  /**
+   * Wait in the room's lobby until a host admits the bearer. Absent: wait only when the room's
+   * lobby is on and the role is `member`; `false`: never wait.
+   */
+  lobby?: boolean;
 }
 
 /** `POST /api/join-tokens` body (authenticated with an API key). */

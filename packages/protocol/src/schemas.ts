@@ -40,6 +40,22 @@ import {
   presenceUnsubscribePayloadSchema,
   presenceUpdatePayloadSchema,
 } from './presence-schemas.js';
+import {
+  askUnmutePayloadSchema,
+  endCallPayloadSchema,
+  lobbyDecisionPayloadSchema,
+  lobbyKnockPayloadSchema,
+  lobbyLeavePayloadSchema,
+  lobbyListPayloadSchema,
+  lowerHandPayloadSchema,
+  moderationStatePayloadSchema,
+  muteAllPayloadSchema,
+  muteParticipantPayloadSchema,
+  raiseHandPayloadSchema,
+  removeParticipantPayloadSchema,
+  updateGrantsPayloadSchema,
+  updateRoomModerationPayloadSchema,
+} from './moderation-schemas.js';
 import type {
   AdminUserInfo,
   ApiKeyInfo,
@@ -128,6 +144,7 @@ export const joinGrantsSchema = z.strictObject({
   canPublish: z.boolean().default(true),
   canSubscribe: z.boolean().default(true),
   canChat: z.boolean().default(true),
+  lobby: z.boolean().optional(),
 }) satisfies z.ZodType<JoinGrants>;
 
 /** An external identity given by a host app. */
@@ -320,6 +337,21 @@ export const clientPayloadSchemas = {
   presence_update: presenceUpdatePayloadSchema,
   presence_subscribe: presenceSubscribePayloadSchema,
   presence_unsubscribe: presenceUnsubscribePayloadSchema,
+  moderation_mute: muteParticipantPayloadSchema,
+  moderation_mute_all: muteAllPayloadSchema,
+  moderation_ask_unmute: askUnmutePayloadSchema,
+  moderation_remove: removeParticipantPayloadSchema,
+  moderation_grants: updateGrantsPayloadSchema,
+  moderation_room: updateRoomModerationPayloadSchema,
+  moderation_end_call: endCallPayloadSchema,
+  moderation_state: moderationStatePayloadSchema,
+  lobby_knock: lobbyKnockPayloadSchema,
+  lobby_leave: lobbyLeavePayloadSchema,
+  lobby_list: lobbyListPayloadSchema,
+  lobby_admit: lobbyDecisionPayloadSchema,
+  lobby_deny: lobbyDecisionPayloadSchema,
+  hand_raise: raiseHandPayloadSchema,
+  hand_lower: lowerHandPayloadSchema,
 } as const satisfies Record<ClientEventName, z.ZodType>;
 
 export {
@@ -338,3 +370,4 @@ export * from './chat-schemas.js';
 export * from './presence-schemas.js';
 export * from './quality-schemas.js';
 export * from './webhook-schemas.js';
+export * from './moderation-schemas.js';

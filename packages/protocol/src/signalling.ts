@@ -31,6 +31,12 @@ export interface ParticipantPermissions {
   canSubscribe: boolean;
   /** May send chat messages. */
   canChat: boolean;
+  /** May publish the microphone; absent: as `canPublish`. A host may take it away live. */
+  canPublishAudio?: boolean;
+  /** May publish the camera; absent: as `canPublish`. A host may take it away live. */
+  canPublishVideo?: boolean;
+  /** May share the screen (and its audio); absent: as `canPublish`. A host may take it away live. */
+  canShareScreen?: boolean;
 }
 
 /** A participant of a call, as the server describes it to everyone in the room. */

@@ -14,6 +14,8 @@ export const SdkErrorCode = {
   InvalidState: 'invalid_state',
   /** The environment lacks something the call needs. */
   Unsupported: 'unsupported',
+  /** A host turned this client away from the room's lobby. */
+  LobbyDenied: 'lobby_denied',
 } as const;
 
 /** One of the {@link SdkErrorCode} values. */

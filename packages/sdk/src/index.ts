@@ -32,6 +32,9 @@ export { PresenceManager } from './presence/PresenceManager.js';
 export type { PresenceStatus } from './presence/PresenceManager.js';
 export type { MessageSearchResults } from './search/MessageSearch.js';
 export { Room } from './room/Room.js';
+export { RoomModeration } from './moderation/RoomModeration.js';
+export type { ModerationCallbacks } from './moderation/RoomModeration.js';
+export { ModerationEvent } from './moderation/ModerationEvent.js';
 export { RoomState } from './room/RoomState.js';
 export type { RoomDisconnectReason } from './room/RoomState.js';
 export type {
@@ -102,10 +105,14 @@ export type {
   IceServersResponse,
   JoinGrants,
   LeaveReason,
+  LobbyEntry,
   LoginRequest,
   MessageSearchHit,
   MessageSearchPage,
   MessageSearchSort,
+  ModerationActor,
+  ModerationGrants,
+  MuteSource,
   ParticipantConnection,
   ParticipantPermissions,
   PresenceState,
@@ -114,6 +121,9 @@ export type {
   QualityLeg,
   QualityLevel,
   QualityLimitationReason,
+  RaisedHand,
+  RemovedEvent,
+  RoomModeration as RoomModerationSettings,
   RegisterRequest,
   RoomRole,
   SessionInfo,

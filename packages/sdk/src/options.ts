@@ -1,4 +1,5 @@
 import type { AuthStorage } from './auth/AuthStorage.js';
+import type { LobbyEntry } from '@minimeet/protocol';
 
 /** Why the client asks its {@link TokenProvider} for a token. */
 export interface TokenRequest {
@@ -216,6 +217,11 @@ export interface JoinRoomOptions {
    * server's whole grace period; `true` by default.
    */
   leaveOnPageHide?: boolean;
+  /**
+   * Called when the room lets this client in only through its lobby: `joinRoom()` knocks and
+   * waits until a host admits it (or rejects with `lobby_denied`); show a waiting screen meanwhile.
+   */
+  onLobbyWaiting?: (entry: LobbyEntry) => void;
   /** Call quality sampling and reporting. */
   quality?: QualityOptions;
 }

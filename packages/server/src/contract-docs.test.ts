@@ -50,10 +50,27 @@ const REST_BODIES: Record<string, Section[]> = {
   'POST /api/rooms/{id}/invites': [['rooms.md', '#### `POST /api/rooms/:id/invites`']],
   'POST /api/rooms/{roomId}/messages': [['chat.md', '### `POST /api/rooms/:roomId/messages`']],
   'POST /api/webhooks': [['server/webhooks.md', '#### `POST /api/webhooks`']],
+  'POST /api/calls/{roomId}/participants/{participantId}/mute': [
+    ['moderation.md', '#### `POST /api/calls/:roomId/participants/:participantId/mute`'],
+  ],
+  'POST /api/calls/{roomId}/mute-all': [
+    ['moderation.md', '#### `POST /api/calls/:roomId/mute-all`'],
+  ],
+  'POST /api/calls/{roomId}/participants/{participantId}/remove': [
+    ['moderation.md', '#### `POST /api/calls/:roomId/participants/:participantId/remove`'],
+  ],
+  'PATCH /api/calls/{roomId}/participants/{participantId}/grants': [
+    ['moderation.md', '#### `PATCH /api/calls/:roomId/participants/:participantId/grants`'],
+  ],
+  'PATCH /api/calls/{roomId}/moderation': [
+    ['moderation.md', '#### `PATCH /api/calls/:roomId/moderation`'],
+  ],
+  'POST /api/calls/{roomId}/data': [['moderation.md', '#### `POST /api/calls/:roomId/data`']],
   'PATCH /api/webhooks/{id}': [['server/webhooks.md', '#### `PATCH /api/webhooks/:id`']],
 };
 
 const PROTOCOL_CHAT: Section = ['protocol.md', '### Requests'];
+const PROTOCOL_MODERATION: Section = ['protocol.md', '### Moderation requests'];
 
 const SOCKET_PAYLOADS: Record<ClientEventName, Section[]> = {
   auth_refresh: [['protocol.md', '### `auth_refresh`']],
@@ -76,6 +93,21 @@ const SOCKET_PAYLOADS: Record<ClientEventName, Section[]> = {
   presence_update: [['presence.md', '### `presence_update` (client → server)']],
   presence_subscribe: [['presence.md', '### `presence_subscribe` (client → server)']],
   presence_unsubscribe: [['presence.md', '### `presence_unsubscribe` (client → server)']],
+  moderation_mute: [PROTOCOL_MODERATION],
+  moderation_mute_all: [PROTOCOL_MODERATION],
+  moderation_ask_unmute: [PROTOCOL_MODERATION],
+  moderation_remove: [PROTOCOL_MODERATION],
+  moderation_grants: [PROTOCOL_MODERATION],
+  moderation_room: [PROTOCOL_MODERATION],
+  moderation_end_call: [PROTOCOL_MODERATION],
+  moderation_state: [PROTOCOL_MODERATION],
+  lobby_knock: [PROTOCOL_MODERATION],
+  lobby_leave: [PROTOCOL_MODERATION],
+  lobby_list: [PROTOCOL_MODERATION],
+  lobby_admit: [PROTOCOL_MODERATION],
+  lobby_deny: [PROTOCOL_MODERATION],
+  hand_raise: [PROTOCOL_MODERATION],
+  hand_lower: [PROTOCOL_MODERATION],
 };
 
 const OTHER_INPUTS: Array<[name: string, schema: ZodType, sections: Section[]]> = [

@@ -130,7 +130,10 @@ export class LocalParticipant extends Participant<LocalTrack> {
 
   /** What this participant publishes, in wire form. @internal */
   publishedTracks(): PublishedTrack[] {
-    return [...this.publications.values()].map((p) => p.toPublishedTrack());
+    // A source a host took away is not announced, even while its (stopped) track is kept.
+    return [...this.publications.values()]
+      .map((p) => p.toPublishedTrack())
+      .filter((t) => this.mayPublish(t.source));
   }
 
   /** Adopts the server's description of this participant (a new id after a fresh rejoin). @internal */
@@ -174,10 +177,25 @@ export class LocalParticipant extends Participant<LocalTrack> {
     return run;
   }
 
-  private assertCanPublish(): void {
+  private assertCanPublish(source?: TrackSource): void {
     if (!this.permissions.canPublish) {
       throw new MinimeetError(ErrorCode.Forbidden, 'This participant may not publish media.');
     }
+    if (source && !this.mayPublish(source)) {
+      throw new MinimeetError(
+        ErrorCode.Forbidden,
+        `A host took away the right to publish the ${source.replace(/_/g, ' ')}.`,
+      );
+    }
+  }
+
+  // The per-source grants a host may change live; absent, they follow `canPublish`.
+  private mayPublish(source: TrackSource): boolean {
+    const p = this.permissions;
+    if (!p.canPublish) return false;
+    if (source === 'microphone') return p.canPublishAudio ?? true;
+    if (source === 'camera') return p.canPublishVideo ?? true;
+    return p.canShareScreen ?? true;
   }
 
   // Capture can take long (a permission prompt); the room may have been left meanwhile.
@@ -194,7 +212,7 @@ export class LocalParticipant extends Participant<LocalTrack> {
     source: DeviceSource,
     options: AudioCaptureOptions | VideoCaptureOptions | undefined,
   ): Promise<void> {
-    this.assertCanPublish();
+    this.assertCanPublish(source);
     const publication = this.publications.get(source);
     const track = publication?.track;
     if (publication && track?.isLive) {

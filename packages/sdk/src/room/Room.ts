@@ -1,6 +1,9 @@
 import {
   ErrorCode,
   type CallRoomInfo,
+  type LobbyEntry,
+  type MuteSource,
+  type ParticipantPermissions,
   type JoinRoomPayload,
   type JoinRoomResult,
   type LeaveReason,
@@ -13,6 +16,7 @@ import { QUALITY_DEFAULTS, resolveJoinRoomOptions, ROOM_MEDIA_DEFAULTS } from '.
 import { InvalidStateError, MinimeetError, SdkErrorCode, UnsupportedError } from '../errors.js';
 import { RoomEvent, type RoomEventCallbacks } from '../events.js';
 import type { MediaTransport } from '../media/MediaTransport.js';
+import { RoomModeration } from '../moderation/RoomModeration.js';
 import { createMediaTransport } from '../media/MeshTransport.js';
 import type { JoinRoomOptions, ResolvedJoinRoomOptions } from '../options.js';
 import { LocalParticipant, type LocalMediaHost } from '../participant/LocalParticipant.js';
@@ -106,6 +110,8 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
    * `client.chat(roomId)`. It outlives the call; close it when the app no longer shows it.
    */
   readonly chat: ChatChannel;
+  /** What hosts do in the call (mute, remove, grants, lock, lobby, end) and raised hands. */
+  readonly moderation: RoomModeration;
   private info: CallRoomInfo;
   private roomState = RoomState.Connected;
   private resumeKey: string;
@@ -141,7 +147,7 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
       channel.subscribe(event, (...args: unknown[]) => void early.push([event, args])),
     );
     try {
-      const result = await channel.request('join_room', {
+      const payload: JoinRoomPayload = {
         roomId,
         password: options.password,
         inviteCode: options.inviteCode,
@@ -153,6 +159,12 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
           muted: false,
         })),
         client: clientInfo(),
+      };
+      const result = await channel.request('join_room', payload).catch(async (error: unknown) => {
+        if (!(error instanceof MinimeetError) || error.code !== ErrorCode.LobbyRequired)
+          throw error;
+        await waitInLobby(channel, roomId, options, rawOptions.onLobbyWaiting);
+        return channel.request('join_room', payload);
       });
       const room = new Room(channel, options, result, tracks, openChat(result.room.id));
       for (const [event, args] of early) room.dispatch(event, args);
@@ -182,6 +194,7 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
       this.localParticipant,
       forwardLocalEvents(this.localParticipant, this.emitter()),
     );
+    this.moderation = this.createModeration(result.room.id);
     this.transport = this.createTransport(result.participant.id);
     for (const info of result.participants) this.addRemote(info, false);
     this.localParticipant.adoptTracks(tracks);
@@ -191,6 +204,8 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
       this.stops.push(channel.subscribe(event, handlers[event]));
     }
     this.stops.push(channel.onConnectionChange((change) => this.handleConnectionChange(change)));
+    this.stops.push(...this.subscribeModeration());
+    void this.moderation.refresh().catch(() => undefined);
     this.speakers = new ActiveSpeakerDetector(
       {
         participants: () => [this.localParticipant, ...this.remotes.values()],
@@ -493,6 +508,8 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
         this.transport.publish(publication.track!);
     this.setState(RoomState.Connected);
     this.emit(RoomEvent.Reconnected);
+    // A host that was away asks for the lobby again; settings and hands may have changed.
+    void this.moderation.refresh().catch(() => undefined);
     this.quality.handleResumed();
   }
 
@@ -569,6 +586,59 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
     return monitor;
   }
 
+  private createModeration(roomId: string): RoomModeration {
+    const local = () => this.localParticipant;
+    const off = async (source: MuteSource | 'microphone_off') => {
+      const p = local();
+      if (source === 'microphone' && p.getTrackPublication('microphone'))
+        await p.setMicrophoneMuted(true);
+      if (source === 'microphone_off' && p.getTrackPublication('microphone'))
+        await p.setMicrophoneEnabled(false);
+      if (source === 'camera' && p.getTrackPublication('camera')) await p.setCameraEnabled(false);
+      if (source === 'screen_share' && p.getTrackPublication('screen_share'))
+        await p.setScreenShareEnabled(false);
+    };
+    const quietly = (work: Promise<unknown>) =>
+      work.then(
+        () => undefined,
+        (e: unknown) => this.reportDeviceError(e instanceof Error ? e : new Error(String(e))),
+      );
+    return new RoomModeration(roomId, (event, payload) => this.channel.request(event, payload), {
+      localId: () => local().id,
+      isHost: () => local().role === 'owner' || local().role === 'moderator',
+      comply: (sources) => quietly(Promise.all(sources.map((s) => off(s)))),
+      enforce: (p: ParticipantPermissions) =>
+        quietly(
+          Promise.all([
+            !p.canPublish || p.canPublishAudio === false ? off('microphone_off') : null,
+            !p.canPublish || p.canPublishVideo === false ? off('camera') : null,
+            !p.canPublish || p.canShareScreen === false ? off('screen_share') : null,
+          ]),
+        ),
+    });
+  }
+
+  private subscribeModeration(): (() => void)[] {
+    const m = this.moderation;
+    const mine = (roomId: string) =>
+      roomId === this.id && this.roomState !== RoomState.Disconnected;
+    const c = this.channel;
+    return [
+      c.subscribe('moderation_muted', (e) => mine(e.roomId) && m.handleMuted(e)),
+      c.subscribe(
+        'moderation_unmute_requested',
+        (e) => mine(e.roomId) && m.handleUnmuteRequested(e),
+      ),
+      c.subscribe('moderation_grants_changed', (e) => mine(e.roomId) && m.handleGrantsChanged(e)),
+      c.subscribe('moderation_removed', (e) => mine(e.roomId) && m.handleRemoved(e)),
+      c.subscribe('moderation_call_ended', (e) => mine(e.roomId) && m.handleCallEnded(e)),
+      c.subscribe('room_moderation_updated', (e) => mine(e.roomId) && m.handleSettings(e)),
+      c.subscribe('hands_updated', (e) => mine(e.roomId) && m.handleHands(e)),
+      c.subscribe('lobby_updated', (e) => mine(e.roomId) && m.handleLobby(e)),
+      c.subscribe('room_data', (e) => mine(e.roomId) && m.handleData(e)),
+    ];
+  }
+
   // Lets the forwarding functions emit room events on this room.
   private emitter(): RoomEmit {
     return (event, ...args) => this.emit(event, ...args);
@@ -603,5 +673,45 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
       },
       reportDeviceError: (error) => this.reportDeviceError(error),
     };
+  }
+}
+
+/**
+ * Waits in the room's lobby: knocks, tells the app, and resolves once a host admits this client;
+ * rejects with `lobby_denied` when a host turns it away.
+ */
+async function waitInLobby(
+  channel: SignalChannel,
+  roomId: string,
+  options: ResolvedJoinRoomOptions,
+  onWaiting: ((entry: LobbyEntry) => void) | undefined,
+): Promise<void> {
+  let settle: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  const outcome = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  const stops = [
+    channel.subscribe('lobby_admitted', (e) => {
+      if (e.roomId === roomId) settle?.resolve();
+    }),
+    channel.subscribe('lobby_denied', (e) => {
+      if (e.roomId === roomId)
+        settle?.reject(new MinimeetError(SdkErrorCode.LobbyDenied, e.message));
+    }),
+    channel.onConnectionChange((change) => {
+      if (change.type === 'closed' || change.type === 'dropped')
+        settle?.reject(
+          new MinimeetError(SdkErrorCode.Disconnected, 'The connection closed in the lobby.'),
+        );
+    }),
+  ];
+  try {
+    const { entry } = await channel.request('lobby_knock', {
+      roomId,
+      password: options.password,
+      inviteCode: options.inviteCode,
+    });
+    onWaiting?.(entry);
+    await outcome;
+  } finally {
+    for (const stop of stops) stop();
   }
 }

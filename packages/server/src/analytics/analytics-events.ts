@@ -71,6 +71,18 @@ export interface AnalyticsEventMap {
     participantId: string;
     samples: LegSample[];
   };
+  /**
+   * A host acted on a call (mute, remove, grants, lock, lobby, end, …); `actorPrincipalId` is null
+   * when a host app's backend acted with its API key (`apiKeyId`).
+   */
+  'moderation.action': {
+    roomId: string;
+    action: string;
+    actorPrincipalId: string | null;
+    apiKeyId: string | null;
+    targetParticipantId: string | null;
+    targetPrincipalId: string | null;
+  };
   /** A join was refused; `reason` is the error code (`room_full`, `forbidden`, `not_found`, …). */
   'participant.join_failed': {
     roomId: string;
@@ -105,4 +117,5 @@ export const ANALYTICS_EVENT_TYPES: readonly AnalyticsEventType[] = [
   'participant.resumed',
   'participant.join_failed',
   'quality.reported',
+  'moderation.action',
 ];

@@ -54,6 +54,7 @@ export class AnalyticsPublisher implements OnModuleDestroy {
       ),
       events.on('call.reconnecting', (e) => void this.publish('participant.reconnecting', e)),
       events.on('call.resumed', (e) => void this.publish('participant.resumed', e)),
+      events.on('moderation.action', (e) => void this.publish('moderation.action', { ...e })),
       events.on(
         'call.join_failed',
         (e) =>

@@ -161,8 +161,7 @@ export class AnalyticsStoreRepository {
 
     const owners = yield* this.roomOwners(fresh.map((e) => e.data.roomId));
     const legEvents = fresh.filter(
-      (e): e is Exclude<AnalyticsEvent, { type: 'participant.join_failed' }> =>
-        e.type !== 'participant.join_failed',
+      (e): e is LegEvent => e.type !== 'participant.join_failed' && e.type !== 'moderation.action',
     );
     const sessionIds = [...new Set(legEvents.map((e) => e.data.sessionId))].sort();
     yield* this.ensureSessions(legEvents, owners);
@@ -180,6 +179,8 @@ export class AnalyticsStoreRepository {
     const stored = new Set(legs.keys());
     const touched = new Set<string>();
     for (const event of fresh) {
+      // Host actions travel on the stream for other consumers; the call tables do not keep them.
+      if (event.type === 'moderation.action') continue;
       if (event.type === 'participant.join_failed') {
         yield sql(
           'INSERT INTO call_join_failures (id, room_id, owner_id, principal_kind, reason, occurred_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -277,7 +278,7 @@ export class AnalyticsStoreRepository {
   }
 
   private *ensureSessions(
-    events: Array<Exclude<AnalyticsEvent, { type: 'participant.join_failed' }>>,
+    events: Array<LegEvent>,
     owners: Map<string, string | null>,
   ): SqlPlan<void> {
     const first = new Map<string, (typeof events)[number]>();
@@ -390,8 +391,11 @@ export class AnalyticsStoreRepository {
   }
 }
 
+/** The events that belong to a participant's leg. */
+type LegEvent = Exclude<AnalyticsEvent, { type: 'participant.join_failed' | 'moderation.action' }>;
+
 /** A leg first seen through an event other than its join: completed when the join arrives. */
-function placeholder(event: Exclude<AnalyticsEvent, { type: 'participant.join_failed' }>): LegRow {
+function placeholder(event: LegEvent): LegRow {
   return {
     id: event.data.participantId,
     session_id: event.data.sessionId,
@@ -415,10 +419,7 @@ function placeholder(event: Exclude<AnalyticsEvent, { type: 'participant.join_fa
   };
 }
 
-function applyToLeg(
-  leg: LegRow,
-  event: Exclude<AnalyticsEvent, { type: 'participant.join_failed' }>,
-): void {
+function applyToLeg(leg: LegRow, event: LegEvent): void {
   switch (event.type) {
     case 'participant.joined':
       applyJoined(leg, event);

@@ -26,7 +26,8 @@ import { ApiKeysService } from './api-keys.service.js';
 
 type KeyedRequest = Request & { apiKey?: ApiKeyEntity };
 
-function basicCredentials(req: Request): { id: string; secret: string } | undefined {
+/** The API key id and secret of an HTTP Basic `Authorization` header, or undefined. */
+export function basicCredentials(req: Request): { id: string; secret: string } | undefined {
   const m = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(req.header('authorization') ?? '');
   if (!m) return undefined;
   const decoded = Buffer.from(m[1], 'base64').toString('utf8');

@@ -10,9 +10,9 @@ import {
   ErrorCode,
   type JoinRoomPayload,
   type JoinRoomResult,
+  type MuteSource,
   type ParticipantPermissions,
   type Principal,
-  type PublishedTrack,
   type RoomRole,
   type SignalCandidatePayload,
   type SignalDescriptionPayload,
@@ -27,7 +27,9 @@ import type { AppConfig } from '../config/config.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
 import { CallAnnouncer } from './call-announcer.js';
 import { CallBindings, notInRoom } from './call-bindings.js';
+import type { CallGate } from './call-gate.js';
 import { CallGrace } from './call-grace.js';
+import { assertMayPublish, mayPublish } from './call-permissions.js';
 import { CALL_STATE, type CallState, type ParticipantRecord } from './call-state.js';
 import type { CallTransport } from './call-transport.js';
 import { GRACE_STORE, type GraceStore, type RelayedSignal } from './grace-store.js';
@@ -76,6 +78,8 @@ const HANDOVER_MS = 3_000;
 @Injectable()
 export class CallService implements OnModuleInit, OnModuleDestroy, OnApplicationShutdown {
   private transport: CallTransport | null = null;
+  /** Moderation's check of every join (bars, lock, lobby), once registered. */
+  private gate: CallGate | null = null;
   /** This node's sockets and the participant each one is in each room. */
   private readonly bindings: CallBindings;
   private readonly announce: CallAnnouncer;
@@ -104,7 +108,7 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
     this.unsubscribe = [
       events.on('room.deleted', ({ roomId }) => {
         this.revocations++;
-        return this.closeRoom(roomId);
+        return this.closeRoom(roomId, 'The room was deleted; the call is over.').then(() => {});
       }),
       events.on('room.member_removed', ({ roomId, userId }) => {
         this.revocations++;
@@ -119,6 +123,11 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
   /** Connects the service to the sockets; the gateway calls it once it has its server. */
   attach(transport: CallTransport): void {
     this.transport = transport;
+  }
+
+  /** Registers the check every join must pass besides its admission (see {@link CallGate}). */
+  admitWith(gate: CallGate): void {
+    this.gate = gate;
   }
 
   /** Starts hearing of ended grace periods and of stopped nodes (before clients may connect). */
@@ -190,6 +199,7 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
     if (this.shared) await this.bindings.dropStale(client.socketId);
     this.bindings.assertNotIn(client.socketId, payload.roomId);
     const revocations = this.revocations;
+    await this.gate?.check(client.principal, payload.roomId);
     const admission = await this.access.admit(client.principal, payload.roomId, {
       ...(payload.password !== undefined ? { password: payload.password } : {}),
       ...(payload.inviteCode !== undefined ? { inviteCode: payload.inviteCode } : {}),
@@ -201,8 +211,11 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
         'This room asks for the SFU topology, which this server does not offer yet.',
       );
     }
+    const permissions = this.gate
+      ? await this.gate.permissions(client.principal, room.id, admission.permissions)
+      : admission.permissions;
     const tracks = payload.tracks ?? [];
-    assertMayPublish(admission.permissions, tracks);
+    assertMayPublish(permissions, tracks);
     const now = Date.now();
     const record: ParticipantRecord = {
       roomId: room.id,
@@ -222,7 +235,7 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
             : client.principal.displayName,
         avatarUrl: client.principal.avatarUrl,
         role: admission.role,
-        permissions: admission.permissions,
+        permissions,
         joinedAt: new Date(now).toISOString(),
         connection: 'connected',
         tracks,
@@ -266,6 +279,7 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
       throw refusal;
     }
     this.bindings.bind(client.socketId, room.id, record.info.id);
+    this.gate?.seated(client.principal, room.id);
     client.afterReply(() =>
       this.send().toRoom(room.id, client.socketId, 'participant_joined', {
         roomId: room.id,
@@ -367,16 +381,24 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
       }
     }
     const { role, canPublish, canSubscribe, canChat } = principal.grants;
-    const permissions = { canPublish, canSubscribe, canChat };
+    const granted = { canPublish, canSubscribe, canChat };
     for (const [roomId, participantId] of rooms) {
       const current = await this.state.get(roomId, participantId);
       if (!current || current.socketId !== socketId) continue;
+      // What a host took away stays away through a token refresh.
+      const permissions = this.gate
+        ? await this.gate.permissions(principal, roomId, granted)
+        : granted;
       const before = current.info;
       if (before.role === role && samePermissions(before.permissions, permissions)) continue;
       const updated = await this.state.update(
         roomId,
         participantId,
-        { role, permissions, ...(canPublish ? {} : { tracks: [] }) },
+        {
+          role,
+          permissions,
+          tracks: before.tracks.filter((t) => mayPublish(permissions, t.source)),
+        },
         { socketId },
       );
       if (updated) this.announce.updated(updated, socketId);
@@ -436,6 +458,8 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
     if (!client.connected()) {
       return new AppError(ErrorCode.Conflict, 'The connection closed during the join.');
     }
+    // Checked again with the seat taken: a lock that raced this join has one outcome.
+    await this.gate?.check(client.principal, roomId);
     return null;
   }
 
@@ -571,7 +595,7 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
     return {};
   }
 
-  private async closeRoom(roomId: string): Promise<void> {
+  private async closeRoom(roomId: string, message: string): Promise<ParticipantRecord[]> {
     const records = await this.state.removeRoom(roomId);
     for (const record of records) {
       this.announce.forget(record);
@@ -579,12 +603,13 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
         this.send().toSocket(record.socketId, 'room_closed', {
           roomId,
           reason: 'room_closed',
-          message: 'The room was deleted; the call is over.',
+          message,
         });
       }
       this.bindings.unbind(record.socketId, roomId);
       this.announce.emitLeft(record, 'room_closed');
     }
+    return records;
   }
 
   /** A member's new role applies at once to its participants in the room's call. */
@@ -599,17 +624,93 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
   private async removeMember(roomId: string, userId: string): Promise<void> {
     for (const record of await this.state.list(roomId)) {
       if (record.info.principalId !== userId) continue;
-      const removed = await this.state.remove(roomId, record.info.id);
-      if (!removed) continue;
-      this.announce.forget(removed);
-      this.send().toSocket(removed.socketId, 'room_closed', {
-        roomId,
-        reason: 'removed',
-        message: 'You were removed from the room.',
-      });
-      this.bindings.unbind(removed.socketId, roomId);
-      this.announce.left(removed, 'removed');
+      await this.eject(roomId, record.info.id, 'You were removed from the room.');
     }
+  }
+
+  // ---- Seams for moderation (moderation/ calls these; calls/ never imports moderation) ----
+
+  /** Everyone in a room's call now, in join order (those in their grace period too). */
+  participants(roomId: string): Promise<ParticipantRecord[]> {
+    return this.state.list(roomId);
+  }
+
+  /**
+   * Removes a participant from the call, connected or within its grace period (it cannot resume):
+   * it gets `room_closed` (`removed`) with `message`, the others `participant_left` (`removed`).
+   * Returns it, or null when it was already gone.
+   */
+  async eject(
+    roomId: string,
+    participantId: string,
+    message: string,
+  ): Promise<ParticipantRecord | null> {
+    const removed = await this.state.remove(roomId, participantId);
+    if (!removed) return null;
+    this.announce.forget(removed);
+    if (removed.info.connection === 'connected') {
+      this.send().toSocket(removed.socketId, 'room_closed', { roomId, reason: 'removed', message });
+    }
+    if (this.bindings.has(removed.socketId, roomId)) this.bindings.unbind(removed.socketId, roomId);
+    else this.send().exit(removed.socketId, roomId);
+    this.announce.left(removed, 'removed');
+    return removed;
+  }
+
+  /** Ends a room's call for everyone: each gets `room_closed` with `message`. Returns who was there. */
+  endCall(roomId: string, message: string): Promise<ParticipantRecord[]> {
+    return this.closeRoom(roomId, message);
+  }
+
+  /**
+   * Applies new permissions to a participant at once: tracks of sources it may no longer publish
+   * are taken off what the others see, and the room hears `participant_updated`.
+   */
+  async setPermissions(
+    roomId: string,
+    participantId: string,
+    permissions: ParticipantPermissions,
+  ): Promise<ParticipantRecord | null> {
+    const current = await this.state.get(roomId, participantId);
+    if (!current) return null;
+    const tracks = current.info.tracks.filter((t) => mayPublish(permissions, t.source));
+    const updated = await this.state.update(roomId, participantId, { permissions, tracks });
+    if (updated) this.announce.updated(updated, null);
+    return updated;
+  }
+
+  /**
+   * Marks a participant's tracks of some sources muted (a host's mute), and tells the room.
+   * Returns the participant and how many tracks changed, or null when it is gone.
+   */
+  async markMuted(
+    roomId: string,
+    participantId: string,
+    sources: readonly MuteSource[],
+  ): Promise<{ record: ParticipantRecord; changed: number } | null> {
+    const current = await this.state.get(roomId, participantId);
+    if (!current) return null;
+    const muteScreen = sources.includes('screen_share');
+    let changed = 0;
+    const tracks = current.info.tracks.map((t) => {
+      const hit =
+        (sources as readonly string[]).includes(t.source) ||
+        (muteScreen && t.source === 'screen_share_audio');
+      if (!hit || t.muted) return t;
+      changed++;
+      return { ...t, muted: true };
+    });
+    if (changed === 0) return { record: current, changed };
+    // Compare-and-set on the socket: a resume in between keeps what it brought.
+    const updated = await this.state.update(
+      roomId,
+      participantId,
+      { tracks },
+      { socketId: current.socketId },
+    );
+    if (!updated) return { record: current, changed: 0 };
+    this.announce.updated(updated, null);
+    return { record: updated, changed };
   }
 
   private send(): CallTransport {
@@ -618,15 +719,14 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
   }
 }
 
-function assertMayPublish(permissions: ParticipantPermissions, tracks: PublishedTrack[]): void {
-  if (!permissions.canPublish && tracks.length > 0) {
-    throw new AppError(ErrorCode.Forbidden, 'You may not publish media in this room.');
-  }
-}
-
 function samePermissions(a: ParticipantPermissions, b: ParticipantPermissions): boolean {
   return (
-    a.canPublish === b.canPublish && a.canSubscribe === b.canSubscribe && a.canChat === b.canChat
+    a.canPublish === b.canPublish &&
+    a.canSubscribe === b.canSubscribe &&
+    a.canChat === b.canChat &&
+    a.canPublishAudio === b.canPublishAudio &&
+    a.canPublishVideo === b.canPublishVideo &&
+    a.canShareScreen === b.canShareScreen
   );
 }
 

@@ -41,6 +41,8 @@ export class ChatAccess implements OnApplicationShutdown {
   private generation = 0;
   private readonly remember: boolean;
   private readonly unsubscribe: Array<() => void>;
+  /** A live check of writes besides the role (moderation: a host took chat away), once registered. */
+  private writeCheck: ((principal: Principal, roomId: string) => Promise<boolean>) | null = null;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -55,8 +57,16 @@ export class ChatAccess implements OnApplicationShutdown {
     ];
   }
 
+  /** Registers a live check every write must pass besides the role (moderation's `canChat`). */
+  checkWritesWith(check: (principal: Principal, roomId: string) => Promise<boolean>): void {
+    this.writeCheck = check;
+  }
+
   /** The principal's role in the room when it may read (or write to) the room's chat; throws otherwise. */
   async roleIn(principal: Principal, roomId: string, access: ChatAccessKind): Promise<RoomRole> {
+    if (access === 'write' && this.writeCheck && !(await this.writeCheck(principal, roomId))) {
+      throw new AppError(ErrorCode.Forbidden, 'A host took away your right to chat in this room.');
+    }
     if (access === 'write' && this.remember) {
       const known = this.writers.get(roomId)?.get(principal.id);
       if (known && known.until > Date.now()) return known.role;

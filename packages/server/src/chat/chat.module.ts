@@ -52,6 +52,6 @@ export function createTypingStore(
     ChatService,
     ChatRealtime,
   ],
-  exports: [ChatRealtime, ChatService],
+  exports: [ChatRealtime, ChatService, ChatAccess],
 })
 export class ChatModule {}

@@ -31,6 +31,8 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.NotInRoom]: 409,
   [ErrorCode.ParticipantNotFound]: 404,
   [ErrorCode.FeatureUnavailable]: 501,
+  [ErrorCode.RoomLocked]: 403,
+  [ErrorCode.LobbyRequired]: 403,
 };
 
 /**

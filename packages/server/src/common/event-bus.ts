@@ -1,5 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { ChatMessage, ChatMessageChange, ClientInfo } from '@minimeet/protocol';
+import type {
+  ChatMessage,
+  ChatMessageChange,
+  ClientInfo,
+  MuteSource,
+  ParticipantPermissions,
+} from '@minimeet/protocol';
 
 /**
  * The server's internal events. Side effects such as analytics and (later) presence subscribe here
@@ -87,6 +93,53 @@ export interface ServerEvents {
   'chat.message_created': { message: ChatMessage };
   /** A stored chat message was edited, deleted or reacted to; `message` is as it is now. */
   'chat.message_updated': { message: ChatMessage; change: ChatMessageChange };
+  /**
+   * A host muted sources of a participant (marked muted in the call state). The SFU listens to
+   * pause the participant's producers of those sources, so a client that ignores it is cut off.
+   */
+  'moderation.muted': { roomId: string; participantId: string; sources: MuteSource[] };
+  /**
+   * A host changed a participant's grants; `permissions` are in force. The SFU listens to close
+   * producers of sources the participant may no longer publish.
+   */
+  'moderation.grants_changed': {
+    roomId: string;
+    participantId: string;
+    permissions: ParticipantPermissions;
+  };
+  /** A host acted (for analytics): who, on whom, what. */
+  'moderation.action': ModerationActionEvent;
+}
+
+/** Host actions recorded for analytics. */
+export type ModerationActionKind =
+  | 'mute'
+  | 'mute_all'
+  | 'ask_unmute'
+  | 'remove'
+  | 'grants'
+  | 'lock'
+  | 'unlock'
+  | 'lobby_on'
+  | 'lobby_off'
+  | 'admit'
+  | 'deny'
+  | 'end_call'
+  | 'lower_hand'
+  | 'data';
+
+/** Payload of `moderation.action`. */
+export interface ModerationActionEvent {
+  roomId: string;
+  action: ModerationActionKind;
+  /** The host's principal id, or null when a host app's backend acted with its API key. */
+  actorPrincipalId: string | null;
+  /** The API key a host app's backend used, or null. */
+  apiKeyId: string | null;
+  /** The participant acted on, or null. */
+  targetParticipantId: string | null;
+  /** The principal acted on (a removed participant, a lobby waiter), or null. */
+  targetPrincipalId: string | null;
 }
 
 /** Name of a {@link ServerEvents} event. */

@@ -50,6 +50,8 @@ const MEANING: Record<ErrorCode, string> = {
   [ErrorCode.NotInRoom]: 'the caller is not in that room on this connection',
   [ErrorCode.ParticipantNotFound]: "the addressed participant is not in the caller's room",
   [ErrorCode.FeatureUnavailable]: 'this server does not offer the feature yet',
+  [ErrorCode.RoomLocked]: 'a host locked the room: only its owners and moderators may join',
+  [ErrorCode.LobbyRequired]: 'the room admits the caller only through its lobby',
 };
 
 /** What reading a JSON body can fail with, before or while the route validates it. */

@@ -72,3 +72,6 @@ export interface RealtimeFeature<E extends ClientEventName> {
 
 /** The channel every socket of one principal is in; features address a user's devices through it. */
 export const principalChannel = (principalId: string): string => `principal:${principalId}`;
+
+/** The channel of a room's call: every socket of a participant in it. */
+export const callChannel = (roomId: string): string => `call:${roomId}`;

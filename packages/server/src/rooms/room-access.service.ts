@@ -113,6 +113,33 @@ export class RoomAccessService {
     return room && room.id === roomId && room.ownerId === owner ? [roomId] : [];
   }
 
+  /**
+   * Resolves when the principal could enter the room's call but for its lobby, granting nothing:
+   * a user is a member, or finds the room public, or brings its password or an invite code (the
+   * code is checked when it joins); a guest's token names the room, of its own account. Refuses
+   * as {@link admit} would.
+   */
+  async assertMayKnock(
+    principal: Principal,
+    roomId: string,
+    credentials: AdmissionCredentials,
+  ): Promise<void> {
+    const room = await this.rooms.findById(roomId);
+    if (principal.kind === 'guest') {
+      if (principal.grants.room !== roomId) throw noSuchRoom();
+      if (room && room.ownerId !== guestOwner(principal.id)) throw anotherAccount();
+      return;
+    }
+    if (!room) throw noSuchRoom();
+    if (await this.membership.roleOf(room, principal.id)) return;
+    if (credentials.inviteCode !== undefined) return;
+    if (room.visibility === 'public' && room.passwordHash === null) return;
+    if (await this.membership.passwordOpens(room, credentials.password)) return;
+    if (credentials.password !== undefined || room.visibility === 'public')
+      throw new AppError(ErrorCode.RoomPasswordRequired, 'This room needs its password.');
+    throw noSuchRoom();
+  }
+
   /** The principal's current role in the room, or null when it may no longer be there. */
   async roleOf(principal: Principal, roomId: string): Promise<RoomRole | null> {
     const room = await this.rooms.findById(roomId);

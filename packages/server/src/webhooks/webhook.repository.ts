@@ -277,6 +277,7 @@ export class WebhookRepository {
         case 'participant.reconnecting':
         case 'participant.resumed':
         case 'quality.reported':
+        case 'moderation.action':
           break;
       }
       if (!owners.has(roomId)) {

@@ -46,6 +46,7 @@ import {
   type RealtimeTransport,
   type RequestHandlers,
 } from '../common/realtime.js';
+import { ModerationRealtime } from '../moderation/moderation.realtime.js';
 import { PresenceRealtime } from '../presence/presence.realtime.js';
 import { QualityRealtime } from '../analytics/quality.realtime.js';
 import { runRequest, splitArguments } from './ack-handler.js';
@@ -117,6 +118,7 @@ export class SignallingGateway
     @Inject(ChatRealtime) private readonly chat: ChatRealtime,
     @Inject(PresenceRealtime) private readonly presence: PresenceRealtime,
     @Inject(QualityRealtime) private readonly quality: QualityRealtime,
+    @Inject(ModerationRealtime) private readonly moderation: ModerationRealtime,
     @Inject(SessionService) private readonly sessions: SessionService,
   ) {
     type P<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[0];
@@ -157,6 +159,7 @@ export class SignallingGateway
       ...featureHandlers(this.chat.handlers),
       ...featureHandlers(this.presence.handlers),
       ...featureHandlers(this.quality.handlers),
+      ...featureHandlers(this.moderation.handlers),
     };
   }
 
@@ -165,6 +168,7 @@ export class SignallingGateway
     const realtime = this.realtimeTransport(server);
     this.chat.attach(realtime);
     this.presence.attach(realtime);
+    this.moderation.attach(realtime);
     this.quality.attach();
     this.unsubscribe.push(
       this.events.on('api_key.revoked', ({ keyId }) => this.endKeySessions(keyId)),
