@@ -36,6 +36,16 @@ import {
 } from './chat-schemas.js';
 import { qualityReportPayloadSchema } from './quality-schemas.js';
 import {
+  sfuConnectTransportPayloadSchema,
+  sfuConsumerPayloadSchema,
+  sfuCreateTransportPayloadSchema,
+  sfuProducePayloadSchema,
+  sfuProducerPayloadSchema,
+  sfuRestartIcePayloadSchema,
+  sfuSetCapabilitiesPayloadSchema,
+  sfuSetPreferredLayersPayloadSchema,
+} from './sfu-schemas.js';
+import {
   presenceSubscribePayloadSchema,
   presenceUnsubscribePayloadSchema,
   presenceUpdatePayloadSchema,
@@ -320,6 +330,17 @@ export const clientPayloadSchemas = {
   presence_update: presenceUpdatePayloadSchema,
   presence_subscribe: presenceSubscribePayloadSchema,
   presence_unsubscribe: presenceUnsubscribePayloadSchema,
+  sfu_set_capabilities: sfuSetCapabilitiesPayloadSchema,
+  sfu_create_transport: sfuCreateTransportPayloadSchema,
+  sfu_connect_transport: sfuConnectTransportPayloadSchema,
+  sfu_produce: sfuProducePayloadSchema,
+  sfu_close_producer: sfuProducerPayloadSchema,
+  sfu_pause_producer: sfuProducerPayloadSchema,
+  sfu_resume_producer: sfuProducerPayloadSchema,
+  sfu_resume_consumer: sfuConsumerPayloadSchema,
+  sfu_pause_consumer: sfuConsumerPayloadSchema,
+  sfu_set_preferred_layers: sfuSetPreferredLayersPayloadSchema,
+  sfu_restart_ice: sfuRestartIcePayloadSchema,
 } as const satisfies Record<ClientEventName, z.ZodType>;
 
 export {
@@ -337,4 +358,5 @@ export * from './signalling-schemas.js';
 export * from './chat-schemas.js';
 export * from './presence-schemas.js';
 export * from './quality-schemas.js';
+export * from './sfu-schemas.js';
 export * from './webhook-schemas.js';
