@@ -281,8 +281,22 @@ export const healthResponseSchema = z
           .describe('Round-trip time of a trivial query, or null when it failed.'),
       })
       .describe('The relational store.'),
+    sfu: z
+      .object({
+        status: z
+          .enum(['available', 'unavailable'])
+          .describe('`unavailable` leaves mesh rooms working and refuses `sfu` rooms.'),
+        reason: z.string().optional().describe('Why the SFU is unavailable.'),
+        workers: z
+          .number()
+          .int()
+          .min(0)
+          .describe('Running mediasoup workers (0 until the first SFU call starts them).'),
+        rooms: z.number().int().min(0).describe('Rooms with a media router on this node.'),
+      })
+      .describe('The SFU (media server); never makes the server `degraded`.'),
   })
-  .describe('Server and database status.') satisfies z.ZodType<HealthResponse>;
+  .describe('Server, database and SFU status.') satisfies z.ZodType<HealthResponse>;
 
 /** Schema of {@link ErrorBody}, the body of every failed HTTP response. */
 export const errorBodySchema = z

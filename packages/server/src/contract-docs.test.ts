@@ -54,6 +54,14 @@ const REST_BODIES: Record<string, Section[]> = {
 };
 
 const PROTOCOL_CHAT: Section = ['protocol.md', '### Requests'];
+const PROTOCOL_PRODUCER: Section = [
+  'protocol.md',
+  '### `sfu_close_producer`, `sfu_pause_producer`, `sfu_resume_producer`',
+];
+const PROTOCOL_CONSUMER: Section = [
+  'protocol.md',
+  '### `sfu_resume_consumer`, `sfu_pause_consumer`',
+];
 
 const SOCKET_PAYLOADS: Record<ClientEventName, Section[]> = {
   auth_refresh: [['protocol.md', '### `auth_refresh`']],
@@ -76,6 +84,17 @@ const SOCKET_PAYLOADS: Record<ClientEventName, Section[]> = {
   presence_update: [['presence.md', '### `presence_update` (client → server)']],
   presence_subscribe: [['presence.md', '### `presence_subscribe` (client → server)']],
   presence_unsubscribe: [['presence.md', '### `presence_unsubscribe` (client → server)']],
+  sfu_set_capabilities: [['protocol.md', '### `sfu_set_capabilities`']],
+  sfu_create_transport: [['protocol.md', '### `sfu_create_transport`']],
+  sfu_connect_transport: [['protocol.md', '### `sfu_connect_transport`']],
+  sfu_produce: [['protocol.md', '### `sfu_produce`']],
+  sfu_close_producer: [PROTOCOL_PRODUCER],
+  sfu_pause_producer: [PROTOCOL_PRODUCER],
+  sfu_resume_producer: [PROTOCOL_PRODUCER],
+  sfu_resume_consumer: [PROTOCOL_CONSUMER],
+  sfu_pause_consumer: [PROTOCOL_CONSUMER],
+  sfu_set_preferred_layers: [['protocol.md', '### `sfu_set_preferred_layers`']],
+  sfu_restart_ice: [['protocol.md', '### `sfu_restart_ice`']],
 };
 
 const OTHER_INPUTS: Array<[name: string, schema: ZodType, sections: Section[]]> = [

@@ -31,6 +31,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.NotInRoom]: 409,
   [ErrorCode.ParticipantNotFound]: 404,
   [ErrorCode.FeatureUnavailable]: 501,
+  [ErrorCode.SfuUnavailable]: 503,
 };
 
 /**

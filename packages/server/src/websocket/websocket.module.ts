@@ -3,12 +3,13 @@ import { AnalyticsModule } from '../analytics/analytics.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { CallsModule } from '../calls/calls.module.js';
 import { ChatModule } from '../chat/chat.module.js';
+import { MediaModule } from '../media/media.module.js';
 import { PresenceModule } from '../presence/presence.module.js';
 import { SignallingGateway } from './signalling.gateway.js';
 
 /** The Socket.IO gateway and everything that speaks the wire protocol. */
 @Module({
-  imports: [AuthModule, CallsModule, ChatModule, PresenceModule, AnalyticsModule],
+  imports: [AuthModule, CallsModule, MediaModule, ChatModule, PresenceModule, AnalyticsModule],
   providers: [SignallingGateway],
 })
 export class WebsocketModule {}
