@@ -50,9 +50,7 @@ export class MediaMove {
     const count = () => {
       if (this.done || track.readyState === 'ended') return;
       this.moved.set(from, (this.moved.get(from) ?? 0) + 1);
-      if (this.closing === undefined && this.caughtUp()) {
-        this.closing = this.later(() => this.finish(), this.timings.closeDelayMs);
-      }
+      this.check();
     };
     // A received track starts muted and unmutes with its first packets.
     if (!track.muted) {
@@ -67,6 +65,12 @@ export class MediaMove {
     };
     const timer = this.later(once, this.timings.firstMediaTimeoutMs);
     track.addEventListener('unmute', once);
+  }
+
+  /** Finishes soon when every participant's tracks have moved (also after someone left). */
+  check(): void {
+    if (this.done || this.closing !== undefined || !this.caughtUp()) return;
+    this.closing = this.later(() => this.finish(), this.timings.closeDelayMs);
   }
 
   /** Abandons the move (the call moves back before it finished). */

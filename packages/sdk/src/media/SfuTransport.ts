@@ -1,8 +1,9 @@
-import type {
-  SfuConsumerLayersChangedEvent,
-  SfuNewConsumerEvent,
-  SfuTransportDirection,
-  TrackSource,
+import {
+  ErrorCode,
+  type SfuConsumerLayersChangedEvent,
+  type SfuNewConsumerEvent,
+  type SfuTransportDirection,
+  type TrackSource,
 } from '@minimeet/protocol';
 import { Device, parseScalabilityMode, type types } from 'mediasoup-client';
 import type { PeerStats } from '../stats/StatsSampler.js';
@@ -104,6 +105,7 @@ export class SfuTransport implements MediaTransport {
   private sendTransport: types.Transport | undefined;
   private recvTransport: types.Transport | undefined;
   private restartTimers = new Map<types.Transport, ReturnType<typeof setTimeout>>();
+  private capabilities: unknown;
   private closed = false;
 
   /** Creates the transport and starts setting up the session with the router of `topology`. */
@@ -271,6 +273,7 @@ export class SfuTransport implements MediaTransport {
 
   private async setUp(routerRtpCapabilities: unknown): Promise<void> {
     if (this.closed) return;
+    this.capabilities = routerRtpCapabilities;
     const device = new Device();
     await device.load({ routerRtpCapabilities: routerRtpCapabilities as types.RtpCapabilities });
     if (this.closed) return;
@@ -548,11 +551,13 @@ export class SfuTransport implements MediaTransport {
         roomId: this.options.roomId,
         transportId: transport.id,
       });
-      if (!transport.closed) {
-        await transport.restartIce({ iceParameters: iceParameters });
+      if (!transport.closed) await transport.restartIce({ iceParameters });
+    } catch (error) {
+      // The server no longer knows the transport (its state went with a long absence): start
+      // over. Anything else, the next drop or network change tries again.
+      if (this.capabilities && (error as { code?: unknown }).code === ErrorCode.NotFound) {
+        this.reset(this.capabilities);
       }
-    } catch {
-      // The next drop or network change tries again.
     }
   }
 

@@ -62,6 +62,7 @@ export class TopologySwitch implements MediaTransport {
       running.transport.removePeer(id);
       running.delivered.delete(id);
     }
+    this.move?.check();
   }
 
   /** Sends a published track on the running topologies. */
