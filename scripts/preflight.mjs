@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
+import { ensureWorker, findWorker, WORKER_BUILD_APT } from './mediasoup-worker.mjs';
 
 /** Is `file` there and executable by us? */
 function executable(file) {
@@ -93,6 +94,32 @@ const pieces = {
     apt: ['coturn'],
     how: 'apt-get install -y coturn',
   },
+  mediasoupBuild: {
+    what: 'the tools and libraries to build the mediasoup worker (meson, ninja, pkg-config, OpenSSL, libuv, abseil, libsrtp2, usrsctp, nlohmann-json)',
+    why: 'the SFU needs a mediasoup worker; where none can be downloaded it is built once from source and cached',
+    // Only needed while no worker exists (built, cached, downloaded or named by MEDIASOUP_WORKER_BIN).
+    ok: () =>
+      findWorker() !== null ||
+      (onPath('meson') &&
+        onPath('ninja') &&
+        spawnSync(
+          'pkg-config',
+          [
+            '--exists',
+            'libsrtp2',
+            'usrsctp',
+            'libuv',
+            'absl_flat_hash_map',
+            'nlohmann_json',
+            'openssl',
+          ],
+          { stdio: 'ignore' },
+        ).status === 0),
+    apt: WORKER_BUILD_APT,
+    how: `apt-get install -y ${WORKER_BUILD_APT.join(' ')} (or set MEDIASOUP_WORKER_BIN to a mediasoup 3.12 worker)`,
+    // Without it the server still runs (mesh rooms); only the SFU is missing.
+    optional: true,
+  },
   netns: {
     what: 'iproute2 (`ip`) and the right to create network namespaces (root)',
     why: 'the reconnection tests cut and move a browser’s network inside a namespace of their own',
@@ -108,11 +135,14 @@ const pieces = {
 
 /** Which pieces each task needs. */
 const needs = {
-  start: ['toolchain'],
+  start: ['toolchain', 'mediasoupBuild'],
   build: ['toolchain'],
-  test: ['toolchain', 'chromium', 'coturn', 'netns'],
-  bench: ['toolchain', 'chromium', 'coturn', 'netns'],
+  test: ['toolchain', 'chromium', 'coturn', 'netns', 'mediasoupBuild'],
+  bench: ['toolchain', 'chromium', 'coturn', 'netns', 'mediasoupBuild'],
 };
+
+/** Tasks that run the server, and so want the SFU's worker (built once, then cached). */
+const WANTS_WORKER = new Set(['start', 'test', 'bench']);
 
 /** The services the tests use, at the addresses the tests will use. */
 function services() {
@@ -220,7 +250,16 @@ export async function preflight(task, { root }) {
     missing = wanted.filter((p) => !p.ok());
   }
   for (const p of missing) {
+    if (p.optional) {
+      console.warn(`minimeet: ${p.what} is missing: ${p.why}.\n  Install: ${p.how}`);
+      continue;
+    }
     problems.push(`${p.what} is missing: ${p.why}.\n      Install: ${p.how}`);
+  }
+
+  // The worker build runs once (minutes) and is cached; a failure leaves the SFU off, not the task.
+  if (WANTS_WORKER.has(task) && problems.length === 0 && ensureWorker() === null) {
+    console.warn('minimeet: continuing without the SFU: mesh rooms work, sfu rooms are refused.');
   }
 
   if (task === 'test' || task === 'bench') {

@@ -4,8 +4,19 @@ import { createJoinToken } from '@minimeet/host';
 /** Signs a join token for one guest of one room. */
 export type GuestTokens = (identity: string, room: string) => Promise<string>;
 
+/** A bench host account: its access token (to create rooms) and its join-token signer. */
+export interface HostAccount {
+  accessToken: string;
+  sign: GuestTokens;
+}
+
 /** Registers a host account on `serverUrl`, creates an API key, and returns a join-token signer. */
 export async function guestTokens(serverUrl: string): Promise<GuestTokens> {
+  return (await hostAccount(serverUrl)).sign;
+}
+
+/** Registers a host account on `serverUrl` and creates an API key for it. */
+export async function hostAccount(serverUrl: string): Promise<HostAccount> {
   const reg = await fetch(`${serverUrl}/api/auth/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -24,6 +35,9 @@ export async function guestTokens(serverUrl: string): Promise<GuestTokens> {
   });
   if (!keyRes.ok) throw new Error(`creating the bench API key failed: ${keyRes.status}`);
   const key = (await keyRes.json()) as { id: string; secret: string };
-  return (identity, room) =>
-    createJoinToken(key, { identity, name: identity, grants: { room }, ttlSeconds: 3600 });
+  return {
+    accessToken,
+    sign: (identity, room) =>
+      createJoinToken(key, { identity, name: identity, grants: { room }, ttlSeconds: 3600 }),
+  };
 }

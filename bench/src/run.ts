@@ -9,6 +9,7 @@ import { loginBench } from './login.bench.js';
 import { presenceBench } from './presence.bench.js';
 import { reconnectBench } from './reconnect.bench.js';
 import { searchBench } from './search.bench.js';
+import { sfuBench } from './sfu.bench.js';
 import { signallingBench } from './signalling.bench.js';
 
 const only = process.argv[2];
@@ -23,3 +24,4 @@ if (!only || only === 'search') await searchBench();
 if (!only || only === 'element-size') await elementSizeBench();
 if (!only || only === 'analytics') await analyticsBench();
 if (!only || only === 'reconnect') await reconnectBench();
+if (!only || only === 'sfu') await sfuBench();

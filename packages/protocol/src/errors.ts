@@ -58,12 +58,17 @@ export const ErrorCode = {
   NotInRoom: 'not_in_room',
   /** The addressed participant is not in the caller's room. */
   ParticipantNotFound: 'participant_not_found',
-  /** This server does not offer the feature yet (such as the SFU topology). */
+  /** This server does not offer the feature. */
   FeatureUnavailable: 'feature_unavailable',
   /** A host locked the room: only its owners and moderators may join the call now. */
   RoomLocked: 'room_locked',
   /** The room admits the caller only through its lobby: send `lobby_knock` and wait for a host. */
   LobbyRequired: 'lobby_required',
+  /**
+   * The room needs the SFU (its topology is `sfu`, or an `auto` room outgrew the mesh) and this
+   * server has no media worker running; `/api/health` says why. Mesh rooms still work.
+   */
+  SfuUnavailable: 'sfu_unavailable',
 } as const;
 
 /** One of the {@link ErrorCode} values. */

@@ -53,6 +53,26 @@ import type {
 } from './moderation.js';
 import type { QualityReportPayload } from './quality.js';
 import type {
+  CallTopologyChangedEvent,
+  SfuConnectTransportPayload,
+  SfuConsumerEvent,
+  SfuConsumerLayersChangedEvent,
+  SfuConsumerPayload,
+  SfuCreateTransportPayload,
+  SfuNewConsumerEvent,
+  SfuProducePayload,
+  SfuProduceResult,
+  SfuProducerClosedEvent,
+  SfuProducerLayersWantedEvent,
+  SfuProducerPayload,
+  SfuRestartIcePayload,
+  SfuRestartIceResult,
+  SfuSetCapabilitiesPayload,
+  SfuSetPreferredLayersPayload,
+  SfuTransportInfo,
+  SfuTransportsResetEvent,
+} from './sfu.js';
+import type {
   JoinRoomPayload,
   JoinRoomResult,
   LeaveRoomPayload,
@@ -221,6 +241,28 @@ export interface ClientToServerEvents {
   hand_raise: (payload: RaiseHandPayload, ack: Ack) => void;
   /** Hosts: lower someone's hand. */
   hand_lower: (payload: LowerHandPayload, ack: Ack) => void;
+  /** SFU: say what the client's Device can receive; consumers are created only after this. */
+  sfu_set_capabilities: (payload: SfuSetCapabilitiesPayload, ack: Ack) => void;
+  /** SFU: create a send (`canPublish`) or receive (`canSubscribe`) transport on the room's router. */
+  sfu_create_transport: (payload: SfuCreateTransportPayload, ack: Ack<SfuTransportInfo>) => void;
+  /** SFU: give a transport the client's DTLS parameters (its `connect` event). */
+  sfu_connect_transport: (payload: SfuConnectTransportPayload, ack: Ack) => void;
+  /** SFU: publish a track on the send transport (its `produce` event); needs `canPublish`. */
+  sfu_produce: (payload: SfuProducePayload, ack: Ack<SfuProduceResult>) => void;
+  /** SFU: stop publishing a track; its consumers close on every side. */
+  sfu_close_producer: (payload: SfuProducerPayload, ack: Ack) => void;
+  /** SFU: pause a published track (mute); its consumers see `sfu_consumer_paused`. */
+  sfu_pause_producer: (payload: SfuProducerPayload, ack: Ack) => void;
+  /** SFU: resume a paused published track; its consumers see `sfu_consumer_resumed`. */
+  sfu_resume_producer: (payload: SfuProducerPayload, ack: Ack) => void;
+  /** SFU: start receiving a consumer (created paused) once its track is wired or shown. */
+  sfu_resume_consumer: (payload: SfuConsumerPayload, ack: Ack) => void;
+  /** SFU: stop receiving a consumer nobody watches (dynacast counts it as not wanted). */
+  sfu_pause_consumer: (payload: SfuConsumerPayload, ack: Ack) => void;
+  /** SFU: the highest simulcast layers a consumer should receive (from the size it is shown at). */
+  sfu_set_preferred_layers: (payload: SfuSetPreferredLayersPayload, ack: Ack) => void;
+  /** SFU: restart ICE on a transport; answers with the server's new ICE parameters. */
+  sfu_restart_ice: (payload: SfuRestartIcePayload, ack: Ack<SfuRestartIceResult>) => void;
 }
 
 /** Events the server emits. */
@@ -280,6 +322,24 @@ export interface ServerToClientEvents {
   hands_updated: (payload: HandsUpdatedEvent) => void;
   /** A data message from the host app's backend to everyone in the call. */
   room_data: (payload: RoomDataEvent) => void;
+  /** An `auto` room's call moved between mesh and SFU. */
+  call_topology_changed: (payload: CallTopologyChangedEvent) => void;
+  /** SFU: a new (paused) consumer of another participant's track, to `consume()` and resume. */
+  sfu_new_consumer: (payload: SfuNewConsumerEvent) => void;
+  /** SFU: a consumer closed (its producer closed, or its publisher left). */
+  sfu_consumer_closed: (payload: SfuConsumerEvent) => void;
+  /** SFU: the publisher paused the consumer's producer (muted). */
+  sfu_consumer_paused: (payload: SfuConsumerEvent) => void;
+  /** SFU: the publisher resumed the consumer's producer. */
+  sfu_consumer_resumed: (payload: SfuConsumerEvent) => void;
+  /** SFU: the layers a consumer receives changed (bandwidth, or preferred layers). */
+  sfu_consumer_layers_changed: (payload: SfuConsumerLayersChangedEvent) => void;
+  /** SFU (dynacast): the highest spatial layer anyone wants of one of the client's producers. */
+  sfu_producer_layers_wanted: (payload: SfuProducerLayersWantedEvent) => void;
+  /** SFU: the server closed one of the client's producers. */
+  sfu_producer_closed: (payload: SfuProducerClosedEvent) => void;
+  /** SFU: the room's media router was re-created; set up transports, producers and consumers anew. */
+  sfu_transports_reset: (payload: SfuTransportsResetEvent) => void;
 }
 
 /** Names of the client-to-server events. */
@@ -325,6 +385,17 @@ export const ClientEvent = {
   LobbyDeny: 'lobby_deny',
   HandRaise: 'hand_raise',
   HandLower: 'hand_lower',
+  SfuSetCapabilities: 'sfu_set_capabilities',
+  SfuCreateTransport: 'sfu_create_transport',
+  SfuConnectTransport: 'sfu_connect_transport',
+  SfuProduce: 'sfu_produce',
+  SfuCloseProducer: 'sfu_close_producer',
+  SfuPauseProducer: 'sfu_pause_producer',
+  SfuResumeProducer: 'sfu_resume_producer',
+  SfuResumeConsumer: 'sfu_resume_consumer',
+  SfuPauseConsumer: 'sfu_pause_consumer',
+  SfuSetPreferredLayers: 'sfu_set_preferred_layers',
+  SfuRestartIce: 'sfu_restart_ice',
 } as const satisfies Record<string, ClientEventName>;
 
 /** Event name constants for what the server emits. */
@@ -355,4 +426,13 @@ export const ServerEvent = {
   LobbyDenied: 'lobby_denied',
   HandsUpdated: 'hands_updated',
   RoomData: 'room_data',
+  CallTopologyChanged: 'call_topology_changed',
+  SfuNewConsumer: 'sfu_new_consumer',
+  SfuConsumerClosed: 'sfu_consumer_closed',
+  SfuConsumerPaused: 'sfu_consumer_paused',
+  SfuConsumerResumed: 'sfu_consumer_resumed',
+  SfuConsumerLayersChanged: 'sfu_consumer_layers_changed',
+  SfuProducerLayersWanted: 'sfu_producer_layers_wanted',
+  SfuProducerClosed: 'sfu_producer_closed',
+  SfuTransportsReset: 'sfu_transports_reset',
 } as const satisfies Record<string, ServerEventName>;

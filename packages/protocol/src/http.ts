@@ -172,4 +172,17 @@ export interface HealthResponse {
     driver: 'sqlite' | 'mysql' | 'postgres';
     latencyMs: number | null;
   };
+  /**
+   * The SFU (media server). `unavailable` does not make the server `degraded`: mesh rooms work,
+   * `sfu` rooms are refused with `sfu_unavailable`, and `reason` says why.
+   */
+  sfu: {
+    status: 'available' | 'unavailable';
+    /** Why the SFU is unavailable; absent while it is available. */
+    reason?: string;
+    /** Running worker processes (0 until the first SFU call starts them). */
+    workers: number;
+    /** Rooms with a media router on this node. */
+    rooms: number;
+  };
 }

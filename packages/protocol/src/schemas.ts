@@ -36,6 +36,16 @@ import {
 } from './chat-schemas.js';
 import { qualityReportPayloadSchema } from './quality-schemas.js';
 import {
+  sfuConnectTransportPayloadSchema,
+  sfuConsumerPayloadSchema,
+  sfuCreateTransportPayloadSchema,
+  sfuProducePayloadSchema,
+  sfuProducerPayloadSchema,
+  sfuRestartIcePayloadSchema,
+  sfuSetCapabilitiesPayloadSchema,
+  sfuSetPreferredLayersPayloadSchema,
+} from './sfu-schemas.js';
+import {
   presenceSubscribePayloadSchema,
   presenceUnsubscribePayloadSchema,
   presenceUpdatePayloadSchema,
@@ -288,8 +298,22 @@ export const healthResponseSchema = z
           .describe('Round-trip time of a trivial query, or null when it failed.'),
       })
       .describe('The relational store.'),
+    sfu: z
+      .object({
+        status: z
+          .enum(['available', 'unavailable'])
+          .describe('`unavailable` leaves mesh rooms working and refuses `sfu` rooms.'),
+        reason: z.string().optional().describe('Why the SFU is unavailable.'),
+        workers: z
+          .number()
+          .int()
+          .min(0)
+          .describe('Running mediasoup workers (0 until the first SFU call starts them).'),
+        rooms: z.number().int().min(0).describe('Rooms with a media router on this node.'),
+      })
+      .describe('The SFU (media server); never makes the server `degraded`.'),
   })
-  .describe('Server and database status.') satisfies z.ZodType<HealthResponse>;
+  .describe('Server, database and SFU status.') satisfies z.ZodType<HealthResponse>;
 
 /** Schema of {@link ErrorBody}, the body of every failed HTTP response. */
 export const errorBodySchema = z
@@ -352,6 +376,17 @@ export const clientPayloadSchemas = {
   lobby_deny: lobbyDecisionPayloadSchema,
   hand_raise: raiseHandPayloadSchema,
   hand_lower: lowerHandPayloadSchema,
+  sfu_set_capabilities: sfuSetCapabilitiesPayloadSchema,
+  sfu_create_transport: sfuCreateTransportPayloadSchema,
+  sfu_connect_transport: sfuConnectTransportPayloadSchema,
+  sfu_produce: sfuProducePayloadSchema,
+  sfu_close_producer: sfuProducerPayloadSchema,
+  sfu_pause_producer: sfuProducerPayloadSchema,
+  sfu_resume_producer: sfuProducerPayloadSchema,
+  sfu_resume_consumer: sfuConsumerPayloadSchema,
+  sfu_pause_consumer: sfuConsumerPayloadSchema,
+  sfu_set_preferred_layers: sfuSetPreferredLayersPayloadSchema,
+  sfu_restart_ice: sfuRestartIcePayloadSchema,
 } as const satisfies Record<ClientEventName, z.ZodType>;
 
 export {
@@ -369,5 +404,6 @@ export * from './signalling-schemas.js';
 export * from './chat-schemas.js';
 export * from './presence-schemas.js';
 export * from './quality-schemas.js';
+export * from './sfu-schemas.js';
 export * from './webhook-schemas.js';
 export * from './moderation-schemas.js';

@@ -1,6 +1,7 @@
 /** Socket payloads of rooms, calls and WebRTC signalling. */
 import type { RoomRole } from './http.js';
 import type { RoomTopology } from './rooms.js';
+import type { SfuRtpCapabilities } from './sfu.js';
 
 /** Where a published track comes from. */
 export type TrackSource = 'camera' | 'microphone' | 'screen_share' | 'screen_share_audio';
@@ -79,7 +80,11 @@ export interface CallRoomInfo {
   name: string;
   /** Most participants at once. */
   capacity: number;
-  /** The topology the call runs on now (`mesh` in this version). */
+  /**
+   * The topology the call runs on now: `mesh` (peer-to-peer between the participants) or `sfu`
+   * (everyone sends to and receives from the server's media router). An `auto` room runs on one
+   * of them at a time and announces a change with `call_topology_changed`.
+   */
   topology: Exclude<RoomTopology, 'auto'>;
 }
 
@@ -149,6 +154,11 @@ export interface JoinRoomResult {
   reconnectGraceMs: number;
   /** True when this join resumed an earlier participant (same id, the others saw no leave). */
   resumed: boolean;
+  /**
+   * With `room.topology` `sfu`: the media router's capabilities, for mediasoup-client's
+   * `device.load({ routerRtpCapabilities })`. Absent on mesh.
+   */
+  routerRtpCapabilities?: SfuRtpCapabilities;
 }
 
 /** `leave_room` payload. */

@@ -238,12 +238,16 @@ export const QUALITY_DEFAULTS = Object.freeze({
   maxBufferedSamples: 24,
 });
 
-/** Defaults of {@link JoinRoomOptions} other than capture: every candidate, leave on `pagehide`. */
+/**
+ * Defaults of {@link JoinRoomOptions} other than capture: every candidate, leave on `pagehide`,
+ * received videos adapt to their elements.
+ */
 export const DEFAULT_JOIN_ROOM_OPTIONS: Readonly<
-  Pick<ResolvedJoinRoomOptions, 'iceTransportPolicy' | 'leaveOnPageHide'>
+  Pick<ResolvedJoinRoomOptions, 'iceTransportPolicy' | 'leaveOnPageHide' | 'adaptiveStream'>
 > = Object.freeze({
   iceTransportPolicy: 'all',
   leaveOnPageHide: true,
+  adaptiveStream: true,
 });
 
 const ICE_POLICIES: readonly RTCIceTransportPolicy[] = ['all', 'relay'];
@@ -279,6 +283,10 @@ export function resolveJoinRoomOptions(options: JoinRoomOptions = {}): ResolvedJ
   if (typeof leaveOnPageHide !== 'boolean') {
     throw new TypeError('leaveOnPageHide must be a boolean.');
   }
+  const adaptiveStream = options.adaptiveStream ?? DEFAULT_JOIN_ROOM_OPTIONS.adaptiveStream;
+  if (typeof adaptiveStream !== 'boolean') {
+    throw new TypeError('adaptiveStream must be a boolean.');
+  }
   const quality = withDefaults<Required<QualityOptions>>(DEFAULT_QUALITY_OPTIONS, options.quality);
   if (typeof quality.sampleIntervalMs !== 'number' || !(quality.sampleIntervalMs >= 500)) {
     throw new TypeError('quality.sampleIntervalMs must be a number of at least 500.');
@@ -300,6 +308,7 @@ export function resolveJoinRoomOptions(options: JoinRoomOptions = {}): ResolvedJ
     video: captureOptions('video', options.video, DEFAULT_VIDEO_CAPTURE_OPTIONS),
     iceTransportPolicy,
     leaveOnPageHide,
+    adaptiveStream,
     quality,
   };
 }

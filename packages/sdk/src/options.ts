@@ -222,6 +222,13 @@ export interface JoinRoomOptions {
    * waits until a host admits it (or rejects with `lobby_denied`); show a waiting screen meanwhile.
    */
   onLobbyWaiting?: (entry: LobbyEntry) => void;
+  /**
+   * On the SFU, have each received video follow the elements it is attached to: the simulcast
+   * layer that fits their size, and paused while none of them is on screen (or the page is
+   * hidden). `true` by default; with `false` every video is received whole, whether shown or not.
+   * `RemoteTrack.setVideoDimensions()` overrides the elements' size either way.
+   */
+  adaptiveStream?: boolean;
   /** Call quality sampling and reporting. */
   quality?: QualityOptions;
 }
@@ -235,5 +242,6 @@ export interface ResolvedJoinRoomOptions {
   video: VideoCaptureOptions | false;
   iceTransportPolicy: RTCIceTransportPolicy;
   leaveOnPageHide: boolean;
+  adaptiveStream: boolean;
   quality: Required<QualityOptions>;
 }

@@ -13,6 +13,7 @@ import { RedisModule } from './common/redis.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
+import { MediaServerModule } from './media/media-server.module.js';
 import { PresenceModule } from './presence/presence.module.js';
 import { RoomsModule } from './rooms/rooms.module.js';
 import { SearchModule } from './search/search.module.js';
@@ -33,6 +34,7 @@ export class AppModule {
         DatabaseModule.forRoot(config.database),
         RedisModule,
         CommonModule,
+        MediaServerModule,
         UsersModule,
         AuthModule,
         RoomsModule,

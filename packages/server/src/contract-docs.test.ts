@@ -71,6 +71,14 @@ const REST_BODIES: Record<string, Section[]> = {
 
 const PROTOCOL_CHAT: Section = ['protocol.md', '### Requests'];
 const PROTOCOL_MODERATION: Section = ['protocol.md', '### Moderation requests'];
+const PROTOCOL_PRODUCER: Section = [
+  'protocol.md',
+  '### `sfu_close_producer`, `sfu_pause_producer`, `sfu_resume_producer`',
+];
+const PROTOCOL_CONSUMER: Section = [
+  'protocol.md',
+  '### `sfu_resume_consumer`, `sfu_pause_consumer`',
+];
 
 const SOCKET_PAYLOADS: Record<ClientEventName, Section[]> = {
   auth_refresh: [['protocol.md', '### `auth_refresh`']],
@@ -108,6 +116,17 @@ const SOCKET_PAYLOADS: Record<ClientEventName, Section[]> = {
   lobby_deny: [PROTOCOL_MODERATION],
   hand_raise: [PROTOCOL_MODERATION],
   hand_lower: [PROTOCOL_MODERATION],
+  sfu_set_capabilities: [['protocol.md', '### `sfu_set_capabilities`']],
+  sfu_create_transport: [['protocol.md', '### `sfu_create_transport`']],
+  sfu_connect_transport: [['protocol.md', '### `sfu_connect_transport`']],
+  sfu_produce: [['protocol.md', '### `sfu_produce`']],
+  sfu_close_producer: [PROTOCOL_PRODUCER],
+  sfu_pause_producer: [PROTOCOL_PRODUCER],
+  sfu_resume_producer: [PROTOCOL_PRODUCER],
+  sfu_resume_consumer: [PROTOCOL_CONSUMER],
+  sfu_pause_consumer: [PROTOCOL_CONSUMER],
+  sfu_set_preferred_layers: [['protocol.md', '### `sfu_set_preferred_layers`']],
+  sfu_restart_ice: [['protocol.md', '### `sfu_restart_ice`']],
 };
 
 const OTHER_INPUTS: Array<[name: string, schema: ZodType, sections: Section[]]> = [

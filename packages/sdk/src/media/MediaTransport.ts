@@ -1,22 +1,60 @@
-import type { IceCandidateInfo, IceServerInfo, SessionDescription } from '@minimeet/protocol';
+import type { IceServerInfo, ServerEventName, TrackSource } from '@minimeet/protocol';
+import type { SignalChannel } from '../signaling/SignalChannel.js';
 import type { PeerStats } from '../stats/StatsSampler.js';
 import type { LocalTrack } from '../track/LocalTrack.js';
+import type { VideoDimensions } from './layers.js';
 
-/** What a transport reports to its room: signalling to send, media that arrived, peer states. */
+/**
+ * The signalling a transport may use, narrowed from the client's channel: typed requests, the
+ * server's events, and a way to have the connection checked. The transport never sees a socket.
+ */
+export type MediaSignal = Pick<SignalChannel, 'isConnected' | 'request' | 'subscribe' | 'verify'>;
+
+/** The call's media topology as the server states it (`join_room`, `call_topology_changed`). */
+export interface TopologyInfo {
+  /** Browser to browser, or through the server's SFU. */
+  topology: 'mesh' | 'sfu';
+  /** The SFU router's RTP capabilities, for `sfu` (mediasoup's `RtpCapabilities`). */
+  routerRtpCapabilities?: unknown;
+}
+
+/**
+ * Lets a received video tell its transport how it is shown, so that the transport can pick a
+ * layer or pause it: the elements it plays in (the transport watches their size and visibility),
+ * or the dimensions the app set.
+ */
+export interface ReceiverControl {
+  /** The track now plays in exactly `elements`. */
+  setElements(elements: readonly HTMLMediaElement[]): void;
+  /** The app shows the video at `dimensions` (device pixels); `undefined`: follow the elements. */
+  setDimensions(dimensions: VideoDimensions | undefined): void;
+  /** The track no longer uses this media. */
+  close(): void;
+}
+
+/** A track that arrived from another participant. */
+export interface ReceivedMedia {
+  /** The source it carries, when the transport knows it (SFU consumers do). */
+  source?: TrackSource;
+  /** The MediaStream id it came in, which the publisher announced (mesh). */
+  streamId?: string;
+  /** The browser track. */
+  track: MediaStreamTrack;
+  /** The receiver it arrives on. */
+  receiver: RTCRtpReceiver;
+  /** For a transport that adapts what it receives to how the video is shown (SFU). */
+  control?: ReceiverControl;
+}
+
+/** What a transport reports to its room: callbacks the room passes in at construction. */
 export interface MediaTransportEvents {
-  /** Send `description` to participant `to` (`webrtc_offer` or `webrtc_answer`). */
-  description: (to: string, description: SessionDescription) => void;
-  /** Send a trickled ICE `candidate` to participant `to` (`ice_candidate`). */
-  candidate: (to: string, candidate: IceCandidateInfo) => void;
-  /** A remote track arrived from participant `from` in MediaStream `streamId`. */
-  track: (
-    from: string,
-    streamId: string,
-    track: MediaStreamTrack,
-    receiver: RTCRtpReceiver,
-  ) => void;
-  /** The media connection with participant `id` changed state. */
-  peerStateChanged: (id: string, state: RTCPeerConnectionState) => void;
+  /**
+   * A remote track arrived from participant `from`; when the participant's publication of that
+   * source already has a track, the new media replaces it (the call moved between topologies).
+   */
+  track: (from: string, media: ReceivedMedia) => void;
+  /** The remote track `track` of participant `from` ended (its consumer closed). */
+  trackEnded: (from: string, track: MediaStreamTrack) => void;
 }
 
 /** How the room describes another participant to its transport. */
@@ -25,30 +63,37 @@ export interface TransportPeer {
   id: string;
   /** Whether it may receive media (`permissions.canSubscribe`); none is sent otherwise. */
   receivesMedia: boolean;
-  /** Whether it joined after this participant, so that it makes the first offer. */
+  /** Whether it joined after this participant, so that it makes the first offer (mesh). */
   joinedLater: boolean;
 }
 
 /** What a transport is created with. */
 export interface MediaTransportOptions {
+  /** The room of the call. */
+  roomId: string;
   /** This participant's id in the call. */
   localId: string;
+  /** Whether this participant may publish (`permissions.canPublish`). */
+  canPublish: boolean;
+  /** Whether this participant may receive (`permissions.canSubscribe`). */
+  canSubscribe: boolean;
   /** ICE servers from the join answer. */
   iceServers: readonly IceServerInfo[];
   /** `all`, or `relay` to use TURN only. */
   iceTransportPolicy: RTCIceTransportPolicy;
   /** How long an ICE connection may stay `disconnected` before it is restarted. */
   iceDisconnectedRestartMs: number;
+  /** Whether received videos follow the size and visibility of their elements (SFU). */
+  adaptiveStream: boolean;
 }
 
 /**
- * Carries media between this participant and the others, whatever the topology (mesh now, an
- * SFU later): the room tells it who is there and what is published, hands it the signalling it
- * receives, and sends the signalling it emits. Browser quirks stay inside.
+ * Carries media between this participant and the others, whatever the topology (mesh or SFU):
+ * the room tells it who is there and what is published; the transport does its own signalling
+ * through the {@link MediaSignal} it is given and reports the media that arrives through the
+ * {@link MediaTransportEvents} callbacks it was created with. Browser quirks stay inside.
  */
 export interface MediaTransport {
-  /** Listens to a transport event. */
-  on<E extends keyof MediaTransportEvents>(event: E, listener: MediaTransportEvents[E]): unknown;
   /** Adds another participant, or updates what it may receive. */
   setPeer(peer: TransportPeer): void;
   /** Drops a participant that left and closes its media connection. */
@@ -59,25 +104,32 @@ export interface MediaTransport {
   unpublish(track: LocalTrack): void;
   /** Sends the track's current `mediaStreamTrack` (or nothing) without renegotiation. */
   replaceTrack(track: LocalTrack): Promise<void>;
-  /** Applies a description relayed from participant `from`. */
-  handleDescription(from: string, description: SessionDescription): Promise<void>;
-  /** Applies an ICE candidate relayed from participant `from`. */
-  handleCandidate(from: string, candidate: IceCandidateInfo): Promise<void>;
   /**
    * After this side's signalling came back from a drop, or its network changed: sends again what
-   * may have been lost (a pending offer) and restarts ICE on every connection, since the paths the
-   * media took may be gone even where they still look connected.
+   * may have been lost and restarts ICE everywhere, since the paths the media took may be gone
+   * even where they still look connected. With `topology` (a resume's answer), moves to it
+   * first when the call changed topology while this side was away.
    */
-  recover(): void;
+  recover(topology?: TopologyInfo): void;
   /**
    * The server reports participant `id` connected again (after a drop of its own, perhaps):
-   * sends again a pending offer to it, which may have been lost on the way.
+   * sends again what may have been lost on the way to it.
    */
   resendPending(id: string): void;
-  /** The state of the media connection with participant `id`. */
-  peerState(id: string): RTCPeerConnectionState | undefined;
-  /** The `getStats()` report of every media connection, for quality monitoring. */
+  /** The `getStats()` report of the media, per remote participant, for quality monitoring. */
   getStats(): Promise<PeerStats[]>;
   /** Closes every media connection. */
   close(): void;
 }
+
+/**
+ * The server events a transport may receive before it exists (they can come right behind the
+ * join answer), so that a room holds them until its transport subscribes. The SFU's own events
+ * come only after the transport's `sfu_set_capabilities`.
+ */
+export const EARLY_MEDIA_EVENTS = [
+  'webrtc_offer',
+  'webrtc_answer',
+  'ice_candidate',
+  'call_topology_changed',
+] as const satisfies readonly ServerEventName[];

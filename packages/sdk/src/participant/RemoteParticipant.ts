@@ -1,21 +1,18 @@
 import type { ParticipantInfo, PublishedTrack } from '@minimeet/protocol';
 import { ParticipantEvent } from '../events.js';
+import type { ReceivedMedia } from '../media/MediaTransport.js';
 import { RemoteTrack } from '../track/RemoteTrack.js';
 import { TrackPublication, type RemoteTrackPublication } from '../track/TrackPublication.js';
 import { Participant } from './Participant.js';
 
-interface ArrivedMedia {
-  track: MediaStreamTrack;
-  receiver: RTCRtpReceiver;
-}
-
 /**
  * Another participant of the call. Its publications follow what the server announces; a track's
- * media is matched to its publication by the MediaStream id, whichever of the two arrives first.
+ * media is matched to its publication by the MediaStream id (mesh) or the source (SFU), whichever
+ * of the two arrives first.
  */
 export class RemoteParticipant extends Participant<RemoteTrack> {
-  // Media that arrived before its announcement, by stream id.
-  private readonly arrived = new Map<string, ArrivedMedia>();
+  // Media that arrived before its announcement, by stream id or source.
+  private readonly arrived = new Map<string, ReceivedMedia>();
 
   /** Creates the participant without publications; `update()` adds them. @internal */
   constructor(info: ParticipantInfo) {
@@ -40,11 +37,27 @@ export class RemoteParticipant extends Participant<RemoteTrack> {
     this.syncTracks(info.tracks);
   }
 
-  /** Hands over media that arrived in stream `streamId`. @internal */
-  addMedia(streamId: string, track: MediaStreamTrack, receiver: RTCRtpReceiver): void {
-    const publication = [...this.publications.values()].find((p) => p.streamId === streamId);
-    if (publication && !publication.track) this.subscribe(publication, { track, receiver });
-    else if (!publication) this.arrived.set(streamId, { track, receiver });
+  /**
+   * Hands over media that arrived; when its publication already has a track (the call moved to
+   * another topology), the new media replaces the old under the same track object. @internal
+   */
+  addMedia(media: ReceivedMedia): void {
+    const publication = [...this.publications.values()].find((p) => matches(p, media));
+    if (!publication) {
+      this.arrived.set(media.source ?? media.streamId ?? '', media);
+      return;
+    }
+    const track = publication.track;
+    if (track) track.replaceMedia(media.track, media.receiver, media.control);
+    else this.subscribe(publication, media);
+  }
+
+  /** The media of `track` ended (its SFU consumer closed): its track goes. @internal */
+  removeMedia(track: MediaStreamTrack): void {
+    for (const [key, media] of this.arrived) if (media.track === track) this.arrived.delete(key);
+    for (const publication of this.publications.values()) {
+      if (publication.track?.mediaStreamTrack === track) this.unsubscribe(publication);
+    }
   }
 
   /** Forgets all received media, as when the peer connection closes. @internal */
@@ -79,10 +92,11 @@ export class RemoteParticipant extends Participant<RemoteTrack> {
         );
         this.publications.set(track.source, created);
         this.emit(ParticipantEvent.TrackPublished, created);
-        const media = this.arrived.get(track.streamId);
-        if (media) {
-          this.arrived.delete(track.streamId);
-          this.subscribe(created, media);
+        for (const key of [track.streamId, track.source]) {
+          const media = this.arrived.get(key);
+          if (!media) continue;
+          this.arrived.delete(key);
+          if (!created.track) this.subscribe(created, media);
         }
       } else if (publication.isMuted !== track.muted) {
         publication.setMuted(track.muted);
@@ -94,8 +108,8 @@ export class RemoteParticipant extends Participant<RemoteTrack> {
     }
   }
 
-  private subscribe(publication: RemoteTrackPublication, media: ArrivedMedia): void {
-    const track = new RemoteTrack(publication.source, media.track, media.receiver);
+  private subscribe(publication: RemoteTrackPublication, media: ReceivedMedia): void {
+    const track = new RemoteTrack(publication.source, media.track, media.receiver, media.control);
     publication.setTrack(track);
     this.emit(ParticipantEvent.TrackSubscribed, track, publication);
   }
@@ -105,6 +119,13 @@ export class RemoteParticipant extends Participant<RemoteTrack> {
     if (!track) return;
     publication.setTrack(undefined);
     track.detach();
+    track.dispose();
     this.emit(ParticipantEvent.TrackUnsubscribed, track, publication);
   }
+}
+
+function matches(publication: RemoteTrackPublication, media: ReceivedMedia): boolean {
+  return media.source !== undefined
+    ? publication.source === media.source
+    : publication.streamId === media.streamId;
 }

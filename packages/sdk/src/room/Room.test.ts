@@ -16,7 +16,7 @@ describe('client.joinRoom() at the public boundary', () => {
 });
 
 describe('resolveJoinRoomOptions()', () => {
-  it('publishes nothing by default, lets ICE use every candidate, leaves on pagehide and samples quality every 5 s', () => {
+  it('publishes nothing by default, lets ICE use every candidate, leaves on pagehide, adapts received videos and samples quality every 5 s', () => {
     expect(resolveJoinRoomOptions()).toEqual({
       password: undefined,
       inviteCode: undefined,
@@ -25,9 +25,12 @@ describe('resolveJoinRoomOptions()', () => {
       video: false,
       iceTransportPolicy: 'all',
       leaveOnPageHide: true,
+      adaptiveStream: true,
       quality: { sampleIntervalMs: 5_000, samplesPerReport: 3 },
     });
     expect(resolveJoinRoomOptions({ leaveOnPageHide: false }).leaveOnPageHide).toBe(false);
+    expect(resolveJoinRoomOptions({ adaptiveStream: false }).adaptiveStream).toBe(false);
+    expect(() => resolveJoinRoomOptions({ adaptiveStream: 'yes' as never })).toThrow(TypeError);
   });
 
   it('fills capture options in from the defaults', () => {

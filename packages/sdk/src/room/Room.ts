@@ -15,9 +15,9 @@ import type { ChatChannel } from '../chat/ChatChannel.js';
 import { QUALITY_DEFAULTS, resolveJoinRoomOptions, ROOM_MEDIA_DEFAULTS } from '../defaults.js';
 import { InvalidStateError, MinimeetError, SdkErrorCode, UnsupportedError } from '../errors.js';
 import { RoomEvent, type RoomEventCallbacks } from '../events.js';
-import type { MediaTransport } from '../media/MediaTransport.js';
+import { EARLY_MEDIA_EVENTS, type TopologyInfo } from '../media/MediaTransport.js';
+import { TopologyTransport } from '../media/TopologyTransport.js';
 import { RoomModeration } from '../moderation/RoomModeration.js';
-import { createMediaTransport } from '../media/MeshTransport.js';
 import type { JoinRoomOptions, ResolvedJoinRoomOptions } from '../options.js';
 import { LocalParticipant, type LocalMediaHost } from '../participant/LocalParticipant.js';
 import type { Participant } from '../participant/Participant.js';
@@ -36,19 +36,13 @@ import { onPageHide } from '../utils/pageLifecycle.js';
 import { TypedEmitter } from '../utils/TypedEmitter.js';
 import { ActiveSpeakerDetector } from './ActiveSpeakerDetector.js';
 import { forwardLocalEvents, forwardRemoteEvents, type RoomEmit } from './forwardEvents.js';
+import { EarlyEvents } from './EarlyEvents.js';
 import { RoomState, type RoomDisconnectReason } from './RoomState.js';
-import { SignalBuffer } from './SignalBuffer.js';
 
-// The server events of a call; the client, chat and presence handle the others.
+// The server events of a call's membership; the media transports handle the media's.
 type RoomServerEvent = Extract<
   ServerEventName,
-  | 'participant_joined'
-  | 'participant_updated'
-  | 'participant_left'
-  | 'room_closed'
-  | 'webrtc_offer'
-  | 'webrtc_answer'
-  | 'ice_candidate'
+  'participant_joined' | 'participant_updated' | 'participant_left' | 'room_closed'
 >;
 type ServerHandlers = { [E in RoomServerEvent]: ServerToClientEvents[E] };
 
@@ -57,9 +51,6 @@ const ROOM_SERVER_EVENTS: readonly RoomServerEvent[] = [
   'participant_updated',
   'participant_left',
   'room_closed',
-  'webrtc_offer',
-  'webrtc_answer',
-  'ice_candidate',
 ];
 
 // Errors that mean "the connection is gone", not "the server said no".
@@ -97,6 +88,13 @@ async function captureInitialTracks(options: ResolvedJoinRoomOptions): Promise<L
   return tracks;
 }
 
+function topologyOf(result: JoinRoomResult): TopologyInfo {
+  return {
+    topology: result.room.topology,
+    routerRtpCapabilities: result.routerRtpCapabilities,
+  };
+}
+
 /**
  * A call this client has joined: the local participant, the others, their tracks and who is
  * speaking. It follows the client's connection: when the connection drops, the room keeps its
@@ -116,11 +114,10 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
   private roomState = RoomState.Connected;
   private resumeKey: string;
   private iceServers: JoinRoomResult['iceServers'];
-  private transport: MediaTransport;
+  private transport: TopologyTransport;
   private readonly remotes = new Map<string, RemoteParticipant>();
   private readonly unwire = new Map<Participant, () => void>();
   private readonly stops: (() => void)[] = [];
-  private readonly signals = new SignalBuffer();
   private readonly speakers: ActiveSpeakerDetector;
   private remoteLevels = new Map<string, number>();
   private readonly meter = new AudioLevelMeter();
@@ -141,11 +138,8 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
       throw new UnsupportedError('This browser has no WebRTC (RTCPeerConnection).');
     }
     const tracks = await captureInitialTracks(options);
-    // Events that arrive between the answer and the room's own subscription must not be lost.
-    const early: [RoomServerEvent, unknown[]][] = [];
-    const stopEarly = ROOM_SERVER_EVENTS.map((event) =>
-      channel.subscribe(event, (...args: unknown[]) => void early.push([event, args])),
-    );
+    // Events that arrive between the answer and the room's own subscriptions must not be lost.
+    const tap = new EarlyEvents(channel, [...ROOM_SERVER_EVENTS, ...EARLY_MEDIA_EVENTS]);
     try {
       const payload: JoinRoomPayload = {
         roomId,
@@ -166,19 +160,18 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
         await waitInLobby(channel, roomId, options, rawOptions.onLobbyWaiting);
         return channel.request('join_room', payload);
       });
-      const room = new Room(channel, options, result, tracks, openChat(result.room.id));
-      for (const [event, args] of early) room.dispatch(event, args);
+      const room = new Room(tap, options, result, tracks, openChat(result.room.id));
+      tap.release();
       return room;
     } catch (error) {
+      tap.close();
       for (const track of tracks) track.stop();
       throw error;
-    } finally {
-      for (const stop of stopEarly) stop();
     }
   }
 
   private constructor(
-    private readonly channel: SignalChannel,
+    private readonly channel: EarlyEvents,
     private readonly options: ResolvedJoinRoomOptions,
     result: JoinRoomResult,
     tracks: LocalTrack[],
@@ -195,7 +188,7 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
       forwardLocalEvents(this.localParticipant, this.emitter()),
     );
     this.moderation = this.createModeration(result.room.id);
-    this.transport = this.createTransport(result.participant.id);
+    this.transport = this.createTransport(result);
     for (const info of result.participants) this.addRemote(info, false);
     this.localParticipant.adoptTracks(tracks);
     this.quality = this.monitorQuality();
@@ -206,6 +199,7 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
     this.stops.push(channel.onConnectionChange((change) => this.handleConnectionChange(change)));
     this.stops.push(...this.subscribeModeration());
     void this.moderation.refresh().catch(() => undefined);
+    this.stops.push(() => channel.close());
     this.speakers = new ActiveSpeakerDetector(
       {
         participants: () => [this.localParticipant, ...this.remotes.values()],
@@ -256,9 +250,12 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
     return this.info.name;
   }
 
-  /** The media topology the call runs on. */
+  /**
+   * The media topology the call runs on: `mesh` (browser to browser) or `sfu` (through the
+   * server). An `auto` room moves between them as it grows and shrinks; the tracks stay.
+   */
   get topology(): CallRoomInfo['topology'] {
-    return this.info.topology;
+    return this.transport.topology;
   }
 
   /** Most participants at once. */
@@ -303,11 +300,6 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
     await request;
   }
 
-  // Replays an event that arrived before the room existed.
-  private dispatch(event: RoomServerEvent, args: unknown[]): void {
-    (this.serverHandlers()[event] as (...a: unknown[]) => void)(...args);
-  }
-
   private serverHandlers(): ServerHandlers {
     const mine = (roomId: string) =>
       roomId === this.id && this.roomState !== RoomState.Disconnected;
@@ -333,61 +325,29 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
       room_closed: ({ roomId, reason }) => {
         if (mine(roomId)) this.end(reason);
       },
-      webrtc_offer: ({ roomId, from, description }) => {
-        if (mine(roomId))
-          this.signal(from, () => this.transport.handleDescription(from, description));
-      },
-      webrtc_answer: ({ roomId, from, description }) => {
-        if (mine(roomId))
-          this.signal(from, () => this.transport.handleDescription(from, description));
-      },
-      ice_candidate: ({ roomId, from, candidate }) => {
-        if (mine(roomId)) this.signal(from, () => this.transport.handleCandidate(from, candidate));
-      },
     };
   }
 
-  // Signalling from someone not announced yet waits for their participant_joined.
-  private signal(from: string, apply: () => Promise<void>): void {
-    if (this.remotes.has(from)) this.signals.run(from, apply);
-    else this.signals.hold(from, apply);
-  }
-
-  private createTransport(localId: string): MediaTransport {
-    const transport = createMediaTransport(this.info.topology, {
-      localId,
-      iceServers: this.iceServers,
-      iceTransportPolicy: this.options.iceTransportPolicy,
-      iceDisconnectedRestartMs: ROOM_MEDIA_DEFAULTS.iceDisconnectedRestartMs,
-    });
-    const send = (run: () => Promise<unknown>) => {
-      if (transport === this.transport && this.channel.isConnected)
-        void run().catch(() => undefined);
-    };
-    transport.on('description', (to, description) =>
-      send(() =>
-        this.channel.request(description.type === 'offer' ? 'webrtc_offer' : 'webrtc_answer', {
-          roomId: this.id,
-          to,
-          description,
-        }),
-      ),
+  private createTransport(result: JoinRoomResult): TopologyTransport {
+    const { permissions } = result.participant;
+    const transport = new TopologyTransport(
+      {
+        roomId: result.room.id,
+        localId: result.participant.id,
+        canPublish: permissions.canPublish,
+        canSubscribe: permissions.canSubscribe,
+        iceServers: this.iceServers,
+        iceTransportPolicy: this.options.iceTransportPolicy,
+        iceDisconnectedRestartMs: ROOM_MEDIA_DEFAULTS.iceDisconnectedRestartMs,
+        adaptiveStream: this.options.adaptiveStream,
+      },
+      this.channel,
+      {
+        track: (from, media) => this.remotes.get(from)?.addMedia(media),
+        trackEnded: (from, track) => this.remotes.get(from)?.removeMedia(track),
+      },
+      topologyOf(result),
     );
-    transport.on('candidate', (to, candidate) =>
-      send(() => this.channel.request('ice_candidate', { roomId: this.id, to, candidate })),
-    );
-    transport.on('track', (from, streamId, track, receiver) => {
-      if (transport === this.transport) this.remotes.get(from)?.addMedia(streamId, track, receiver);
-    });
-    // Media that loses its way may be the first sign that this side's network went or changed,
-    // long before the signalling connection's heartbeat notices: have the connection checked.
-    const states = new Map<string, RTCPeerConnectionState>();
-    transport.on('peerStateChanged', (id, state) => {
-      const previous = states.get(id);
-      states.set(id, state);
-      if (transport !== this.transport || state === previous) return;
-      if (state === 'disconnected' || state === 'failed') this.channel.verify();
-    });
     return transport;
   }
 
@@ -408,12 +368,10 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
     });
     if (joined) this.emit(RoomEvent.ParticipantJoined, participant);
     participant.update(info);
-    if (joined) this.signals.release(info.id);
   }
 
   private removeRemote(id: string, reason: LeaveReason): void {
     const participant = this.remotes.get(id);
-    this.signals.forget(id);
     if (!participant) return;
     this.transport.removePeer(id);
     participant.removeAllPublications();
@@ -493,7 +451,7 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
       // A new identity: every peer connection belongs to the old one.
       this.transport.close();
       for (const participant of this.remotes.values()) participant.removeAllMedia();
-      this.transport = this.createTransport(result.participant.id);
+      this.transport = this.createTransport(result);
     }
     const present = new Set(result.participants.map((p) => p.id));
     for (const id of [...this.remotes.keys()]) if (!present.has(id)) this.removeRemote(id, 'left');
@@ -502,7 +460,7 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
     for (const info of result.participants) this.addRemote(info, result.resumed);
     // Whatever dropped the signalling may have broken the media paths too, where they still look
     // connected: ICE restarts everywhere (and the restart has the encoders send key frames).
-    if (result.resumed) this.transport.recover();
+    if (result.resumed) this.transport.recover(topologyOf(result));
     else
       for (const publication of this.localParticipant.trackPublications.values())
         this.transport.publish(publication.track!);
@@ -522,7 +480,6 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
     this.localParticipant.stopAllTracks();
     this.meter.close();
     this.speakers.reset();
-    this.signals.clear();
     for (const participant of this.remotes.values()) {
       participant.removeAllMedia();
       this.unwire.get(participant)?.();

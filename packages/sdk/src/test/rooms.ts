@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import type { AuthSession, CreatedApiKey, CreatedJoinToken } from '@minimeet/protocol';
+import { readFile } from 'node:fs/promises';
+import type { AuthSession, CreatedApiKey, CreatedJoinToken, JoinGrants } from '@minimeet/protocol';
 import {
   startCoturn,
   startTestServer,
@@ -12,6 +13,7 @@ import {
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { MinimeetClient } from '../client/MinimeetClient.js';
 import type { Room } from '../room/Room.js';
+import type { RemoteTrack } from '../track/RemoteTrack.js';
 import { PASSWORD, uniqueEmail } from './helpers.js';
 
 /** Where Debian installs Chromium. */
@@ -58,10 +60,20 @@ async function post<T>(url: string, body: unknown, headers: Record<string, strin
 }
 
 /** Mints guest join tokens for rooms of one fresh account, through its API key. */
-export type GuestMinter = (identity: string, roomId: string) => Promise<string>;
+export type GuestMinter = (
+  identity: string,
+  roomId: string,
+  grants?: Partial<Omit<JoinGrants, 'room'>>,
+) => Promise<string>;
 
-/** Registers an account, creates an API key for it and returns a join-token minter. */
-export async function guestMinter(serverUrl: string): Promise<GuestMinter> {
+/** A fresh account that owns rooms: its access token, and a minter of join tokens to its rooms. */
+export interface RoomOwner {
+  accessToken: string;
+  mint: GuestMinter;
+}
+
+/** Registers an account, creates an API key for it and returns its token and a join-token minter. */
+export async function roomOwner(serverUrl: string): Promise<RoomOwner> {
   const session = await post<AuthSession>(
     `${serverUrl}/api/auth/register`,
     { email: uniqueEmail(), password: PASSWORD, displayName: 'Room owner' },
@@ -73,26 +85,55 @@ export async function guestMinter(serverUrl: string): Promise<GuestMinter> {
     { authorization: `Bearer ${session.accessToken}` },
   );
   const basic = `Basic ${Buffer.from(`${key.id}:${key.secret}`).toString('base64')}`;
-  return async (identity, roomId) =>
-    (
-      await post<CreatedJoinToken>(
-        `${serverUrl}/api/join-tokens`,
-        { identity, name: identity, grants: { room: roomId } },
-        { authorization: basic },
-      )
-    ).token;
+  return {
+    accessToken: session.accessToken,
+    mint: async (identity, roomId, grants = {}) =>
+      (
+        await post<CreatedJoinToken>(
+          `${serverUrl}/api/join-tokens`,
+          { identity, name: identity, grants: { ...grants, room: roomId } },
+          { authorization: basic },
+        )
+      ).token,
+  };
+}
+
+/** Registers an account, creates an API key for it and returns a join-token minter. */
+export async function guestMinter(serverUrl: string): Promise<GuestMinter> {
+  return (await roomOwner(serverUrl)).mint;
 }
 
 /**
- * A blank page on its own origin that the participants' pages load; the SDK comes from the server.
- * It listens on `host` (loopback by default) at a free port.
+ * A blank page on its own origin that the participants' pages load; the SDK comes from the server,
+ * or (`sdkFromHostApp`) from the host app itself, which serves the SDK's browser modules under
+ * `/sdk/` as an app that ships them would. It listens on `host` (loopback by default) at a free port.
  */
 export function startHostApp(host = '127.0.0.1'): Promise<HttpServer> {
-  const app = createServer((_req, res) => {
+  const app = createServer((req, res) => {
+    const module = /^\/sdk\/(minimeet-sdk(?:-sfu)?\.browser\.js)$/.exec(req.url ?? '')?.[1];
+    if (module) {
+      readFile(fileURLToPath(new URL(`../../dist/${module}`, import.meta.url))).then(
+        (body) =>
+          res
+            .writeHead(200, {
+              'content-type': 'text/javascript',
+              'access-control-allow-origin': '*',
+            })
+            .end(body),
+        () => res.writeHead(404).end(),
+      );
+      return;
+    }
     res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>call</title>');
   });
   return new Promise((resolve) => app.listen(0, host, () => resolve(app)));
 }
+
+/**
+ * A page script that has the harness load the SDK from the host app (see {@link startHostApp})
+ * rather than from the server, which serves the browser bundle but not the SFU's module beside it.
+ */
+export const SDK_FROM_HOST_APP_SCRIPT = `window.__minimeetSdkUrl = location.origin + '/sdk/minimeet-sdk.browser.js';`;
 
 /** A participant's page: its browser context, with {@link PAGE_HARNESS} installed. */
 export interface ParticipantPage {
@@ -178,7 +219,7 @@ export const PAGE_HARNESS = `
     events: [],
     blockConnect: false,
     async join(serverUrl, token, roomId, options, clientOptions) {
-      const sdk = await import(serverUrl + '/sdk/minimeet-sdk.js');
+      const sdk = await import(window.__minimeetSdkUrl ?? serverUrl + '/sdk/minimeet-sdk.js');
       this.sdk = sdk;
       const client = sdk.createClient({ transports: ['websocket'], ...clientOptions });
       this.client = client;
@@ -247,6 +288,53 @@ export const PAGE_HARNESS = `
       return addresses;
     },
     openPeerConnections() { return window.__pcs.filter((pc) => pc.connectionState !== 'closed').length; },
+    liveReceivedTracks() {
+      let n = 0;
+      for (const pc of window.__pcs) {
+        if (pc.connectionState === 'closed') continue;
+        for (const t of pc.getTransceivers()) {
+          if ((t.currentDirection === 'recvonly' || t.currentDirection === 'sendrecv') && t.receiver.track.readyState === 'live') n += 1;
+        }
+      }
+      return n;
+    },
+    cameraOf(id) { return this.room.remoteParticipants.get(id)?.getTrackPublication('camera')?.track; },
+    async frameSize(id) {
+      const track = this.cameraOf(id);
+      if (!track) return null;
+      for (const s of (await track.getStats()).values()) {
+        if (s.type === 'inbound-rtp' && s.kind === 'video' && s.frameWidth) return { width: s.frameWidth, height: s.frameHeight, decoded: s.framesDecoded };
+      }
+      return null;
+    },
+    setVideoSize(id, width, height) {
+      for (const el of this.cameraOf(id)?.attachedElements ?? []) { el.style.width = width + 'px'; el.style.height = height + 'px'; }
+    },
+    startGaps() {
+      this.gapStats = {};
+      this.gapRun = (this.gapRun ?? 0) + 1;
+      const run = this.gapRun;
+      for (const [id] of this.room.remoteParticipants) {
+        const el = this.cameraOf(id)?.attachedElements?.[0];
+        if (!el || !el.requestVideoFrameCallback) continue;
+        const stat = { frames: 0, maxGapMs: 0, last: performance.now() };
+        this.gapStats[id] = stat;
+        const onFrame = (now) => {
+          if (run !== this.gapRun) return;
+          stat.maxGapMs = Math.max(stat.maxGapMs, now - stat.last);
+          stat.last = now;
+          stat.frames += 1;
+          el.requestVideoFrameCallback(onFrame);
+        };
+        el.requestVideoFrameCallback(onFrame);
+      }
+    },
+    gaps() {
+      const out = {};
+      const now = performance.now();
+      for (const [id, s] of Object.entries(this.gapStats ?? {})) out[id] = { frames: s.frames, maxGapMs: Math.round(Math.max(s.maxGapMs, now - s.last)) };
+      return out;
+    },
     dropConnection() { this.client.signal.socket.io.engine.close(); },
   };
 })();
@@ -269,6 +357,18 @@ export interface PageHarness {
   /** The local addresses of the candidate pairs the open peer connections use now. */
   selectedLocalAddresses(): Promise<string[]>;
   openPeerConnections(): number;
+  /** Received tracks still live on the page's open peer connections. */
+  liveReceivedTracks(): number;
+  /** The remote camera track of participant `id`, if subscribed. */
+  cameraOf(id: string): RemoteTrack | undefined;
+  /** The size of the latest frame decoded of `id`'s camera, and frames decoded so far. */
+  frameSize(id: string): Promise<{ width: number; height: number; decoded: number } | null>;
+  /** Sets the CSS size of the elements that play `id`'s camera. */
+  setVideoSize(id: string, width: number, height: number): void;
+  /** Starts measuring the longest gap between frames shown of each remote camera. */
+  startGaps(): void;
+  /** Per remote participant: frames shown and the longest gap (ms) since `startGaps()`. */
+  gaps(): Record<string, { frames: number; maxGapMs: number }>;
   dropConnection(): void;
   // The SDK objects, for checks written in the page.
   room: Room;
@@ -432,6 +532,8 @@ export interface CallRig {
   hostAppUrl: string;
   browser: Browser;
   mint: GuestMinter;
+  /** The account that owns the rooms the guests join, for creating rooms of a given kind. */
+  owner?: RoomOwner;
   /** Scripts every participant's page runs before the harness. */
   initScripts: readonly string[];
   /** Every page opened for the file; {@link stopCallRig} closes what is still open. */
@@ -458,7 +560,8 @@ export async function startCallRig(options: CallRigOptions = {}): Promise<CallRi
     started.hostApp = await startHostApp();
     started.hostAppUrl = `http://127.0.0.1:${(started.hostApp.address() as { port: number }).port}/`;
     started.browser = await launchBrowser(options.cameras);
-    started.mint = await guestMinter(started.server.url);
+    started.owner = await roomOwner(started.server.url);
+    started.mint = started.owner.mint;
     return started as CallRig;
   } catch (error) {
     await stopCallRig(started);

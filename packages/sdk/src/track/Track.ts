@@ -46,6 +46,7 @@ export abstract class Track {
     if (this.isLocal) target.muted = true;
     this.elements.add(target);
     this.bind(target);
+    this.elementsChanged();
     return target;
   }
 
@@ -56,6 +57,7 @@ export abstract class Track {
       this.elements.delete(el);
       el.srcObject = null;
     }
+    if (detached.length > 0) this.elementsChanged();
     return detached;
   }
 
@@ -71,6 +73,9 @@ export abstract class Track {
   setMuted(muted: boolean): void {
     this.muted = muted;
   }
+
+  /** Called after an element was attached or detached. */
+  protected elementsChanged(): void {}
 
   /** Points every attached element at the current `mediaStreamTrack`. */
   protected rebindElements(): void {

@@ -53,7 +53,11 @@ export class AnalyticsPublisher implements OnModuleDestroy {
           }),
       ),
       events.on('call.reconnecting', (e) => void this.publish('participant.reconnecting', e)),
-      events.on('call.resumed', (e) => void this.publish('participant.resumed', e)),
+      events.on(
+        'call.resumed',
+        ({ roomId, sessionId, participantId }) =>
+          void this.publish('participant.resumed', { roomId, sessionId, participantId }),
+      ),
       events.on('moderation.action', (e) => void this.publish('moderation.action', { ...e })),
       events.on(
         'call.join_failed',

@@ -55,6 +55,7 @@ export class CallAnnouncer {
       roomId: record.roomId,
       participantId: record.info.id,
       sessionId: record.sessionId,
+      socketId: record.socketId,
     });
   }
 

@@ -22,6 +22,7 @@ import type { Logger } from 'pino';
 import { AppError } from '../common/app-error.js';
 import { EventBus } from '../common/event-bus.js';
 import { ROOT_LOGGER } from '../common/logger.js';
+import type { RealtimeClient } from '../common/realtime.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
@@ -30,6 +31,7 @@ import { CallBindings, notInRoom } from './call-bindings.js';
 import type { CallGate } from './call-gate.js';
 import { CallGrace } from './call-grace.js';
 import { assertMayPublish, mayPublish } from './call-permissions.js';
+import { CallTopology } from './call-topology.js';
 import { CALL_STATE, type CallState, type ParticipantRecord } from './call-state.js';
 import type { CallTransport } from './call-transport.js';
 import { GRACE_STORE, type GraceStore, type RelayedSignal } from './grace-store.js';
@@ -37,16 +39,7 @@ import { IceServers } from './ice-servers.js';
 import { NODE_REGISTRY, type NodeRegistry } from './node-registry.js';
 
 /** The connection a call request arrives on, as the gateway describes it to the service. */
-export interface CallClient {
-  /** The Socket.IO socket id. */
-  socketId: string;
-  /** Who the connection belongs to. */
-  principal: Principal;
-  /** Whether the socket is still open; a request that outlives its socket is undone. */
-  connected(): boolean;
-  /** Runs `fn` once the answer to the current request has been sent. */
-  afterReply(fn: () => void): void;
-}
+export type CallClient = RealtimeClient;
 
 /** How a socket went away, as far as its calls are concerned. */
 export type SocketGone =
@@ -100,6 +93,7 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
     @Inject(IceServers) private readonly iceServers: IceServers,
     @Inject(EventBus) private readonly events: EventBus,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    @Inject(CallTopology) private readonly topology: CallTopology,
   ) {
     this.shared = config.redis !== null;
     this.bindings = new CallBindings(state, () => this.send());
@@ -123,6 +117,9 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
   /** Connects the service to the sockets; the gateway calls it once it has its server. */
   attach(transport: CallTransport): void {
     this.transport = transport;
+    this.topology.attach((roomId, except, payload) =>
+      transport.toRoom(roomId, except, 'call_topology_changed', payload),
+    );
   }
 
   /** Registers the check every join must pass besides its admission (see {@link CallGate}). */
@@ -205,12 +202,7 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
       ...(payload.inviteCode !== undefined ? { inviteCode: payload.inviteCode } : {}),
     });
     const { room } = admission;
-    if (room.topology === 'sfu') {
-      throw new AppError(
-        ErrorCode.FeatureUnavailable,
-        'This room asks for the SFU topology, which this server does not offer yet.',
-      );
-    }
+    const sfuCapabilities = await this.topology.beforeJoin(room);
     const permissions = this.gate
       ? await this.gate.permissions(client.principal, room.id, admission.permissions)
       : admission.permissions;
@@ -219,7 +211,12 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
     const now = Date.now();
     const record: ParticipantRecord = {
       roomId: room.id,
-      room: { id: room.id, name: room.name, capacity: room.capacity, topology: 'mesh' },
+      room: {
+        id: room.id,
+        name: room.name,
+        capacity: room.capacity,
+        topology: this.topology.current(room.id, room.topology),
+      },
       socketId: client.socketId,
       nodeId: this.config.nodeId,
       resumeKey: randomBytes(16).toString('base64url'),
@@ -241,7 +238,7 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
         tracks,
       },
     };
-    const limit = Math.min(room.capacity, this.config.rooms.meshMaxParticipants);
+    const limit = this.topology.limitOf(room);
     const outcome = await this.state.join(record, limit);
     if (!outcome.ok) {
       throw new AppError(
@@ -250,6 +247,8 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
       );
     }
     record.sessionId = outcome.sessionId;
+    const live = await this.topology.afterJoin(room, outcome.others.length + 1, sfuCapabilities);
+    record.room = { ...record.room, topology: live.topology };
     // Counted at once, so that a removal racing this join balances it with its `call.left`.
     this.events.emit('call.joined', {
       roomId: room.id,
@@ -280,12 +279,13 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
     }
     this.bindings.bind(client.socketId, room.id, record.info.id);
     this.gate?.seated(client.principal, room.id);
-    client.afterReply(() =>
+    client.afterReply(() => {
       this.send().toRoom(room.id, client.socketId, 'participant_joined', {
         roomId: room.id,
         participant: record.info,
-      }),
-    );
+      });
+      if (live.switched) this.topology.announce(room.id, live, client.socketId);
+    });
     return {
       room: record.room,
       participant: record.info,
@@ -294,6 +294,7 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
       resumeKey: record.resumeKey,
       reconnectGraceMs: this.config.rooms.reconnectGraceMs,
       resumed: false,
+      ...(live.routerRtpCapabilities ? { routerRtpCapabilities: live.routerRtpCapabilities } : {}),
     };
   }
 
@@ -305,6 +306,11 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
   async participantOf(socketId: string, roomId: string): Promise<ParticipantRecord> {
     const participantId = this.bindings.require(socketId, roomId);
     return this.bindings.checked(socketId, await this.state.get(roomId, participantId), roomId);
+  }
+
+  /** Whether nobody (counting those in their grace period) is in a room's call. */
+  async isEmpty(roomId: string): Promise<boolean> {
+    return (await this.state.list(roomId)).length === 0;
   }
 
   /** Rooms with a call and participants in calls, across the deployment (for metrics). */
@@ -549,14 +555,18 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
         this.announce.updated(updated, client.socketId);
       }
     });
+    const topology = this.topology.liveOf(roomId, updated.room.topology);
     return {
-      room: updated.room,
+      room: { ...updated.room, topology },
       participant: updated.info,
       participants: others.map((o) => o.info),
       iceServers: this.iceServers.forParticipant(participantId),
       resumeKey: updated.resumeKey,
       reconnectGraceMs: this.config.rooms.reconnectGraceMs,
       resumed: true,
+      ...(topology === 'sfu'
+        ? { routerRtpCapabilities: await this.topology.routerCapabilities(roomId) }
+        : {}),
     };
   }
 

@@ -11,6 +11,8 @@ import { RateLimitGuard } from '../common/rate-limit.guard.js';
 import { RoomsModule } from '../rooms/rooms.module.js';
 import { CALL_STATE, type CallState } from './call-state.js';
 import { CallService } from './call.service.js';
+import { CallTopology } from './call-topology.js';
+import { CallsRealtime } from './calls.realtime.js';
 import { GRACE_STORE, type GraceStore } from './grace-store.js';
 import { IceServers } from './ice-servers.js';
 import { IceServersController } from './ice-servers.controller.js';
@@ -23,14 +25,17 @@ import { RedisNodeRegistry } from './redis-node-registry.js';
 
 /**
  * Live calls: who is in which room's call, resume after a dropped connection, signalling relay,
- * ICE servers (also over REST, `GET /api/ice-servers`, for a connection check). The live state stays in this process unless `REDIS_URL` is set; then it is shared
- * by every node through Redis.
+ * ICE servers (also over REST, `GET /api/ice-servers`, for a connection check), and which topology
+ * each call runs on (mesh or the SFU). The live state stays in this process unless `REDIS_URL` is
+ * set; then it is shared by every node through Redis.
  */
 @Module({
   imports: [AuthModule, RoomsModule],
   controllers: [IceServersController],
   providers: [
     CallService,
+    CallTopology,
+    CallsRealtime,
     IceServers,
     PrincipalGuard,
     RateLimitGuard,
@@ -63,6 +68,6 @@ import { RedisNodeRegistry } from './redis-node-registry.js';
           : new SingleNodeRegistry(),
     },
   ],
-  exports: [CallService],
+  exports: [CallService, CallTopology, CallsRealtime],
 })
 export class CallsModule {}

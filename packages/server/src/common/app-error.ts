@@ -33,6 +33,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.FeatureUnavailable]: 501,
   [ErrorCode.RoomLocked]: 403,
   [ErrorCode.LobbyRequired]: 403,
+  [ErrorCode.SfuUnavailable]: 503,
 };
 
 /**

@@ -82,8 +82,8 @@ export interface ServerEvents {
   };
   /** A participant's connection dropped: it is in its reconnect grace period. */
   'call.reconnecting': { roomId: string; participantId: string; sessionId: string };
-  /** A participant in its grace period resumed on a new connection. */
-  'call.resumed': { roomId: string; participantId: string; sessionId: string };
+  /** A participant in its grace period resumed on a new connection (`socketId`). */
+  'call.resumed': { roomId: string; participantId: string; sessionId: string; socketId: string };
   /** The server relayed one WebRTC signalling message between two participants of a call. */
   'call.signal_relayed': {
     roomId: string;

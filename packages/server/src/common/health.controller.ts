@@ -4,14 +4,18 @@ import type { Response } from 'express';
 import { PROTOCOL_VERSION, type HealthResponse } from '@minimeet/protocol';
 import { healthResponseSchema } from '@minimeet/protocol/schemas';
 import { DatabaseHealth } from '../database/database-health.js';
+import { MEDIA_SERVER, type MediaServer } from '../media/media-server.js';
 import { ApiResult } from './openapi.js';
 import { SERVER_VERSION } from './version.js';
 
-/** Liveness and readiness in one: the server answers, and says whether its database does. */
+/** Liveness and readiness in one: the server answers, says whether its database does, and whether its SFU can. */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(DatabaseHealth) private readonly database: DatabaseHealth) {}
+  constructor(
+    @Inject(DatabaseHealth) private readonly database: DatabaseHealth,
+    @Inject(MEDIA_SERVER) private readonly media: MediaServer,
+  ) {}
 
   @Get()
   @ApiOperation({
@@ -29,6 +33,19 @@ export class HealthController {
       protocolVersion: PROTOCOL_VERSION,
       uptimeSeconds: Math.round(process.uptime()),
       database: { status: up ? 'up' : 'down', driver: this.database.driver, latencyMs },
+      sfu: this.sfuStatus(),
+    };
+  }
+
+  private sfuStatus(): HealthResponse['sfu'] {
+    const status = this.media.status();
+    if (!status.available) {
+      return { status: 'unavailable', reason: status.reason, workers: 0, rooms: 0 };
+    }
+    return {
+      status: 'available',
+      workers: status.workers.length,
+      rooms: status.workers.reduce((n, w) => n + w.rooms, 0),
     };
   }
 }

@@ -24,6 +24,8 @@ describe('health, docs and request plumbing', () => {
       protocolVersion: PROTOCOL_VERSION,
       uptimeSeconds: expect.any(Number) as unknown,
       database: { status: 'up', driver: 'sqlite', latencyMs: expect.any(Number) as unknown },
+      // The worker starts with the first SFU call: none yet, and no failure either.
+      sfu: { status: 'available', workers: 0, rooms: 0 },
     });
   });
 

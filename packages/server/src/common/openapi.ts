@@ -49,9 +49,11 @@ const MEANING: Record<ErrorCode, string> = {
   [ErrorCode.RoomFull]: 'the room holds as many participants as its capacity allows',
   [ErrorCode.NotInRoom]: 'the caller is not in that room on this connection',
   [ErrorCode.ParticipantNotFound]: "the addressed participant is not in the caller's room",
-  [ErrorCode.FeatureUnavailable]: 'this server does not offer the feature yet',
+  [ErrorCode.FeatureUnavailable]: 'this server does not offer the feature',
   [ErrorCode.RoomLocked]: 'a host locked the room: only its owners and moderators may join',
   [ErrorCode.LobbyRequired]: 'the room admits the caller only through its lobby',
+  [ErrorCode.SfuUnavailable]:
+    'the room needs the SFU and this server has no media worker running (see `/api/health`)',
 };
 
 /** What reading a JSON body can fail with, before or while the route validates it. */

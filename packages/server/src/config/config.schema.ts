@@ -159,6 +159,35 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 letters, digits or ._-.')
     .optional(),
+  SFU_ENABLED: bool.default(true),
+  MEDIASOUP_WORKER_BIN: z.string().optional(),
+  MINIMEET_MEDIASOUP_CACHE_DIR: z.string().optional(),
+  XDG_CACHE_HOME: z.string().optional(),
+  HOME: z.string().optional(),
+  SFU_WORKERS: positiveInt('SFU_WORKERS').max(256, 'SFU_WORKERS must be at most 256.').optional(),
+  SFU_LISTEN_IP: z.ipv4().or(z.ipv6()).default('127.0.0.1'),
+  SFU_ANNOUNCED_ADDRESS: z
+    .string()
+    .regex(/^[A-Za-z0-9.:-]{1,253}$/, 'must be an IP address or a host name.')
+    .optional(),
+  SFU_WEBRTC_SERVER_PORT: positiveInt('SFU_WEBRTC_SERVER_PORT')
+    .max(65_535, 'SFU_WEBRTC_SERVER_PORT must be a port number.')
+    .optional(),
+  SFU_RTC_MIN_PORT: positiveInt('SFU_RTC_MIN_PORT').max(65_535).default(40_000),
+  SFU_RTC_MAX_PORT: positiveInt('SFU_RTC_MAX_PORT').max(65_535).default(49_999),
+  SFU_MAX_PARTICIPANTS: positiveInt('SFU_MAX_PARTICIPANTS')
+    .min(2, 'SFU_MAX_PARTICIPANTS must be at least 2.')
+    .max(1000, 'SFU_MAX_PARTICIPANTS must be at most 1000.')
+    .default(50),
+  SFU_MAX_INCOMING_BITRATE: positiveInt('SFU_MAX_INCOMING_BITRATE').default(3_000_000),
+  AUTO_SFU_THRESHOLD: positiveInt('AUTO_SFU_THRESHOLD')
+    .min(1, 'AUTO_SFU_THRESHOLD must be at least 1.')
+    .optional(),
+  AUTO_MESH_RETURN_SECONDS: z.coerce
+    .number({ message: 'AUTO_MESH_RETURN_SECONDS must be a number.' })
+    .min(0, 'AUTO_MESH_RETURN_SECONDS must be at least 0.')
+    .max(3600, 'AUTO_MESH_RETURN_SECONDS must be at most 3600.')
+    .default(30),
 });
 
 /** The raw parsed environment. */

@@ -69,6 +69,21 @@ describe('loadConfig', () => {
       redis: null,
       presence: { timeoutMs: 15_000 },
       nodeId: expect.stringMatching(/^[A-Za-z0-9._-]+$/) as unknown,
+      sfu: {
+        enabled: true,
+        workerBin: null,
+        workerCacheDir: expect.stringMatching(/minimeet\/mediasoup-worker$/) as unknown,
+        workers: null,
+        listenIp: '127.0.0.1',
+        announcedAddress: null,
+        webRtcServerPort: null,
+        rtcMinPort: 40_000,
+        rtcMaxPort: 49_999,
+        maxParticipants: 50,
+        maxIncomingBitrate: 3_000_000,
+        autoThreshold: 4,
+        meshReturnMs: 30_000,
+      },
       webhooks: {
         timeoutMs: 10_000,
         maxAttempts: 8,
@@ -104,6 +119,30 @@ describe('loadConfig', () => {
       engine: 'elasticsearch',
       elasticsearch: { url: 'http://127.0.0.1:9200', index: 'minimeet-messages' },
     });
+  });
+
+  it('reads the SFU settings and refuses inconsistent ones, naming the variable', () => {
+    const sfu = loadConfig({
+      SFU_WORKERS: '3',
+      SFU_LISTEN_IP: '0.0.0.0',
+      SFU_ANNOUNCED_ADDRESS: '203.0.113.10',
+      SFU_WEBRTC_SERVER_PORT: '44444',
+      AUTO_SFU_THRESHOLD: '3',
+      MINIMEET_MEDIASOUP_CACHE_DIR: '/var/cache/ms',
+    }).sfu;
+    expect(sfu).toMatchObject({
+      workers: 3,
+      listenIp: '0.0.0.0',
+      announcedAddress: '203.0.113.10',
+      webRtcServerPort: 44444,
+      autoThreshold: 3,
+      workerCacheDir: '/var/cache/ms',
+    });
+    expect(() => loadConfig({ SFU_RTC_MIN_PORT: '5000', SFU_RTC_MAX_PORT: '4000' })).toThrow(
+      /SFU_RTC_MIN_PORT/,
+    );
+    expect(() => loadConfig({ AUTO_SFU_THRESHOLD: '5' })).toThrow(/AUTO_SFU_THRESHOLD/);
+    expect(() => loadConfig({ SFU_LISTEN_IP: 'everywhere' })).toThrow(/SFU_LISTEN_IP/);
   });
 
   it('reads Redis, presence and the node id', () => {

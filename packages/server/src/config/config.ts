@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { homedir, hostname } from 'node:os';
+import { join, resolve } from 'node:path';
 import { DEFAULT_DEV_JWT_SECRET, envSchema, type Env } from './config.schema.js';
 
 /** A rate limit: at most `limit` requests in `windowMs`. */
@@ -91,6 +91,8 @@ export interface AppConfig {
   };
   /** This process's name among the nodes of a deployment (random unless `NODE_ID` is set). */
   nodeId: string;
+  /** The SFU (mediasoup); see docs/sfu.md. */
+  sfu: SfuConfig;
   webhooks: {
     /** How long one delivery attempt may take, in ms. */
     timeoutMs: number;
@@ -123,6 +125,35 @@ export interface AppConfig {
     /** How long an entry may stay pending with a silent consumer before another node takes it. */
     claimIdleMs: number;
   };
+}
+
+/** How the SFU runs: where its worker binary is, how many workers, which addresses and ports. */
+export interface SfuConfig {
+  /** False turns the SFU off (`SFU_ENABLED=false`): `sfu` rooms are refused, `auto` stays mesh. */
+  enabled: boolean;
+  /** The worker binary named by `MEDIASOUP_WORKER_BIN`, or null to look in the cache. */
+  workerBin: string | null;
+  /** The folder under which `scripts/mediasoup-worker.mjs` caches built workers. */
+  workerCacheDir: string;
+  /** Worker processes; null means one per CPU core. */
+  workers: number | null;
+  /** The local address media sockets listen on. */
+  listenIp: string;
+  /** The address clients send media to (public IP or host name behind NAT), or null for `listenIp`. */
+  announcedAddress: string | null;
+  /** With a number: one WebRtcServer per worker on this port + worker index (UDP and TCP). */
+  webRtcServerPort: number | null;
+  /** Without a WebRtcServer: the UDP/TCP port range transports take their ports from. */
+  rtcMinPort: number;
+  rtcMaxPort: number;
+  /** Most participants of an `sfu` call (and of an `auto` call on the SFU). */
+  maxParticipants: number;
+  /** Bitrate ceiling of what one client may send, in bps. */
+  maxIncomingBitrate: number;
+  /** An `auto` call moves to the SFU when it grows beyond this many participants. */
+  autoThreshold: number;
+  /** How long an `auto` call on the SFU stays at or below the threshold before it returns to mesh. */
+  meshReturnMs: number;
 }
 
 /** Thrown when the environment is invalid; its message names every bad variable. */
@@ -185,6 +216,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   if (env.SEARCH_ENGINE === 'mysql' && database.driver !== 'mysql') {
     throw new ConfigError('SEARCH_ENGINE: mysql needs a mysql:// or mariadb:// DATABASE_URL.');
+  }
+  if (env.SFU_RTC_MIN_PORT > env.SFU_RTC_MAX_PORT) {
+    throw new ConfigError('SFU_RTC_MIN_PORT: must not be greater than SFU_RTC_MAX_PORT.');
+  }
+  const autoThreshold = env.AUTO_SFU_THRESHOLD ?? env.MESH_MAX_PARTICIPANTS;
+  if (autoThreshold > env.MESH_MAX_PARTICIPANTS) {
+    throw new ConfigError(
+      `AUTO_SFU_THRESHOLD: must be at most MESH_MAX_PARTICIPANTS (${env.MESH_MAX_PARTICIPANTS}).`,
+    );
   }
   const engine = env.SEARCH_ENGINE === 'auto' ? database.driver : env.SEARCH_ENGINE;
   const origins = env.CORS_ORIGINS.trim();
@@ -258,6 +298,27 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     presence: { timeoutMs: env.PRESENCE_TIMEOUT_SECONDS * 1000 },
     nodeId:
       env.NODE_ID ?? `${hostname().slice(0, 40)}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    sfu: {
+      enabled: env.SFU_ENABLED,
+      workerBin: env.MEDIASOUP_WORKER_BIN ?? null,
+      workerCacheDir:
+        env.MINIMEET_MEDIASOUP_CACHE_DIR ??
+        join(
+          env.XDG_CACHE_HOME ?? join(env.HOME ?? homedir(), '.cache'),
+          'minimeet',
+          'mediasoup-worker',
+        ),
+      workers: env.SFU_WORKERS ?? null,
+      listenIp: env.SFU_LISTEN_IP,
+      announcedAddress: env.SFU_ANNOUNCED_ADDRESS ?? null,
+      webRtcServerPort: env.SFU_WEBRTC_SERVER_PORT ?? null,
+      rtcMinPort: env.SFU_RTC_MIN_PORT,
+      rtcMaxPort: env.SFU_RTC_MAX_PORT,
+      maxParticipants: env.SFU_MAX_PARTICIPANTS,
+      maxIncomingBitrate: env.SFU_MAX_INCOMING_BITRATE,
+      autoThreshold,
+      meshReturnMs: env.AUTO_MESH_RETURN_SECONDS * 1000,
+    },
     webhooks: {
       timeoutMs: env.WEBHOOK_TIMEOUT_MS,
       maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,

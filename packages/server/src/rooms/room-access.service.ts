@@ -10,6 +10,7 @@ import { AppError } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import type { RoomEntity } from './room.entity.js';
+import { defaultCapacity } from './room-capacity.js';
 import { RoomMemberRepository } from './room-member.repository.js';
 import {
   noSuchRoom,
@@ -190,7 +191,7 @@ export class RoomAccessService {
         name: nameFromId(roomId),
         visibility: 'private',
         passwordHash: null,
-        capacity: this.config.rooms.meshMaxParticipants,
+        capacity: defaultCapacity(this.config, 'auto'),
         topology: 'auto',
         ownerId,
       });

@@ -115,7 +115,7 @@ describe.each(DATABASE_TARGETS)('rooms storage and admission on $name', (target)
       access.admit(guest(owner.id, { room: roomId }), roomId, {}),
       access.admit(guest(owner.id, { room: roomId, canPublish: false }), roomId, {}),
     ]);
-    expect(a.room).toEqual({ id: roomId, name: roomId, capacity: 4, topology: 'auto' });
+    expect(a.room).toEqual({ id: roomId, name: roomId, capacity: 50, topology: 'auto' });
     expect(b.room.id).toBe(roomId);
     expect(b.permissions).toEqual({ canPublish: false, canSubscribe: true, canChat: true });
     expect(await rooms.findById(roomId)).toMatchObject({

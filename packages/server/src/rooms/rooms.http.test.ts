@@ -64,7 +64,7 @@ describe('rooms over HTTP', () => {
     return { owner, moderator, member, stranger, room };
   };
 
-  it('POST /api/rooms creates a private auto room of mesh capacity owned by its creator', async () => {
+  it('POST /api/rooms creates a private auto room of SFU capacity owned by its creator', async () => {
     const owner = await registerUser(server);
     const room = await createRoom(owner, { name: 'Zoë 🎥 测试' });
     expect(roomDetailsSchema.parse(room)).toEqual(room);
@@ -72,7 +72,7 @@ describe('rooms over HTTP', () => {
       name: 'Zoë 🎥 测试',
       visibility: 'private',
       hasPassword: false,
-      capacity: 4,
+      capacity: 50,
       topology: 'auto',
       ownerId: owner.user.id,
       myRole: 'owner',
@@ -97,21 +97,27 @@ describe('rooms over HTTP', () => {
     expect(res.body).toMatchObject({ hasPassword: true });
   });
 
-  it('POST /api/rooms answers feature_unavailable for the SFU and for more than the mesh maximum', async () => {
+  it('POST /api/rooms takes sfu rooms up to the SFU maximum and mesh rooms up to the mesh maximum', async () => {
     const owner = await registerUser(server);
-    const sfu = expectError(
+    const sfu = await api<RoomDetails>(server, 'POST', '/api/rooms', {
+      token: owner.accessToken,
+      json: { name: 'Big', topology: 'sfu' },
+    });
+    expect(sfu.status).toBe(201);
+    expect(sfu.body).toMatchObject({ topology: 'sfu', capacity: 50 });
+    const tooBig = expectError(
       await api(server, 'POST', '/api/rooms', {
         token: owner.accessToken,
-        json: { name: 'Big', topology: 'sfu' },
+        json: { name: 'Huge', topology: 'sfu', capacity: 51 },
       }),
       501,
       'feature_unavailable',
     );
-    expect(sfu.message).toMatch(/SFU/);
+    expect(tooBig.message).toMatch(/50/);
     const big = expectError(
       await api(server, 'POST', '/api/rooms', {
         token: owner.accessToken,
-        json: { name: 'Big', capacity: 5 },
+        json: { name: 'Big mesh', topology: 'mesh', capacity: 5 },
       }),
       501,
       'feature_unavailable',
@@ -120,7 +126,7 @@ describe('rooms over HTTP', () => {
     const mine = await api<Page<RoomDetails>>(server, 'GET', '/api/rooms?scope=mine', {
       token: owner.accessToken,
     });
-    expect(mine.body.items).toEqual([]);
+    expect(mine.body.items.map((r) => r.name)).toEqual(['Big']);
   });
 
   it('POST /api/rooms answers validation_failed with one issue per problem', async () => {
@@ -281,7 +287,7 @@ describe('rooms over HTTP', () => {
     expectError(
       await api(server, 'PATCH', `/api/rooms/${room.id}`, {
         token: owner.accessToken,
-        json: { topology: 'sfu' },
+        json: { topology: 'mesh', capacity: 5 },
       }),
       501,
       'feature_unavailable',

@@ -19,6 +19,7 @@ import { AppError } from '../common/app-error.js';
 import { EventBus } from '../common/event-bus.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
+import { defaultCapacity } from './room-capacity.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -69,7 +70,7 @@ export class RoomsService {
   /** Creates a room owned by the user. */
   async create(userId: string, request: CreateRoomRequest): Promise<RoomDetails> {
     const topology = request.topology ?? 'auto';
-    const capacity = request.capacity ?? this.config.rooms.meshMaxParticipants;
+    const capacity = request.capacity ?? defaultCapacity(this.config, topology);
     this.assertSupported(topology, capacity);
     const passwordHash =
       request.password !== undefined ? await this.hasher.hash(request.password) : null;
@@ -313,16 +314,20 @@ export class RoomsService {
   }
 
   private assertSupported(topology: RoomTopology, capacity: number): void {
-    const max = this.config.rooms.meshMaxParticipants;
-    if (topology === 'sfu')
+    const meshMax = this.config.rooms.meshMaxParticipants;
+    const { enabled, maxParticipants } = this.config.sfu;
+    if (topology === 'sfu' && !enabled)
       throw new AppError(
         ErrorCode.FeatureUnavailable,
-        `The SFU arrives in a later version; this server runs mesh calls of up to ${max} people.`,
+        `The SFU is turned off on this server (SFU_ENABLED=false); it runs mesh calls of up to ${meshMax} people.`,
       );
+    const max = topology === 'mesh' || !enabled ? meshMax : maxParticipants;
     if (capacity > max)
       throw new AppError(
         ErrorCode.FeatureUnavailable,
-        `This server runs mesh calls of up to ${max} people; the SFU for larger rooms arrives in a later version.`,
+        topology === 'mesh' || !enabled
+          ? `Mesh calls hold up to ${meshMax} people here; use topology sfu or auto for more.`
+          : `Calls on this server's SFU hold up to ${maxParticipants} people (SFU_MAX_PARTICIPANTS).`,
       );
   }
 }

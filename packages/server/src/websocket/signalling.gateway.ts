@@ -17,13 +17,7 @@ import {
 import {
   authRefreshPayloadSchema,
   handshakeAuthSchema,
-  iceCandidatePayloadSchema,
-  joinRoomPayloadSchema,
-  leaveRoomPayloadSchema,
   pingPayloadSchema,
-  updateMediaStatePayloadSchema,
-  webrtcAnswerPayloadSchema,
-  webrtcOfferPayloadSchema,
 } from '@minimeet/protocol/schemas';
 import type { Logger } from 'pino';
 import type { ExtendedError } from 'socket.io';
@@ -37,9 +31,10 @@ import type { AppConfig } from '../config/config.js';
 import { ConnectionAuthenticator } from '../auth/connection-authenticator.js';
 import { endCodeOf, endMessageOf, type SessionRevocation } from '../auth/revoked-sessions.js';
 import { SessionService } from '../auth/session.service.js';
-import { CallService, type CallClient, type SocketGone } from '../calls/call.service.js';
-import type { CallTransport } from '../calls/call-transport.js';
+import { CallService, type SocketGone } from '../calls/call.service.js';
+import { CallsRealtime } from '../calls/calls.realtime.js';
 import { ChatRealtime } from '../chat/chat.realtime.js';
+import { SfuRealtime } from '../media/sfu.realtime.js';
 import {
   principalChannel,
   type RealtimeClient,
@@ -61,11 +56,8 @@ type Handler = {
 /** One request on a socket: the socket, and the features' view of it. */
 interface SocketRequest {
   socket: MinimeetSocket;
-  client: CallClient & RealtimeClient;
+  client: RealtimeClient;
 }
-
-/** The Socket.IO room that carries a call's broadcasts. */
-const callChannel = (roomId: string): string => `call:${roomId}`;
 
 /** A feature's handlers in the gateway's table shape. */
 function featureHandlers<E extends ClientEventName>(
@@ -115,6 +107,8 @@ export class SignallingGateway
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
     @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
     @Inject(CallService) private readonly calls: CallService,
+    @Inject(CallsRealtime) private readonly callsFeature: CallsRealtime,
+    @Inject(SfuRealtime) private readonly sfu: SfuRealtime,
     @Inject(ChatRealtime) private readonly chat: ChatRealtime,
     @Inject(PresenceRealtime) private readonly presence: PresenceRealtime,
     @Inject(QualityRealtime) private readonly quality: QualityRealtime,
@@ -131,31 +125,8 @@ export class SignallingGateway
         schema: authRefreshPayloadSchema,
         run: (r, p: P<'auth_refresh'>) => this.refresh(r.socket, p.token),
       },
-      join_room: {
-        schema: joinRoomPayloadSchema,
-        run: (r, p: P<'join_room'>) => this.calls.join(r.client, p),
-      },
-      leave_room: {
-        schema: leaveRoomPayloadSchema,
-        run: (r, p: P<'leave_room'>) => this.calls.leave(r.client, p.roomId),
-      },
-      webrtc_offer: {
-        schema: webrtcOfferPayloadSchema,
-        run: (r, p: P<'webrtc_offer'>) => this.calls.relayDescription(r.client, 'webrtc_offer', p),
-      },
-      webrtc_answer: {
-        schema: webrtcAnswerPayloadSchema,
-        run: (r, p: P<'webrtc_answer'>) =>
-          this.calls.relayDescription(r.client, 'webrtc_answer', p),
-      },
-      ice_candidate: {
-        schema: iceCandidatePayloadSchema,
-        run: (r, p: P<'ice_candidate'>) => this.calls.relayCandidate(r.client, p),
-      },
-      update_media_state: {
-        schema: updateMediaStatePayloadSchema,
-        run: (r, p: P<'update_media_state'>) => this.calls.updateMedia(r.client, p),
-      },
+      ...featureHandlers(this.callsFeature.handlers),
+      ...featureHandlers(this.sfu.handlers),
       ...featureHandlers(this.chat.handlers),
       ...featureHandlers(this.presence.handlers),
       ...featureHandlers(this.quality.handlers),
@@ -164,8 +135,9 @@ export class SignallingGateway
   }
 
   afterInit(server: MinimeetServer): void {
-    this.calls.attach(this.transport(server));
     const realtime = this.realtimeTransport(server);
+    this.callsFeature.attach(realtime);
+    this.sfu.attach(realtime);
     this.chat.attach(realtime);
     this.presence.attach(realtime);
     this.moderation.attach(realtime);
@@ -393,24 +365,7 @@ export class SignallingGateway
     }
   }
 
-  /** The call service's way to reach sockets: by socket id, or by a call's channel. */
-  private transport(server: MinimeetServer): CallTransport {
-    return {
-      toSocket: (socketId, event, payload) => {
-        (server.to(socketId).emit as (e: string, p: unknown) => boolean)(event, payload);
-      },
-      toRoom: (roomId, except, event, payload) => {
-        const target = except
-          ? server.to(callChannel(roomId)).except(except)
-          : server.to(callChannel(roomId));
-        (target.emit as (e: string, p: unknown) => boolean)(event, payload);
-      },
-      enter: (socketId, roomId) => server.in(socketId).socketsJoin(callChannel(roomId)),
-      exit: (socketId, roomId) => server.in(socketId).socketsLeave(callChannel(roomId)),
-    };
-  }
-
-  /** How chat and presence reach sockets: by socket id, or by named channel. */
+  /** How the features reach sockets: by socket id, or by named channel. */
   private realtimeTransport(server: MinimeetServer): RealtimeTransport {
     type Emit = (e: string, p: unknown) => boolean;
     return {

@@ -1,0 +1,603 @@
+import {
+  ErrorCode,
+  type SfuConsumerLayersChangedEvent,
+  type SfuNewConsumerEvent,
+  type SfuTransportDirection,
+  type TrackSource,
+} from '@minimeet/protocol';
+import { Device, parseScalabilityMode, type types } from 'mediasoup-client';
+import type { PeerStats } from '../stats/StatsSampler.js';
+import type { LocalTrack } from '../track/LocalTrack.js';
+import {
+  HIDDEN_VIEW,
+  sameView,
+  sourceDimensions,
+  spatialLayerFor,
+  type VideoDimensions,
+  type VideoView,
+} from './layers.js';
+import type {
+  MediaSignal,
+  MediaTransport,
+  MediaTransportEvents,
+  MediaTransportOptions,
+  ReceiverControl,
+  TopologyInfo,
+  TransportPeer,
+} from './MediaTransport.js';
+import { VideoViewObserver } from './VideoViewObserver.js';
+
+/**
+ * The camera's simulcast: a quarter, a half and the full capture size, each with a bitrate that
+ * carries its resolution well at 30 fps; three temporal layers each, so the SFU can also thin the
+ * frame rate for a receiver that cannot take more.
+ */
+export const CAMERA_ENCODINGS: readonly types.RtpEncodingParameters[] = [
+  { scaleResolutionDownBy: 4, maxBitrate: 150_000, scalabilityMode: 'L1T3' },
+  { scaleResolutionDownBy: 2, maxBitrate: 500_000, scalabilityMode: 'L1T3' },
+  { scaleResolutionDownBy: 1, maxBitrate: 1_500_000, scalabilityMode: 'L1T3' },
+];
+
+/**
+ * A shared screen: one layer at full resolution and a low frame rate, since text must stay sharp
+ * and slides rarely move.
+ */
+export const SCREEN_ENCODINGS: readonly types.RtpEncodingParameters[] = [
+  { maxBitrate: 2_500_000, maxFramerate: 8, scalabilityMode: 'L1T3' },
+];
+
+// Audio goes first when the uplink is short: the encoder and the network treat it as urgent.
+const AUDIO_ENCODINGS: readonly types.RtpEncodingParameters[] = [
+  { priority: 'high', networkPriority: 'high' },
+];
+
+// How long an ICE connection may stay disconnected before the transport restarts ICE itself.
+const RESTART_AFTER_MS_FLOOR = 1_000;
+
+interface ConsumerEntry {
+  consumer: types.Consumer;
+  participantId: string;
+  source: TrackSource;
+  /** Spatial layers the producer sends (1 without simulcast). */
+  layerCount: number;
+  /** Paused at the server on this side's request (nobody watches). */
+  paused: boolean;
+  /** The highest spatial layer asked for, if asked. */
+  preferred: number | undefined;
+  /** The spatial layer the server forwards now. */
+  current: number | null;
+  /** The size of the top layer, as learned from frames received. */
+  sourceSize: { width: number; height: number } | undefined;
+  view: VideoView;
+  /** Keeps the requests of one consumer in order. */
+  chain: Promise<void>;
+  /** Stops watching the elements the video plays in. */
+  stopWatching?: () => void;
+}
+
+// One piece of async work after another; a failure does not stop the next.
+class Serial {
+  private tail: Promise<void> = Promise.resolve();
+
+  run(task: () => Promise<void>): Promise<void> {
+    const next = this.tail.then(task);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/**
+ * The SFU: one send and one receive transport to the server's mediasoup router (through
+ * mediasoup-client), a producer per published source (the camera in three simulcast layers) and
+ * a consumer per track of the others. Each received video asks for the layer that fits the
+ * elements it plays in, and is paused at the server when none is on screen; the server says
+ * which layers of this side's camera anyone watches, and the others are not sent (dynacast).
+ *
+ * This module and mediasoup-client load only when a call runs on the SFU.
+ */
+export class SfuTransport implements MediaTransport {
+  private readonly queue = new Serial();
+  private readonly tracks = new Map<TrackSource, LocalTrack>();
+  private readonly producers = new Map<TrackSource, types.Producer>();
+  private readonly consumers = new Map<string, ConsumerEntry>();
+  private readonly stops: (() => void)[];
+  private device: types.Device | undefined;
+  private sendTransport: types.Transport | undefined;
+  private recvTransport: types.Transport | undefined;
+  private restartTimers = new Map<types.Transport, ReturnType<typeof setTimeout>>();
+  private capabilities: unknown;
+  private closed = false;
+
+  /** Creates the transport and starts setting up the session with the router of `topology`. */
+  constructor(
+    private readonly options: MediaTransportOptions,
+    private readonly signal: MediaSignal,
+    private readonly events: MediaTransportEvents,
+    topology: TopologyInfo,
+  ) {
+    const mine = (e: { roomId: string }) => e.roomId === options.roomId && !this.closed;
+    this.stops = [
+      signal.subscribe('sfu_new_consumer', (e) => {
+        if (mine(e)) void this.queue.run(() => this.consume(e)).catch(() => undefined);
+      }),
+      signal.subscribe('sfu_consumer_closed', (e) => {
+        if (mine(e)) this.closeConsumer(e.consumerId);
+      }),
+      signal.subscribe('sfu_consumer_paused', (e) => {
+        if (mine(e)) this.consumers.get(e.consumerId)?.consumer.pause();
+      }),
+      signal.subscribe('sfu_consumer_resumed', (e) => {
+        if (mine(e)) this.consumers.get(e.consumerId)?.consumer.resume();
+      }),
+      signal.subscribe('sfu_consumer_layers_changed', (e) => {
+        if (mine(e)) this.handleLayersChanged(e);
+      }),
+      signal.subscribe('sfu_producer_layers_wanted', (e) => {
+        if (mine(e)) void this.limitLayers(e.producerId, e.maxSpatialLayer);
+      }),
+      signal.subscribe('sfu_producer_closed', (e) => {
+        if (!mine(e)) return;
+        for (const [source, producer] of this.producers) {
+          if (producer.id !== e.producerId) continue;
+          producer.close();
+          this.producers.delete(source);
+        }
+      }),
+      signal.subscribe('sfu_transports_reset', (e) => {
+        if (mine(e)) this.reset(e.routerRtpCapabilities);
+      }),
+    ];
+    void this.queue.run(() => this.setUp(topology.routerRtpCapabilities)).catch(() => undefined);
+  }
+
+  /** The SFU sends every participant what it publishes; nothing to set up per peer. */
+  setPeer(_peer: TransportPeer): void {}
+
+  /** Consumers of a participant that left close at the server's word (`sfu_consumer_closed`). */
+  removePeer(id: string): void {
+    for (const [consumerId, entry] of this.consumers) {
+      if (entry.participantId === id) this.closeConsumer(consumerId);
+    }
+  }
+
+  /** Produces a newly published track. */
+  publish(track: LocalTrack): void {
+    this.tracks.set(track.source, track);
+    void this.queue.run(() => this.produce(track)).catch(() => undefined);
+  }
+
+  /** Closes the producer of an unpublished track. */
+  unpublish(track: LocalTrack): void {
+    this.tracks.delete(track.source);
+    void this.queue
+      .run(async () => {
+        const producer = this.producers.get(track.source);
+        if (!producer) return;
+        this.producers.delete(track.source);
+        producer.close();
+        await this.signal.request('sfu_close_producer', {
+          roomId: this.options.roomId,
+          producerId: producer.id,
+        });
+      })
+      .catch(() => undefined);
+  }
+
+  /**
+   * Sends the track's current `mediaStreamTrack`; without one (a device switched off) the
+   * producer pauses, here and at the server, so that the others' consumers pause too.
+   */
+  replaceTrack(track: LocalTrack): Promise<void> {
+    return this.queue.run(async () => {
+      const producer = this.producers.get(track.source);
+      const media = track.mediaStreamTrack;
+      if (!producer) {
+        if (media) await this.produce(track);
+        return;
+      }
+      const roomId = this.options.roomId;
+      if (media) {
+        prepareTrack(track.source, media);
+        await producer.replaceTrack({ track: media });
+        if (producer.paused) {
+          producer.resume();
+          await this.signal.request('sfu_resume_producer', { roomId, producerId: producer.id });
+        }
+      } else if (!producer.paused) {
+        producer.pause();
+        await this.signal.request('sfu_pause_producer', { roomId, producerId: producer.id });
+      }
+    });
+  }
+
+  /**
+   * Restarts ICE on both transports (the server gives new ICE credentials): after a drop, the
+   * paths the media took may be gone. Once connected again, mediasoup asks the senders for key
+   * frames for the consumers that lost packets, and Chromium's receivers ask too.
+   */
+  recover(_topology?: TopologyInfo): void {
+    for (const transport of [this.sendTransport, this.recvTransport]) {
+      if (transport) void this.restartIce(transport);
+    }
+  }
+
+  /** Nothing waits for another participant in the SFU. */
+  resendPending(_id: string): void {}
+
+  /**
+   * Per remote participant, the stats of its consumers; what this side sends to the SFU reaches
+   * everyone at once, so the producers' stats go with the first of them.
+   */
+  async getStats(): Promise<PeerStats[]> {
+    const byPeer = new Map<string, Map<string, unknown>>();
+    for (const entry of this.consumers.values()) {
+      if (entry.consumer.closed) continue;
+      const report = await entry.consumer.getStats().catch(() => undefined);
+      if (!report) continue;
+      const merged = byPeer.get(entry.participantId) ?? new Map<string, unknown>();
+      for (const [id, stat] of report) merged.set(id, stat);
+      byPeer.set(entry.participantId, merged);
+    }
+    const sendingMids = new Map<string, TrackSource>();
+    const sent = new Map<string, unknown>();
+    for (const [source, producer] of this.producers) {
+      if (producer.closed) continue;
+      if (producer.rtpParameters.mid) sendingMids.set(producer.rtpParameters.mid, source);
+      const report = await producer.getStats().catch(() => undefined);
+      for (const [id, stat] of report ?? []) sent.set(id, stat);
+    }
+    const peers: PeerStats[] = [...byPeer].map(([peerId, report]) => ({
+      peerId,
+      report: report,
+      sendingMids: new Map(),
+    }));
+    if (peers[0] && sent.size > 0) {
+      const first = peers[0];
+      peers[0] = {
+        peerId: first.peerId,
+        report: new Map([...first.report, ...sent]),
+        sendingMids,
+      };
+    }
+    return peers;
+  }
+
+  /** Closes both transports (and so every producer and consumer). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const stop of this.stops.splice(0)) stop();
+    this.dropSession();
+    this.tracks.clear();
+  }
+
+  private async setUp(routerRtpCapabilities: unknown): Promise<void> {
+    if (this.closed) return;
+    this.capabilities = routerRtpCapabilities;
+    const device = new Device();
+    await device.load({ routerRtpCapabilities: routerRtpCapabilities as types.RtpCapabilities });
+    if (this.closed) return;
+    this.device = device;
+    // The receive transport must be there before the server may send its first consumer.
+    if (this.options.canSubscribe) this.recvTransport = await this.createTransport('recv');
+    await this.signal.request('sfu_set_capabilities', {
+      roomId: this.options.roomId,
+      rtpCapabilities: device.rtpCapabilities,
+    });
+    for (const track of this.tracks.values()) await this.produce(track);
+  }
+
+  private async createTransport(direction: SfuTransportDirection): Promise<types.Transport> {
+    const device = this.device;
+    if (!device) throw new Error('The device is not loaded.');
+    const roomId = this.options.roomId;
+    const info = await this.signal.request('sfu_create_transport', { roomId, direction });
+    const options: types.TransportOptions = {
+      id: info.transportId,
+      iceParameters: info.iceParameters,
+      iceCandidates: info.iceCandidates,
+      dtlsParameters: info.dtlsParameters as types.DtlsParameters,
+      iceServers: this.options.iceServers.map(({ urls, username, credential }) => ({
+        urls,
+        ...(username === undefined ? {} : { username }),
+        ...(credential === undefined ? {} : { credential }),
+      })),
+      iceTransportPolicy: this.options.iceTransportPolicy,
+    };
+    const transport =
+      direction === 'send'
+        ? device.createSendTransport(options)
+        : device.createRecvTransport(options);
+    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      this.signal
+        .request('sfu_connect_transport', {
+          roomId,
+          transportId: transport.id,
+          dtlsParameters: dtlsParameters,
+        })
+        .then(() => callback(), errback);
+    });
+    if (direction === 'send') {
+      transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+        this.signal
+          .request('sfu_produce', {
+            roomId,
+            transportId: transport.id,
+            kind,
+            source: appData.source as TrackSource,
+            rtpParameters: rtpParameters,
+          })
+          .then(({ producerId }) => callback({ id: producerId }), errback);
+      });
+    }
+    transport.on('connectionstatechange', (state) => this.handleConnectionState(transport, state));
+    return transport;
+  }
+
+  private async produce(track: LocalTrack): Promise<void> {
+    const media = track.mediaStreamTrack;
+    if (this.closed || !this.device || !media || !this.options.canPublish) return;
+    if (this.producers.has(track.source) || this.tracks.get(track.source) !== track) return;
+    this.sendTransport ??= await this.createTransport('send');
+    prepareTrack(track.source, media);
+    const video = track.kind === 'video';
+    const producer = await this.sendTransport.produce({
+      track: media,
+      streamId: track.streamId,
+      encodings: [
+        ...(track.source === 'camera'
+          ? CAMERA_ENCODINGS
+          : track.source === 'screen_share'
+            ? SCREEN_ENCODINGS
+            : AUDIO_ENCODINGS),
+      ].map((e) => ({ ...e })),
+      codecOptions: video ? { videoGoogleStartBitrate: 1_000 } : { opusDtx: true, opusFec: true },
+      // The LocalTrack owns its browser track: muting and stopping it are its business.
+      stopTracks: false,
+      disableTrackOnPause: false,
+      zeroRtpOnPause: true,
+      appData: { source: track.source },
+    });
+    if (this.closed || this.tracks.get(track.source) !== track) {
+      producer.close();
+      return;
+    }
+    this.producers.set(track.source, producer);
+  }
+
+  private async consume(event: SfuNewConsumerEvent): Promise<void> {
+    const transport = this.recvTransport;
+    if (this.closed || !transport) return;
+    const consumer = await transport.consume({
+      id: event.consumerId,
+      producerId: event.producerId,
+      kind: event.kind,
+      rtpParameters: event.rtpParameters as types.RtpParameters,
+    });
+    if (this.closed) {
+      consumer.close();
+      return;
+    }
+    const mode = consumer.rtpParameters.encodings?.[0]?.scalabilityMode;
+    const entry: ConsumerEntry = {
+      consumer,
+      participantId: event.participantId,
+      source: event.source,
+      layerCount: mode ? parseScalabilityMode(mode).spatialLayers : 1,
+      paused: true,
+      preferred: undefined,
+      current: null,
+      sourceSize: undefined,
+      view: HIDDEN_VIEW,
+      chain: Promise.resolve(),
+    };
+    this.consumers.set(consumer.id, entry);
+    if (event.producerPaused) consumer.pause();
+    const adaptive = this.options.adaptiveStream && event.kind === 'video';
+    this.events.track(event.participantId, {
+      source: event.source,
+      track: consumer.track,
+      receiver: consumer.rtpReceiver as RTCRtpReceiver,
+      ...(event.kind === 'video' ? { control: this.controlOf(entry, adaptive) } : {}),
+    });
+    // Audio plays whether shown or not.
+    if (event.kind === 'audio') {
+      entry.view = FULL_VIEW;
+      this.adapt(entry);
+    }
+  }
+
+  // How a received video is shown: the dimensions the app set, else (adaptive) its elements, else
+  // whole, shown or not.
+  private controlOf(entry: ConsumerEntry, adaptive: boolean): ReceiverControl {
+    let dimensions: VideoDimensions | undefined;
+    const update = () => {
+      const observed = observer?.view ?? FULL_VIEW;
+      const view: VideoView = dimensions
+        ? { visible: dimensions.width > 0 && dimensions.height > 0, ...dimensions }
+        : observed;
+      if (sameView(view, entry.view)) return;
+      entry.view = view;
+      this.adapt(entry);
+    };
+    const observer = adaptive ? new VideoViewObserver(update) : undefined;
+    entry.stopWatching = () => observer?.close();
+    return {
+      setElements: (elements) => {
+        if (observer) observer.setElements(elements);
+        else update();
+      },
+      setDimensions: (next) => {
+        dimensions = next;
+        update();
+      },
+      close: () => observer?.close(),
+    };
+  }
+
+  // Follows the view: paused when hidden, else the layer that fits, asked before resuming so that
+  // the first frames come at the right size.
+  private adapt(entry: ConsumerEntry): void {
+    const roomId = this.options.roomId;
+    const consumerId = entry.consumer.id;
+    const step = async () => {
+      if (this.closed || entry.consumer.closed) return;
+      const view = entry.view;
+      if (!view.visible) {
+        if (entry.paused) return;
+        entry.paused = true;
+        await this.signal.request('sfu_pause_consumer', { roomId, consumerId });
+        return;
+      }
+      if (entry.consumer.kind === 'video' && entry.layerCount > 1) {
+        const source = (await this.learnSourceSize(entry)) ?? DEFAULT_SOURCE;
+        const layer = spatialLayerFor(view, source, entry.layerCount);
+        if (layer !== entry.preferred) {
+          entry.preferred = layer;
+          await this.signal.request('sfu_set_preferred_layers', {
+            roomId,
+            consumerId,
+            spatialLayer: layer,
+          });
+        }
+      }
+      if (entry.paused) {
+        entry.paused = false;
+        await this.signal.request('sfu_resume_consumer', { roomId, consumerId });
+      }
+    };
+    entry.chain = entry.chain.then(step).catch(() => undefined);
+  }
+
+  // The size of the top layer: the frames received now, scaled up from the layer they belong to.
+  private async learnSourceSize(
+    entry: ConsumerEntry,
+  ): Promise<{ width: number; height: number } | undefined> {
+    if (entry.current === null) return entry.sourceSize;
+    const report = await entry.consumer.getStats().catch(() => undefined);
+    for (const stat of report?.values() ?? []) {
+      const s = stat as { type?: string; frameWidth?: number; frameHeight?: number };
+      if (s.type !== 'inbound-rtp' || !s.frameWidth || !s.frameHeight) continue;
+      entry.sourceSize = sourceDimensions(
+        { width: s.frameWidth, height: s.frameHeight },
+        entry.current,
+        entry.layerCount,
+      );
+    }
+    return entry.sourceSize;
+  }
+
+  private handleLayersChanged(event: SfuConsumerLayersChangedEvent): void {
+    const entry = this.consumers.get(event.consumerId);
+    if (!entry) return;
+    const first = entry.current === null && entry.sourceSize === undefined;
+    entry.current = event.spatialLayer;
+    // The first layer received tells the source's size; the choice made on a guess may change.
+    if (first && event.spatialLayer !== null && entry.view.visible) {
+      setTimeout(() => this.adapt(entry), LEARN_DELAY_MS);
+    }
+  }
+
+  private async limitLayers(producerId: string, maxSpatialLayer: number | null): Promise<void> {
+    const producer = [...this.producers.values()].find((p) => p.id === producerId);
+    if (!producer || producer.closed || producer.kind !== 'video') return;
+    const encodings = producer.rtpParameters.encodings?.length ?? 1;
+    await this.queue.run(async () => {
+      if (producer.closed) return;
+      if (maxSpatialLayer === null) await producer.setRtpEncodingParameters({ active: false });
+      else await producer.setMaxSpatialLayer(Math.min(maxSpatialLayer, encodings - 1));
+    });
+  }
+
+  private closeConsumer(consumerId: string): void {
+    const entry = this.consumers.get(consumerId);
+    if (!entry) return;
+    this.consumers.delete(consumerId);
+    const track = entry.consumer.track;
+    entry.stopWatching?.();
+    entry.consumer.close();
+    this.events.trackEnded(entry.participantId, track);
+  }
+
+  private handleConnectionState(transport: types.Transport, state: RTCPeerConnectionState): void {
+    if (this.closed) return;
+    const pending = this.restartTimers.get(transport);
+    if (state === 'connected' || state === 'closed') {
+      if (pending !== undefined) clearTimeout(pending);
+      this.restartTimers.delete(transport);
+      return;
+    }
+    if (state !== 'disconnected' && state !== 'failed') return;
+    // Media that loses its way may be the first sign that this side's network changed.
+    this.signal.verify();
+    if (pending !== undefined) return;
+    const delay =
+      state === 'failed'
+        ? 0
+        : Math.max(RESTART_AFTER_MS_FLOOR, this.options.iceDisconnectedRestartMs);
+    this.restartTimers.set(
+      transport,
+      setTimeout(() => {
+        this.restartTimers.delete(transport);
+        void this.restartIce(transport);
+      }, delay),
+    );
+  }
+
+  private async restartIce(transport: types.Transport): Promise<void> {
+    if (this.closed || transport.closed || !this.signal.isConnected) return;
+    try {
+      const { iceParameters } = await this.signal.request('sfu_restart_ice', {
+        roomId: this.options.roomId,
+        transportId: transport.id,
+      });
+      if (!transport.closed) await transport.restartIce({ iceParameters });
+    } catch (error) {
+      // The server no longer knows the transport (its state went with a long absence): start
+      // over. Anything else, the next drop or network change tries again.
+      if (this.capabilities && (error as { code?: unknown }).code === ErrorCode.NotFound) {
+        this.reset(this.capabilities);
+      }
+    }
+  }
+
+  // The router was re-created (its worker died): everything of the old one is gone.
+  private reset(routerRtpCapabilities: unknown): void {
+    void this.queue
+      .run(async () => {
+        this.dropSession();
+        await this.setUp(routerRtpCapabilities);
+      })
+      .catch(() => undefined);
+  }
+
+  private dropSession(): void {
+    for (const timer of this.restartTimers.values()) clearTimeout(timer);
+    this.restartTimers.clear();
+    for (const consumerId of [...this.consumers.keys()]) this.closeConsumer(consumerId);
+    this.sendTransport?.close();
+    this.recvTransport?.close();
+    this.sendTransport = undefined;
+    this.recvTransport = undefined;
+    this.producers.clear();
+    this.device = undefined;
+  }
+}
+
+// Shown whole: the top layer fits any element.
+const FULL_VIEW: VideoView = Object.freeze({
+  visible: true,
+  width: Number.POSITIVE_INFINITY,
+  height: Number.POSITIVE_INFINITY,
+});
+
+// Until a frame tells otherwise, a camera sends the SDK's default capture size.
+const DEFAULT_SOURCE = { width: 640, height: 480 };
+
+// The first frames of a layer arrive shortly after the server reports it.
+const LEARN_DELAY_MS = 500;
+
+// A screen is text: keep its resolution, give up frames under pressure.
+function prepareTrack(source: TrackSource, media: MediaStreamTrack): void {
+  if (source === 'screen_share' && 'contentHint' in media) media.contentHint = 'detail';
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { CallsModule } from '../calls/calls.module.js';
+import { SfuRealtime } from './sfu.realtime.js';
+import { SfuService } from './sfu.service.js';
+
+/** The SFU signalling: transports, producers and consumers of calls on the media server. */
+@Module({
+  imports: [CallsModule],
+  providers: [SfuService, SfuRealtime],
+  exports: [SfuRealtime, SfuService],
+})
+export class MediaModule {}
