@@ -43,7 +43,7 @@ window.benchGaps = {
     const run = ++this.run;
     this.stats = [];
     for (const video of document.querySelectorAll('video')) {
-      const stat = { frames: 0, maxGapMs: 0, last: performance.now() };
+      const stat = { video, frames: 0, maxGapMs: 0, last: performance.now() };
       this.stats.push(stat);
       const onFrame = (now) => {
         if (run !== this.run) return;
@@ -55,9 +55,12 @@ window.benchGaps = {
       video.requestVideoFrameCallback(onFrame);
     }
   },
+  // Videos detached meanwhile (their participant left) are not gaps anyone sees.
   read() {
     const now = performance.now();
-    return this.stats.map((s) => ({ frames: s.frames, maxGapMs: Math.max(s.maxGapMs, now - s.last) }));
+    return this.stats
+      .filter((s) => s.video.srcObject !== null)
+      .map((s) => ({ frames: s.frames, maxGapMs: Math.max(s.maxGapMs, now - s.last) }));
   },
 };
 `;

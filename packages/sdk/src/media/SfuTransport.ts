@@ -9,6 +9,7 @@ import { Device, parseScalabilityMode, type types } from 'mediasoup-client';
 import type { PeerStats } from '../stats/StatsSampler.js';
 import type { LocalTrack } from '../track/LocalTrack.js';
 import {
+  cameraEncodings,
   HIDDEN_VIEW,
   sameView,
   sourceDimensions,
@@ -26,17 +27,6 @@ import type {
   TransportPeer,
 } from './MediaTransport.js';
 import { VideoViewObserver } from './VideoViewObserver.js';
-
-/**
- * The camera's simulcast: a quarter, a half and the full capture size, each with a bitrate that
- * carries its resolution well at 30 fps; three temporal layers each, so the SFU can also thin the
- * frame rate for a receiver that cannot take more.
- */
-export const CAMERA_ENCODINGS: readonly types.RtpEncodingParameters[] = [
-  { scaleResolutionDownBy: 4, maxBitrate: 150_000, scalabilityMode: 'L1T3' },
-  { scaleResolutionDownBy: 2, maxBitrate: 500_000, scalabilityMode: 'L1T3' },
-  { scaleResolutionDownBy: 1, maxBitrate: 1_500_000, scalabilityMode: 'L1T3' },
-];
 
 /**
  * A shared screen: one layer at full resolution and a low frame rate, since text must stay sharp
@@ -341,16 +331,16 @@ export class SfuTransport implements MediaTransport {
     this.sendTransport ??= await this.createTransport('send');
     prepareTrack(track.source, media);
     const video = track.kind === 'video';
+    const { width = 640, height = 480, frameRate = 30 } = media.getSettings();
     const producer = await this.sendTransport.produce({
       track: media,
       streamId: track.streamId,
-      encodings: [
-        ...(track.source === 'camera'
-          ? CAMERA_ENCODINGS
-          : track.source === 'screen_share'
-            ? SCREEN_ENCODINGS
-            : AUDIO_ENCODINGS),
-      ].map((e) => ({ ...e })),
+      encodings:
+        track.source === 'camera'
+          ? cameraEncodings(width, height, frameRate)
+          : (track.source === 'screen_share' ? SCREEN_ENCODINGS : AUDIO_ENCODINGS).map((e) => ({
+              ...e,
+            })),
       codecOptions: video ? { videoGoogleStartBitrate: 1_000 } : { opusDtx: true, opusFec: true },
       // The LocalTrack owns its browser track: muting and stopping it are its business.
       stopTracks: false,
