@@ -103,6 +103,6 @@ describe('cameraEncodings', () => {
     expect(cameraEncodings(3840, 2160, 60).map((e) => e.maxBitrate)).toEqual([
       156_250, 625_000, 2_500_000,
     ]);
-    expect(cameraEncodings(960, 540, 5)[0]!.maxBitrate).toBe(40_000);
+    expect(cameraEncodings(960, 540, 5)[0].maxBitrate).toBe(40_000);
   });
 });

@@ -138,7 +138,7 @@ describe('an sfu room of six in real Chromium', () => {
           const live = await evaluate(p, (m) => m.liveReceivedTracks());
           last = { ids: ids.length, live };
           // Its two consumers (camera, microphone) closed.
-          return !ids.includes(leaver.id) && live === before[i]! - 2;
+          return !ids.includes(leaver.id) && live === before[i] - 2;
         }).catch((error: unknown) => {
           throw new Error(`${String(error)}; last ${JSON.stringify(last)}`);
         });
