@@ -439,22 +439,27 @@ export class SfuTransport implements MediaTransport {
         await this.signal.request('sfu_pause_consumer', { roomId, consumerId });
         return;
       }
+      const requests: Promise<unknown>[] = [];
       if (entry.consumer.kind === 'video' && entry.layerCount > 1) {
         const source = (await this.learnSourceSize(entry)) ?? DEFAULT_SOURCE;
         const layer = spatialLayerFor(view, source, entry.layerCount);
         if (layer !== entry.preferred) {
           entry.preferred = layer;
-          await this.signal.request('sfu_set_preferred_layers', {
-            roomId,
-            consumerId,
-            spatialLayer: layer,
-          });
+          // Not awaited: the resume below leaves right behind it, and the server takes them in order.
+          requests.push(
+            this.signal.request('sfu_set_preferred_layers', {
+              roomId,
+              consumerId,
+              spatialLayer: layer,
+            }),
+          );
         }
       }
       if (entry.paused) {
         entry.paused = false;
-        await this.signal.request('sfu_resume_consumer', { roomId, consumerId });
+        requests.push(this.signal.request('sfu_resume_consumer', { roomId, consumerId }));
       }
+      await Promise.all(requests);
     };
     entry.chain = entry.chain.then(step).catch(() => undefined);
   }
