@@ -96,6 +96,7 @@ export class SfuTransport implements MediaTransport {
   private recvTransport: types.Transport | undefined;
   private restartTimers = new Map<types.Transport, ReturnType<typeof setTimeout>>();
   private capabilities: unknown;
+  private setupTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
 
   /** Creates the transport and starts setting up the session with the router of `topology`. */
@@ -137,7 +138,7 @@ export class SfuTransport implements MediaTransport {
         if (mine(e)) this.reset(e.routerRtpCapabilities);
       }),
     ];
-    void this.queue.run(() => this.setUp(topology.routerRtpCapabilities)).catch(() => undefined);
+    this.reset(topology.routerRtpCapabilities);
   }
 
   /** The SFU sends every participant what it publishes; nothing to set up per peer. */
@@ -202,12 +203,20 @@ export class SfuTransport implements MediaTransport {
 
   /**
    * Restarts ICE on both transports (the server gives new ICE credentials): after a drop, the
-   * paths the media took may be gone. Once connected again, mediasoup asks the senders for key
+   * paths the media took may be gone; and asks again for what a drop may have swallowed (a
+   * consumer's resume or layer, a producer). Once connected again, mediasoup asks the senders for key
    * frames for the consumers that lost packets, and Chromium's receivers ask too.
    */
   recover(_topology?: TopologyInfo): void {
     for (const transport of [this.sendTransport, this.recvTransport]) {
       if (transport) void this.restartIce(transport);
+    }
+    // What a drop swallowed (a resume, a layer, a produce) is asked for again.
+    for (const entry of this.consumers.values()) this.adapt(entry);
+    for (const track of this.tracks.values()) {
+      if (!this.producers.has(track.source)) {
+        void this.queue.run(() => this.produce(track)).catch(() => undefined);
+      }
     }
   }
 
@@ -256,6 +265,7 @@ export class SfuTransport implements MediaTransport {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.setupTimer);
     for (const stop of this.stops.splice(0)) stop();
     this.dropSession();
     this.tracks.clear();
@@ -447,17 +457,26 @@ export class SfuTransport implements MediaTransport {
           entry.preferred = layer;
           // Not awaited: the resume below leaves right behind it, and the server takes them in order.
           requests.push(
-            this.signal.request('sfu_set_preferred_layers', {
-              roomId,
-              consumerId,
-              spatialLayer: layer,
-            }),
+            this.signal
+              .request('sfu_set_preferred_layers', { roomId, consumerId, spatialLayer: layer })
+              .catch((error: unknown) => {
+                entry.preferred = undefined;
+                throw error;
+              }),
           );
         }
       }
       if (entry.paused) {
         entry.paused = false;
-        requests.push(this.signal.request('sfu_resume_consumer', { roomId, consumerId }));
+        requests.push(
+          this.signal
+            .request('sfu_resume_consumer', { roomId, consumerId })
+            .catch((error: unknown) => {
+              // Lost on the way (a drop): asked again after the reconnect, see recover().
+              entry.paused = true;
+              throw error;
+            }),
+        );
       }
       await Promise.all(requests);
     };
@@ -557,13 +576,21 @@ export class SfuTransport implements MediaTransport {
   }
 
   // The router was re-created (its worker died): everything of the old one is gone.
-  private reset(routerRtpCapabilities: unknown): void {
+  // Sets the session up from scratch (first, or after the router was re-created); a request that
+  // failed on the way (a timeout on a loaded machine, a drop) has it start over a little later.
+  private reset(routerRtpCapabilities: unknown, attempt = 0): void {
     void this.queue
       .run(async () => {
         this.dropSession();
         await this.setUp(routerRtpCapabilities);
       })
-      .catch(() => undefined);
+      .catch(() => {
+        if (this.closed || attempt >= SETUP_ATTEMPTS - 1) return;
+        this.setupTimer = setTimeout(
+          () => this.reset(routerRtpCapabilities, attempt + 1),
+          SETUP_RETRY_MS * (attempt + 1),
+        );
+      });
   }
 
   private dropSession(): void {
@@ -578,6 +605,10 @@ export class SfuTransport implements MediaTransport {
     this.device = undefined;
   }
 }
+
+// A session that could not be set up is tried again, a little later each time.
+const SETUP_ATTEMPTS = 5;
+const SETUP_RETRY_MS = 1_000;
 
 // Shown whole: the top layer fits any element.
 const FULL_VIEW: VideoView = Object.freeze({
