@@ -1,7 +1,7 @@
 /**
  * Issue 15, the SDK's side of the SFU, in headless Chromium against the real server (its own
- * process, its mediasoup worker), guests with join tokens, the fake camera at 320x240 in 160x120
- * tiles (so the SFU forwards the lowest simulcast layer, as a grid of thumbnails would get):
+ * process, its mediasoup worker), guests with join tokens, the fake camera (640x480) shown in
+ * 64x48 thumbnails (so the SFU forwards the lowest simulcast layer, as a grid of them would get):
  *
  * 1. Join to first frame: as in `join-to-frame.bench.ts`, the others are in the call and sending;
  *    the newcomer takes `performance.now()` before `joinRoom()` and awaits the first presented
@@ -43,7 +43,7 @@ window.benchGaps = {
     const run = ++this.run;
     this.stats = [];
     for (const video of document.querySelectorAll('video')) {
-      const stat = { frames: 0, maxGapMs: 0, last: performance.now() };
+      const stat = { video, frames: 0, maxGapMs: 0, last: performance.now() };
       this.stats.push(stat);
       const onFrame = (now) => {
         if (run !== this.run) return;
@@ -55,11 +55,22 @@ window.benchGaps = {
       video.requestVideoFrameCallback(onFrame);
     }
   },
+  // Videos detached meanwhile (their participant left) are not gaps anyone sees.
   read() {
     const now = performance.now();
-    return this.stats.map((s) => ({ frames: s.frames, maxGapMs: Math.max(s.maxGapMs, now - s.last) }));
+    return this.stats
+      .filter((s) => s.video.srcObject !== null)
+      .map((s) => ({ frames: s.frames, maxGapMs: Math.max(s.maxGapMs, now - s.last) }));
   },
 };
+`;
+
+// Thumbnails, as a grid of many shows them, all on the bench's small viewport: a video off screen
+// is paused by the SDK (adaptive layers) and would never show a frame.
+const THUMBNAILS = `
+const style = document.createElement('style');
+style.textContent = 'video { width: 64px; height: 48px; }';
+document.head.append(style);
 `;
 
 const evaluate = <T>(page: Page, what: string, script: string): Promise<T> =>
@@ -104,7 +115,7 @@ async function joinToFrame(
   topology: 'sfu' | 'auto',
   size: number,
 ): Promise<JoinResult> {
-  const pages = await openPages(browser, origin, size);
+  const pages = await openPages(browser, origin, size, [THUMBNAILS]);
   await serveSfuModule(pages);
   const result: JoinResult = { perRemote: [], failures: 0 };
   try {
@@ -183,7 +194,7 @@ async function switchGaps(
   const result: SwitchResult = { toSfu: [], toMesh: [], steady: [], failures: 0 };
   for (let rep = 0; rep < SWITCH_REPETITIONS; rep++) {
     process.stderr.write(`switch, repetition ${rep}\n`);
-    const pages = await openPages(browser, origin, 5, [GAP_SCRIPT]);
+    const pages = await openPages(browser, origin, 5, [THUMBNAILS, GAP_SCRIPT]);
     await serveSfuModule(pages);
     for (const page of pages) await page.evaluate(counter);
     try {

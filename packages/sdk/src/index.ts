@@ -49,6 +49,7 @@ export { Track } from './track/Track.js';
 export type { TrackKind } from './track/Track.js';
 export { LocalTrack } from './track/LocalTrack.js';
 export { RemoteTrack } from './track/RemoteTrack.js';
+export type { VideoDimensions } from './media/layers.js';
 export { TrackPublication } from './track/TrackPublication.js';
 export type { LocalTrackPublication, RemoteTrackPublication } from './track/TrackPublication.js';
 export { attachTrack, listDevices } from './track/devices.js';

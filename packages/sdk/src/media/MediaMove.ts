@@ -15,7 +15,7 @@ export interface MediaMoveTimings {
 export const MEDIA_MOVE_DEFAULTS: Readonly<MediaMoveTimings> = Object.freeze({
   firstMediaTimeoutMs: 3_000,
   moveTimeoutMs: 8_000,
-  closeDelayMs: 1_500,
+  closeDelayMs: 2_500,
 });
 
 /** What a {@link MediaMove} needs from the transport that runs both topologies. */

@@ -9,6 +9,7 @@ import { Device, parseScalabilityMode, type types } from 'mediasoup-client';
 import type { PeerStats } from '../stats/StatsSampler.js';
 import type { LocalTrack } from '../track/LocalTrack.js';
 import {
+  cameraEncodings,
   HIDDEN_VIEW,
   sameView,
   sourceDimensions,
@@ -26,17 +27,6 @@ import type {
   TransportPeer,
 } from './MediaTransport.js';
 import { VideoViewObserver } from './VideoViewObserver.js';
-
-/**
- * The camera's simulcast: a quarter, a half and the full capture size, each with a bitrate that
- * carries its resolution well at 30 fps; three temporal layers each, so the SFU can also thin the
- * frame rate for a receiver that cannot take more.
- */
-export const CAMERA_ENCODINGS: readonly types.RtpEncodingParameters[] = [
-  { scaleResolutionDownBy: 4, maxBitrate: 150_000, scalabilityMode: 'L1T3' },
-  { scaleResolutionDownBy: 2, maxBitrate: 500_000, scalabilityMode: 'L1T3' },
-  { scaleResolutionDownBy: 1, maxBitrate: 1_500_000, scalabilityMode: 'L1T3' },
-];
 
 /**
  * A shared screen: one layer at full resolution and a low frame rate, since text must stay sharp
@@ -106,6 +96,7 @@ export class SfuTransport implements MediaTransport {
   private recvTransport: types.Transport | undefined;
   private restartTimers = new Map<types.Transport, ReturnType<typeof setTimeout>>();
   private capabilities: unknown;
+  private setupTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
 
   /** Creates the transport and starts setting up the session with the router of `topology`. */
@@ -147,7 +138,7 @@ export class SfuTransport implements MediaTransport {
         if (mine(e)) this.reset(e.routerRtpCapabilities);
       }),
     ];
-    void this.queue.run(() => this.setUp(topology.routerRtpCapabilities)).catch(() => undefined);
+    this.reset(topology.routerRtpCapabilities);
   }
 
   /** The SFU sends every participant what it publishes; nothing to set up per peer. */
@@ -212,12 +203,20 @@ export class SfuTransport implements MediaTransport {
 
   /**
    * Restarts ICE on both transports (the server gives new ICE credentials): after a drop, the
-   * paths the media took may be gone. Once connected again, mediasoup asks the senders for key
+   * paths the media took may be gone; and asks again for what a drop may have swallowed (a
+   * consumer's resume or layer, a producer). Once connected again, mediasoup asks the senders for key
    * frames for the consumers that lost packets, and Chromium's receivers ask too.
    */
   recover(_topology?: TopologyInfo): void {
     for (const transport of [this.sendTransport, this.recvTransport]) {
       if (transport) void this.restartIce(transport);
+    }
+    // What a drop swallowed (a resume, a layer, a produce) is asked for again.
+    for (const entry of this.consumers.values()) this.adapt(entry);
+    for (const track of this.tracks.values()) {
+      if (!this.producers.has(track.source)) {
+        void this.queue.run(() => this.produce(track)).catch(() => undefined);
+      }
     }
   }
 
@@ -266,6 +265,7 @@ export class SfuTransport implements MediaTransport {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.setupTimer);
     for (const stop of this.stops.splice(0)) stop();
     this.dropSession();
     this.tracks.clear();
@@ -341,16 +341,16 @@ export class SfuTransport implements MediaTransport {
     this.sendTransport ??= await this.createTransport('send');
     prepareTrack(track.source, media);
     const video = track.kind === 'video';
+    const { width = 640, height = 480, frameRate = 30 } = media.getSettings();
     const producer = await this.sendTransport.produce({
       track: media,
       streamId: track.streamId,
-      encodings: [
-        ...(track.source === 'camera'
-          ? CAMERA_ENCODINGS
-          : track.source === 'screen_share'
-            ? SCREEN_ENCODINGS
-            : AUDIO_ENCODINGS),
-      ].map((e) => ({ ...e })),
+      encodings:
+        track.source === 'camera'
+          ? cameraEncodings(width, height, frameRate)
+          : (track.source === 'screen_share' ? SCREEN_ENCODINGS : AUDIO_ENCODINGS).map((e) => ({
+              ...e,
+            })),
       codecOptions: video ? { videoGoogleStartBitrate: 1_000 } : { opusDtx: true, opusFec: true },
       // The LocalTrack owns its browser track: muting and stopping it are its business.
       stopTracks: false,
@@ -449,22 +449,36 @@ export class SfuTransport implements MediaTransport {
         await this.signal.request('sfu_pause_consumer', { roomId, consumerId });
         return;
       }
+      const requests: Promise<unknown>[] = [];
       if (entry.consumer.kind === 'video' && entry.layerCount > 1) {
         const source = (await this.learnSourceSize(entry)) ?? DEFAULT_SOURCE;
         const layer = spatialLayerFor(view, source, entry.layerCount);
         if (layer !== entry.preferred) {
           entry.preferred = layer;
-          await this.signal.request('sfu_set_preferred_layers', {
-            roomId,
-            consumerId,
-            spatialLayer: layer,
-          });
+          // Not awaited: the resume below leaves right behind it, and the server takes them in order.
+          requests.push(
+            this.signal
+              .request('sfu_set_preferred_layers', { roomId, consumerId, spatialLayer: layer })
+              .catch((error: unknown) => {
+                entry.preferred = undefined;
+                throw error;
+              }),
+          );
         }
       }
       if (entry.paused) {
         entry.paused = false;
-        await this.signal.request('sfu_resume_consumer', { roomId, consumerId });
+        requests.push(
+          this.signal
+            .request('sfu_resume_consumer', { roomId, consumerId })
+            .catch((error: unknown) => {
+              // Lost on the way (a drop): asked again after the reconnect, see recover().
+              entry.paused = true;
+              throw error;
+            }),
+        );
       }
+      await Promise.all(requests);
     };
     entry.chain = entry.chain.then(step).catch(() => undefined);
   }
@@ -562,13 +576,21 @@ export class SfuTransport implements MediaTransport {
   }
 
   // The router was re-created (its worker died): everything of the old one is gone.
-  private reset(routerRtpCapabilities: unknown): void {
+  // Sets the session up from scratch (first, or after the router was re-created); a request that
+  // failed on the way (a timeout on a loaded machine, a drop) has it start over a little later.
+  private reset(routerRtpCapabilities: unknown, attempt = 0): void {
     void this.queue
       .run(async () => {
         this.dropSession();
         await this.setUp(routerRtpCapabilities);
       })
-      .catch(() => undefined);
+      .catch(() => {
+        if (this.closed || attempt >= SETUP_ATTEMPTS - 1) return;
+        this.setupTimer = setTimeout(
+          () => this.reset(routerRtpCapabilities, attempt + 1),
+          SETUP_RETRY_MS * (attempt + 1),
+        );
+      });
   }
 
   private dropSession(): void {
@@ -583,6 +605,10 @@ export class SfuTransport implements MediaTransport {
     this.device = undefined;
   }
 }
+
+// A session that could not be set up is tried again, a little later each time.
+const SETUP_ATTEMPTS = 5;
+const SETUP_RETRY_MS = 1_000;
 
 // Shown whole: the top layer fits any element.
 const FULL_VIEW: VideoView = Object.freeze({

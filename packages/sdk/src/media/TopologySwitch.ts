@@ -16,7 +16,9 @@ type Topology = TopologyInfo['topology'];
 
 /** A transport running one topology, and the remote tracks it delivered. */
 export interface Running {
+  /** The transport. */
   transport: MediaTransport;
+  /** The topology it runs. */
   topology: Topology;
   /** The remote tracks it delivered, by participant. */
   delivered: Map<string, Set<MediaStreamTrack>>;

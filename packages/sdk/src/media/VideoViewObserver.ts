@@ -47,7 +47,12 @@ export class VideoViewObserver {
         : new IntersectionObserver((entries) => {
             for (const entry of entries) {
               const watched = this.watched.get(entry.target);
-              if (watched) watched.onScreen = entry.isIntersecting;
+              if (!watched) continue;
+              watched.onScreen = entry.isIntersecting;
+              // Its size too, in case this comes before the ResizeObserver's first report.
+              const ratio = globalThis.devicePixelRatio ?? 1;
+              watched.width ||= Math.round(entry.boundingClientRect.width * ratio);
+              watched.height ||= Math.round(entry.boundingClientRect.height * ratio);
             }
             this.schedule();
           });
@@ -98,6 +103,12 @@ export class VideoViewObserver {
   }
 
   private schedule(): void {
+    // A video coming into view starts at once; only changes of a shown one wait for layout to
+    // settle.
+    if (!this.last.visible) {
+      this.report();
+      return;
+    }
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -106,6 +117,8 @@ export class VideoViewObserver {
   }
 
   private report(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
     const pageHidden = typeof document !== 'undefined' && document.visibilityState === 'hidden';
     const view = pageHidden
       ? HIDDEN_VIEW

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cameraEncodings,
   HIDDEN_VIEW,
   layerDimensions,
   mergeViews,
@@ -72,5 +73,36 @@ describe('mergeViews', () => {
         { visible: false, width: 1920, height: 1080 },
       ]),
     ).toEqual({ visible: true, width: 640, height: 400 });
+  });
+});
+
+describe('cameraEncodings', () => {
+  it('sends three layers from 960x540: a quarter, a half and the whole, a quarter of the bits each step', () => {
+    expect(cameraEncodings(1280, 720, 30)).toEqual([
+      { scaleResolutionDownBy: 4, maxBitrate: 138_240, scalabilityMode: 'L1T3' },
+      { scaleResolutionDownBy: 2, maxBitrate: 552_960, scalabilityMode: 'L1T3' },
+      { scaleResolutionDownBy: 1, maxBitrate: 2_211_840, scalabilityMode: 'L1T3' },
+    ]);
+  });
+
+  it('sends as many layers as Chromium will for the size: two for 640x480, one for 320x240', () => {
+    expect(cameraEncodings(640, 480, 30)).toEqual([
+      { scaleResolutionDownBy: 2, maxBitrate: 184_320, scalabilityMode: 'L1T3' },
+      { scaleResolutionDownBy: 1, maxBitrate: 737_280, scalabilityMode: 'L1T3' },
+    ]);
+    expect(cameraEncodings(320, 240, 30).map((e) => e.scaleResolutionDownBy)).toEqual([1]);
+  });
+
+  it('fits the layers of the default capture in a first estimate of 1 Mbps', () => {
+    const total = cameraEncodings(640, 480, 30).reduce((sum, e) => sum + e.maxBitrate, 0);
+    expect(total).toBeLessThan(1_000_000);
+  });
+
+  it('bounds the top layer for tiny and huge captures, and the lowest from below', () => {
+    expect(cameraEncodings(160, 120, 15).map((e) => e.maxBitrate)).toEqual([200_000]);
+    expect(cameraEncodings(3840, 2160, 60).map((e) => e.maxBitrate)).toEqual([
+      156_250, 625_000, 2_500_000,
+    ]);
+    expect(cameraEncodings(960, 540, 5)[0].maxBitrate).toBe(40_000);
   });
 });

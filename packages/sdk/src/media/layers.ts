@@ -89,3 +89,57 @@ export function spatialLayerFor(
   }
   return layerCount - 1;
 }
+
+/** One simulcast layer as the sender encodes it. */
+export interface SimulcastEncoding {
+  /** How much smaller than the capture the layer is. */
+  scaleResolutionDownBy: number;
+  /** Its bitrate ceiling in bps. */
+  maxBitrate: number;
+  /** Spatial and temporal layers (`L1T3`: one spatial, three temporal). */
+  scalabilityMode: string;
+}
+
+/**
+ * The camera's simulcast: up to three layers, a quarter, a half and the full capture size, each
+ * with three temporal layers (so the SFU can also thin the frame rate of a receiver that cannot
+ * take more). Chromium sends no more layers than the capture's size allows (three from 960x540,
+ * two from 480x270, else one), so no more are asked for: the SFU would count on a layer that never
+ * comes.
+ */
+export const CAMERA_SCALES: readonly number[] = [4, 2, 1];
+
+// Chromium's simulcast limits: the fewest pixels for three and for two layers.
+const PIXELS_FOR_LAYERS: readonly [number, number][] = [
+  [960 * 540, 3],
+  [480 * 270, 2],
+];
+
+// Bits per pixel for VP8 at the top layer: about 740 kbps for 640x480 at 30 fps, 2.2 Mbps for
+// 1280x720; each layer below has a quarter of the pixels and gets a quarter of the bits.
+const BITS_PER_PIXEL = 0.08;
+const TOP_BITRATE = { min: 200_000, max: 2_500_000 };
+const LOW_BITRATE_FLOOR = 40_000;
+
+/**
+ * The camera's encodings for a capture of `width`x`height` at `frameRate`, lowest layer first.
+ * At the default 640x480 the layers fit in the browser's first bandwidth estimate (1 Mbps), so
+ * that every layer is sent from the start rather than once the estimate has grown.
+ */
+export function cameraEncodings(
+  width: number,
+  height: number,
+  frameRate: number,
+): SimulcastEncoding[] {
+  const pixels = width * height;
+  const layers = PIXELS_FOR_LAYERS.find(([least]) => pixels >= least)?.[1] ?? 1;
+  const top = Math.min(
+    TOP_BITRATE.max,
+    Math.max(TOP_BITRATE.min, Math.round(pixels * frameRate * BITS_PER_PIXEL)),
+  );
+  return CAMERA_SCALES.slice(-layers).map((scale) => ({
+    scaleResolutionDownBy: scale,
+    maxBitrate: Math.max(LOW_BITRATE_FLOOR, Math.round(top / (scale * scale))),
+    scalabilityMode: 'L1T3',
+  }));
+}

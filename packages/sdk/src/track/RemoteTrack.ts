@@ -3,8 +3,10 @@ import type { VideoDimensions } from '../media/layers.js';
 import type { ReceiverControl } from '../media/MediaTransport.js';
 import { Track } from './Track.js';
 
-// How long new media may take to carry frames before it replaces media that still plays.
+// How long new media may take to carry frames before it replaces media that still plays, and how
+// often it is checked meanwhile.
 const REPLACE_WAIT_MS = 3_000;
+const FRAME_POLL_MS = 50;
 
 /** A track another participant publishes, as this browser receives it. */
 export class RemoteTrack extends Track {
@@ -94,8 +96,8 @@ export class RemoteTrack extends Track {
   /**
    * Swaps the browser track under this one (the call moved between mesh and SFU), and the app
    * keeps its objects. While the old media still plays, the new one takes over only once it
-   * carries frames (a received track unmutes with its first packets), or after a few seconds,
-   * so that a tile does not freeze while the new path warms up. @internal
+   * carries media (a first decoded frame for video), or after a few seconds, so that a tile does
+   * not go blank while the new path warms up. @internal
    */
   replaceMedia(track: MediaStreamTrack, receiver: RTCRtpReceiver, control?: ReceiverControl): void {
     if (control !== this.control) this.control?.close();
@@ -113,17 +115,29 @@ export class RemoteTrack extends Track {
       this.track = track;
       this.rebindElements();
     };
-    const oldPlays = this.track.readyState === 'live' && !this.track.muted;
-    if (!oldPlays || !track.muted) {
+    if (this.track.readyState !== 'live' || this.track.muted) {
       swap();
       return;
     }
-    const timer = setTimeout(swap, REPLACE_WAIT_MS);
-    track.addEventListener('unmute', swap);
-    this.stopWaiting = () => {
-      clearTimeout(timer);
-      track.removeEventListener('unmute', swap);
+    // A video's elements would show nothing from the moment they switch until the new track's
+    // first decoded frame: switch once it has one (audio, once its packets come).
+    const deadline = Date.now() + REPLACE_WAIT_MS;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = async () => {
+      const ready =
+        !track.muted &&
+        (this.kind === 'audio' ||
+          [...((await receiver.getStats().catch(() => undefined))?.values() ?? [])].some(
+            (s: { type?: string; framesDecoded?: number }) =>
+              s.type === 'inbound-rtp' && (s.framesDecoded ?? 0) > 0,
+          ));
+      if (this.stopWaiting !== stop) return;
+      if (ready || Date.now() >= deadline) swap();
+      else timer = setTimeout(() => void poll(), FRAME_POLL_MS);
     };
+    const stop = () => clearTimeout(timer);
+    this.stopWaiting = stop;
+    void poll();
   }
 
   /** Stops watching the elements; the track is gone. @internal */
