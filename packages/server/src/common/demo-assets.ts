@@ -11,6 +11,8 @@ const at = (relative: string) => fileURLToPath(new URL(relative, import.meta.url
 const DEMO_DIR = at('../../../../examples/demo/dist/');
 const DEMO_PAGE = `${DEMO_DIR}index.html`;
 const SDK_BUNDLE = at('../../../sdk/dist/minimeet-sdk.browser.js');
+// Loaded by the bundle itself, from beside it, only when a call runs on the SFU.
+const SDK_SFU_MODULE = at('../../../sdk/dist/minimeet-sdk-sfu.browser.js');
 const ELEMENTS_DIR = at('../../../web-components/dist/browser/');
 const DASHBOARD_DIR = at('../../../dashboard/dist/');
 
@@ -41,7 +43,7 @@ function setModuleHeaders(res: Response, file: string): void {
 /**
  * Serves the browser modules of the elements under `/elements/` (`minimeet-room.js`,
  * `minimeet-elements.js`, `minimeet-sdk.js`, … and their shared `chunks/`), the SDK's bundle at
- * `/sdk/minimeet-sdk.js`, and the built demo at `/` (its page also at `/r/<roomId>`, the call,
+ * `/sdk/minimeet-sdk.js` (with its SFU module beside it, which it loads only for SFU calls), and the built demo at `/` (its page also at `/r/<roomId>`, the call,
  * so that a reload or a shared link lands there), when the workspace has them (a server installed
  * on its own serves the API only).
  */
@@ -59,6 +61,8 @@ export function serveDemo(app: NestExpressApplication, logger: Logger): void {
   for (const [route, file] of [
     ['/sdk/minimeet-sdk.js', SDK_BUNDLE],
     ['/sdk/minimeet-sdk.js.map', `${SDK_BUNDLE}.map`],
+    ['/sdk/minimeet-sdk-sfu.browser.js', SDK_SFU_MODULE],
+    ['/sdk/minimeet-sdk-sfu.browser.js.map', `${SDK_SFU_MODULE}.map`],
   ] as const) {
     app.use(route, (_req: Request, res: Response, next: NextFunction) => {
       if (!existsSync(file)) return next();
