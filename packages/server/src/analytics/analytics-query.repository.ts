@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { marks, SqlRunner, type Row } from './analytics-sql.repository.js';
+import { DAY_MS, dayOf, marks, SqlRunner, type Row } from './analytics-sql.repository.js';
 import { aggregateSamples, type LegQuality, type QualityLevelName } from './quality-aggregates.js';
 
 import type { AnalyticsScope } from './analytics-scope.js';
@@ -74,7 +74,6 @@ export interface SummaryFigures {
 
 const SESSION_COLUMNS =
   'id, room_id, started_at, ended_at, duration_ms, legs, peak_participants, participant_ms, topology, quality_excellent, quality_good, quality_poor, quality_lost';
-const DAY_MS = 86_400_000;
 /** Most points of one leg's quality series; longer legs are averaged into this many. */
 const MAX_POINTS = 720;
 
@@ -91,12 +90,65 @@ export class AnalyticsQueryRepository {
     this.db = new SqlRunner(dataSource);
   }
 
-  /** Sessions that started in `[from, to)`, the failed joins of that time, and a series by day. */
+  /**
+   * Sessions that started in `[from, to)`, the failed joins of that time, and a series by day.
+   * Whole UTC days come from the daily rollups; the part of a day at either end of the range (today,
+   * when `to` is now) from the sessions and failures themselves.
+   */
   async summary(scope: AnalyticsScope, from: number, to: number): Promise<SummaryFigures> {
+    const firstDay = Math.ceil(from / DAY_MS);
+    const endDay = Math.floor(to / DAY_MS);
+    if (firstDay >= endDay) return this.summaryFromSessions(scope, from, to);
+    const days: Row[] = [];
+    const failures: Row[] = [];
+    const raw = async (a: number, b: number) => {
+      if (a >= b) return;
+      days.push(...(await this.sessionDays(scope, a, b)));
+      failures.push(...(await this.failuresFromRows(scope, a, b)));
+    };
+    await raw(from, firstDay * DAY_MS);
+    const [where, params] = scoped(scope, 'day >= ? AND day < ?', [firstDay, endDay]);
+    // Across accounts a day has several rows: added up per day.
+    days.push(
+      ...(await this.db.all(
+        `SELECT day, SUM(calls) AS calls, SUM(participant_ms) AS participant_ms, SUM(ended_ms) AS ended_ms,
+          SUM(ended) AS ended, SUM(peak_sum) AS peak_sum, MAX(peak_max) AS peak,
+          SUM(quality_excellent) AS q_excellent, SUM(quality_good) AS q_good,
+          SUM(quality_poor) AS q_poor, SUM(quality_lost) AS q_lost
+         FROM call_daily_rollups WHERE ${where} GROUP BY day ORDER BY day`,
+        params,
+      )),
+    );
+    failures.push(
+      ...(await this.db.all(
+        `SELECT reason, SUM(failures) AS n FROM call_daily_failures WHERE ${where} GROUP BY reason`,
+        params,
+      )),
+    );
+    await raw(endDay * DAY_MS, to);
+    return figures(days, failures);
+  }
+
+  /**
+   * The same figures as {@link summary}, computed from every session and failed join of the range
+   * without the rollups: what the rollups must agree with, and the benchmark's baseline.
+   */
+  async summaryFromSessions(
+    scope: AnalyticsScope,
+    from: number,
+    to: number,
+  ): Promise<SummaryFigures> {
+    return figures(
+      await this.sessionDays(scope, from, to),
+      await this.failuresFromRows(scope, from, to),
+    );
+  }
+
+  /** The sessions that started in `[from, to)`, added up per UTC day. */
+  private sessionDays(scope: AnalyticsScope, from: number, to: number): Promise<Row[]> {
     const [where, params] = scoped(scope, 'started_at >= ? AND started_at < ?', [from, to]);
-    const day = this.db.dialect === 'mysql' ? `started_at DIV ${DAY_MS}` : `started_at / ${DAY_MS}`;
-    // One pass over the range: totals are the sums of the days.
-    const days = await this.db.all(
+    const day = dayOf(this.db.dialect, 'started_at');
+    return this.db.all(
       `SELECT ${day} AS day, COUNT(*) AS calls, SUM(participant_ms) AS participant_ms,
         SUM(CASE WHEN ended_at IS NOT NULL THEN duration_ms ELSE 0 END) AS ended_ms,
         COUNT(ended_at) AS ended, SUM(peak_participants) AS peak_sum, MAX(peak_participants) AS peak,
@@ -105,42 +157,15 @@ export class AnalyticsQueryRepository {
        FROM call_sessions WHERE ${where} GROUP BY ${day} ORDER BY ${day}`,
       params,
     );
-    const t = { calls: 0, participantMs: 0, endedMs: 0, ended: 0, peakSum: 0, peak: 0 };
-    const quality = { excellent: 0, good: 0, poor: 0, lost: 0 };
-    for (const r of days) {
-      t.calls += num(r.calls);
-      t.participantMs += num(r.participant_ms);
-      t.endedMs += num(r.ended_ms);
-      t.ended += num(r.ended);
-      t.peakSum += num(r.peak_sum);
-      t.peak = Math.max(t.peak, num(r.peak));
-      quality.excellent += num(r.q_excellent);
-      quality.good += num(r.q_good);
-      quality.poor += num(r.q_poor);
-      quality.lost += num(r.q_lost);
-    }
-    const [failWhere, failParams] = scoped(scope, 'occurred_at >= ? AND occurred_at < ?', [
-      from,
-      to,
-    ]);
-    const failures = await this.db.all(
-      `SELECT reason, COUNT(*) AS n FROM call_join_failures WHERE ${failWhere} GROUP BY reason`,
-      failParams,
+  }
+
+  /** The failed joins in `[from, to)`, counted by reason. */
+  private failuresFromRows(scope: AnalyticsScope, from: number, to: number): Promise<Row[]> {
+    const [where, params] = scoped(scope, 'occurred_at >= ? AND occurred_at < ?', [from, to]);
+    return this.db.all(
+      `SELECT reason, COUNT(*) AS n FROM call_join_failures WHERE ${where} GROUP BY reason`,
+      params,
     );
-    return {
-      calls: t.calls,
-      participantMs: t.participantMs,
-      meanDurationMs: t.ended > 0 ? t.endedMs / t.ended : null,
-      meanParticipants: t.calls > 0 ? t.peakSum / t.calls : null,
-      peakParticipants: t.peak,
-      quality,
-      failedJoins: Object.fromEntries(failures.map((r) => [String(r.reason), num(r.n)])),
-      days: days.map((r) => ({
-        day: new Date(num(r.day) * DAY_MS).toISOString().slice(0, 10),
-        calls: num(r.calls),
-        participantMs: num(r.participant_ms),
-      })),
-    };
   }
 
   /** A page of sessions, newest first, and whether more follow. */
@@ -236,6 +261,45 @@ export class AnalyticsQueryRepository {
     );
     return rows.map((r) => ({ ...sessionRow(r), participants: num(r.participants) }));
   }
+}
+
+/** Summary figures from rows per day (each day once) and failure counts by reason (repeats added). */
+function figures(days: readonly Row[], failures: readonly Row[]): SummaryFigures {
+  const t = { calls: 0, participantMs: 0, endedMs: 0, ended: 0, peakSum: 0, peak: 0 };
+  const quality = { excellent: 0, good: 0, poor: 0, lost: 0 };
+  for (const r of days) {
+    t.calls += num(r.calls);
+    t.participantMs += num(r.participant_ms);
+    t.endedMs += num(r.ended_ms);
+    t.ended += num(r.ended);
+    t.peakSum += num(r.peak_sum);
+    t.peak = Math.max(t.peak, num(r.peak));
+    quality.excellent += num(r.q_excellent);
+    quality.good += num(r.q_good);
+    quality.poor += num(r.q_poor);
+    quality.lost += num(r.q_lost);
+  }
+  const failedJoins: Record<string, number> = {};
+  for (const r of failures) {
+    const reason = String(r.reason);
+    failedJoins[reason] = (failedJoins[reason] ?? 0) + num(r.n);
+  }
+  return {
+    calls: t.calls,
+    participantMs: t.participantMs,
+    meanDurationMs: t.ended > 0 ? t.endedMs / t.ended : null,
+    meanParticipants: t.calls > 0 ? t.peakSum / t.calls : null,
+    peakParticipants: t.peak,
+    quality,
+    failedJoins,
+    days: [...days]
+      .sort((a, b) => num(a.day) - num(b.day))
+      .map((r) => ({
+        day: new Date(num(r.day) * DAY_MS).toISOString().slice(0, 10),
+        calls: num(r.calls),
+        participantMs: num(r.participant_ms),
+      })),
+  };
 }
 
 function scoped(
