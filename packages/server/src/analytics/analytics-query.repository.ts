@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DAY_MS, dayOf, marks, SqlRunner, type Row } from './analytics-sql.repository.js';
+import { EVERY_ACCOUNT } from './analytics-rollups.js';
 import { aggregateSamples, type LegQuality, type QualityLevelName } from './quality-aggregates.js';
 
 import type { AnalyticsScope } from './analytics-scope.js';
@@ -107,21 +108,21 @@ export class AnalyticsQueryRepository {
       failures.push(...(await this.failuresFromRows(scope, a, b)));
     };
     await raw(from, firstDay * DAY_MS);
-    const [where, params] = scoped(scope, 'day >= ? AND day < ?', [firstDay, endDay]);
-    // Across accounts a day has several rows: added up per day.
+    // One row per day: the account's, or the total of every account for an operator.
+    const params = [scope === 'all' ? EVERY_ACCOUNT : scope.ownerId, firstDay, endDay];
     days.push(
       ...(await this.db.all(
-        `SELECT day, SUM(calls) AS calls, SUM(participant_ms) AS participant_ms, SUM(ended_ms) AS ended_ms,
-          SUM(ended) AS ended, SUM(peak_sum) AS peak_sum, MAX(peak_max) AS peak,
-          SUM(quality_excellent) AS q_excellent, SUM(quality_good) AS q_good,
-          SUM(quality_poor) AS q_poor, SUM(quality_lost) AS q_lost
-         FROM call_daily_rollups WHERE ${where} GROUP BY day ORDER BY day`,
+        `SELECT day, calls, participant_ms, ended_ms, ended, peak_sum, peak_max AS peak,
+          quality_excellent AS q_excellent, quality_good AS q_good,
+          quality_poor AS q_poor, quality_lost AS q_lost
+         FROM call_daily_rollups WHERE owner_id = ? AND day >= ? AND day < ? ORDER BY day`,
         params,
       )),
     );
     failures.push(
       ...(await this.db.all(
-        `SELECT reason, SUM(failures) AS n FROM call_daily_failures WHERE ${where} GROUP BY reason`,
+        `SELECT reason, SUM(failures) AS n FROM call_daily_failures
+         WHERE owner_id = ? AND day >= ? AND day < ? GROUP BY reason`,
         params,
       )),
     );

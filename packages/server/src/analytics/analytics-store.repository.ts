@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { AnalyticsEvent, AnalyticsEventOf, LegSample } from './analytics-events.js';
+import type { AnalyticsEvent, AnalyticsEventOf, LegEvent, LegSample } from './analytics-events.js';
 import {
   marks,
   sql,
@@ -192,8 +192,7 @@ export class AnalyticsStoreRepository {
 
     const owners = yield* this.roomOwners(fresh.map((e) => e.data.roomId));
     const legEvents = fresh.filter(
-      (e): e is Exclude<AnalyticsEvent, { type: 'participant.join_failed' }> =>
-        e.type !== 'participant.join_failed',
+      (e): e is LegEvent => e.type !== 'participant.join_failed' && e.type !== 'session.ended',
     );
     const sessionIds = [...new Set(legEvents.map((e) => e.data.sessionId))].sort();
     yield* this.ensureSessions(legEvents, owners);
@@ -212,6 +211,8 @@ export class AnalyticsStoreRepository {
     const touched = new Set<string>();
     const failures: Array<{ ownerId: string | null; reason: string; at: number }> = [];
     for (const event of fresh) {
+      // A session's end is already told by its legs: the receipt is all the store keeps of it.
+      if (event.type === 'session.ended') continue;
       if (event.type === 'participant.join_failed') {
         const reason = event.data.reason.slice(0, 32);
         failures.push({ ownerId: owners.get(event.data.roomId) ?? null, reason, at: event.at });
@@ -312,7 +313,7 @@ export class AnalyticsStoreRepository {
   }
 
   private *ensureSessions(
-    events: Array<Exclude<AnalyticsEvent, { type: 'participant.join_failed' }>>,
+    events: Array<LegEvent>,
     owners: Map<string, string | null>,
   ): SqlPlan<void> {
     const first = new Map<string, (typeof events)[number]>();
@@ -438,7 +439,7 @@ export class AnalyticsStoreRepository {
 }
 
 /** A leg first seen through an event other than its join: completed when the join arrives. */
-function placeholder(event: Exclude<AnalyticsEvent, { type: 'participant.join_failed' }>): LegRow {
+function placeholder(event: LegEvent): LegRow {
   return {
     id: event.data.participantId,
     session_id: event.data.sessionId,
@@ -462,10 +463,7 @@ function placeholder(event: Exclude<AnalyticsEvent, { type: 'participant.join_fa
   };
 }
 
-function applyToLeg(
-  leg: LegRow,
-  event: Exclude<AnalyticsEvent, { type: 'participant.join_failed' }>,
-): void {
+function applyToLeg(leg: LegRow, event: LegEvent): void {
   switch (event.type) {
     case 'participant.joined':
       applyJoined(leg, event);

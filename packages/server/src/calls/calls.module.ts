@@ -63,6 +63,6 @@ import { RedisNodeRegistry } from './redis-node-registry.js';
           : new SingleNodeRegistry(),
     },
   ],
-  exports: [CallService],
+  exports: [CallService, CALL_STATE],
 })
 export class CallsModule {}

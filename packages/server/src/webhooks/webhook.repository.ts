@@ -215,17 +215,12 @@ export class WebhookRepository {
         case 'participant.joined': {
           const d = event.data;
           if (d.sessionStarted) {
-            yield sql('UPDATE webhook_rooms SET open_legs = 1 WHERE room_id = ?', [roomId]);
             drafts.push({
               type: 'room.started',
               roomId,
               at: event.at,
               data: { sessionId: d.sessionId },
             });
-          } else {
-            yield sql('UPDATE webhook_rooms SET open_legs = open_legs + 1 WHERE room_id = ?', [
-              roomId,
-            ]);
           }
           drafts.push({
             type: 'participant.joined',
@@ -243,29 +238,22 @@ export class WebhookRepository {
         }
         case 'participant.left': {
           const d = event.data;
-          yield sql('UPDATE webhook_rooms SET open_legs = open_legs - 1 WHERE room_id = ?', [
-            roomId,
-          ]);
           drafts.push({
             type: 'participant.left',
             roomId,
             at: event.at,
             data: { sessionId: d.sessionId, participantId: d.participantId, reason: d.reason },
           });
-          const [room] = yield sql('SELECT open_legs FROM webhook_rooms WHERE room_id = ?', [
-            roomId,
-          ]);
-          if (room && num(room.open_legs) <= 0) {
-            yield sql('UPDATE webhook_rooms SET open_legs = 0 WHERE room_id = ?', [roomId]);
-            drafts.push({
-              type: 'room.ended',
-              roomId,
-              at: event.at,
-              data: { sessionId: d.sessionId },
-            });
-          }
           break;
         }
+        case 'session.ended':
+          drafts.push({
+            type: 'room.ended',
+            roomId,
+            at: event.at,
+            data: { sessionId: event.data.sessionId },
+          });
+          break;
         case 'participant.join_failed':
           drafts.push({
             type: 'participant.join_failed',

@@ -41,8 +41,9 @@ function dayOf(queryRunner: QueryRunner, column: string): string {
 }
 
 /**
- * Daily rollups of call analytics, per account (the room owner; '' for rooms without one) and UTC
- * day: the sessions that started that day and the failed joins by reason. The recorder keeps them
+ * Daily rollups of call analytics, per account (the room owner; '' for rooms without one, '*' for
+ * every account added up) and UTC day: the sessions that started that day and the failed joins by
+ * reason. The recorder keeps them
  * in the transaction that changes a session, so the summary reads whole days from here. Filled
  * from the sessions and failures already stored.
  */
@@ -103,11 +104,24 @@ export class CallRollups1764810000000 implements MigrationInterface {
          SUM(quality_poor), SUM(quality_lost)
        FROM call_sessions GROUP BY ${sessionDay}, COALESCE(owner_id, '')`,
     );
+    // Every account's rows of a day added up, under the owner '*' (an operator's view).
+    await queryRunner.query(
+      `INSERT INTO call_daily_rollups (day, owner_id, calls, ended, ended_ms, participant_ms, peak_sum, peak_max,
+         quality_excellent, quality_good, quality_poor, quality_lost)
+       SELECT day, '*', SUM(calls), SUM(ended), SUM(ended_ms), SUM(participant_ms), SUM(peak_sum),
+         MAX(peak_max), SUM(quality_excellent), SUM(quality_good), SUM(quality_poor), SUM(quality_lost)
+       FROM call_daily_rollups WHERE owner_id <> '*' GROUP BY day`,
+    );
     const failureDay = dayOf(queryRunner, 'occurred_at');
     await queryRunner.query(
       `INSERT INTO call_daily_failures (day, owner_id, reason, failures)
        SELECT ${failureDay}, COALESCE(owner_id, ''), reason, COUNT(*)
        FROM call_join_failures GROUP BY ${failureDay}, COALESCE(owner_id, ''), reason`,
+    );
+    await queryRunner.query(
+      `INSERT INTO call_daily_failures (day, owner_id, reason, failures)
+       SELECT day, '*', reason, SUM(failures) FROM call_daily_failures
+       WHERE owner_id <> '*' GROUP BY day, reason`,
     );
   }
 
