@@ -135,3 +135,17 @@ export type {
   WebhookEndpointWithSecret,
   WebhookEventType,
 } from './webhooks.js';
+export type {
+  AnalyticsCall,
+  AnalyticsCallLeg,
+  AnalyticsCallsPage,
+  AnalyticsCallTimeline,
+  AnalyticsDay,
+  AnalyticsLegEndReason,
+  AnalyticsLiveCall,
+  AnalyticsLiveCalls,
+  AnalyticsMetricStats,
+  AnalyticsQualityPoint,
+  AnalyticsSummary,
+  QualityLevelCounts,
+} from './analytics.js';

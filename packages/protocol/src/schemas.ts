@@ -338,3 +338,4 @@ export * from './chat-schemas.js';
 export * from './presence-schemas.js';
 export * from './quality-schemas.js';
 export * from './webhook-schemas.js';
+export * from './analytics-schemas.js';
