@@ -13,7 +13,8 @@
  *
  * Knobs: BENCH_ANALYTICS_ROUNDS (rounds per mode, default 2), BENCH_ANALYTICS_CYCLES (call
  * cycles per guest, default 150), BENCH_ANALYTICS_GUESTS (guests cycling at once, default 8),
- * and those of the signalling and chat benchmarks.
+ * BENCH_ANALYTICS_OVERHEAD_CASES (default `signalling,chat,cycles`), and those of the signalling
+ * and chat benchmarks.
  */
 import { PROTOCOL_VERSION } from '@minimeet/protocol';
 import type { Socket } from 'socket.io-client';
@@ -28,6 +29,9 @@ import { percentile, printTable, round } from './stats.js';
 const ROUNDS = Number(process.env.BENCH_ANALYTICS_ROUNDS ?? 2);
 const CYCLES = Number(process.env.BENCH_ANALYTICS_CYCLES ?? 150);
 const GUESTS = Number(process.env.BENCH_ANALYTICS_GUESTS ?? 8);
+const CASES = new Set(
+  (process.env.BENCH_ANALYTICS_OVERHEAD_CASES ?? 'signalling,chat,cycles').split(','),
+);
 
 type Mode = 'off' | 'on';
 const ENV: Record<Mode, Record<string, string>> = {
@@ -125,9 +129,9 @@ async function callCycles(env: Record<string, string>): Promise<Sample> {
 }
 
 interface Round {
-  signalling: Awaited<ReturnType<typeof minimeetSignalling>>;
-  chat: Awaited<ReturnType<typeof minimeetChat>>;
-  cycles: Sample;
+  signalling?: Awaited<ReturnType<typeof minimeetSignalling>>;
+  chat?: Awaited<ReturnType<typeof minimeetChat>>;
+  cycles?: Sample;
 }
 
 const poolSamples = (samples: Sample[]): Sample => ({
@@ -179,9 +183,9 @@ export async function analyticsOverheadBench(): Promise<void> {
   for (let r = 0; r < ROUNDS; r++) {
     for (const mode of ['off', 'on'] as const) {
       rounds[mode].push({
-        signalling: await minimeetSignalling(ENV[mode]),
-        chat: await minimeetChat(ENV[mode]),
-        cycles: await callCycles(ENV[mode]),
+        signalling: CASES.has('signalling') ? await minimeetSignalling(ENV[mode]) : undefined,
+        chat: CASES.has('chat') ? await minimeetChat(ENV[mode]) : undefined,
+        cycles: CASES.has('cycles') ? await callCycles(ENV[mode]) : undefined,
       });
       console.log(`round ${r + 1}, analytics ${mode}: done (${machineLoad()})`);
     }
@@ -189,7 +193,7 @@ export async function analyticsOverheadBench(): Promise<void> {
   console.log(`machine at the end: ${machineLoad()}`);
 
   const sig = (mode: Mode, key: 'pingSeq' | 'pingConc' | 'roomSeq' | 'roomConc') =>
-    poolSamples(rounds[mode].map((x) => x.signalling[key]).filter((s): s is Sample => !!s));
+    poolSamples(rounds[mode].map((x) => x.signalling?.[key]).filter((s): s is Sample => !!s));
   const signallingRows: Array<Record<string, string | number>> = [];
   const signallingCases = [
     ['pingSeq', 'ping, one client'],
@@ -207,13 +211,18 @@ export async function analyticsOverheadBench(): Promise<void> {
       ratio(on, off),
     );
   }
-  const cyclesOff = poolSamples(rounds.off.map((x) => x.cycles));
-  const cyclesOn = poolSamples(rounds.on.map((x) => x.cycles));
-  signallingRows.push(
-    row(`join + quality_report + leave, ${GUESTS} guests, analytics off (baseline)`, cyclesOff),
-    row(`join + quality_report + leave, ${GUESTS} guests, analytics on`, cyclesOn),
-    ratio(cyclesOn, cyclesOff),
-  );
+  if (CASES.has('cycles')) {
+    const cycles = (mode: Mode) =>
+      poolSamples(rounds[mode].map((x) => x.cycles).filter((s): s is Sample => !!s));
+    signallingRows.push(
+      row(
+        `join + quality_report + leave, ${GUESTS} guests, analytics off (baseline)`,
+        cycles('off'),
+      ),
+      row(`join + quality_report + leave, ${GUESTS} guests, analytics on`, cycles('on')),
+      ratio(cycles('on'), cycles('off')),
+    );
+  }
   printTable(
     `(a) signalling with call analytics on against off, ${ROUNDS} alternating rounds each, pooled (goal: on at most 1.05× off)`,
     signallingRows,

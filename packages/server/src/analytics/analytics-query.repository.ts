@@ -100,33 +100,36 @@ export class AnalyticsQueryRepository {
     const firstDay = Math.ceil(from / DAY_MS);
     const endDay = Math.floor(to / DAY_MS);
     if (firstDay >= endDay) return this.summaryFromSessions(scope, from, to);
-    const days: Row[] = [];
-    const failures: Row[] = [];
-    const raw = async (a: number, b: number) => {
-      if (a >= b) return;
-      days.push(...(await this.sessionDays(scope, a, b)));
-      failures.push(...(await this.failuresFromRows(scope, a, b)));
-    };
-    await raw(from, firstDay * DAY_MS);
-    // One row per day: the account's, or the total of every account for an operator.
-    const params = [scope === 'all' ? EVERY_ACCOUNT : scope.ownerId, firstDay, endDay];
-    days.push(
-      ...(await this.db.all(
-        `SELECT day, calls, participant_ms, ended_ms, ended, peak_sum, peak_max AS peak,
-          quality_excellent AS q_excellent, quality_good AS q_good,
-          quality_poor AS q_poor, quality_lost AS q_lost
-         FROM call_daily_rollups WHERE owner_id = ? AND day >= ? AND day < ? ORDER BY day`,
-        params,
-      )),
-    );
-    failures.push(
-      ...(await this.db.all(
-        `SELECT reason, SUM(failures) AS n FROM call_daily_failures
-         WHERE owner_id = ? AND day >= ? AND day < ? GROUP BY reason`,
-        params,
-      )),
-    );
-    await raw(endDay * DAY_MS, to);
+    // One statement for the days and one for the failures, each a UNION ALL of the edges read
+    // from the rows and the whole days read from the rollups (one row per day: the account's, or
+    // the total of every account for an operator), so a summary is two round trips on any store.
+    const dayParts: Array<[string, unknown[]]> = [];
+    const failureParts: Array<[string, unknown[]]> = [];
+    for (const [a, b] of [
+      [from, firstDay * DAY_MS],
+      [endDay * DAY_MS, to],
+    ] as const) {
+      if (a >= b) continue;
+      dayParts.push(this.sessionDaysSql(scope, a, b));
+      failureParts.push(failuresSql(scope, a, b));
+    }
+    const owner = scope === 'all' ? EVERY_ACCOUNT : scope.ownerId;
+    dayParts.push([
+      `SELECT day, calls, participant_ms, ended_ms, ended, peak_sum, peak_max AS peak,
+        quality_excellent AS q_excellent, quality_good AS q_good,
+        quality_poor AS q_poor, quality_lost AS q_lost
+       FROM call_daily_rollups WHERE owner_id = ? AND day >= ? AND day < ?`,
+      [owner, firstDay, endDay],
+    ]);
+    failureParts.push([
+      `SELECT reason, SUM(failures) AS n FROM call_daily_failures
+       WHERE owner_id = ? AND day >= ? AND day < ? GROUP BY reason`,
+      [owner, firstDay, endDay],
+    ]);
+    const [days, failures] = await Promise.all([
+      this.db.all(...union(dayParts)),
+      this.db.all(...union(failureParts)),
+    ]);
     return figures(days, failures);
   }
 
@@ -139,34 +142,26 @@ export class AnalyticsQueryRepository {
     from: number,
     to: number,
   ): Promise<SummaryFigures> {
-    return figures(
-      await this.sessionDays(scope, from, to),
-      await this.failuresFromRows(scope, from, to),
-    );
+    const [days, failures] = await Promise.all([
+      this.db.all(...this.sessionDaysSql(scope, from, to)),
+      this.db.all(...failuresSql(scope, from, to)),
+    ]);
+    return figures(days, failures);
   }
 
   /** The sessions that started in `[from, to)`, added up per UTC day. */
-  private sessionDays(scope: AnalyticsScope, from: number, to: number): Promise<Row[]> {
+  private sessionDaysSql(scope: AnalyticsScope, from: number, to: number): [string, unknown[]] {
     const [where, params] = scoped(scope, 'started_at >= ? AND started_at < ?', [from, to]);
     const day = dayOf(this.db.dialect, 'started_at');
-    return this.db.all(
+    return [
       `SELECT ${day} AS day, COUNT(*) AS calls, SUM(participant_ms) AS participant_ms,
         SUM(CASE WHEN ended_at IS NOT NULL THEN duration_ms ELSE 0 END) AS ended_ms,
         COUNT(ended_at) AS ended, SUM(peak_participants) AS peak_sum, MAX(peak_participants) AS peak,
         SUM(quality_excellent) AS q_excellent, SUM(quality_good) AS q_good,
         SUM(quality_poor) AS q_poor, SUM(quality_lost) AS q_lost
-       FROM call_sessions WHERE ${where} GROUP BY ${day} ORDER BY ${day}`,
+       FROM call_sessions WHERE ${where} GROUP BY ${day}`,
       params,
-    );
-  }
-
-  /** The failed joins in `[from, to)`, counted by reason. */
-  private failuresFromRows(scope: AnalyticsScope, from: number, to: number): Promise<Row[]> {
-    const [where, params] = scoped(scope, 'occurred_at >= ? AND occurred_at < ?', [from, to]);
-    return this.db.all(
-      `SELECT reason, COUNT(*) AS n FROM call_join_failures WHERE ${where} GROUP BY reason`,
-      params,
-    );
+    ];
   }
 
   /** A page of sessions, newest first, and whether more follow. */
@@ -301,6 +296,24 @@ function figures(days: readonly Row[], failures: readonly Row[]): SummaryFigures
         participantMs: num(r.participant_ms),
       })),
   };
+}
+
+/** The failed joins in `[from, to)`, counted by reason. */
+function failuresSql(scope: AnalyticsScope, from: number, to: number): [string, unknown[]] {
+  const [where, params] = scoped(scope, 'occurred_at >= ? AND occurred_at < ?', [from, to]);
+  return [
+    `SELECT reason, COUNT(*) AS n FROM call_join_failures WHERE ${where} GROUP BY reason`,
+    params,
+  ];
+}
+
+/** Statements with the same columns as one `UNION ALL` (each part in parentheses). */
+function union(parts: ReadonlyArray<[string, unknown[]]>): [string, unknown[]] {
+  if (parts.length === 1) return parts[0];
+  return [
+    parts.map(([text], i) => `SELECT * FROM (${text}) AS p${i}`).join(' UNION ALL '),
+    parts.flatMap(([, params]) => params),
+  ];
 }
 
 function scoped(
