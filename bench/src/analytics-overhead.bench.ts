@@ -16,6 +16,10 @@
  * BENCH_ANALYTICS_OVERHEAD_CASES (default `signalling,chat,cycles`), and those of the signalling
  * and chat benchmarks.
  */
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PROTOCOL_VERSION } from '@minimeet/protocol';
 import type { Socket } from 'socket.io-client';
 import { chatRow, minimeetChat, type ChatSample } from './chat.bench.js';
@@ -38,6 +42,14 @@ const ENV: Record<Mode, Record<string, string>> = {
   off: { ANALYTICS_ENABLED: 'false' },
   on: { ANALYTICS_ENABLED: 'true' },
 };
+
+/** The mode's settings with a SQLite file of its own, so no round sees another's rooms. */
+function fresh(mode: Mode): Record<string, string> {
+  const file = join(tmpdir(), `minimeet-analytics-overhead-${randomUUID()}.sqlite`);
+  files.push(file);
+  return { ...ENV[mode], DATABASE_URL: `sqlite:${file}` };
+}
+const files: string[] = [];
 
 /** A quality report of three samples, as the SDK sends one every 15 s by default. */
 function report(roomId: string, now: number): object {
@@ -183,14 +195,16 @@ export async function analyticsOverheadBench(): Promise<void> {
   for (let r = 0; r < ROUNDS; r++) {
     for (const mode of ['off', 'on'] as const) {
       rounds[mode].push({
-        signalling: CASES.has('signalling') ? await minimeetSignalling(ENV[mode]) : undefined,
+        signalling: CASES.has('signalling') ? await minimeetSignalling(fresh(mode)) : undefined,
         chat: CASES.has('chat') ? await minimeetChat(ENV[mode]) : undefined,
-        cycles: CASES.has('cycles') ? await callCycles(ENV[mode]) : undefined,
+        cycles: CASES.has('cycles') ? await callCycles(fresh(mode)) : undefined,
       });
       console.log(`round ${r + 1}, analytics ${mode}: done (${machineLoad()})`);
     }
   }
   console.log(`machine at the end: ${machineLoad()}`);
+  for (const file of files)
+    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
 
   const sig = (mode: Mode, key: 'pingSeq' | 'pingConc' | 'roomSeq' | 'roomConc') =>
     poolSamples(rounds[mode].map((x) => x.signalling?.[key]).filter((s): s is Sample => !!s));
