@@ -44,7 +44,7 @@ interface Rig {
 }
 
 /** The figures of one case. */
-interface ChatSample {
+export interface ChatSample {
   /** Messages acknowledged and received by all three others. */
   completed: number;
   /** Messages that missed an acknowledgement or a delivery. */
@@ -153,7 +153,7 @@ async function throughput(
 }
 
 /** The cases of one server. */
-interface ChatResults {
+export interface ChatResults {
   /** One room, one message at a time: the cost of a message without queueing. */
   seq: ChatSample;
   /** One room, {@link WINDOW} in flight. */
@@ -197,11 +197,17 @@ async function bare(): Promise<ChatResults> {
   }
 }
 
-/** The minimeet cases, or undefined when the server does not answer chat yet. */
-async function minimeet(): Promise<ChatResults | undefined> {
+/**
+ * The minimeet cases against a server started with `env` on top of the bench's own settings, or
+ * undefined when the server does not answer chat yet.
+ */
+export async function minimeetChat(
+  env: Record<string, string> = {},
+): Promise<ChatResults | undefined> {
   const dir = await mkdtemp(join(tmpdir(), 'minimeet-chat-bench-'));
   try {
     const server = await startMinimeet({
+      ...env,
       ...FAST_ACCOUNTS_ENV,
       DATABASE_URL: `sqlite:${join(dir, 'minimeet.sqlite')}`,
       // The per-user chat limit would cap the rate the bench is here to measure.
@@ -262,7 +268,8 @@ async function minimeetCases(url: string, sockets: Socket[]): Promise<ChatResult
 
 const rate = (s: ChatSample) => (s.completed / s.wallMs) * 1000;
 
-function row(label: string, s: ChatSample): Record<string, string | number> {
+/** A table row of one case's figures. */
+export function chatRow(label: string, s: ChatSample): Record<string, string | number> {
   return {
     case: label,
     'msgs/s': round(rate(s), 0),
@@ -294,7 +301,7 @@ function ratio(m: ChatSample, b: ChatSample): Record<string, string | number> {
 export async function chatBench(): Promise<Array<Record<string, string | number>>> {
   console.log(`machine at the start: ${machineLoad()}`);
   const b = await bare();
-  const m = await minimeet();
+  const m = await minimeetChat();
   const rows: Array<Record<string, string | number>> = [];
   const cases = [
     ['seq', `1 room of ${ROOM_SIZE}, one message at a time`],
@@ -302,8 +309,8 @@ export async function chatBench(): Promise<Array<Record<string, string | number>
     ['many', `${ROOMS} rooms of ${ROOM_SIZE}, ${WINDOW} in flight in each`],
   ] as const;
   for (const [key, label] of cases) {
-    rows.push(row(`bare broadcast, ${label} (baseline)`, b[key]));
-    if (m) rows.push(row(`minimeet chat_message, ${label}`, m[key]), ratio(m[key], b[key]));
+    rows.push(chatRow(`bare broadcast, ${label} (baseline)`, b[key]));
+    if (m) rows.push(chatRow(`minimeet chat_message, ${label}`, m[key]), ratio(m[key], b[key]));
   }
   console.log(`machine at the end: ${machineLoad()}`);
   printTable(

@@ -111,7 +111,12 @@ export async function startMinimeet(
     },
     '',
   );
-  await waitForHealth(`http://${host}:${port}`);
+  // A machine shared with others' jobs can take long to start a server: give it a minute, and
+  // never leave one behind when it does not come up.
+  await waitForHealth(`http://${host}:${port}`, 60_000).catch(async (error: unknown) => {
+    await child.stop();
+    throw error;
+  });
   return { ...child, url: `http://${host}:${port}` };
 }
 

@@ -1,4 +1,5 @@
 /** Runs every benchmark in turn; each prints its figures beside its baseline. */
+import { analyticsOverheadBench } from './analytics-overhead.bench.js';
 import { analyticsBench } from './analytics.bench.js';
 import { chatBench } from './chat.bench.js';
 import { connectBench } from './connect.bench.js';
@@ -23,5 +24,6 @@ if (!only || only === 'presence') await presenceBench();
 if (!only || only === 'search') await searchBench();
 if (!only || only === 'element-size') await elementSizeBench();
 if (!only || only === 'analytics') await analyticsBench();
+if (!only || only === 'analytics-overhead') await analyticsOverheadBench();
 if (!only || only === 'reconnect') await reconnectBench();
 if (!only || only === 'sfu') await sfuBench();

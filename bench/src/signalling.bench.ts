@@ -20,7 +20,7 @@ const ROOM_SIZE = 4;
 const ACK_TIMEOUT_MS = 10_000;
 
 /** Latencies of one case, in milliseconds, and its wall time. */
-interface Sample {
+export interface Sample {
   latencies: number[];
   wallMs: number;
 }
@@ -103,7 +103,7 @@ function mediaState(roomId: string, streamId: string): (n: number) => object {
   });
 }
 
-interface Results {
+export interface Results {
   pingSeq: Sample;
   pingConc: Sample;
   roomSeq?: Sample;
@@ -164,8 +164,10 @@ async function join(socket: Socket, roomId: string): Promise<boolean> {
   return answer.ok;
 }
 
-async function minimeet(): Promise<Results> {
+/** The minimeet cases against a server started with `env` on top of the bench's own settings. */
+export async function minimeetSignalling(env: Record<string, string> = {}): Promise<Results> {
   const server: Child & { url: string } = await startMinimeet({
+    ...env,
     RATE_LIMIT_REGISTER: '1000/60',
     // One bucket per connection; the bench must measure the request, never the budget.
     RATE_LIMIT_SOCKET_REQUESTS: '1000000/1',
@@ -224,7 +226,8 @@ async function minimeet(): Promise<Results> {
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
-function row(label: string, s: Sample): Record<string, string | number> {
+/** A table row of one case's figures. */
+export function row(label: string, s: Sample): Record<string, string | number> {
   return {
     case: label,
     'p50 ms': round(percentile(s.latencies, 50), 3),
@@ -246,7 +249,7 @@ function ratio(m: Sample, b: Sample): Record<string, string | number> {
 
 export async function signallingBench(): Promise<Array<Record<string, string | number>>> {
   const b = await bare();
-  const m = await minimeet();
+  const m = await minimeetSignalling();
   const rows = [
     row(`bare ping × ${ROUND_TRIPS}, one client (baseline)`, b.pingSeq),
     row(`minimeet ping × ${ROUND_TRIPS}, one client`, m.pingSeq),

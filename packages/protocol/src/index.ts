@@ -212,3 +212,17 @@ export type {
   UpdateRoomModerationPayload,
   UpdateRoomModerationRequest,
 } from './moderation.js';
+export type {
+  AnalyticsCall,
+  AnalyticsCallLeg,
+  AnalyticsCallsPage,
+  AnalyticsCallTimeline,
+  AnalyticsDay,
+  AnalyticsLegEndReason,
+  AnalyticsLiveCall,
+  AnalyticsLiveCalls,
+  AnalyticsMetricStats,
+  AnalyticsQualityPoint,
+  AnalyticsSummary,
+  QualityLevelCounts,
+} from './analytics.js';

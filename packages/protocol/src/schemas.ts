@@ -407,3 +407,4 @@ export * from './quality-schemas.js';
 export * from './sfu-schemas.js';
 export * from './webhook-schemas.js';
 export * from './moderation-schemas.js';
+export * from './analytics-schemas.js';

@@ -12,6 +12,7 @@ import {
 import type { ZodType } from 'zod';
 import { jsonSchemaOf } from './common/openapi.js';
 import type { RunningServer } from './main.js';
+import { callsQuerySchema, summaryQuerySchema } from './analytics/analytics.dto.js';
 import { listRoomsQuerySchema, pageQuerySchema } from './rooms/room.dto.js';
 import { api, startTestServer } from './test/harness.js';
 
@@ -139,6 +140,8 @@ const OTHER_INPUTS: Array<[name: string, schema: ZodType, sections: Section[]]> 
     [['chat.md', '### `GET /api/rooms/:roomId/messages`']],
   ],
   ['GET /api/search/messages query', messageSearchQuerySchema, [['chat.md', '## Search']]],
+  ['GET /api/analytics/summary query', summaryQuerySchema, [['analytics.md', '### Summary']]],
+  ['GET /api/analytics/calls query', callsQuerySchema, [['analytics.md', '### Calls']]],
 ];
 
 /** A JSON schema node as `z.toJSONSchema` writes it (OpenAPI 3.0 flavour). */

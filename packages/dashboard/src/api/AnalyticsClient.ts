@@ -1,11 +1,16 @@
 import { MinimeetError, type MinimeetErrorCode, type TokenProvider } from '@minimeet/sdk';
 import type {
+  AnalyticsCallsPage,
+  AnalyticsCallTimeline,
+  AnalyticsLiveCalls,
   AnalyticsSummary,
-  CallsPage,
-  CallTimeline,
-  LiveCalls,
-  TimeRange,
-} from './AnalyticsTypes.js';
+} from '@minimeet/protocol';
+
+/** A time range `[from, to)`. */
+export interface TimeRange {
+  readonly from: Date;
+  readonly to: Date;
+}
 
 interface ErrorBody {
   error: { code: string; message: string };
@@ -17,7 +22,7 @@ function isErrorBody(value: unknown): value is ErrorBody {
 }
 
 /**
- * Reads the analytics REST API for the dashboard with the signed-in user's access token; what it
+ * Reads the analytics REST API for the dashboard, typed by the protocol's answers with the signed-in user's access token; what it
  * answers is what that user may see (their rooms, or everything for an operator).
  */
 export class AnalyticsClient {
@@ -38,7 +43,7 @@ export class AnalyticsClient {
   }
 
   /** A page of calls in `range`, newest first; pass the previous page's cursor for the next. */
-  calls(range: TimeRange, cursor?: string, limit = 20): Promise<CallsPage> {
+  calls(range: TimeRange, cursor?: string, limit = 20): Promise<AnalyticsCallsPage> {
     const query = rangeQuery(range);
     query.set('limit', String(limit));
     if (cursor) query.set('cursor', cursor);
@@ -46,12 +51,12 @@ export class AnalyticsClient {
   }
 
   /** One call with its legs and their quality over time; rejects `not_found` when hidden. */
-  timeline(callId: string): Promise<CallTimeline> {
+  timeline(callId: string): Promise<AnalyticsCallTimeline> {
     return this.get(`/calls/${encodeURIComponent(callId)}`);
   }
 
   /** The calls going on now, with how many are in each. */
-  live(): Promise<LiveCalls> {
+  live(): Promise<AnalyticsLiveCalls> {
     return this.get('/live');
   }
 

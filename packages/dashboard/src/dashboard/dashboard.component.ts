@@ -7,15 +7,14 @@ import {
   type TemplateResult,
 } from 'lit';
 import type { AuthClient } from '@minimeet/sdk';
-import type { AnalyticsClient } from '../api/AnalyticsClient.js';
 import type {
+  AnalyticsCall,
+  AnalyticsCallTimeline,
+  AnalyticsLiveCalls,
   AnalyticsSummary,
-  CallSession,
-  CallTimeline,
-  LiveCalls,
   QualityLevel,
-  TimeRange,
-} from '../api/AnalyticsTypes.js';
+} from '@minimeet/protocol';
+import type { AnalyticsClient, TimeRange } from '../api/AnalyticsClient.js';
 import { TimeChart, type TimeSeries } from '../charts/TimeChart.js';
 import { dashboardStyles } from './dashboard.styles.js';
 import { formatDateTime, formatDuration, formatNumber, formatTime } from './format.js';
@@ -77,10 +76,10 @@ export class MinimeetDashboard extends LitElement {
   declare private view: View;
   declare private days: number;
   declare private summary: AnalyticsSummary | undefined;
-  declare private calls: CallSession[];
+  declare private calls: AnalyticsCall[];
   declare private nextCursor: string | null;
-  declare private live: LiveCalls | undefined;
-  declare private timeline: CallTimeline | undefined;
+  declare private live: AnalyticsLiveCalls | undefined;
+  declare private timeline: AnalyticsCallTimeline | undefined;
   declare private error: string;
   declare private busy: boolean;
   declare private signInError: string;
@@ -321,7 +320,7 @@ export class MinimeetDashboard extends LitElement {
     return out;
   }
 
-  private legName(leg: CallTimeline['legs'][number], index: number): string {
+  private legName(leg: AnalyticsCallTimeline['legs'][number], index: number): string {
     return leg.displayName ?? `Participant ${index + 1} (${leg.principalKind})`;
   }
 
@@ -583,13 +582,13 @@ export class MinimeetDashboard extends LitElement {
     </section>`;
   }
 
-  private roomButton(c: CallSession): TemplateResult {
+  private roomButton(c: AnalyticsCall): TemplateResult {
     return html`<button type="button" class="link" @click=${() => void this.openTimeline(c.id)}>
       ${c.roomId}<span class="visually-hidden">: timeline</span>
     </button>`;
   }
 
-  private qualitySummary(c: CallSession): string {
+  private qualitySummary(c: AnalyticsCall): string {
     const parts = LEVELS.filter((l) => c.quality[l] > 0).map((l) => `${c.quality[l]} ${l}`);
     return parts.length ? parts.join(', ') : '–';
   }

@@ -1,7 +1,11 @@
 // Connection quality in real headless Chromium: two pages in a call, one of them in a network
 // namespace of its own whose packets tc netem loses, and whose link the test cuts.
 import { createServer, type Server as HttpServer } from 'node:http';
-import type { QualityReportPayload } from '@minimeet/protocol';
+import type {
+  AnalyticsCallsPage,
+  AnalyticsCallTimeline,
+  QualityReportPayload,
+} from '@minimeet/protocol';
 import { startTestServer, type RunningServer } from '@minimeet/server/testing';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +16,7 @@ import {
   guestMinter,
   joinCall,
   MEDIA,
+  restCall,
   waitForEvent,
   waitUntil,
   type CallRig,
@@ -19,6 +24,9 @@ import {
 } from '../test/rooms.js';
 import type { Room } from '../room/Room.js';
 import type { QualitySnapshot } from './ConnectionQualityMonitor.js';
+
+// The operator's credential, to read the call's timeline afterwards.
+const ADMIN_SECRET = 'connection-quality-e2e-admin-secret-0123456789';
 
 // One sample a second, two to a report: the test sees levels and batches within seconds.
 const OPTIONS = { ...MEDIA, quality: { sampleIntervalMs: 1_000, samplesPerReport: 2 } };
@@ -90,7 +98,7 @@ describe('connection quality in Chromium', () => {
   beforeAll(async () => {
     ns = await createNetNamespace();
     // Bound to the host's end of the link, the server is reachable from both pages.
-    server = await startTestServer({ SERVE_DEMO: 'true', HOST: ns.hostAddress });
+    server = await startTestServer({ SERVE_DEMO: 'true', HOST: ns.hostAddress, ADMIN_SECRET });
     const app = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>call</title>');
     });
@@ -202,6 +210,30 @@ describe('connection quality in Chromium', () => {
     expect(audio.mos).toBeLessThan(3.5);
     // Nothing is lost on the way to the far page: the near page's own sending stays fine.
     expect(['excellent', 'good']).toContain(await qualityOf(near, near.id));
+
+    // Afterwards in the call's timeline: the far leg's series drops to poor (as the far page
+    // rated itself), and the near leg's shows the far page's packets it never received.
+    const room = await near.page.evaluate(
+      () => (window as unknown as { mmt: { room: Room } }).mmt.room.id,
+    );
+    const get = <T>(path: string): Promise<T> =>
+      restCall<T>(server!.url, 'GET', `/analytics${path}`, ADMIN_SECRET);
+    await waitUntil(
+      "the drop in the call's timeline",
+      async () => {
+        const page = await get<AnalyticsCallsPage>(`/calls?roomId=${room}`);
+        const callId = page.items[0]?.id;
+        if (!callId) return false;
+        const { legs } = await get<AnalyticsCallTimeline>(`/calls/${callId}`);
+        const series = (id: string) => legs.find((l) => l.participantId === id)?.series ?? [];
+        return (
+          series(far.id).some((p) => p.level === 'poor' || p.level === 'lost') &&
+          series(near.id).some((p) => (p.loss ?? 0) > 0)
+        );
+      },
+      30_000,
+      500,
+    );
   }, 60_000);
 
   it('shows a page whose network is cut as lost, and the cut page sees itself lost', async () => {

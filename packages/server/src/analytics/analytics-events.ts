@@ -83,6 +83,13 @@ export interface AnalyticsEventMap {
     targetParticipantId: string | null;
     targetPrincipalId: string | null;
   };
+  /**
+   * A call session ended: nobody is left in the room's call (counting those in their reconnect
+   * grace period). Published once the last leg's `participant.left` is on the stream, by the node
+   * that saw the room empty; its id is derived from the session (`se_<sessionId>`), so when two
+   * nodes see it at once consumers still apply it once.
+   */
+  'session.ended': { roomId: string; sessionId: string };
   /** A join was refused; `reason` is the error code (`room_full`, `forbidden`, `not_found`, …). */
   'participant.join_failed': {
     roomId: string;
@@ -92,7 +99,10 @@ export interface AnalyticsEventMap {
   };
 }
 
-/** Why a leg ended. `token_expired` is reserved for when the gateway tells it apart from `removed`. */
+/**
+ * Why a leg ended: `removed` when the server took the right to be there away (membership removed,
+ * session revoked), `token_expired` when its access or join token expired unrefreshed in the call.
+ */
 export type LegEndReason = 'left' | 'timeout' | 'removed' | 'room_closed' | 'token_expired';
 
 /** Name of an analytics event type. */
@@ -118,4 +128,16 @@ export const ANALYTICS_EVENT_TYPES: readonly AnalyticsEventType[] = [
   'participant.join_failed',
   'quality.reported',
   'moderation.action',
+  'session.ended',
 ];
+
+/** The events about one participant's leg (every type but failed joins and session ends). */
+export type LegEvent = Exclude<
+  AnalyticsEvent,
+  { type: 'participant.join_failed' } | { type: 'session.ended' } | { type: 'moderation.action' }
+>;
+
+/** The event id of a session's end: the same on every node that publishes it. */
+export function sessionEndedEventId(sessionId: string): string {
+  return `se_${sessionId}`;
+}

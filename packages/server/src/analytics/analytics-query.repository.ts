@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { marks, SqlRunner, type Row } from './analytics-sql.repository.js';
+import { DAY_MS, dayOf, marks, SqlRunner, type Row } from './analytics-sql.repository.js';
+import { EVERY_ACCOUNT } from './analytics-rollups.js';
 import { aggregateSamples, type LegQuality, type QualityLevelName } from './quality-aggregates.js';
 
 import type { AnalyticsScope } from './analytics-scope.js';
@@ -74,7 +75,6 @@ export interface SummaryFigures {
 
 const SESSION_COLUMNS =
   'id, room_id, started_at, ended_at, duration_ms, legs, peak_participants, participant_ms, topology, quality_excellent, quality_good, quality_poor, quality_lost';
-const DAY_MS = 86_400_000;
 /** Most points of one leg's quality series; longer legs are averaged into this many. */
 const MAX_POINTS = 720;
 
@@ -91,56 +91,77 @@ export class AnalyticsQueryRepository {
     this.db = new SqlRunner(dataSource);
   }
 
-  /** Sessions that started in `[from, to)`, the failed joins of that time, and a series by day. */
+  /**
+   * Sessions that started in `[from, to)`, the failed joins of that time, and a series by day.
+   * Whole UTC days come from the daily rollups; the part of a day at either end of the range (today,
+   * when `to` is now) from the sessions and failures themselves.
+   */
   async summary(scope: AnalyticsScope, from: number, to: number): Promise<SummaryFigures> {
+    const firstDay = Math.ceil(from / DAY_MS);
+    const endDay = Math.floor(to / DAY_MS);
+    if (firstDay >= endDay) return this.summaryFromSessions(scope, from, to);
+    // One statement for the days and one for the failures, each a UNION ALL of the edges read
+    // from the rows and the whole days read from the rollups (one row per day: the account's, or
+    // the total of every account for an operator), so a summary is two round trips on any store.
+    const dayParts: Array<[string, unknown[]]> = [];
+    const failureParts: Array<[string, unknown[]]> = [];
+    for (const [a, b] of [
+      [from, firstDay * DAY_MS],
+      [endDay * DAY_MS, to],
+    ] as const) {
+      if (a >= b) continue;
+      dayParts.push(this.sessionDaysSql(scope, a, b));
+      failureParts.push(failuresSql(scope, a, b));
+    }
+    const owner = scope === 'all' ? EVERY_ACCOUNT : scope.ownerId;
+    dayParts.push([
+      `SELECT day, calls, participant_ms, ended_ms, ended, peak_sum, peak_max AS peak,
+        quality_excellent AS q_excellent, quality_good AS q_good,
+        quality_poor AS q_poor, quality_lost AS q_lost
+       FROM call_daily_rollups WHERE owner_id = ? AND day >= ? AND day < ?`,
+      [owner, firstDay, endDay],
+    ]);
+    failureParts.push([
+      `SELECT reason, SUM(failures) AS n FROM call_daily_failures
+       WHERE owner_id = ? AND day >= ? AND day < ? GROUP BY reason`,
+      [owner, firstDay, endDay],
+    ]);
+    const [days, failures] = await Promise.all([
+      this.db.all(...union(dayParts)),
+      this.db.all(...union(failureParts)),
+    ]);
+    return figures(days, failures);
+  }
+
+  /**
+   * The same figures as {@link summary}, computed from every session and failed join of the range
+   * without the rollups: what the rollups must agree with, and the benchmark's baseline.
+   */
+  async summaryFromSessions(
+    scope: AnalyticsScope,
+    from: number,
+    to: number,
+  ): Promise<SummaryFigures> {
+    const [days, failures] = await Promise.all([
+      this.db.all(...this.sessionDaysSql(scope, from, to)),
+      this.db.all(...failuresSql(scope, from, to)),
+    ]);
+    return figures(days, failures);
+  }
+
+  /** The sessions that started in `[from, to)`, added up per UTC day. */
+  private sessionDaysSql(scope: AnalyticsScope, from: number, to: number): [string, unknown[]] {
     const [where, params] = scoped(scope, 'started_at >= ? AND started_at < ?', [from, to]);
-    const day = this.db.dialect === 'mysql' ? `started_at DIV ${DAY_MS}` : `started_at / ${DAY_MS}`;
-    // One pass over the range: totals are the sums of the days.
-    const days = await this.db.all(
+    const day = dayOf(this.db.dialect, 'started_at');
+    return [
       `SELECT ${day} AS day, COUNT(*) AS calls, SUM(participant_ms) AS participant_ms,
         SUM(CASE WHEN ended_at IS NOT NULL THEN duration_ms ELSE 0 END) AS ended_ms,
         COUNT(ended_at) AS ended, SUM(peak_participants) AS peak_sum, MAX(peak_participants) AS peak,
         SUM(quality_excellent) AS q_excellent, SUM(quality_good) AS q_good,
         SUM(quality_poor) AS q_poor, SUM(quality_lost) AS q_lost
-       FROM call_sessions WHERE ${where} GROUP BY ${day} ORDER BY ${day}`,
+       FROM call_sessions WHERE ${where} GROUP BY ${day}`,
       params,
-    );
-    const t = { calls: 0, participantMs: 0, endedMs: 0, ended: 0, peakSum: 0, peak: 0 };
-    const quality = { excellent: 0, good: 0, poor: 0, lost: 0 };
-    for (const r of days) {
-      t.calls += num(r.calls);
-      t.participantMs += num(r.participant_ms);
-      t.endedMs += num(r.ended_ms);
-      t.ended += num(r.ended);
-      t.peakSum += num(r.peak_sum);
-      t.peak = Math.max(t.peak, num(r.peak));
-      quality.excellent += num(r.q_excellent);
-      quality.good += num(r.q_good);
-      quality.poor += num(r.q_poor);
-      quality.lost += num(r.q_lost);
-    }
-    const [failWhere, failParams] = scoped(scope, 'occurred_at >= ? AND occurred_at < ?', [
-      from,
-      to,
-    ]);
-    const failures = await this.db.all(
-      `SELECT reason, COUNT(*) AS n FROM call_join_failures WHERE ${failWhere} GROUP BY reason`,
-      failParams,
-    );
-    return {
-      calls: t.calls,
-      participantMs: t.participantMs,
-      meanDurationMs: t.ended > 0 ? t.endedMs / t.ended : null,
-      meanParticipants: t.calls > 0 ? t.peakSum / t.calls : null,
-      peakParticipants: t.peak,
-      quality,
-      failedJoins: Object.fromEntries(failures.map((r) => [String(r.reason), num(r.n)])),
-      days: days.map((r) => ({
-        day: new Date(num(r.day) * DAY_MS).toISOString().slice(0, 10),
-        calls: num(r.calls),
-        participantMs: num(r.participant_ms),
-      })),
-    };
+    ];
   }
 
   /** A page of sessions, newest first, and whether more follow. */
@@ -236,6 +257,63 @@ export class AnalyticsQueryRepository {
     );
     return rows.map((r) => ({ ...sessionRow(r), participants: num(r.participants) }));
   }
+}
+
+/** Summary figures from rows per day (each day once) and failure counts by reason (repeats added). */
+function figures(days: readonly Row[], failures: readonly Row[]): SummaryFigures {
+  const t = { calls: 0, participantMs: 0, endedMs: 0, ended: 0, peakSum: 0, peak: 0 };
+  const quality = { excellent: 0, good: 0, poor: 0, lost: 0 };
+  for (const r of days) {
+    t.calls += num(r.calls);
+    t.participantMs += num(r.participant_ms);
+    t.endedMs += num(r.ended_ms);
+    t.ended += num(r.ended);
+    t.peakSum += num(r.peak_sum);
+    t.peak = Math.max(t.peak, num(r.peak));
+    quality.excellent += num(r.q_excellent);
+    quality.good += num(r.q_good);
+    quality.poor += num(r.q_poor);
+    quality.lost += num(r.q_lost);
+  }
+  const failedJoins: Record<string, number> = {};
+  for (const r of failures) {
+    const reason = String(r.reason);
+    failedJoins[reason] = (failedJoins[reason] ?? 0) + num(r.n);
+  }
+  return {
+    calls: t.calls,
+    participantMs: t.participantMs,
+    meanDurationMs: t.ended > 0 ? t.endedMs / t.ended : null,
+    meanParticipants: t.calls > 0 ? t.peakSum / t.calls : null,
+    peakParticipants: t.peak,
+    quality,
+    failedJoins,
+    days: [...days]
+      .sort((a, b) => num(a.day) - num(b.day))
+      .map((r) => ({
+        day: new Date(num(r.day) * DAY_MS).toISOString().slice(0, 10),
+        calls: num(r.calls),
+        participantMs: num(r.participant_ms),
+      })),
+  };
+}
+
+/** The failed joins in `[from, to)`, counted by reason. */
+function failuresSql(scope: AnalyticsScope, from: number, to: number): [string, unknown[]] {
+  const [where, params] = scoped(scope, 'occurred_at >= ? AND occurred_at < ?', [from, to]);
+  return [
+    `SELECT reason, COUNT(*) AS n FROM call_join_failures WHERE ${where} GROUP BY reason`,
+    params,
+  ];
+}
+
+/** Statements with the same columns as one `UNION ALL` (each part in parentheses). */
+function union(parts: ReadonlyArray<[string, unknown[]]>): [string, unknown[]] {
+  if (parts.length === 1) return parts[0];
+  return [
+    parts.map(([text], i) => `SELECT * FROM (${text}) AS p${i}`).join(' UNION ALL '),
+    parts.flatMap(([, params]) => params),
+  ];
 }
 
 function scoped(

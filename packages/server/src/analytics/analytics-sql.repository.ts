@@ -130,3 +130,32 @@ function affected(result: unknown): number {
   const r = result as { affectedRows?: number; rowCount?: number } | null;
   return r?.affectedRows ?? r?.rowCount ?? 0;
 }
+
+/** One UTC day in epoch milliseconds. */
+export const DAY_MS = 86_400_000;
+
+/** The UTC day number (days since the epoch) of an epoch-ms expression, in the dialect's SQL. */
+export function dayOf(dialect: Dialect, column: string): string {
+  return dialect === 'mysql' ? `${column} DIV ${DAY_MS}` : `${column} / ${DAY_MS}`;
+}
+
+/**
+ * An insert of one row that, when its key exists, sets `update` columns instead: to the new value
+ * (`set`) or to the old one plus the new (`add`).
+ */
+export function upsert(
+  dialect: Dialect,
+  table: string,
+  key: readonly string[],
+  columns: readonly string[],
+  mode: 'set' | 'add',
+): string {
+  const all = [...key, ...columns];
+  const insert = `INSERT INTO ${table} (${all.join(', ')}) VALUES (${marks(all.length)})`;
+  if (dialect === 'mysql') {
+    const value = (c: string) => (mode === 'add' ? `${c} + VALUES(${c})` : `VALUES(${c})`);
+    return `${insert} ON DUPLICATE KEY UPDATE ${columns.map((c) => `${c} = ${value(c)}`).join(', ')}`;
+  }
+  const value = (c: string) => (mode === 'add' ? `${table}.${c} + excluded.${c}` : `excluded.${c}`);
+  return `${insert} ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${columns.map((c) => `${c} = ${value(c)}`).join(', ')}`;
+}

@@ -12,6 +12,7 @@ import type {
   AnalyticsEventType,
   LegEndReason,
 } from './analytics-events.js';
+import { AnalyticsQueryRepository } from './analytics-query.repository.js';
 import { AnalyticsStoreRepository, summarise } from './analytics-store.repository.js';
 
 const T0 = 1_780_000_000_000;
@@ -217,5 +218,157 @@ describe.each(DATABASE_TARGETS)('AnalyticsStoreRepository on $name', (target) =>
     ).toBeGreaterThan(0);
     expect(await session(sid)).toEqual([]);
     expect(await legs(sid)).toEqual([]);
+  });
+
+  describe('daily rollups', () => {
+    const DAY = 86_400_000;
+    const D0 = Math.floor(T0 / DAY) * DAY; // midnight UTC of T0's day
+    let owner: string;
+    let room: string;
+    let queries: AnalyticsQueryRepository;
+
+    beforeAll(async () => {
+      queries = new AnalyticsQueryRepository(dataSource);
+      owner = randomUUID();
+      await new UserRepository(dataSource).create({
+        id: owner,
+        email: `${owner}@example.test`,
+        passwordHash: '$argon2id$test',
+        displayName: 'Rollup owner',
+        avatarUrl: null,
+      });
+      room = `room-${randomUUID()}`;
+      await new RoomRepository(dataSource).insert({
+        id: room,
+        name: 'Rollups',
+        visibility: 'private',
+        passwordHash: null,
+        capacity: 4,
+        topology: 'auto',
+        ownerId: owner,
+      });
+    });
+
+    const inRoom = <K extends AnalyticsEventType>(type: K, at: number, data: object) =>
+      ev(type, at, { roomId: room, ...data } as AnalyticsEventMap[K]);
+    const join = (sid: string, pid: string, at: number) =>
+      inRoom('participant.joined', at, {
+        sessionId: sid,
+        participantId: pid,
+        principalId: `user-${pid}`,
+        principalKind: 'user',
+        sessionStarted: false,
+        topology: 'mesh',
+        client: { sdk: null, browser: 'firefox', os: 'macos' },
+        joinLatencyMs: 5,
+        displayName: null,
+      });
+    const leave = (sid: string, pid: string, at: number) =>
+      inRoom('participant.left', at, { sessionId: sid, participantId: pid, reason: 'left' });
+    const fail = (at: number, reason: string) =>
+      inRoom('participant.join_failed', at, {
+        principalId: 'guest:g',
+        principalKind: 'guest',
+        reason,
+      });
+    /** Ranges that cut days in the middle, cover whole days, and fall inside one day. */
+    const ranges = (): Array<[number, number]> => [
+      [D0 - 3 * DAY, D0 + 4 * DAY],
+      [D0 - DAY + 3_600_000, D0 + 2 * DAY + 7_200_000],
+      [D0, D0 + DAY],
+      [D0 + 3_600_000, D0 + 5 * 3_600_000],
+    ];
+    const expectRollupsAgree = async () => {
+      for (const scope of [{ ownerId: owner }, 'all'] as const) {
+        for (const [from, to] of ranges()) {
+          expect(await queries.summary(scope, from, to)).toEqual(
+            await queries.summaryFromSessions(scope, from, to),
+          );
+        }
+      }
+    };
+
+    it('summaries read from the rollups agree with the sessions, whatever order events arrive in', async () => {
+      const s1 = `cs_${randomUUID().slice(0, 12)}`;
+      const s2 = `cs_${randomUUID().slice(0, 12)}`;
+      const s3 = `cs_${randomUUID().slice(0, 12)}`;
+      // s1: a call of two on day 0; s2: a call across midnight into day 1; s3: live on day 1.
+      await store.apply([join(s1, 'pa_r1', D0 + 3_600_000), join(s1, 'pa_r2', D0 + 3_660_000)]);
+      await store.apply([leave(s1, 'pa_r2', D0 + 7_200_000), fail(D0 + 100, 'room_full')]);
+      await expectRollupsAgree();
+      await store.apply([leave(s1, 'pa_r1', D0 + 7_260_000), join(s2, 'pa_r3', D0 + DAY - 60_000)]);
+      // A leave before its join (a batch taken over from a dead node arrives late).
+      await store.apply([leave(s2, 'pa_r4', D0 + DAY + 600_000), fail(D0 + DAY + 5, 'forbidden')]);
+      await store.apply([
+        join(s2, 'pa_r4', D0 + DAY - 120_000),
+        leave(s2, 'pa_r3', D0 + DAY + 60_000),
+      ]);
+      await store.apply([join(s3, 'pa_r5', D0 + DAY + 3_600_000), fail(D0 + DAY + 9, 'forbidden')]);
+      await expectRollupsAgree();
+
+      const day0 = await queries.summary({ ownerId: owner }, D0, D0 + DAY);
+      // s2 moved to day 0 when its earlier join arrived.
+      expect(day0).toMatchObject({ calls: 2, peakParticipants: 2, failedJoins: { room_full: 1 } });
+      expect(day0.meanDurationMs).toBe((3_660_000 + 720_000) / 2);
+      const week = await queries.summary({ ownerId: owner }, D0 - 3 * DAY, D0 + 4 * DAY);
+      expect(week).toMatchObject({ calls: 3, failedJoins: { room_full: 1, forbidden: 2 } });
+      expect(week.days.map((d) => [d.day, d.calls])).toEqual([
+        [new Date(D0).toISOString().slice(0, 10), 2],
+        [new Date(D0 + DAY).toISOString().slice(0, 10), 1],
+      ]);
+      const rows = await dataSource.query<Array<Record<string, unknown>>>(
+        `SELECT day, calls, ended FROM call_daily_rollups WHERE owner_id = '${owner}' ORDER BY day`,
+      );
+      expect(rows.map((r) => [Number(r.day), Number(r.calls), Number(r.ended)])).toEqual([
+        [D0 / DAY, 2, 2],
+        [D0 / DAY + 1, 1, 0],
+      ]);
+
+      // The live call is interrupted (a restart): its day is counted again.
+      await store.closeInterrupted();
+      await expectRollupsAgree();
+      // A rebuild from scratch gives the same rows.
+      await store.rebuildRollups();
+      await expectRollupsAgree();
+      expect((await queries.summary({ ownerId: owner }, D0 - DAY, D0 + 2 * DAY)).calls).toBe(3);
+    });
+
+    it.skipIf(target.name === 'sqlite')(
+      'two nodes recording sessions of one account and day at once count each once',
+      async () => {
+        const other = await openDataSource(loadConfig({ DATABASE_URL: db.url }).database);
+        try {
+          const nodes = [store, new AnalyticsStoreRepository(other)];
+          const base = D0 + 3 * DAY;
+          const batches = Array.from({ length: 16 }, (_, i) => {
+            const sid = `cs_${randomUUID().slice(0, 12)}`;
+            const pid = `pa_n${i}_${randomUUID().slice(0, 6)}`;
+            return [join(sid, pid, base + i * 1000), leave(sid, pid, base + i * 1000 + 30_000)];
+          });
+          // Each node applies its half; a batch that loses a deadlock is delivered again, as the stream does.
+          const applyWithRetry = async (
+            node: AnalyticsStoreRepository,
+            events: AnalyticsEvent[],
+          ) => {
+            for (let attempt = 0; ; attempt++) {
+              try {
+                return await node.apply(events);
+              } catch (err) {
+                if (attempt >= 5) throw err;
+              }
+            }
+          };
+          await Promise.all(batches.map((events, i) => applyWithRetry(nodes[i % 2], events)));
+          const summary = await queries.summary({ ownerId: owner }, base, base + DAY);
+          expect(summary.calls).toBe(16);
+          expect(summary.participantMs).toBe(16 * 30_000);
+          expect(summary).toEqual(
+            await queries.summaryFromSessions({ ownerId: owner }, base, base + DAY),
+          );
+        } finally {
+          await other.destroy();
+        }
+      },
+    );
   });
 });

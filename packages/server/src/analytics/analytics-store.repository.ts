@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { AnalyticsEvent, AnalyticsEventOf, LegSample } from './analytics-events.js';
+import type { AnalyticsEvent, AnalyticsEventOf, LegEvent, LegSample } from './analytics-events.js';
 import {
   marks,
   sql,
@@ -9,6 +9,14 @@ import {
   type Row,
   type SqlPlan,
 } from './analytics-sql.repository.js';
+import {
+  countFailures,
+  rebuildRollups,
+  sweepRollups,
+  refreshRollups,
+  rollupKey,
+  type RollupKey,
+} from './analytics-rollups.js';
 import { aggregateSamples, SAMPLE_METRICS, type QualityLevelName } from './quality-aggregates.js';
 
 /** What one {@link AnalyticsStoreRepository.apply} did. */
@@ -74,6 +82,20 @@ const LEG_NUMBERS = new Set<keyof LegRow>([
   'join_latency_ms',
 ]);
 
+/** The columns of `call_sessions` the recorder derives from the legs, in the order it writes them. */
+const SESSION_FIGURES = [
+  'started_at',
+  'ended_at',
+  'duration_ms',
+  'legs',
+  'peak_participants',
+  'participant_ms',
+  'quality_excellent',
+  'quality_good',
+  'quality_poor',
+  'quality_lost',
+] as const;
+
 /** Most values in one `IN (…)` list or multi-row insert. */
 const CHUNK = 200;
 
@@ -118,10 +140,19 @@ export class AnalyticsStoreRepository {
     deleted += await this.db.run('DELETE FROM call_join_failures WHERE occurred_at < ?', [
       sessionsBefore,
     ]);
+    deleted += await this.db.transaction(() => sweepRollups(this.db.dialect, sessionsBefore));
     deleted += await this.db.run('DELETE FROM analytics_receipts WHERE received_at < ?', [
       receiptsBefore,
     ]);
     return deleted;
+  }
+
+  /**
+   * Builds the daily rollups again from the sessions and failed joins stored: for data loaded in
+   * bulk beside the recorder (a benchmark, an import), or a repair.
+   */
+  rebuildRollups(): Promise<void> {
+    return this.db.transaction(() => rebuildRollups(this.db.dialect));
   }
 
   /**
@@ -161,7 +192,10 @@ export class AnalyticsStoreRepository {
 
     const owners = yield* this.roomOwners(fresh.map((e) => e.data.roomId));
     const legEvents = fresh.filter(
-      (e): e is LegEvent => e.type !== 'participant.join_failed' && e.type !== 'moderation.action',
+      (e): e is LegEvent =>
+        e.type !== 'participant.join_failed' &&
+        e.type !== 'moderation.action' &&
+        e.type !== 'session.ended',
     );
     const sessionIds = [...new Set(legEvents.map((e) => e.data.sessionId))].sort();
     yield* this.ensureSessions(legEvents, owners);
@@ -178,10 +212,15 @@ export class AnalyticsStoreRepository {
     const legs = yield* this.loadLegs([...new Set(legEvents.map((e) => e.data.participantId))]);
     const stored = new Set(legs.keys());
     const touched = new Set<string>();
+    const failures: Array<{ ownerId: string | null; reason: string; at: number }> = [];
     for (const event of fresh) {
       // Host actions travel on the stream for other consumers; the call tables do not keep them.
       if (event.type === 'moderation.action') continue;
+      // A session's end is already told by its legs: the receipt is all the store keeps of it.
+      if (event.type === 'session.ended') continue;
       if (event.type === 'participant.join_failed') {
+        const reason = event.data.reason.slice(0, 32);
+        failures.push({ ownerId: owners.get(event.data.roomId) ?? null, reason, at: event.at });
         yield sql(
           'INSERT INTO call_join_failures (id, room_id, owner_id, principal_kind, reason, occurred_at) VALUES (?, ?, ?, ?, ?, ?)',
           [
@@ -189,7 +228,7 @@ export class AnalyticsStoreRepository {
             event.data.roomId,
             owners.get(event.data.roomId) ?? null,
             event.data.principalKind,
-            event.data.reason.slice(0, 32),
+            reason,
             event.at,
           ],
         );
@@ -235,6 +274,7 @@ export class AnalyticsStoreRepository {
         );
       }
     }
+    yield* countFailures(this.db.dialect, failures);
     outcome.endedSessions = yield* this.recomputeSessions(sessionIds);
     return outcome;
   }
@@ -322,16 +362,20 @@ export class AnalyticsStoreRepository {
     return legs;
   }
 
-  /** Brings sessions up to date with their legs; returns the durations of those it ended. */
+  /**
+   * Brings sessions up to date with their legs, and the daily rollups with the sessions that
+   * changed; returns the durations of the sessions it ended.
+   */
   private *recomputeSessions(sessionIds: string[]): SqlPlan<number[]> {
     const ended: number[] = [];
+    const rollups: RollupKey[] = [];
     for (const part of chunks(sessionIds)) {
-      const before = new Map<string, number | null>();
+      const before = new Map<string, Row>();
       for (const row of yield sql(
-        `SELECT id, ended_at FROM call_sessions WHERE id IN (${marks(part.length)})`,
+        `SELECT id, owner_id, ${SESSION_FIGURES.join(', ')} FROM call_sessions WHERE id IN (${marks(part.length)})`,
         part,
       ))
-        before.set(String(row.id), nullableNumber(row.ended_at));
+        before.set(String(row.id), row);
       const rows = yield sql(
         `SELECT session_id, joined_at, left_at, quality_level FROM call_legs WHERE session_id IN (${marks(part.length)})`,
         part,
@@ -350,27 +394,35 @@ export class AnalyticsStoreRepository {
       }
       for (const id of part) {
         const s = summarise(bySession.get(id) ?? []);
-        if (!s) continue;
+        const old = before.get(id);
+        if (!s || !old) continue;
         const q = levels.get(id)!;
-        if (s.endedAt !== null && before.get(id) === null) ended.push(s.durationMs);
+        const figures = [
+          s.startedAt,
+          s.endedAt,
+          s.durationMs,
+          s.legs,
+          s.peak,
+          s.participantMs,
+          q.excellent,
+          q.good,
+          q.poor,
+          q.lost,
+        ];
+        // Most batches are quality reports, which change no session: nothing to write then.
+        if (SESSION_FIGURES.every((c, i) => nullableNumber(old[c]) === figures[i])) continue;
+        if (s.endedAt !== null && old.ended_at === null) ended.push(s.durationMs);
         yield sql(
-          'UPDATE call_sessions SET started_at = ?, ended_at = ?, duration_ms = ?, legs = ?, peak_participants = ?, participant_ms = ?, quality_excellent = ?, quality_good = ?, quality_poor = ?, quality_lost = ? WHERE id = ?',
-          [
-            s.startedAt,
-            s.endedAt,
-            s.durationMs,
-            s.legs,
-            s.peak,
-            s.participantMs,
-            q.excellent,
-            q.good,
-            q.poor,
-            q.lost,
-            id,
-          ],
+          `UPDATE call_sessions SET ${SESSION_FIGURES.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`,
+          [...figures, id],
         );
+        const owner = nullableString(old.owner_id);
+        rollups.push(rollupKey(owner, s.startedAt));
+        const oldStart = nullableNumber(old.started_at);
+        if (oldStart !== null) rollups.push(rollupKey(owner, oldStart));
       }
     }
+    yield* refreshRollups(this.db.dialect, rollups);
     return ended;
   }
 
@@ -390,9 +442,6 @@ export class AnalyticsStoreRepository {
     return rows.length;
   }
 }
-
-/** The events that belong to a participant's leg. */
-type LegEvent = Exclude<AnalyticsEvent, { type: 'participant.join_failed' | 'moderation.action' }>;
 
 /** A leg first seen through an event other than its join: completed when the join arrives. */
 function placeholder(event: LegEvent): LegRow {

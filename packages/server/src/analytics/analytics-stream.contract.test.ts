@@ -4,7 +4,7 @@ import pino from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { deleteRedisKeys, TEST_REDIS_URL, uniqueRedisPrefix } from '../test/cluster.js';
 import { waitUntil } from '../test/harness.js';
-import type { AnalyticsEvent } from './analytics-events.js';
+import { sessionEndedEventId, type AnalyticsEvent } from './analytics-events.js';
 import type { AnalyticsStream, AnalyticsStreamOptions } from './analytics-stream.js';
 import { InProcessAnalyticsStream } from './in-process-analytics-stream.js';
 import { RedisAnalyticsStream } from './redis-analytics-stream.js';
@@ -116,6 +116,26 @@ describe.each(adapters)('$name (the AnalyticsStream contract)', ({ shared }) => 
     expect(seen).toEqual(sent.map((e) => e.id));
   });
 
+  it('carries a session.ended with its derived id intact (consumers deduplicate by it)', async () => {
+    const stream = shared()();
+    const seen: AnalyticsEvent[] = [];
+    await stream.consume('webhooks', (events) => {
+      seen.push(...events);
+      return Promise.resolve();
+    });
+    const end: AnalyticsEvent = {
+      id: sessionEndedEventId('cs_contract1'),
+      type: 'session.ended',
+      at: 1_700_000_000_123,
+      data: { roomId: 'room', sessionId: 'cs_contract1' },
+    };
+    // Two nodes that saw the session end publish the same event.
+    expect(stream.publish(end)).toBe(true);
+    expect(stream.publish({ ...end })).toBe(true);
+    await waitUntil('both copies', () => seen.length >= 2);
+    expect(seen).toEqual([end, end]);
+  });
+
   it('bounds its backlog: past it, publish refuses and counts the drop without waiting', async () => {
     const stream = shared()({ maxBacklog: 10 });
     await stream.consume('recorder', () => Promise.resolve());
@@ -123,6 +143,26 @@ describe.each(adapters)('$name (the AnalyticsStream contract)', ({ shared }) => 
     const accepted = Array.from({ length: 25 }, (_, i) => stream.publish(event(i)));
     expect(accepted.filter(Boolean)).toHaveLength(10);
     expect(stream.stats()).toMatchObject({ published: 10, dropped: 15 });
+  });
+});
+
+describe('InProcessAnalyticsStream batching', () => {
+  it('lets a batch gather for lingerMs, so events of a busy moment arrive together', async () => {
+    const stream = new InProcessAnalyticsStream({ ...OPTIONS, lingerMs: 50 }, logger);
+    streams.push(stream);
+    const batches: number[] = [];
+    await stream.consume('recorder', (events) => {
+      batches.push(events.length);
+      return Promise.resolve();
+    });
+    stream.publish(event(0));
+    // Published on later turns of the event loop, within the linger.
+    for (let i = 1; i < 5; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      stream.publish(event(i));
+    }
+    await waitUntil('every event', () => batches.reduce((a, b) => a + b, 0) >= 5);
+    expect(batches).toEqual([5]);
   });
 });
 

@@ -55,4 +55,10 @@ export interface AnalyticsStreamOptions {
   batchSize: number;
   /** How long to wait before delivering a batch again after its consumer threw, in ms. */
   retryDelayMs: number;
+  /**
+   * How long the in-process queue lets a batch gather after its first event before it is handed
+   * over (at once when `batchSize` are waiting), in ms: the recorder's transaction runs on the
+   * event loop with SQLite, so a few large batches cost the call path far less than many small ones.
+   */
+  lingerMs?: number;
 }

@@ -39,6 +39,8 @@ function request(
 const FAILED_JOINS = 400;
 const CALLS = 20;
 const EXPECTED_EVENTS = FAILED_JOINS + 2 * CALLS;
+/** What the stream carries: the requests' events, and each call's `session.ended`. */
+const EXPECTED_RECEIPTS = EXPECTED_EVENTS + CALLS;
 
 describe('the analytics stream across two nodes', () => {
   let cluster: RunningCluster;
@@ -108,7 +110,8 @@ describe('the analytics stream across two nodes', () => {
 
     await waitUntil(
       'every event recorded',
-      async () => (await count('SELECT COUNT(*) AS n FROM analytics_receipts')) >= EXPECTED_EVENTS,
+      async () =>
+        (await count('SELECT COUNT(*) AS n FROM analytics_receipts')) >= EXPECTED_RECEIPTS,
       { timeoutMs: 30_000, intervalMs: 200 },
     );
     // Nothing left pending with the dead node or anyone else.
@@ -117,7 +120,10 @@ describe('the analytics stream across two nodes', () => {
       return Number(summary[0]) === 0;
     });
     redis.disconnect();
-    expect(await count('SELECT COUNT(*) AS n FROM analytics_receipts')).toBe(EXPECTED_EVENTS);
+    expect(await count('SELECT COUNT(*) AS n FROM analytics_receipts')).toBe(EXPECTED_RECEIPTS);
+    expect(
+      await count("SELECT COUNT(*) AS n FROM analytics_receipts WHERE event_id LIKE 'se\\_%'"),
+    ).toBe(CALLS);
     expect(await count('SELECT COUNT(*) AS n FROM call_join_failures')).toBe(FAILED_JOINS);
     expect(
       await count("SELECT COUNT(*) AS n FROM call_sessions WHERE room_id LIKE 'burst-%'"),

@@ -50,6 +50,7 @@ import { ServerMetrics } from './server-metrics.js';
           maxBacklog: config.analytics.maxBacklog,
           batchSize: 200,
           retryDelayMs: 1000,
+          lingerMs: 100,
         };
         return config.redis && redis
           ? new RedisAnalyticsStream(

@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   PROTOCOL_VERSION,
   type AckResult,
+  type AuthSession,
+  type RoomDetails,
   type JoinRoomResult,
   type QualitySample,
   type SessionInfo,
@@ -21,6 +24,8 @@ import {
 } from '../test/harness.js';
 import type { ClientSocket } from '../test/sockets.js';
 import { UserRepository } from '../users/user.repository.js';
+import { sessionEndedEventId, type AnalyticsEvent } from './analytics-events.js';
+import { ANALYTICS_STREAM, type AnalyticsStream } from './analytics-stream.js';
 import type {
   CallsPageView,
   CallTimelineView,
@@ -224,6 +229,46 @@ describe.each(BACKENDS)('call analytics over $name', ({ env }) => {
     expect(metrics).toMatch(/^nodejs_eventloop_lag_seconds /m);
   });
 
+  it('puts one session.ended on the stream after the last leg leaves, not before', async () => {
+    const seen: AnalyticsEvent[] = [];
+    await server.app
+      .get<symbol, AnalyticsStream>(ANALYTICS_STREAM)
+      .consume(`observer-${randomUUID()}`, (events) => {
+        seen.push(...events);
+        return Promise.resolve();
+      });
+    const room = `ending-${n}`;
+    const a = await guest(room);
+    const b = await guest(room);
+    const ja = await join(a, room);
+    const jb = await join(b, room);
+    expect((await request(a, 'leave_room', { roomId: room })).ok).toBe(true);
+    await waitUntil('the first leave on the stream', () =>
+      seen.some((e) => e.type === 'participant.left' && e.data.participantId === ja.participant.id),
+    );
+    b.disconnect(); // a goodbye: it leaves at once
+    await waitUntil('the session end on the stream', () =>
+      seen.some((e) => e.type === 'session.ended' && e.data.roomId === room),
+    );
+    const ofRoom = seen.filter((e) => e.data.roomId === room).map((e) => e.type);
+    const sessionOf = (e: AnalyticsEvent | undefined) =>
+      e && 'sessionId' in e.data ? e.data.sessionId : null;
+    expect(ofRoom.filter((t) => t !== 'quality.reported')).toEqual([
+      'participant.joined',
+      'participant.joined',
+      'participant.left',
+      'participant.left',
+      'session.ended',
+    ]);
+    const end = seen.find((e) => e.type === 'session.ended' && e.data.roomId === room)!;
+    const joinEvent = seen.find(
+      (e) => e.type === 'participant.joined' && e.data.participantId === jb.participant.id,
+    );
+    expect(sessionOf(joinEvent)).toMatch(/^cs_/);
+    expect(end.data).toEqual({ roomId: room, sessionId: sessionOf(joinEvent) });
+    expect(end.id).toBe(sessionEndedEventId(sessionOf(joinEvent)!));
+  });
+
   it('files reports under the caller’s own leg only, and limits them', async () => {
     const room = `limits-${n}`;
     const a = await guest(room);
@@ -311,5 +356,56 @@ describe.each(BACKENDS)('call analytics over $name', ({ env }) => {
       400,
       'validation_failed',
     );
+  });
+});
+
+describe('a token that expires in the call', () => {
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({ ACCESS_TOKEN_TTL: '4', SESSION_REFRESH_LEAD: '2' });
+  });
+  afterAll(() => server.close());
+
+  it('ends the leg as token_expired, and the call with it', async () => {
+    const user = await registerUser(server);
+    const key = await createApiKey(server, user.accessToken);
+    const created = await api<RoomDetails>(server, 'POST', '/api/rooms', {
+      token: user.accessToken,
+      json: { name: 'Expiring' },
+    });
+    expect(created.status).toBe(201);
+    // A fresh token for the call: the setup may have used up most of the first one.
+    const login = await api<AuthSession>(server, 'POST', '/api/auth/login', {
+      json: { email: user.user.email, password: user.password },
+    });
+    const socket = await connect(server, login.body.accessToken);
+    const ended = new Promise<{ reason: string }>((resolve) =>
+      socket.once('session_ended', resolve),
+    );
+    const joined = await join(socket, created.body.id);
+    expect((await ended).reason).toBe('token_expired');
+
+    const asHost = { headers: basicAuth(key.id, key.secret) };
+    let callId = '';
+    await waitUntil('the call to end', async () => {
+      const page = await api<CallsPageView>(
+        server,
+        'GET',
+        `/api/analytics/calls?roomId=${created.body.id}&status=ended`,
+        asHost,
+      );
+      callId = page.body.items[0]?.id ?? '';
+      return callId !== '';
+    });
+    const timeline = await api<CallTimelineView>(
+      server,
+      'GET',
+      `/api/analytics/calls/${callId}`,
+      asHost,
+    );
+    expect(timeline.body.legs).toMatchObject([
+      { participantId: joined.participant.id, endReason: 'token_expired' },
+    ]);
   });
 });

@@ -16,7 +16,7 @@ interface Group {
 
 /**
  * The embedded {@link AnalyticsStream}: a bounded queue per consumer group in this process,
- * drained off the call path (a macrotask later) in batches. A batch whose consumer throws is
+ * drained off the call path (a macrotask later, or `lingerMs` later to gather a batch) in batches. A batch whose consumer throws is
  * delivered again after a pause, ahead of newer events. What is queued at a crash is lost, as the
  * rest of a single node's live state is.
  */
@@ -78,7 +78,12 @@ export class InProcessAnalyticsStream implements AnalyticsStream {
 
   private schedule(group: Group): void {
     if (group.draining) return;
-    group.draining = new Promise<void>((resolve) => setImmediate(resolve))
+    const linger = this.options.lingerMs ?? 0;
+    group.draining = new Promise<void>((resolve) =>
+      linger > 0 && group.queue.length < this.options.batchSize
+        ? setTimeout(resolve, linger)
+        : setImmediate(resolve),
+    )
       .then(() => this.drain(group))
       .finally(() => {
         group.draining = null;

@@ -37,6 +37,7 @@ export class CallAnnouncer {
       sessionId: record.sessionId,
       reason,
       durationMs: Date.now() - record.joinedAtMs,
+      socketId: record.socketId,
     });
   }
 

@@ -68,6 +68,6 @@ import { RedisNodeRegistry } from './redis-node-registry.js';
           : new SingleNodeRegistry(),
     },
   ],
-  exports: [CallService, CallTopology, CallsRealtime],
+  exports: [CallService, CallTopology, CallsRealtime, CALL_STATE],
 })
 export class CallsModule {}

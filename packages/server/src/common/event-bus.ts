@@ -27,6 +27,8 @@ export interface ServerEvents {
     principalId: string;
     principalKind: 'user' | 'guest';
   };
+  /** The server is ending a connection because its token expired and was not refreshed. */
+  'socket.token_expired': { connectionId: string };
   'socket.disconnected': {
     connectionId: string;
     principalId: string;
@@ -71,6 +73,8 @@ export interface ServerEvents {
     sessionId: string;
     reason: 'left' | 'timeout' | 'room_closed' | 'removed';
     durationMs: number;
+    /** The socket it was bound to last (a socket of the node that emits this), when known. */
+    socketId?: string;
   };
   /** A `join_room` (not a resume) was refused; `reason` is the error code the caller got. */
   'call.join_failed': {

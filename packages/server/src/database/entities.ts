@@ -1,4 +1,8 @@
 import { AnalyticsReceiptEntity } from '../analytics/analytics-receipt.entity.js';
+import {
+  CallDailyFailuresEntity,
+  CallDailyRollupEntity,
+} from '../analytics/call-daily-rollup.entity.js';
 import { CallJoinFailureEntity } from '../analytics/call-join-failure.entity.js';
 import { CallQualitySampleEntity } from '../analytics/call-quality-sample.entity.js';
 import { CallLegEntity } from '../analytics/call-leg.entity.js';
@@ -31,6 +35,8 @@ export const ENTITIES = [
   CallQualitySampleEntity,
   CallJoinFailureEntity,
   AnalyticsReceiptEntity,
+  CallDailyRollupEntity,
+  CallDailyFailuresEntity,
   WebhookEndpointEntity,
   WebhookDeliveryEntity,
   WebhookRoomEntity,

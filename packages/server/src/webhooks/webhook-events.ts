@@ -6,6 +6,7 @@ export const DISPATCHED_TYPES = new Set<AnalyticsEvent['type']>([
   'participant.joined',
   'participant.left',
   'participant.join_failed',
+  'session.ended',
 ]);
 
 /** A webhook event before it has its sequence number: its type and its data (ids only). */

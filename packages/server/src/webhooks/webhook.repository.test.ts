@@ -93,7 +93,7 @@ describe.each(DATABASE_TARGETS)('WebhookRepository on $name', (target) => {
   const left = (participantId: string, at: number) =>
     ev('participant.left', at, { roomId, sessionId: 'cs_1', participantId, reason: 'left' });
 
-  it('numbers a call’s events per room, derives room.started and room.ended, and dispatches a redelivered event once', async () => {
+  it('numbers a call’s events per room, derives room.started and room.ended (from session.ended), and dispatches a redelivered event once', async () => {
     const batch = [
       joined('pa_a', T0, true),
       joined('pa_b', T0 + 10, false),
@@ -112,9 +112,11 @@ describe.each(DATABASE_TARGETS)('WebhookRepository on $name', (target) => {
       deliveries: 4,
     });
     const last = left('pa_b', T0 + 40);
-    expect(await repo.dispatch([batch[1], last], T0 + 50)).toEqual({
-      applied: 1,
-      duplicates: 1,
+    const end = ev('session.ended', T0 + 41, { roomId, sessionId: 'cs_1' });
+    // The session's end is published by each node that saw the room empty: one room.ended.
+    expect(await repo.dispatch([batch[1], last, end, end], T0 + 50)).toEqual({
+      applied: 2,
+      duplicates: 2,
       deliveries: 2,
     });
 

@@ -196,6 +196,27 @@ export class WebhookRepository {
         ? 'INSERT IGNORE INTO webhook_rooms (room_id, last_sequence, open_legs) VALUES (?, 0, 0)'
         : 'INSERT INTO webhook_rooms (room_id, last_sequence, open_legs) VALUES (?, 0, 0) ON CONFLICT DO NOTHING';
     for (const event of events) {
+      const roomId = event.data.roomId;
+      if (!owners.has(roomId)) {
+        const [row] = yield sql('SELECT owner_id FROM rooms WHERE id = ?', [roomId]);
+        owners.set(roomId, row && typeof row.owner_id === 'string' ? row.owner_id : null);
+      }
+      const owner = owners.get(roomId) ?? null;
+      if (owner !== null && !targets.has(owner)) {
+        targets.set(
+          owner,
+          yield sql(
+            "SELECT id, event_types FROM webhook_endpoints WHERE owner_id = ? AND status = 'active'",
+            [owner],
+          ),
+        );
+      }
+      const endpoints = owner === null ? [] : (targets.get(owner) ?? []);
+      // Nobody to tell: no receipt, no sequence number (receivers see numbers rise, not gapless).
+      if (endpoints.length === 0) {
+        outcome.applied++;
+        continue;
+      }
       const seen = yield sql('SELECT event_id FROM webhook_receipts WHERE event_id = ?', [
         event.id,
       ]);
@@ -208,24 +229,18 @@ export class WebhookRepository {
         now,
       ]);
       outcome.applied++;
-      const roomId = event.data.roomId;
       yield sql(insertIgnore, [roomId]);
       const drafts: WebhookEventDraft[] = [];
       switch (event.type) {
         case 'participant.joined': {
           const d = event.data;
           if (d.sessionStarted) {
-            yield sql('UPDATE webhook_rooms SET open_legs = 1 WHERE room_id = ?', [roomId]);
             drafts.push({
               type: 'room.started',
               roomId,
               at: event.at,
               data: { sessionId: d.sessionId },
             });
-          } else {
-            yield sql('UPDATE webhook_rooms SET open_legs = open_legs + 1 WHERE room_id = ?', [
-              roomId,
-            ]);
           }
           drafts.push({
             type: 'participant.joined',
@@ -243,29 +258,22 @@ export class WebhookRepository {
         }
         case 'participant.left': {
           const d = event.data;
-          yield sql('UPDATE webhook_rooms SET open_legs = open_legs - 1 WHERE room_id = ?', [
-            roomId,
-          ]);
           drafts.push({
             type: 'participant.left',
             roomId,
             at: event.at,
             data: { sessionId: d.sessionId, participantId: d.participantId, reason: d.reason },
           });
-          const [room] = yield sql('SELECT open_legs FROM webhook_rooms WHERE room_id = ?', [
-            roomId,
-          ]);
-          if (room && num(room.open_legs) <= 0) {
-            yield sql('UPDATE webhook_rooms SET open_legs = 0 WHERE room_id = ?', [roomId]);
-            drafts.push({
-              type: 'room.ended',
-              roomId,
-              at: event.at,
-              data: { sessionId: d.sessionId },
-            });
-          }
           break;
         }
+        case 'session.ended':
+          drafts.push({
+            type: 'room.ended',
+            roomId,
+            at: event.at,
+            data: { sessionId: event.data.sessionId },
+          });
+          break;
         case 'participant.join_failed':
           drafts.push({
             type: 'participant.join_failed',
@@ -279,24 +287,6 @@ export class WebhookRepository {
         case 'quality.reported':
         case 'moderation.action':
           break;
-      }
-      if (!owners.has(roomId)) {
-        const [row] = yield sql('SELECT owner_id FROM rooms WHERE id = ?', [roomId]);
-        owners.set(roomId, row && typeof row.owner_id === 'string' ? row.owner_id : null);
-      }
-      const owner = owners.get(roomId) ?? null;
-      let endpoints: Row[] = [];
-      if (owner !== null) {
-        if (!targets.has(owner)) {
-          targets.set(
-            owner,
-            yield sql(
-              "SELECT id, event_types FROM webhook_endpoints WHERE owner_id = ? AND status = 'active'",
-              [owner],
-            ),
-          );
-        }
-        endpoints = targets.get(owner) ?? [];
       }
       for (const draft of drafts) {
         yield sql('UPDATE webhook_rooms SET last_sequence = last_sequence + 1 WHERE room_id = ?', [

@@ -469,6 +469,7 @@ export class SignallingGateway
     );
     const end = setTimeout(
       () => {
+        this.events.emit('socket.token_expired', { connectionId: socket.id });
         socket.emit('session_ended', {
           reason: ErrorCode.TokenExpired,
           message: 'The token expired and was not refreshed.',

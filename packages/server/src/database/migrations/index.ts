@@ -8,6 +8,7 @@ import { ChatSearchDeferred1764400000000 } from './1764400000000-chat-search-def
 import { AccountDisabled1764500000000 } from './1764500000000-account-disabled.js';
 import { CallAnalytics1764600000000 } from './1764600000000-call-analytics.js';
 import { Webhooks1764700000000 } from './1764700000000-webhooks.js';
+import { CallRollups1764810000000 } from './1764810000000-call-rollups.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   AccountDisabled1764500000000,
   CallAnalytics1764600000000,
   Webhooks1764700000000,
+  CallRollups1764810000000,
 ];
