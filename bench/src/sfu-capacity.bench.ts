@@ -13,14 +13,15 @@
  *
  * The cost: the media server's process CPU time from `/proc/<pid>/stat` (all its threads) over a
  * steady window at each step, as a share of one core. CPU per forwarded stream is the slope of a
- * least-squares line through (streams, CPU) over the steps both servers ran; its intercept is what
- * taking in the P streams costs with nobody watching. The consumer ceiling: mediasoup's subscribers
+ * least-squares line through (streams, CPU) over the steps both servers ran, CPU per packet the
+ * slope against the packets per second due (sent × subscribers); the first step, with no
+ * subscriber, is what taking in the P streams costs with nobody watching. The consumer ceiling: mediasoup's subscribers
  * are ramped up in steps (bounded in count and in time) until the worker uses 80 % of a core; the
- * largest step below that is the measured ceiling, and the line through every step gives the
- * estimate where the ramp stopped first. Every step reports how many of the packets the SFU was
- * due to forward the subscribers received: a step under 95 % is marked (the SFU, or the bench
- * process on the same cores, could not keep up), and one decrypting probe subscriber checks that
- * what arrives is the synthetic VP8.
+ * largest step below that is the measured ceiling, and the CPU per packet over every step gives
+ * the estimate where the ramp stopped first. Every step reports how many of the packets the SFU was
+ * due to forward the subscribers received: a step under 95 % (the machine, shared and with the
+ * bench on the same two cores, did not keep up) is left out of the fits, and two in a row end
+ * the ramp. One decrypting probe subscriber checks that what arrives is the synthetic VP8.
  *
  * Needs root (network namespace, veth pair), iproute2, Debian's `janus` and the built mediasoup
  * worker (`node scripts/mediasoup-worker.mjs`). Every process, the namespace and temporary folders
@@ -206,11 +207,23 @@ function fit(points: ReadonlyArray<readonly [number, number]>): {
   return { slope, intercept: my - slope * mx };
 }
 
-/** CPU (cores) against forwarded streams. */
-const perStream = (steps: readonly Step[]) => fit(steps.map((s) => [s.streams, s.cores] as const));
-/** CPU (cores) against packets per second delivered to the subscribers. */
+/**
+ * Whether the subscribers received what the SFU was due to forward. A step below that is a moment
+ * the machine (shared, 2 cores) did not keep up: the SFU's CPU there is not a steady cost, and the
+ * fits leave it out.
+ */
+const delivered = (s: Step) => s.streams === 0 || s.receivedPps >= s.expectedPps * MIN_DELIVERY;
+
+/** CPU (cores) against forwarded streams, over the delivered steps. */
+const perStream = (steps: readonly Step[]) =>
+  fit(steps.filter(delivered).map((s) => [s.streams, s.cores] as const));
+/**
+ * CPU (cores) against packets per second the SFU was due to forward (sent × subscribers): on a
+ * busy machine the receivers lose some after the SFU has done its work, so what arrived would
+ * overstate the cost per packet.
+ */
 const perPacket = (steps: readonly Step[]) =>
-  fit(steps.map((s) => [s.receivedPps, s.cores] as const));
+  fit(steps.filter(delivered).map((s) => [s.expectedPps, s.cores] as const));
 
 interface Run {
   name: string;
@@ -278,7 +291,10 @@ function stepRows(run: Run): Array<Record<string, string | number>> {
     'forwarded streams': s.streams,
     'server CPU (of a core)': pct(s.cores),
     'delivered pkt/s': `${Math.round(s.receivedPps)} of ${Math.round(s.expectedPps)}`,
-    delivered: s.streams === 0 ? '' : pct(s.receivedPps / s.expectedPps),
+    delivered:
+      s.streams === 0
+        ? ''
+        : `${pct(s.receivedPps / s.expectedPps)}${delivered(s) ? '' : ' (not in the fits)'}`,
     'silent subscribers': s.silent,
     'bench CPU (of a core)': pct(s.benchCores),
     'connect s': round(s.connectS),
@@ -369,7 +385,6 @@ export async function sfuCapacityBench(): Promise<Array<Record<string, string | 
     // The estimate: CPU per packet over every step (robust to a stream's rate wobbling on a busy
     // machine), at the stream's nominal packet rate.
     const all = perPacket(mediasoupRun.steps);
-    const delivered = (s: Step) => s.streams === 0 || s.receivedPps >= s.expectedPps * MIN_DELIVERY;
     const below = mediasoupRun.steps.filter((s) => s.cores < CEILING && delivered(s));
     const measured = below.at(-1);
     const estimate = (CEILING - all.intercept) / (all.slope * RATES.packetsPerSecond);
