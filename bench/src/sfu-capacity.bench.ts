@@ -12,9 +12,9 @@
  * are), one after the other, never at once.
  *
  * The cost: the media server's process CPU time from `/proc/<pid>/stat` (all its threads) over a
- * steady window at each step, as a share of one core. CPU per forwarded stream is the slope of a
- * least-squares line through (streams, CPU) over the steps both servers ran, CPU per packet the
- * slope against the packets per second due (sent × subscribers); the first step, with no
+ * steady window at each step, as a share of one core. CPU per forwarded packet is the slope of a
+ * least-squares line through (packets per second due, CPU) over the steps both servers ran
+ * (due: sent × subscribers); per stream, that at the stream's nominal packet rate; the first step, with no
  * subscriber, is what taking in the P streams costs with nobody watching. The consumer ceiling: mediasoup's subscribers
  * are ramped up in steps (bounded in count and in time) until the worker uses 80 % of a core; the
  * largest step below that is the measured ceiling, and the CPU per packet over every step gives
@@ -214,9 +214,6 @@ function fit(points: ReadonlyArray<readonly [number, number]>): {
  */
 const delivered = (s: Step) => s.streams === 0 || s.receivedPps >= s.expectedPps * MIN_DELIVERY;
 
-/** CPU (cores) against forwarded streams, over the delivered steps. */
-const perStream = (steps: readonly Step[]) =>
-  fit(steps.filter(delivered).map((s) => [s.streams, s.cores] as const));
 /**
  * CPU (cores) against packets per second the SFU was due to forward (sent × subscribers): on a
  * busy machine the receivers lose some after the SFU has done its work, so what arrived would
@@ -356,28 +353,28 @@ export async function sfuCapacityBench(): Promise<Array<Record<string, string | 
     ]);
 
     const compared = mediasoupRun.steps.slice(0, COMPARE_STEPS + 1);
-    const ms = perStream(compared);
-    const janusFit = perStream(janusRun.steps);
-    const msPacket = perPacket(compared).slope * 1e6;
-    const janusPacket = perPacket(janusRun.steps).slope * 1e6;
+    const msPacket = perPacket(compared).slope;
+    const janusPacket = perPacket(janusRun.steps).slope;
+    const ratio = (a: number, b: number) =>
+      Number.isFinite(a / b) ? `${round(a / b, 2)}×` : 'n/a (too few steps delivered in full)';
     const summary: Array<Record<string, string | number>> = [
       {
-        figure: `CPU per forwarded stream (% of a core), slope over 0–${compared.at(-1)!.streams} streams`,
-        mediasoup: round(ms.slope * 100, 3),
-        janus: round(janusFit.slope * 100, 3),
-        'ratio (Janus / mediasoup)': `${round(janusFit.slope / ms.slope, 2)}×`,
+        figure: `CPU per forwarded packet (µs), over 0–${compared.at(-1)!.streams} streams`,
+        mediasoup: round(msPacket * 1e6, 1),
+        janus: round(janusPacket * 1e6, 1),
+        'ratio (Janus / mediasoup)': ratio(janusPacket, msPacket),
       },
       {
-        figure: 'CPU per forwarded packet (µs)',
-        mediasoup: round(msPacket, 1),
-        janus: round(janusPacket, 1),
-        'ratio (Janus / mediasoup)': `${round(janusPacket / msPacket, 2)}×`,
+        figure: `CPU per forwarded stream at ${Math.round(RATES.packetsPerSecond)} packets/s (% of a core)`,
+        mediasoup: round(msPacket * RATES.packetsPerSecond * 100, 3),
+        janus: round(janusPacket * RATES.packetsPerSecond * 100, 3),
+        'ratio (Janus / mediasoup)': ratio(janusPacket, msPacket),
       },
       {
         figure: `taking in ${PUBLISHERS} streams, nobody watching (% of a core)`,
         mediasoup: pct(mediasoupRun.steps[0].cores, 2),
         janus: pct(janusRun.steps[0].cores, 2),
-        'ratio (Janus / mediasoup)': `${round(janusRun.steps[0].cores / mediasoupRun.steps[0].cores, 2)}×`,
+        'ratio (Janus / mediasoup)': ratio(janusRun.steps[0].cores, mediasoupRun.steps[0].cores),
       },
     ];
     printTable('Cost of forwarding, the same load through both', summary);

@@ -113,14 +113,10 @@ export function createVp8Source(shape: StreamShape = DEFAULT_SHAPE): Vp8Source {
       return sent;
     },
     start() {
-      if (timer) return;
-      // Frames are due by the clock, not by the timer's ticks: on a busy machine a late tick
-      // sends every frame that fell due meanwhile, so the stream keeps its rate on average.
-      const t0 = performance.now();
-      timer = setInterval(() => {
-        const due = Math.floor(((performance.now() - t0) / 1000) * shape.fps) + 1;
-        while (frame < due) sendFrame();
-      }, 1000 / shape.fps);
+      // Paced by the timer, not caught up by the clock: the subscribers run on the same event
+      // loop, so after a stall a burst of late frames (times every subscriber) would overflow
+      // their sockets. A late tick just sends one frame late, as a starved camera would.
+      timer ??= setInterval(sendFrame, 1000 / shape.fps);
     },
     stop() {
       if (timer) clearInterval(timer);
