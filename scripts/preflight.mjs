@@ -94,6 +94,13 @@ const pieces = {
     apt: ['coturn'],
     how: 'apt-get install -y coturn',
   },
+  janus: {
+    what: 'Janus (/usr/bin/janus)',
+    why: 'the SFU capacity benchmark runs the same load through Janus VideoRoom as its baseline',
+    ok: () => executable('/usr/bin/janus'),
+    apt: ['janus'],
+    how: 'apt-get install -y janus',
+  },
   mediasoupBuild: {
     what: 'the tools and libraries to build the mediasoup worker (meson, ninja, pkg-config, OpenSSL, libuv, abseil, libsrtp2, usrsctp, nlohmann-json)',
     why: 'the SFU needs a mediasoup worker; where none can be downloaded it is built once from source and cached',
@@ -138,7 +145,7 @@ const needs = {
   start: ['toolchain', 'mediasoupBuild'],
   build: ['toolchain'],
   test: ['toolchain', 'chromium', 'coturn', 'netns', 'mediasoupBuild'],
-  bench: ['toolchain', 'chromium', 'coturn', 'netns', 'mediasoupBuild'],
+  bench: ['toolchain', 'chromium', 'coturn', 'janus', 'netns', 'mediasoupBuild'],
 };
 
 /** Tasks that run the server, and so want the SFU's worker (built once, then cached). */

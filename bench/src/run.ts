@@ -10,6 +10,7 @@ import { loginBench } from './login.bench.js';
 import { presenceBench } from './presence.bench.js';
 import { reconnectBench } from './reconnect.bench.js';
 import { searchBench } from './search.bench.js';
+import { sfuCapacityBench } from './sfu-capacity.bench.js';
 import { sfuBench } from './sfu.bench.js';
 import { signallingBench } from './signalling.bench.js';
 
@@ -27,3 +28,4 @@ if (!only || only === 'analytics') await analyticsBench();
 if (!only || only === 'analytics-overhead') await analyticsOverheadBench();
 if (!only || only === 'reconnect') await reconnectBench();
 if (!only || only === 'sfu') await sfuBench();
+if (!only || only === 'sfu-capacity') await sfuCapacityBench();
