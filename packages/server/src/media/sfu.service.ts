@@ -14,6 +14,8 @@ import {
   type SfuSetCapabilitiesPayload,
   type SfuSetPreferredLayersPayload,
   type SfuTransportInfo,
+  type MuteSource,
+  type ParticipantPermissions,
   type TrackSource,
 } from '@minimeet/protocol';
 import type { Logger } from 'pino';
@@ -24,6 +26,7 @@ import type { RealtimeClient, RealtimeTransport, ServerPayload } from '../common
 import type { ServerEventName } from '@minimeet/protocol';
 import { CallService } from '../calls/call.service.js';
 import { CallTopology } from '../calls/call-topology.js';
+import { assertMayPublishSource, mayPublish } from '../calls/call-permissions.js';
 import type { ParticipantRecord } from '../calls/call-state.js';
 import { MEDIA_SERVER, type MediaEvent, type MediaServer } from './media-server.js';
 
@@ -90,6 +93,12 @@ export class SfuService implements OnApplicationShutdown {
         if (peer) peer.socketId = socketId;
       }),
       events.on('room.deleted', ({ roomId }) => this.closeRoom(roomId)),
+      events.on('moderation.muted', ({ roomId, participantId, sources }) =>
+        this.hostMuted(roomId, participantId, sources),
+      ),
+      events.on('call.permissions_changed', ({ roomId, participantId, permissions }) =>
+        this.permissionsChanged(roomId, participantId, permissions),
+      ),
     ];
   }
 
@@ -146,9 +155,7 @@ export class SfuService implements OnApplicationShutdown {
   /** `sfu_produce`: one producer per source; every other participant gets a consumer of it. */
   async produce(client: RealtimeClient, p: SfuProducePayload): Promise<SfuProduceResult> {
     const record = await this.caller(client, p.roomId, true);
-    if (!record.info.permissions.canPublish) {
-      throw new AppError(ErrorCode.Forbidden, 'You may not publish media in this room.');
-    }
+    assertMayPublishSource(record.info.permissions, p.source);
     const peerId = record.info.id;
     const state = this.state(p.roomId);
     this.peer(record, client);
@@ -200,6 +207,12 @@ export class SfuService implements OnApplicationShutdown {
     paused: boolean,
   ): Promise<object> {
     const record = await this.caller(client, p.roomId, false);
+    const producer = this.rooms.get(p.roomId)?.producers.get(p.producerId);
+    // A host's mute paused it on the server; resuming it is the participant's own decision,
+    // as long as it may still publish that source (docs/moderation.md).
+    if (!paused && producer?.peerId === record.info.id) {
+      assertMayPublishSource(record.info.permissions, producer.source);
+    }
     await this.media.setProducerPaused(p.roomId, record.info.id, p.producerId, paused);
     return {};
   }
@@ -328,6 +341,69 @@ export class SfuService implements OnApplicationShutdown {
       });
     } catch (err) {
       this.logger.warn({ err, roomId, peerId, producerId }, 'creating a consumer failed');
+    }
+  }
+
+  /**
+   * A host muted sources of a participant: its producers of them are paused here, whatever its
+   * client does, and their consumers hear `sfu_consumer_paused`.
+   */
+  private async hostMuted(
+    roomId: string,
+    participantId: string,
+    sources: readonly MuteSource[],
+  ): Promise<void> {
+    const hit = (source: TrackSource) =>
+      (sources as readonly string[]).includes(source) ||
+      (source === 'screen_share_audio' && sources.includes('screen_share'));
+    for (const [producerId, producer] of this.rooms.get(roomId)?.producers ?? []) {
+      if (producer.peerId !== participantId || !hit(producer.source)) continue;
+      await this.media
+        .setProducerPaused(roomId, participantId, producerId, true)
+        .catch((err: unknown) =>
+          this.logger.warn({ err, roomId, producerId }, 'pausing a muted producer failed'),
+        );
+    }
+  }
+
+  /**
+   * A participant's permissions changed: producers of sources it may no longer publish close (it
+   * hears `sfu_producer_closed`, the others `sfu_consumer_closed`), and without `canSubscribe` its
+   * consumers close (it hears `sfu_consumer_closed`).
+   */
+  private permissionsChanged(
+    roomId: string,
+    participantId: string,
+    permissions: ParticipantPermissions,
+  ): void {
+    const state = this.rooms.get(roomId);
+    const peer = state?.peers.get(participantId);
+    if (!state || !peer) return;
+    peer.canSubscribe = permissions.canSubscribe;
+    for (const [producerId, producer] of state.producers) {
+      if (producer.peerId !== participantId || mayPublish(permissions, producer.source)) continue;
+      state.producers.delete(producerId);
+      this.closeQuietly(() => this.media.closeProducer(roomId, participantId, producerId));
+      this.send(peer.socketId, 'sfu_producer_closed', { roomId, producerId });
+    }
+    if (permissions.canSubscribe) return;
+    const touched = new Set<string>();
+    for (const [consumerId, consumer] of state.consumers) {
+      if (consumer.peerId !== participantId) continue;
+      state.consumers.delete(consumerId);
+      touched.add(consumer.producerId);
+      this.closeQuietly(() => this.media.closeConsumer(roomId, participantId, consumerId));
+      this.send(peer.socketId, 'sfu_consumer_closed', { roomId, consumerId });
+    }
+    for (const producerId of touched) this.dynacast(roomId, producerId);
+  }
+
+  /** Closes a media object that may already be gone with its parent. */
+  private closeQuietly(close: () => void): void {
+    try {
+      close();
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === ErrorCode.NotFound)) throw err;
     }
   }
 
