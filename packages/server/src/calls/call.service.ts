@@ -140,7 +140,10 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
         );
     });
     await this.nodes.watch(
-      (nodeId) => this.grace.takeOverNode(nodeId),
+      async (nodeId) => {
+        await this.grace.takeOverNode(nodeId);
+        this.events.emit('node.down', { nodeId });
+      },
       () => this.grace.takeBack(),
     );
   }

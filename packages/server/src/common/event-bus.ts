@@ -90,6 +90,12 @@ export interface ServerEvents {
     participantId: string;
     permissions: ParticipantPermissions;
   };
+  /**
+   * A server node of several stopped without handing over (or this node restarted under its id):
+   * its participants went into grace; what else it held (SFU routers) must be taken over. Emitted
+   * on the one node that handled it.
+   */
+  'node.down': { nodeId: string };
   /** A participant's connection dropped: it is in its reconnect grace period. */
   'call.reconnecting': { roomId: string; participantId: string; sessionId: string };
   /** A participant in its grace period resumed on a new connection (`socketId`). */
