@@ -49,7 +49,8 @@ interface RoomShape {
  * `AUTO_MESH_RETURN_SECONDS`. Each move is announced with `call_topology_changed`.
  *
  * The live topology of `auto` calls is kept in this process: with several nodes, a room's call
- * must be served by one node for its switch to be seen by all (see docs/server/scaling.md).
+ * must be served by one node for its switch to be seen by all (see docs/server/scaling.md). The
+ * router capabilities come through the {@link SfuRelay}, so the router opens on the room's node.
  */
 @Injectable()
 export class CallTopology implements OnApplicationShutdown {
