@@ -4,7 +4,7 @@
  * SFU signalling there, carried to the router's node through Redis, and its transports point at
  * the router node's own address; a host's mute on the other node pauses the producer on the
  * router's node; when the router's node dies, the room is re-created on the survivor and its
- * clients are told to set up again. Runs the built server with a real mediasoup worker per node.
+ * clients are told to set up again, as they are when it shuts down and hands its rooms over. Runs the built server with a real mediasoup worker per node.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type {
@@ -23,6 +23,7 @@ import { CAMERA, MICROPHONE, deviceCapabilities, must } from '../test/sfu.js';
 // Each node's media listens on, and announces, its own loopback address.
 const ADDRESS_1 = '127.0.0.2';
 const ADDRESS_2 = '127.0.0.3';
+const ADDRESS_3 = '127.0.0.4';
 // A dead node is noticed within about 3 s (a heartbeat every second).
 const PRESENCE_TIMEOUT_SECONDS = 3;
 
@@ -56,8 +57,8 @@ describe('the SFU across server nodes (MariaDB + Redis, real processes, real wor
     await cluster?.close();
   }, 60_000);
 
-  async function sfuRoom(): Promise<string> {
-    const res = await api<RoomDetails>(node1, 'POST', '/api/rooms', {
+  async function sfuRoom(via: ClusterNode = node1): Promise<string> {
+    const res = await api<RoomDetails>(via, 'POST', '/api/rooms', {
       token: ownerToken,
       json: { name: 'Across nodes', topology: 'sfu', capacity: 10 },
     });
@@ -183,5 +184,27 @@ describe('the SFU across server nodes (MariaDB + Redis, real processes, real wor
     expect(addresses(again.send)).toEqual([ADDRESS_2]);
     expect(addresses(again.recv)).toEqual([ADDRESS_2]);
     expect(await sfuRooms(node2)).toBe(1);
+  }, 60_000);
+
+  it('hands the rooms of a node that shuts down over to another, which tells their clients', async () => {
+    // Node 1 is gone (the test above); node 2 holds the router, node 3 takes it over.
+    const node3 = await cluster.addNode({
+      SFU_LISTEN_IP: ADDRESS_3,
+      SFU_ANNOUNCED_ADDRESS: ADDRESS_3,
+    });
+    const roomId = await sfuRoom(node2);
+    await peer(node2, roomId);
+    const c = await peer(node3, roomId);
+    expect(addresses(c.send)).toEqual([ADDRESS_2]);
+    const reset = waitForEvent(
+      c.socket,
+      'sfu_transports_reset',
+      (e) => e.roomId === roomId,
+      15_000,
+    );
+    await node2.stop();
+    const event = await reset;
+    const again = await setUp(c.socket, roomId, event.routerRtpCapabilities);
+    expect(addresses(again.send)).toEqual([ADDRESS_3]);
   }, 60_000);
 });
