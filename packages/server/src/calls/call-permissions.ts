@@ -23,16 +23,21 @@ export function mayPublish(permissions: ParticipantPermissions, source: TrackSou
 /** Throws `forbidden` when a track is of a source the permissions do not allow. */
 export function assertMayPublish(
   permissions: ParticipantPermissions,
-  tracks: PublishedTrack[],
+  tracks: ReadonlyArray<Pick<PublishedTrack, 'source'>>,
 ): void {
-  for (const track of tracks) {
-    if (!mayPublish(permissions, track.source)) {
-      throw new AppError(
-        ErrorCode.Forbidden,
-        permissions.canPublish
-          ? `You may not publish the ${track.source.replace(/_/g, ' ')} in this room now.`
-          : 'You may not publish media in this room.',
-      );
-    }
-  }
+  for (const track of tracks) assertMayPublishSource(permissions, track.source);
+}
+
+/** Throws `forbidden` when the permissions do not let a participant publish a source. */
+export function assertMayPublishSource(
+  permissions: ParticipantPermissions,
+  source: TrackSource,
+): void {
+  if (mayPublish(permissions, source)) return;
+  throw new AppError(
+    ErrorCode.Forbidden,
+    permissions.canPublish
+      ? `You may not publish the ${source.replace(/_/g, ' ')} in this room now.`
+      : 'You may not publish media in this room.',
+  );
 }

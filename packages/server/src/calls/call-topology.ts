@@ -8,6 +8,7 @@ import type { ServerPayload } from '../common/realtime.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { MEDIA_SERVER, type MediaServer } from '../media/media-server.js';
+import { SFU_RELAY, routerCapabilitiesVia, type SfuRelay } from '../media/sfu-relay.js';
 import { CALL_STATE, type CallState } from './call-state.js';
 
 /** The topology a call runs on now. */
@@ -48,7 +49,8 @@ interface RoomShape {
  * `AUTO_MESH_RETURN_SECONDS`. Each move is announced with `call_topology_changed`.
  *
  * The live topology of `auto` calls is kept in this process: with several nodes, a room's call
- * must be served by one node for its switch to be seen by all (see docs/server/scaling.md).
+ * must be served by one node for its switch to be seen by all (see docs/server/scaling.md). The
+ * router capabilities come through the {@link SfuRelay}, so the router opens on the room's node.
  */
 @Injectable()
 export class CallTopology implements OnApplicationShutdown {
@@ -59,6 +61,7 @@ export class CallTopology implements OnApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(MEDIA_SERVER) private readonly media: MediaServer,
+    @Inject(SFU_RELAY) private readonly relay: SfuRelay,
     @Inject(CALL_STATE) private readonly state: CallState,
     @Inject(EventBus) events: EventBus,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
@@ -98,7 +101,7 @@ export class CallTopology implements OnApplicationShutdown {
 
   /** The room's router capabilities (opening its router when it has none). */
   routerCapabilities(roomId: string): Promise<SfuRtpCapabilities> {
-    return this.media.routerCapabilities(roomId);
+    return routerCapabilitiesVia(this.relay, roomId);
   }
 
   /** Before a join takes its seat: an `sfu` room needs the media server (`sfu_unavailable`). */
@@ -110,7 +113,7 @@ export class CallTopology implements OnApplicationShutdown {
         `Room ${room.id} needs the SFU, which is turned off on this server (SFU_ENABLED=false).`,
       );
     }
-    return this.media.routerCapabilities(room.id);
+    return routerCapabilitiesVia(this.relay, room.id);
   }
 
   /**
@@ -133,7 +136,7 @@ export class CallTopology implements OnApplicationShutdown {
     const wantsSfu = entry.topology === 'sfu' || count > this.config.sfu.autoThreshold;
     if (!wantsSfu || !this.sfuAvailable()) return { topology: 'mesh', switched: false };
     try {
-      const routerRtpCapabilities = await this.media.routerCapabilities(room.id);
+      const routerRtpCapabilities = await routerCapabilitiesVia(this.relay, room.id);
       const switched = entry.topology === 'mesh';
       entry.topology = 'sfu';
       if (switched) this.logger.info({ roomId: room.id, count }, 'an auto call moves to the SFU');

@@ -140,7 +140,10 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
         );
     });
     await this.nodes.watch(
-      (nodeId) => this.grace.takeOverNode(nodeId),
+      async (nodeId) => {
+        await this.grace.takeOverNode(nodeId);
+        this.events.emit('node.down', { nodeId });
+      },
       () => this.grace.takeBack(),
     );
   }
@@ -407,7 +410,11 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
         },
         { socketId },
       );
-      if (updated) this.announce.updated(updated, socketId);
+      if (!updated) continue;
+      this.announce.updated(updated, socketId);
+      if (!samePermissions(before.permissions, permissions)) {
+        this.events.emit('call.permissions_changed', { roomId, participantId, permissions });
+      }
     }
   }
 
@@ -685,7 +692,9 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
     if (!current) return null;
     const tracks = current.info.tracks.filter((t) => mayPublish(permissions, t.source));
     const updated = await this.state.update(roomId, participantId, { permissions, tracks });
-    if (updated) this.announce.updated(updated, null);
+    if (!updated) return null;
+    this.announce.updated(updated, null);
+    this.events.emit('call.permissions_changed', { roomId, participantId, permissions });
     return updated;
   }
 

@@ -84,6 +84,22 @@ export interface ServerEvents {
     reason: string;
     latencyMs: number;
   };
+  /**
+   * A participant's permissions changed during its call (a host changed its grants, or a token
+   * refresh brought new ones); `permissions` are in force. The SFU listens to close the producers
+   * of sources it may no longer publish, and its consumers when it may no longer receive.
+   */
+  'call.permissions_changed': {
+    roomId: string;
+    participantId: string;
+    permissions: ParticipantPermissions;
+  };
+  /**
+   * A server node of several stopped without handing over (or this node restarted under its id):
+   * its participants went into grace; what else it held (SFU routers) must be taken over. Emitted
+   * on the one node that handled it.
+   */
+  'node.down': { nodeId: string };
   /** A participant's connection dropped: it is in its reconnect grace period. */
   'call.reconnecting': { roomId: string; participantId: string; sessionId: string };
   /** A participant in its grace period resumed on a new connection (`socketId`). */
@@ -99,12 +115,13 @@ export interface ServerEvents {
   'chat.message_updated': { message: ChatMessage; change: ChatMessageChange };
   /**
    * A host muted sources of a participant (marked muted in the call state). The SFU listens to
-   * pause the participant's producers of those sources, so a client that ignores it is cut off.
+   * pause the participant's producers of those sources, so a client that ignores it is cut off;
+   * the participant may resume them while it may still publish them.
    */
   'moderation.muted': { roomId: string; participantId: string; sources: MuteSource[] };
   /**
-   * A host changed a participant's grants; `permissions` are in force. The SFU listens to close
-   * producers of sources the participant may no longer publish.
+   * A host changed a participant's grants; `permissions` are in force (the call service has also
+   * announced `call.permissions_changed`, which is what the SFU enforces).
    */
   'moderation.grants_changed': {
     roomId: string;

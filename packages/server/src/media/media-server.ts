@@ -44,6 +44,14 @@ export interface ConsumerInfo {
   spatialLayers: number;
 }
 
+/** A producer as the media worker reports it. */
+export interface ProducerDump {
+  /** Media kind. */
+  kind: SfuMediaKind;
+  /** Whether the worker forwards nothing of it now (paused by its publisher or by the server). */
+  paused: boolean;
+}
+
 /** Something that happened inside the media server that a peer must hear of. */
 export type MediaEvent =
   /** A consumer closed by itself (its producer or transport closed). */
@@ -132,6 +140,10 @@ export interface MediaServer {
     producerId: string,
     rtpCapabilities: SfuRtpCapabilities,
   ): Promise<ConsumerInfo | null>;
+  /** Closes one of a peer's consumers (its grant to receive was taken away). */
+  closeConsumer(roomId: string, peerId: string, consumerId: string): void;
+  /** The worker's own view of one of a peer's producers (from mediasoup's dump), or null. */
+  producerDump(roomId: string, peerId: string, producerId: string): Promise<ProducerDump | null>;
   /** Pauses or resumes one of a peer's consumers. */
   setConsumerPaused(
     roomId: string,

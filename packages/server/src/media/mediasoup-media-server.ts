@@ -5,6 +5,7 @@ import {
   type SfuDtlsParameters,
   type SfuIceCandidate,
   type SfuIceParameters,
+  type SfuMediaKind,
   type SfuRtpCapabilities,
   type SfuTransportDirection,
   type SfuTransportInfo,
@@ -21,6 +22,7 @@ import type {
   MediaServer,
   MediaStatus,
   ProduceRequest,
+  ProducerDump,
 } from './media-server.js';
 
 type Mediasoup = typeof MediasoupModule;
@@ -268,6 +270,21 @@ export class MediasoupMediaServer implements MediaServer {
       producerPaused: consumer.producerPaused,
       spatialLayers: spatialLayersOf(this.mediasoup!, consumer),
     };
+  }
+
+  closeConsumer(roomId: string, peerId: string, consumerId: string): void {
+    this.consumer(roomId, peerId, consumerId).close();
+  }
+
+  async producerDump(
+    roomId: string,
+    peerId: string,
+    producerId: string,
+  ): Promise<ProducerDump | null> {
+    const producer = this.findPeer(roomId, peerId)?.producers.get(producerId);
+    if (!producer) return null;
+    const dump = (await producer.dump()) as { kind: SfuMediaKind; paused: boolean };
+    return { kind: dump.kind, paused: dump.paused };
   }
 
   async setConsumerPaused(

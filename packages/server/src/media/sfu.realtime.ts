@@ -9,22 +9,18 @@ import {
   sfuSetCapabilitiesPayloadSchema,
   sfuSetPreferredLayersPayloadSchema,
 } from '@minimeet/protocol/schemas';
-import type { RealtimeFeature, RealtimeTransport, RequestHandlers } from '../common/realtime.js';
+import type { ZodType } from 'zod';
+import type {
+  RealtimeFeature,
+  RealtimeTransport,
+  RequestHandler,
+  RequestHandlers,
+} from '../common/realtime.js';
+import type { SfuRequestName } from './sfu-relay.js';
 import { SfuService } from './sfu.service.js';
 
 /** The client events the SFU answers. */
-export type SfuEventName =
-  | 'sfu_set_capabilities'
-  | 'sfu_create_transport'
-  | 'sfu_connect_transport'
-  | 'sfu_produce'
-  | 'sfu_close_producer'
-  | 'sfu_pause_producer'
-  | 'sfu_resume_producer'
-  | 'sfu_resume_consumer'
-  | 'sfu_pause_consumer'
-  | 'sfu_set_preferred_layers'
-  | 'sfu_restart_ice';
+export type SfuEventName = SfuRequestName;
 
 /** The SFU signalling over the socket: the gateway validates each payload, {@link SfuService} answers. */
 @Injectable()
@@ -32,51 +28,25 @@ export class SfuRealtime implements RealtimeFeature<SfuEventName> {
   readonly handlers: RequestHandlers<SfuEventName>;
 
   constructor(@Inject(SfuService) private readonly sfu: SfuService) {
+    const handler = <E extends SfuEventName>(name: E, schema: ZodType): RequestHandler<E> => ({
+      schema,
+      run: (client, p) => this.sfu.request(client, name, p),
+    });
     this.handlers = {
-      sfu_set_capabilities: {
-        schema: sfuSetCapabilitiesPayloadSchema,
-        run: (client, p) => this.sfu.setCapabilities(client, p),
-      },
-      sfu_create_transport: {
-        schema: sfuCreateTransportPayloadSchema,
-        run: (client, p) => this.sfu.createTransport(client, p),
-      },
-      sfu_connect_transport: {
-        schema: sfuConnectTransportPayloadSchema,
-        run: (client, p) => this.sfu.connectTransport(client, p),
-      },
-      sfu_produce: {
-        schema: sfuProducePayloadSchema,
-        run: (client, p) => this.sfu.produce(client, p),
-      },
-      sfu_close_producer: {
-        schema: sfuProducerPayloadSchema,
-        run: (client, p) => this.sfu.closeProducer(client, p),
-      },
-      sfu_pause_producer: {
-        schema: sfuProducerPayloadSchema,
-        run: (client, p) => this.sfu.setProducerPaused(client, p, true),
-      },
-      sfu_resume_producer: {
-        schema: sfuProducerPayloadSchema,
-        run: (client, p) => this.sfu.setProducerPaused(client, p, false),
-      },
-      sfu_resume_consumer: {
-        schema: sfuConsumerPayloadSchema,
-        run: (client, p) => this.sfu.setConsumerPaused(client, p, false),
-      },
-      sfu_pause_consumer: {
-        schema: sfuConsumerPayloadSchema,
-        run: (client, p) => this.sfu.setConsumerPaused(client, p, true),
-      },
-      sfu_set_preferred_layers: {
-        schema: sfuSetPreferredLayersPayloadSchema,
-        run: (client, p) => this.sfu.setPreferredLayers(client, p),
-      },
-      sfu_restart_ice: {
-        schema: sfuRestartIcePayloadSchema,
-        run: (client, p) => this.sfu.restartIce(client, p),
-      },
+      sfu_set_capabilities: handler('sfu_set_capabilities', sfuSetCapabilitiesPayloadSchema),
+      sfu_create_transport: handler('sfu_create_transport', sfuCreateTransportPayloadSchema),
+      sfu_connect_transport: handler('sfu_connect_transport', sfuConnectTransportPayloadSchema),
+      sfu_produce: handler('sfu_produce', sfuProducePayloadSchema),
+      sfu_close_producer: handler('sfu_close_producer', sfuProducerPayloadSchema),
+      sfu_pause_producer: handler('sfu_pause_producer', sfuProducerPayloadSchema),
+      sfu_resume_producer: handler('sfu_resume_producer', sfuProducerPayloadSchema),
+      sfu_resume_consumer: handler('sfu_resume_consumer', sfuConsumerPayloadSchema),
+      sfu_pause_consumer: handler('sfu_pause_consumer', sfuConsumerPayloadSchema),
+      sfu_set_preferred_layers: handler(
+        'sfu_set_preferred_layers',
+        sfuSetPreferredLayersPayloadSchema,
+      ),
+      sfu_restart_ice: handler('sfu_restart_ice', sfuRestartIcePayloadSchema),
     };
   }
 

@@ -1,88 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  AckResult,
-  JoinRoomResult,
-  RoomDetails,
-  SfuRtpCapabilities,
-  SfuTransportInfo,
-} from '@minimeet/protocol';
+import type { JoinRoomResult, RoomDetails, SfuTransportInfo } from '@minimeet/protocol';
 import { createJoinToken } from '@minimeet/host';
 import type { RunningServer } from '../main.js';
 import { api, createApiKey, registerUser, startTestServer, waitUntil } from '../test/harness.js';
-import {
-  closeSockets,
-  connectSocket,
-  emitRaw,
-  waitForEvent,
-  type ClientSocket,
-} from '../test/sockets.js';
+import { closeSockets, connectSocket, emitRaw, waitForEvent } from '../test/sockets.js';
+import { CAMERA, DTLS, MICROPHONE, ask, deviceCapabilities, must } from '../test/sfu.js';
 import { MEDIA_SERVER, type MediaServer } from './media-server.js';
 
 // The SFU tests run against a real mediasoup worker (built by scripts/mediasoup-worker.mjs).
-
-/** What Chromium's mediasoup-client Device can receive: Opus and VP8, as the router offers them. */
-function deviceCapabilities(router: SfuRtpCapabilities): SfuRtpCapabilities {
-  return {
-    codecs: (router.codecs ?? []).filter((c) => /opus|VP8|rtx/i.test(c.mimeType)),
-    headerExtensions: router.headerExtensions ?? [],
-  };
-}
-
-/** RTP parameters a browser would send for a simulcast VP8 camera with three layers. */
-const CAMERA = {
-  mid: '0',
-  codecs: [
-    {
-      mimeType: 'video/VP8',
-      payloadType: 96,
-      clockRate: 90000,
-      rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }],
-    },
-  ],
-  headerExtensions: [{ uri: 'urn:ietf:params:rtp-hdrext:sdes:mid', id: 1 }],
-  encodings: [
-    { rid: 'r0', scalabilityMode: 'L1T3' },
-    { rid: 'r1', scalabilityMode: 'L1T3' },
-    { rid: 'r2', scalabilityMode: 'L1T3' },
-  ],
-  rtcp: { cname: 'camera' },
-};
-
-const MICROPHONE = {
-  mid: '1',
-  codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }],
-  encodings: [{ ssrc: 11111111 }],
-  rtcp: { cname: 'mic' },
-};
-
-const DTLS = {
-  role: 'client' as const,
-  fingerprints: [
-    {
-      algorithm: 'sha-256',
-      value:
-        '82:5A:68:3D:36:C3:0A:DE:AF:E7:32:43:D2:88:83:57:AC:2D:65:E5:80:C4:B6:FB:AF:1A:A0:21:9F:6D:0C:AD',
-    },
-  ],
-};
-
-async function ask<T extends object = Record<string, unknown>>(
-  socket: ClientSocket,
-  event: string,
-  payload: unknown,
-): Promise<AckResult<T>> {
-  return emitRaw<T>(socket, event, [payload], 10_000);
-}
-
-async function must<T extends object = Record<string, unknown>>(
-  socket: ClientSocket,
-  event: string,
-  payload: unknown,
-): Promise<T> {
-  const result = await ask<T>(socket, event, payload);
-  if (!result.ok) throw new Error(`${event}: ${result.error.code} ${result.error.message}`);
-  return result;
-}
 
 describe('the SFU over the socket, with a real mediasoup worker', () => {
   let server: RunningServer;

@@ -47,6 +47,12 @@ export class UnavailableMediaServer implements MediaServer {
   closeProducer(): void {
     this.refuse();
   }
+  closeConsumer(): void {
+    this.refuse();
+  }
+  producerDump(): Promise<null> {
+    return Promise.resolve(null);
+  }
   transportDirection(): null {
     return null;
   }

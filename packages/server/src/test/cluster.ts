@@ -30,7 +30,7 @@ export const CLUSTER_ENV: Readonly<Record<string, string>> = {
   RATE_LIMIT_REGISTER: '1000/60',
   RATE_LIMIT_REFRESH: '1000/60',
   RATE_LIMIT_CONNECT: '100000/60',
-  // The SFU serves one node's calls only (docs/server/scaling.md): clusters run mesh calls.
+  // Cluster tests of mesh calls run without the SFU (guest rooms are `auto`); SFU tests turn it on.
   SFU_ENABLED: 'false',
   RATE_LIMIT_SEARCH: '100000/60',
 };
