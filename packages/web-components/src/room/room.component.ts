@@ -6,8 +6,12 @@ import {
   ConnectionState,
   LocalParticipant,
   MinimeetClient,
+  ModerationEvent,
   RoomEvent,
   type ChatEventCallbacks,
+  type ModerationActor,
+  type ModerationCallbacks,
+  type ParticipantPermissions,
   type Room,
   type RoomDisconnectReason,
   type RoomEventCallbacks,
@@ -39,7 +43,7 @@ import type {
   RoomErrorCode,
 } from '../events/room-events.js';
 import { LocalizeController } from '../i18n/localize.js';
-import type { Messages } from '../i18n/types.js';
+import type { MessageKey, Messages } from '../i18n/types.js';
 import { icon, type IconName } from '../icons/icons.js';
 import {
   isPermissionDenied,
@@ -48,6 +52,7 @@ import {
   toggleScreenShare,
 } from '../internal/media-actions.js';
 import { MinimeetElement } from '../internal/minimeet-element.js';
+import { actorName, mayPublish, type GrantedSource } from '../internal/moderation.js';
 import type { MinimeetPrejoin } from '../prejoin/prejoin.component.js';
 import { sharedStyles } from '../styles/shared.js';
 import { themeStyles } from '../styles/theme.js';
@@ -57,7 +62,8 @@ import { ERROR_TEXT, errorOfConnection, errorOfDisconnect, errorOfJoin } from '.
 import { roomStyles } from './room.styles.js';
 
 /** Where `<minimeet-room>` stands. */
-export type RoomView = 'idle' | 'connecting' | 'prejoin' | 'joining' | 'call' | 'left' | 'error';
+export type RoomView =
+  'idle' | 'connecting' | 'prejoin' | 'joining' | 'lobby' | 'call' | 'left' | 'error';
 
 /** What to join with: the pre-join screen's choices, or the attributes' without it. */
 type JoinChoices = Omit<PrejoinSubmitDetail, 'displayName' | 'password'> & {
@@ -69,14 +75,28 @@ const STATE_ICON: Partial<Record<RoomErrorCode, IconName>> = {
   password_required: 'lock',
   server_unreachable: 'wifiOff',
   room_full: 'participants',
+  room_locked: 'lock',
+  lobby_denied: 'user',
+  removed: 'leave',
+  room_closed: 'leave',
 };
+
+/** What a host removed the local participant with, kept for the end screen. */
+interface Removal {
+  readonly by: ModerationActor;
+  readonly reason: string | null;
+  readonly bannedUntil: string | null;
+}
 
 /**
  * A complete video call as one element: it connects to a minimeet server with a token, shows a
  * pre-join screen, then the video grid, the control bar, and a side panel with the chat, the
  * participants and the device settings. It shows clear states when the room is full, needs a
- * password, the devices are blocked, the token has expired, the server cannot be reached or the
- * user was removed, and a banner while reconnecting. Every change is reported as a typed
+ * password, is locked, the devices are blocked, the token has expired, the server cannot be
+ * reached, the user was removed or the call was ended for everyone, a waiting screen while a host
+ * has yet to let the user in from the lobby, and a banner while reconnecting. The call's hosts
+ * get host controls on each tile and in the participant list, with the lobby's queue; everyone
+ * may raise a hand, and hears in a toast what a host did to them. Every change is reported as a typed
  * `minimeet-…` DOM event; `sdkRoom` gives the SDK's `Room` for anything else.
  *
  * Registers and uses `<minimeet-prejoin>`, `<minimeet-video-grid>`,
@@ -105,6 +125,12 @@ const STATE_ICON: Partial<Record<RoomErrorCode, IconName>> = {
  *   refused the camera, microphone or screen.
  * @event {MinimeetErrorEvent} minimeet-error - An error state is shown; `detail.code` says which.
  * @event {MinimeetPinChangedEvent} minimeet-pin-changed - The pinned tiles changed.
+ * @event {MinimeetLobbyWaitingEvent} minimeet-lobby-waiting - The room lets this user in only
+ *   through its lobby: the element shows the waiting screen until a host decides.
+ * @event {MinimeetLobbyChangedEvent} minimeet-lobby-changed - Hosts: who waits in the lobby changed.
+ * @event {MinimeetHandsChangedEvent} minimeet-hands-changed - A hand went up or down.
+ * @event {MinimeetModeratedEvent} minimeet-moderated - A host muted the user, asked them to
+ *   unmute, changed what they may do, removed them, or ended the call for everyone.
  *
  * @csspart base - The whole call UI.
  * @csspart banner - The reconnecting banner.
@@ -121,6 +147,7 @@ const STATE_ICON: Partial<Record<RoomErrorCode, IconName>> = {
  * @csspart password-form - The password form.
  * @csspart toasts - The toast stack.
  * @csspart toast - Each toast.
+ * @csspart toast-action - The button of a toast that offers one ("Unmute", "Admit").
  *
  * @cssprop --minimeet-color-accent - Main accent (buttons, pins).
  * @cssprop --minimeet-color-on-accent - Text on the accent.
@@ -139,6 +166,7 @@ const STATE_ICON: Partial<Record<RoomErrorCode, IconName>> = {
  * @cssprop --minimeet-font-family - The font.
  * @cssprop --minimeet-radius - Corner radius of cards and tiles.
  * @cssprop --minimeet-panel-width - Width of the side panel.
+ * @cssprop --minimeet-color-hand - Raised hands (amber).
  *
  * @attr theme - `light`, `dark` or `auto` (default: follow the system).
  * @attr lang - The language of the UI (`en`, `de`, `ar`, …).
@@ -306,8 +334,77 @@ export class MinimeetRoom extends MinimeetElement {
     },
   });
 
+  private readonly moderationEvents = new EventsController<ModerationCallbacks>(this, {
+    [ModerationEvent.MutedByHost]: (sources, by) => {
+      this.emit('minimeet-moderated', { action: 'muted', by, sources });
+      for (const source of sources) {
+        this.notifier.notify(
+          this.i18n.t(`mod.muted.${source}` as MessageKey, { by: actorName(this.i18n, by) }),
+          { variant: 'warning', durationMs: 8000 },
+        );
+      }
+    },
+    [ModerationEvent.UnmuteRequested]: (sources, by) => {
+      this.emit('minimeet-moderated', { action: 'unmute_requested', by, sources });
+      this.notifier.notify(this.i18n.t('mod.unmuteRequest', { by: actorName(this.i18n, by) }), {
+        durationMs: 15_000,
+        action: {
+          label: this.i18n.t('mod.unmute'),
+          run: () => void this.toggleMicrophone(true).catch(() => undefined),
+        },
+      });
+    },
+    [ModerationEvent.GrantsChanged]: (permissions, by) => {
+      this.emit('minimeet-moderated', { action: 'grants_changed', by, permissions });
+      this.tellGrants(permissions, by);
+    },
+    [ModerationEvent.Removed]: (event) => {
+      this.removal = event;
+      this.emit('minimeet-moderated', {
+        action: 'removed',
+        by: event.by,
+        reason: event.reason,
+        bannedUntil: event.bannedUntil,
+      });
+    },
+    [ModerationEvent.CallEnded]: (by) => {
+      this.endedBy = by;
+      this.emit('minimeet-moderated', { action: 'call_ended', by });
+    },
+    [ModerationEvent.HandsChanged]: (hands) => {
+      this.emit('minimeet-hands-changed', { hands });
+      const room = this.currentRoom;
+      for (const hand of hands) {
+        if (this.knownHands.has(hand.participantId)) continue;
+        const who = room?.remoteParticipants.get(hand.participantId);
+        if (who) this.notifier.notify(this.i18n.t('hand.raised', { name: who.name }));
+      }
+      this.knownHands = new Set(hands.map((h) => h.participantId));
+    },
+    [ModerationEvent.LobbyChanged]: (entries) => {
+      this.emit('minimeet-lobby-changed', { entries });
+      for (const entry of entries) {
+        if (this.knownLobby.has(entry.id)) continue;
+        this.notifier.notify(this.i18n.t('lobby.knocked', { name: entry.displayName }), {
+          durationMs: 20_000,
+          action: {
+            label: this.i18n.t('lobby.admit'),
+            run: () => void this.currentRoom?.moderation.admit(entry.id).catch(() => undefined),
+          },
+        });
+      }
+      this.knownLobby = new Set(entries.map((e) => e.id));
+    },
+  });
+
   private currentClient: MinimeetClient | undefined;
   private ownsClient = false;
+  private joinRun = 0;
+  private removal: Removal | undefined;
+  private endedBy: ModerationActor | undefined;
+  private knownHands = new Set<string>();
+  private knownLobby = new Set<string>();
+  private grantsBefore: ParticipantPermissions | undefined;
   private currentRoom: Room | undefined;
   private lastChoices: JoinChoices | undefined;
   private lastError: unknown;
@@ -517,6 +614,9 @@ export class MinimeetRoom extends MinimeetElement {
   private async joinWith(choices: JoinChoices): Promise<void> {
     const client = this.currentClient;
     if (!client) return;
+    const run = ++this.joinRun;
+    this.removal = undefined;
+    this.endedBy = undefined;
     this.lastChoices = choices;
     if (choices.audioOutputDeviceId) this.audioOutputDeviceId = choices.audioOutputDeviceId;
     this.view = 'joining';
@@ -537,8 +637,15 @@ export class MinimeetRoom extends MinimeetElement {
         // Only a user chooses a name; a join token names a guest.
         displayName:
           client.principal?.kind === 'user' ? choices.displayName || undefined : undefined,
+        onLobbyWaiting: (entry) => {
+          if (run !== this.joinRun) return;
+          this.view = 'lobby';
+          this.emit('minimeet-lobby-waiting', { entry });
+        },
       });
     } catch (error) {
+      // Left the lobby: the wait's end is no news.
+      if (run !== this.joinRun) return;
       const code = errorOfJoin(error);
       if (code === 'permission_denied') {
         this.emit('minimeet-device-permission-denied', {
@@ -555,9 +662,21 @@ export class MinimeetRoom extends MinimeetElement {
       this.fail(code, error);
       return;
     }
+    if (run !== this.joinRun) {
+      await room.leave();
+      return;
+    }
+    const admitted = (this.view as RoomView) === 'lobby';
     this.currentRoom = room;
     this.roomEvents.setTarget(room);
     this.chatEvents.setTarget(room.chat);
+    this.moderationEvents.setTarget(room.moderation);
+    this.knownHands = new Set(room.moderation.raisedHands.map((h) => h.participantId));
+    this.knownLobby = new Set(room.moderation.lobby.map((e) => e.id));
+    this.grantsBefore = room.localParticipant.permissions;
+    if (admitted) {
+      this.notifier.notify(this.i18n.t('lobby.admitted'), { variant: 'success', durationMs: 4000 });
+    }
     this.reconnecting = false;
     this.passwordWrong = false;
     this.view = 'call';
@@ -569,6 +688,7 @@ export class MinimeetRoom extends MinimeetElement {
     const code = errorOfDisconnect(reason, this.connection.snapshot.error ?? this.clientError());
     this.roomEvents.setTarget(undefined);
     this.chatEvents.setTarget(undefined);
+    this.moderationEvents.setTarget(undefined);
     this.currentRoom = undefined;
     this.reconnecting = false;
     this.pinned = [];
@@ -754,6 +874,19 @@ export class MinimeetRoom extends MinimeetElement {
         return this.renderBusy(t('room.connecting'));
       case 'joining':
         return this.renderBusy(t('room.joining'));
+      case 'lobby':
+        return html`<div class="scroll">
+          <div part="state lobby" class="state lobby" role="status">
+            <span class="spinner" aria-hidden="true"></span>
+            <h2 part="state-title" class="state-title">${t('lobby.waitingTitle')}</h2>
+            <p class="state-body">${t('lobby.waitingBody')}</p>
+            <div part="state-actions" class="state-actions">
+              <button class="btn" type="button" @click=${this.leaveLobby}>
+                ${t('lobby.leave')}
+              </button>
+            </div>
+          </div>
+        </div>`;
       case 'prejoin':
         return html`<div class="scroll">
           <minimeet-prejoin
@@ -869,6 +1002,12 @@ export class MinimeetRoom extends MinimeetElement {
             ${t('room.permission.withoutMedia')}
           </button>`;
         break;
+      case 'lobby_denied':
+        actions = html`<button class="btn btn-primary" type="button" @click=${this.retry}>
+          ${icon('refresh')}<span>${t('room.lobbyDenied.again')}</span>
+        </button>`;
+        break;
+      case 'room_locked':
       case 'room_full':
       case 'server_unreachable':
       case 'timeout':
@@ -888,13 +1027,62 @@ export class MinimeetRoom extends MinimeetElement {
     }
     // "Not found" with the password form: the room may be private, so it is not said not to exist.
     const mayBePrivate = code === 'not_found' && actions !== nothing;
+    let title = t(mayBePrivate ? 'room.notFound.privateTitle' : titleKey);
+    let body = t(mayBePrivate ? 'room.notFound.private' : bodyKey, { message });
+    if (code === 'removed' && this.removal) body = this.removalText(this.removal);
+    if (code === 'room_closed' && this.endedBy) {
+      title = t('room.ended.title');
+      body = t('room.ended.body', { by: actorName(this.i18n, this.endedBy) });
+    }
     return this.renderState(
       mayBePrivate ? 'lock' : (STATE_ICON[code] ?? 'warning'),
-      t(mayBePrivate ? 'room.notFound.privateTitle' : titleKey),
-      t(mayBePrivate ? 'room.notFound.private' : bodyKey, { message }),
+      title,
+      body,
       actions,
       true,
     );
+  }
+
+  private removalText(removal: Removal): string {
+    const { t } = this.i18n;
+    const sentences = [t('room.removed.by', { by: actorName(this.i18n, removal.by) })];
+    if (removal.reason) sentences.push(t('room.removed.reason', { reason: removal.reason }));
+    if (removal.bannedUntil) {
+      const until = new Date(removal.bannedUntil);
+      const sameDay = until.toDateString() === new Date().toDateString();
+      const time = new Intl.DateTimeFormat(this.i18n.lang, {
+        dateStyle: sameDay ? undefined : 'medium',
+        timeStyle: 'short',
+      }).format(until);
+      sentences.push(t('room.removed.until', { time }));
+    } else {
+      sentences.push(t('room.removed.body'));
+    }
+    return sentences.join(' ');
+  }
+
+  /** Says which rights a host took away (or gave back) from the local participant. */
+  private tellGrants(permissions: ParticipantPermissions, by: ModerationActor): void {
+    const before = this.grantsBefore;
+    this.grantsBefore = permissions;
+    if (!before) return;
+    const name = actorName(this.i18n, by);
+    let gained = false;
+    const sources: [GrantedSource, MessageKey][] = [
+      ['microphone', 'mod.lost.microphone'],
+      ['camera', 'mod.lost.camera'],
+      ['screen', 'mod.lost.screen'],
+    ];
+    for (const [source, lost] of sources) {
+      const was = mayPublish(before, source);
+      const is = mayPublish(permissions, source);
+      if (was && !is) this.notifier.notify(this.i18n.t(lost, { by: name }), { variant: 'warning' });
+      gained ||= !was && is;
+    }
+    if (before.canChat && !permissions.canChat)
+      this.notifier.notify(this.i18n.t('mod.lost.chat', { by: name }), { variant: 'warning' });
+    gained ||= !before.canChat && permissions.canChat;
+    if (gained) this.notifier.notify(this.i18n.t('mod.regained', { by: name }));
   }
 
   /**
@@ -1008,6 +1196,14 @@ export class MinimeetRoom extends MinimeetElement {
       return;
     }
     void this.start();
+  };
+
+  private readonly leaveLobby = () => {
+    this.joinRun++;
+    this.view = 'left';
+    // Closing its own connection takes the user out of the queue at once; an app's client stays,
+    // and an admission that still comes is left at once.
+    if (this.ownsClient) void this.currentClient?.disconnect();
   };
 
   private readonly rejoin = () => {
