@@ -372,6 +372,19 @@ export class MinimeetParticipantList extends MinimeetRoomPart {
             >${local ? t('common.nameYou', { name: p.name }) : p.name}</bdi
           >
           <span part="details" class="details">
+            ${
+              hand > 0
+                ? html`<span
+                    part="hand"
+                    class="hand"
+                    data-order=${hand}
+                    role="img"
+                    aria-label=${t('hand.up', { order: hand })}
+                    title=${t('hand.up', { order: hand })}
+                    >${icon('hand')}<span aria-hidden="true">${this.i18n.number(hand)}</span></span
+                  >`
+                : nothing
+            }
             ${role ? html`<span part="role" class="role">${role}</span>` : nothing}
             ${
               reconnecting
@@ -403,19 +416,6 @@ export class MinimeetParticipantList extends MinimeetRoomPart {
             : qualityIndicator(this.i18n, p.connectionQuality, 'quality')
         }
         <span part="media" class="media">
-          ${
-            hand > 0
-              ? html`<span
-                  part="hand"
-                  class="hand"
-                  data-order=${hand}
-                  role="img"
-                  aria-label=${t('hand.up', { order: hand })}
-                  title=${t('hand.up', { order: hand })}
-                  >${icon('hand')}<span aria-hidden="true">${this.i18n.number(hand)}</span></span
-                >`
-              : nothing
-          }
           ${
             p.isScreenShareEnabled
               ? html`<span

@@ -274,10 +274,9 @@ export const participantListStyles = css`
   .lobby-entry .name {
     flex: 1;
     min-inline-size: 0;
-    overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
+    overflow-wrap: anywhere;
     font-weight: 600;
+    line-height: 1.25;
   }
 
   .lobby-btn {

@@ -143,6 +143,21 @@ describe('<minimeet-room> moderation', () => {
         .poll(() => tile(host, 'Bob Kahn').getAttribute('aria-label'), { timeout: TIMEOUT })
         .toContain('Microphone off');
       expect(await eventTypes(bob)).toContain('minimeet-moderated');
+
+      // The host takes the microphone away: Bob's button stays, disabled, and says why.
+      await tile(host, 'Bob Kahn').hover();
+      await tile(host, 'Bob Kahn').locator('[part="host-button"]').click();
+      const grant = menu.locator('[data-action="grant-microphone"]');
+      expect(await grant.getAttribute('aria-checked')).toBe('true');
+      await grant.click();
+      await toast(bob, 'Grace Host turned off your microphone for this call').waitFor({
+        timeout: TIMEOUT,
+      });
+      const mic = bob.locator('minimeet-control-bar [data-control="microphone"]');
+      await expect.poll(() => mic.getAttribute('aria-disabled'), { timeout: TIMEOUT }).toBe('true');
+      expect(await bob.locator('minimeet-control-bar #tip-microphone').textContent()).toContain(
+        'A host has not allowed you to use your microphone',
+      );
       await expectAccessible(bob);
 
       // The host removes Carol from the participant list, asked first, and bars her for 10 minutes.
