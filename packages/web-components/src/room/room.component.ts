@@ -383,17 +383,28 @@ export class MinimeetRoom extends MinimeetElement {
     },
     [ModerationEvent.LobbyChanged]: (entries) => {
       this.emit('minimeet-lobby-changed', { entries });
+      // A knock's toast goes once the person is let in, turned away or gone.
+      const waiting = new Set(entries.map((e) => e.id));
+      for (const [entryId, toastId] of this.knockToasts) {
+        if (waiting.has(entryId)) continue;
+        this.notifier.dismiss(toastId);
+        this.knockToasts.delete(entryId);
+      }
       for (const entry of entries) {
         if (this.knownLobby.has(entry.id)) continue;
-        this.notifier.notify(this.i18n.t('lobby.knocked', { name: entry.displayName }), {
-          durationMs: 20_000,
-          action: {
-            label: this.i18n.t('lobby.admit'),
-            run: () => void this.currentRoom?.moderation.admit(entry.id).catch(() => undefined),
+        const toastId = this.notifier.notify(
+          this.i18n.t('lobby.knocked', { name: entry.displayName }),
+          {
+            durationMs: 20_000,
+            action: {
+              label: this.i18n.t('lobby.admit'),
+              run: () => void this.currentRoom?.moderation.admit(entry.id).catch(() => undefined),
+            },
           },
-        });
+        );
+        this.knockToasts.set(entry.id, toastId);
       }
-      this.knownLobby = new Set(entries.map((e) => e.id));
+      this.knownLobby = waiting;
     },
   });
 
@@ -404,6 +415,7 @@ export class MinimeetRoom extends MinimeetElement {
   private endedBy: ModerationActor | undefined;
   private knownHands = new Set<string>();
   private knownLobby = new Set<string>();
+  private readonly knockToasts = new Map<string, number>();
   private grantsBefore: ParticipantPermissions | undefined;
   private currentRoom: Room | undefined;
   private lastChoices: JoinChoices | undefined;

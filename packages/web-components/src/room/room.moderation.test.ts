@@ -221,6 +221,10 @@ describe('<minimeet-room> moderation', () => {
       await inView(guest, 'call');
       await toast(guest, 'A host let you in').waitFor({ timeout: TIMEOUT });
       await tile(host, 'Ada Guest').waitFor({ timeout: TIMEOUT });
+      // The knock is over: its toast goes with it.
+      await expect
+        .poll(() => toast(host, 'Ada Guest is waiting in the lobby').count(), { timeout: TIMEOUT })
+        .toBe(0);
       await expect
         .poll(() => host.locator('minimeet-participant-list [part="lobby"]').count(), {
           timeout: TIMEOUT,
