@@ -161,6 +161,10 @@ export class ActionMenu implements ReactiveController {
         aria-labelledby="confirm-title"
         aria-describedby="confirm-body"
         @close=${this.onDialogClose}
+        @keydown=${(event: KeyboardEvent) => {
+          // The dialog closes itself on Escape; the side panel around it stays open.
+          if (event.key === 'Escape') event.stopPropagation();
+        }}
       >
         ${
           pending
@@ -293,6 +297,12 @@ export class ActionMenu implements ReactiveController {
         next = items.length - 1;
         break;
       case 'Tab':
+        menu.hidePopover();
+        return;
+      case 'Escape':
+        // Closes the menu only, not the side panel around it as well.
+        event.stopPropagation();
+        event.preventDefault();
         menu.hidePopover();
         return;
       default:

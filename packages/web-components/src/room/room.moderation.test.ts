@@ -162,7 +162,17 @@ describe('<minimeet-room> moderation', () => {
 
       // The host removes Carol from the participant list, asked first, and bars her for 10 minutes.
       await openParticipants(host);
-      await row(host, 'Carol Shaw').locator('[part="host-button"]').click();
+      const carolMenuButton = row(host, 'Carol Shaw').locator('[part="host-button"]');
+      // Escape closes the menu, not the side panel around it.
+      await carolMenuButton.click();
+      const listMenu = host.locator('minimeet-participant-list [part="menu"]');
+      await listMenu.waitFor({ timeout: TIMEOUT });
+      await host.keyboard.press('ArrowDown');
+      await host.keyboard.press('Escape');
+      await listMenu.waitFor({ state: 'hidden', timeout: TIMEOUT });
+      expect(await carolMenuButton.getAttribute('aria-expanded')).toBe('false');
+      expect(await host.locator('minimeet-room [part="panel"]').isVisible()).toBe(true);
+      await carolMenuButton.click();
       await host.locator('minimeet-participant-list [part="menu"] [data-action="remove"]').click();
       const dialog = host.locator('minimeet-participant-list [part="confirm-dialog"]');
       await dialog.waitFor({ timeout: TIMEOUT });

@@ -259,6 +259,9 @@ describe.skipIf(!OUT)('screenshots of <minimeet-room>', () => {
     await tile(host, 'Bob Kahn').locator('[part="host-button"]').click();
     await tile(host, 'Bob Kahn').locator('[part="menu"]').waitFor({ timeout: TIMEOUT });
     await shot(host, 'host-menu');
+    await setAttr(host, 'theme', 'dark');
+    await shot(host, 'host-menu-dark');
+    await setAttr(host, 'theme', null);
     await host.keyboard.press('Escape');
 
     await tile(host, 'Carol Shaw').locator('[part="host-button"]').click({ force: true });
@@ -285,8 +288,14 @@ describe.skipIf(!OUT)('screenshots of <minimeet-room>', () => {
     const guest = await person(room, 'Ada Lovelace', viewport, { ...join, 'video-muted': true });
     await inView(guest, 'lobby');
     await shot(guest, 'lobby-waiting');
+    await setAttr(guest, 'lang', 'ar');
+    await shot(guest, 'lobby-waiting-rtl');
+    await setAttr(guest, 'lang', null);
     await host.locator('minimeet-participant-list [part="lobby-entry"]').waitFor();
     await shot(host, 'lobby-queue');
+    await setAttr(host, 'lang', 'de');
+    await shot(host, 'lobby-queue-de');
+    await setAttr(host, 'lang', null);
     await host.locator('minimeet-participant-list [part="admit-button"]').click();
     await inView(guest, 'call');
 
