@@ -274,6 +274,7 @@ export const participantListStyles = css`
   .lobby-entry .name {
     flex: 1;
     min-inline-size: 0;
+    white-space: normal;
     overflow-wrap: anywhere;
     font-weight: 600;
     line-height: 1.25;

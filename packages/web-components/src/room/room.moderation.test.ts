@@ -196,7 +196,7 @@ describe('<minimeet-room> moderation', () => {
   );
 
   it(
-    'a guest waits in the lobby, the host admits them, and a raised hand is lowered by the host',
+    'a guest waits in the lobby and is admitted, unmutes from a host’s request, and a host lowers their hand',
     async () => {
       const room = `lobby-${randomUUID()}`;
       const host = await person(room, 'Grace Host', 'owner');
@@ -240,6 +240,21 @@ describe('<minimeet-room> moderation', () => {
           timeout: TIMEOUT,
         })
         .toBe(0);
+
+      // The guest turns the microphone off; the host asks to unmute, and the guest's toast does it.
+      const guestMic = guest.locator('minimeet-control-bar [data-control="microphone"]');
+      await guestMic.click();
+      await expect
+        .poll(() => tile(host, 'Ada Guest').getAttribute('aria-label'), { timeout: TIMEOUT })
+        .toContain('Microphone off');
+      await tile(host, 'Ada Guest').hover();
+      await tile(host, 'Ada Guest').locator('[part="host-button"]').click();
+      await tile(host, 'Ada Guest').locator('[data-action="ask-unmute"]').click();
+      const ask = toast(guest, 'Grace Host asks you to unmute your microphone');
+      await ask.locator('[part="toast-action"]').click({ timeout: TIMEOUT });
+      await expect
+        .poll(() => guestMic.getAttribute('data-variant'), { timeout: TIMEOUT })
+        .toBe('default');
 
       // The guest raises a hand; the host sees it on the tile and in the list, and lowers it.
       const hand = guest.locator('minimeet-control-bar [data-control="hand"]');
