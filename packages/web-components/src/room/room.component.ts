@@ -6,12 +6,8 @@ import {
   ConnectionState,
   LocalParticipant,
   MinimeetClient,
-  ModerationEvent,
   RoomEvent,
   type ChatEventCallbacks,
-  type ModerationActor,
-  type ModerationCallbacks,
-  type ParticipantPermissions,
   type Room,
   type RoomDisconnectReason,
   type RoomEventCallbacks,
@@ -43,7 +39,7 @@ import type {
   RoomErrorCode,
 } from '../events/room-events.js';
 import { LocalizeController } from '../i18n/localize.js';
-import type { MessageKey, Messages } from '../i18n/types.js';
+import type { Messages } from '../i18n/types.js';
 import { icon, type IconName } from '../icons/icons.js';
 import {
   isPermissionDenied,
@@ -52,12 +48,12 @@ import {
   toggleScreenShare,
 } from '../internal/media-actions.js';
 import { MinimeetElement } from '../internal/minimeet-element.js';
-import { actorName, mayPublish, type GrantedSource } from '../internal/moderation.js';
 import type { MinimeetPrejoin } from '../prejoin/prejoin.component.js';
 import { sharedStyles } from '../styles/shared.js';
 import { themeStyles } from '../styles/theme.js';
 import { Notifier } from '../toast/notifier.js';
 import { notificationStyles, renderNotifications } from '../toast/toast-view.js';
+import { ModerationNotices } from './moderation-notices.js';
 import { ERROR_TEXT, errorOfConnection, errorOfDisconnect, errorOfJoin } from './room-errors.js';
 import { roomStyles } from './room.styles.js';
 
@@ -80,13 +76,6 @@ const STATE_ICON: Partial<Record<RoomErrorCode, IconName>> = {
   removed: 'leave',
   room_closed: 'leave',
 };
-
-/** What a host removed the local participant with, kept for the end screen. */
-interface Removal {
-  readonly by: ModerationActor;
-  readonly reason: string | null;
-  readonly bannedUntil: string | null;
-}
 
 /**
  * A complete video call as one element: it connects to a minimeet server with a token, shows a
@@ -334,89 +323,17 @@ export class MinimeetRoom extends MinimeetElement {
     },
   });
 
-  private readonly moderationEvents = new EventsController<ModerationCallbacks>(this, {
-    [ModerationEvent.MutedByHost]: (sources, by) => {
-      this.emit('minimeet-moderated', { action: 'muted', by, sources });
-      for (const source of sources) {
-        this.notifier.notify(
-          this.i18n.t(`mod.muted.${source}` as MessageKey, { by: actorName(this.i18n, by) }),
-          { variant: 'warning', durationMs: 8000 },
-        );
-      }
-    },
-    [ModerationEvent.UnmuteRequested]: (sources, by) => {
-      this.emit('minimeet-moderated', { action: 'unmute_requested', by, sources });
-      this.notifier.notify(this.i18n.t('mod.unmuteRequest', { by: actorName(this.i18n, by) }), {
-        durationMs: 15_000,
-        action: {
-          label: this.i18n.t('mod.unmute'),
-          run: () => void this.toggleMicrophone(true).catch(() => undefined),
-        },
-      });
-    },
-    [ModerationEvent.GrantsChanged]: (permissions, by) => {
-      this.emit('minimeet-moderated', { action: 'grants_changed', by, permissions });
-      this.tellGrants(permissions, by);
-    },
-    [ModerationEvent.Removed]: (event) => {
-      this.removal = event;
-      this.emit('minimeet-moderated', {
-        action: 'removed',
-        by: event.by,
-        reason: event.reason,
-        bannedUntil: event.bannedUntil,
-      });
-    },
-    [ModerationEvent.CallEnded]: (by) => {
-      this.endedBy = by;
-      this.emit('minimeet-moderated', { action: 'call_ended', by });
-    },
-    [ModerationEvent.HandsChanged]: (hands) => {
-      this.emit('minimeet-hands-changed', { hands });
-      const room = this.currentRoom;
-      for (const hand of hands) {
-        if (this.knownHands.has(hand.participantId)) continue;
-        const who = room?.remoteParticipants.get(hand.participantId);
-        if (who) this.notifier.notify(this.i18n.t('hand.raised', { name: who.name }));
-      }
-      this.knownHands = new Set(hands.map((h) => h.participantId));
-    },
-    [ModerationEvent.LobbyChanged]: (entries) => {
-      this.emit('minimeet-lobby-changed', { entries });
-      // A knock's toast goes once the person is let in, turned away or gone.
-      const waiting = new Set(entries.map((e) => e.id));
-      for (const [entryId, toastId] of this.knockToasts) {
-        if (waiting.has(entryId)) continue;
-        this.notifier.dismiss(toastId);
-        this.knockToasts.delete(entryId);
-      }
-      for (const entry of entries) {
-        if (this.knownLobby.has(entry.id)) continue;
-        const toastId = this.notifier.notify(
-          this.i18n.t('lobby.knocked', { name: entry.displayName }),
-          {
-            durationMs: 20_000,
-            action: {
-              label: this.i18n.t('lobby.admit'),
-              run: () => void this.currentRoom?.moderation.admit(entry.id).catch(() => undefined),
-            },
-          },
-        );
-        this.knockToasts.set(entry.id, toastId);
-      }
-      this.knownLobby = waiting;
-    },
+  private readonly moderationNotices = new ModerationNotices(this, {
+    i18n: this.i18n,
+    notifier: this.notifier,
+    emit: (name, detail) => this.emit(name, detail),
+    room: () => this.currentRoom,
+    unmute: () => this.toggleMicrophone(true),
   });
 
   private currentClient: MinimeetClient | undefined;
   private ownsClient = false;
   private joinRun = 0;
-  private removal: Removal | undefined;
-  private endedBy: ModerationActor | undefined;
-  private knownHands = new Set<string>();
-  private knownLobby = new Set<string>();
-  private readonly knockToasts = new Map<string, number>();
-  private grantsBefore: ParticipantPermissions | undefined;
   private currentRoom: Room | undefined;
   private lastChoices: JoinChoices | undefined;
   private lastError: unknown;
@@ -627,8 +544,7 @@ export class MinimeetRoom extends MinimeetElement {
     const client = this.currentClient;
     if (!client) return;
     const run = ++this.joinRun;
-    this.removal = undefined;
-    this.endedBy = undefined;
+    this.moderationNotices.reset();
     this.lastChoices = choices;
     if (choices.audioOutputDeviceId) this.audioOutputDeviceId = choices.audioOutputDeviceId;
     this.view = 'joining';
@@ -682,10 +598,7 @@ export class MinimeetRoom extends MinimeetElement {
     this.currentRoom = room;
     this.roomEvents.setTarget(room);
     this.chatEvents.setTarget(room.chat);
-    this.moderationEvents.setTarget(room.moderation);
-    this.knownHands = new Set(room.moderation.raisedHands.map((h) => h.participantId));
-    this.knownLobby = new Set(room.moderation.lobby.map((e) => e.id));
-    this.grantsBefore = room.localParticipant.permissions;
+    this.moderationNotices.setRoom(room);
     if (admitted) {
       this.notifier.notify(this.i18n.t('lobby.admitted'), { variant: 'success', durationMs: 4000 });
     }
@@ -700,7 +613,7 @@ export class MinimeetRoom extends MinimeetElement {
     const code = errorOfDisconnect(reason, this.connection.snapshot.error ?? this.clientError());
     this.roomEvents.setTarget(undefined);
     this.chatEvents.setTarget(undefined);
-    this.moderationEvents.setTarget(undefined);
+    this.moderationNotices.setRoom(undefined);
     this.currentRoom = undefined;
     this.reconnecting = false;
     this.pinned = [];
@@ -1040,12 +953,9 @@ export class MinimeetRoom extends MinimeetElement {
     // "Not found" with the password form: the room may be private, so it is not said not to exist.
     const mayBePrivate = code === 'not_found' && actions !== nothing;
     let title = t(mayBePrivate ? 'room.notFound.privateTitle' : titleKey);
-    let body = t(mayBePrivate ? 'room.notFound.private' : bodyKey, { message });
-    if (code === 'removed' && this.removal) body = this.removalText(this.removal);
-    if (code === 'room_closed' && this.endedBy) {
-      title = t('room.ended.title');
-      body = t('room.ended.body', { by: actorName(this.i18n, this.endedBy) });
-    }
+    let body: string = t(mayBePrivate ? 'room.notFound.private' : bodyKey, { message });
+    const told = this.moderationNotices.endText(code);
+    if (told) [title, body] = told;
     return this.renderState(
       mayBePrivate ? 'lock' : (STATE_ICON[code] ?? 'warning'),
       title,
@@ -1053,48 +963,6 @@ export class MinimeetRoom extends MinimeetElement {
       actions,
       true,
     );
-  }
-
-  private removalText(removal: Removal): string {
-    const { t } = this.i18n;
-    const sentences = [t('room.removed.by', { by: actorName(this.i18n, removal.by) })];
-    if (removal.reason) sentences.push(t('room.removed.reason', { reason: removal.reason }));
-    if (removal.bannedUntil) {
-      const until = new Date(removal.bannedUntil);
-      const sameDay = until.toDateString() === new Date().toDateString();
-      const time = new Intl.DateTimeFormat(this.i18n.lang, {
-        dateStyle: sameDay ? undefined : 'medium',
-        timeStyle: 'short',
-      }).format(until);
-      sentences.push(t('room.removed.until', { time }));
-    } else {
-      sentences.push(t('room.removed.body'));
-    }
-    return sentences.join(' ');
-  }
-
-  /** Says which rights a host took away (or gave back) from the local participant. */
-  private tellGrants(permissions: ParticipantPermissions, by: ModerationActor): void {
-    const before = this.grantsBefore;
-    this.grantsBefore = permissions;
-    if (!before) return;
-    const name = actorName(this.i18n, by);
-    let gained = false;
-    const sources: [GrantedSource, MessageKey][] = [
-      ['microphone', 'mod.lost.microphone'],
-      ['camera', 'mod.lost.camera'],
-      ['screen', 'mod.lost.screen'],
-    ];
-    for (const [source, lost] of sources) {
-      const was = mayPublish(before, source);
-      const is = mayPublish(permissions, source);
-      if (was && !is) this.notifier.notify(this.i18n.t(lost, { by: name }), { variant: 'warning' });
-      gained ||= !was && is;
-    }
-    if (before.canChat && !permissions.canChat)
-      this.notifier.notify(this.i18n.t('mod.lost.chat', { by: name }), { variant: 'warning' });
-    gained ||= !before.canChat && permissions.canChat;
-    if (gained) this.notifier.notify(this.i18n.t('mod.regained', { by: name }));
   }
 
   /**

@@ -298,4 +298,36 @@ describe('<minimeet-room> moderation', () => {
     },
     LONG,
   );
+
+  it(
+    'a guest turned away from the lobby is told so and may ask again',
+    async () => {
+      const room = `deny-${randomUUID()}`;
+      const host = await person(room, 'Grace Host', 'owner');
+      await inView(host, 'call');
+      await openParticipants(host);
+      await host.locator('minimeet-participant-list [data-action="lobby"]').click();
+      await toast(host, 'Lobby on').waitFor({ timeout: TIMEOUT });
+
+      const guest = await person(room, 'Mallory Guest');
+      await inView(guest, 'lobby');
+      await host
+        .locator('minimeet-participant-list [part="lobby-entry"]', { hasText: 'Mallory Guest' })
+        .locator('[part="deny-button"]')
+        .click({ timeout: TIMEOUT });
+      await guest.locator('minimeet-room[error="lobby_denied"]').waitFor({ timeout: TIMEOUT });
+      expect(await guest.locator('minimeet-room [part="state-title"]').innerText()).toBe(
+        'You were not let in',
+      );
+      await expectAccessible(guest);
+
+      // Asking again knocks again.
+      await guest.locator('minimeet-room [part="state-actions"] button').click();
+      await inView(guest, 'lobby');
+      await host
+        .locator('minimeet-participant-list [part="lobby-entry"]', { hasText: 'Mallory Guest' })
+        .waitFor({ timeout: TIMEOUT });
+    },
+    LONG,
+  );
 });
