@@ -85,8 +85,8 @@ const STATE_ICON: Partial<Record<RoomErrorCode, IconName>> = {
  * reached, the user was removed or the call was ended for everyone, a waiting screen while a host
  * has yet to let the user in from the lobby, and a banner while reconnecting. The call's hosts
  * get host controls on each tile and in the participant list, with the lobby's queue; everyone
- * may raise a hand, and hears in a toast what a host did to them. Every change is reported as a typed
- * `minimeet-…` DOM event; `sdkRoom` gives the SDK's `Room` for anything else.
+ * may raise a hand, and hears in a toast what a host did to them. Every change is reported as a
+ * typed `minimeet-…` DOM event; `sdkRoom` gives the SDK's `Room` for anything else.
  *
  * Registers and uses `<minimeet-prejoin>`, `<minimeet-video-grid>`,
  * `<minimeet-participant-tile>`, `<minimeet-control-bar>` and `<minimeet-device-select>`; the
@@ -326,7 +326,8 @@ export class MinimeetRoom extends MinimeetElement {
   private readonly moderationNotices = new ModerationNotices(this, {
     i18n: this.i18n,
     notifier: this.notifier,
-    emit: (name, detail) => this.emit(name, detail),
+    // TypeScript cannot follow a generic name through both maps; the details are the same types.
+    emit: (name, detail) => this.emit(name, detail as never),
     room: () => this.currentRoom,
     unmute: () => this.toggleMicrophone(true),
   });
