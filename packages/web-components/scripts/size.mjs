@@ -15,9 +15,12 @@ import { packageRoot } from './elements.mjs';
  * issue 13 (room, pre-join, grid, tile, control bar, device select, chat, participant list,
  * presence badge, their foundation). Measured on 2026-12-07: 7.8 KiB with the connection status
  * alone; 37.4 KiB once chat, participant list, presence badge and the foundation (i18n, icons,
- * toasts, contexts) were merged in, before the room and its parts.
+ * toasts, contexts) were merged in, before the room and its parts; 56.9 KiB with all of issue 13.
+ * Raised for issue 16's host controls (the action menu and its confirmation dialog, the room's
+ * controls, the lobby queue and waiting screen, raised hands, the moderation messages in three
+ * languages): 67.7 KiB on 2026-12-07.
  */
-export const BUDGET_BYTES = 64 * 1024;
+export const BUDGET_BYTES = 70 * 1024;
 
 const SDK_BUNDLE = fileURLToPath(
   new URL('../../sdk/dist/minimeet-sdk.browser.js', import.meta.url),

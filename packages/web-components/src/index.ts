@@ -32,6 +32,7 @@ export type {
 export { EventsController } from './controllers/EventsController.js';
 export type { EventBindings } from './controllers/EventsController.js';
 export { NotifierController } from './controllers/NotifierController.js';
+export { ModerationController } from './controllers/ModerationController.js';
 export { ParticipantController } from './controllers/ParticipantController.js';
 export { RoomContextController } from './controllers/RoomContextController.js';
 export { RoomController } from './controllers/RoomController.js';
@@ -73,7 +74,7 @@ export { MinimeetRoomPart } from './internal/room-part.js';
 export { sharedStyles } from './styles/shared.js';
 export { themeStyles } from './styles/theme.js';
 export { Notifier } from './toast/notifier.js';
-export type { NotifyOptions, Toast, ToastVariant } from './toast/notifier.js';
+export type { NotifyOptions, Toast, ToastAction, ToastVariant } from './toast/notifier.js';
 export { notificationStyles, renderNotifications } from './toast/toast-view.js';
 export { MinimeetChat, CHAT_REACTIONS } from './chat/chat.component.js';
 export { chatStyles } from './chat/chat.styles.js';

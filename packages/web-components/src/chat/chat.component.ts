@@ -3,6 +3,7 @@ import {
   ChatState,
   ConnectionState,
   MinimeetError,
+  ModerationEvent,
   type ChatChannel,
   type ChatEventCallbacks,
   type ChatMessage,
@@ -11,6 +12,7 @@ import {
   type MessageSearchHit,
   type MessageSearchResults,
   type MinimeetClient,
+  type ModerationCallbacks,
   type PendingChatMessage,
 } from '@minimeet/sdk';
 import { html, nothing, type CSSResultGroup, type PropertyValues, type TemplateResult } from 'lit';
@@ -231,6 +233,10 @@ export class MinimeetChat extends MinimeetRoomPart {
   declare private foundId: string | undefined;
 
   private readonly connection = new ClientController(this);
+  // A host may take chat away (or give it back) during the call: the composer follows.
+  private readonly grants = new EventsController<ModerationCallbacks>(this, {
+    [ModerationEvent.GrantsChanged]: true,
+  });
   private readonly chatEvents = new EventsController<ChatEventCallbacks>(this, {
     [ChatEvent.MessageReceived]: (message) =>
       this.onMessage(message, this.chat?.state === ChatState.Synced),
@@ -343,6 +349,7 @@ export class MinimeetChat extends MinimeetRoomPart {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     this.connection.setClient(this.client);
+    this.grants.setTarget(this.currentRoom?.moderation);
     if (this.chatEvents.setTarget(this.resolveChannel()) && changed.size > 0) this.resetView();
     // Standalone, the element reads its own announcements out; in a room, the room does.
     if (!this.context && !this.stopNotifier) {

@@ -7,6 +7,7 @@ import {
   type TemplateResult,
 } from 'lit';
 import type { PanelName } from '../context/room-context.js';
+import { ModerationController } from '../controllers/ModerationController.js';
 import { RoomController } from '../controllers/RoomController.js';
 import { icon, type IconName } from '../icons/icons.js';
 import {
@@ -19,6 +20,7 @@ import {
   toggleMicrophone,
   toggleScreenShare,
 } from '../internal/media-actions.js';
+import { isHost, mayPublish, reportFailure } from '../internal/moderation.js';
 import { MinimeetRoomPart } from '../internal/room-part.js';
 import type { MessageKey } from '../i18n/types.js';
 import { controlBarStyles } from './control-bar.styles.js';
@@ -31,12 +33,18 @@ interface ControlSpec {
   readonly pressed?: boolean;
   readonly variant?: 'danger' | 'off' | 'active';
   readonly onClick: () => void;
+  /** Why the control cannot be used now (a host took the right away): shown instead of the hint. */
+  readonly notAllowed?: MessageKey;
+  /** A number on the button (people waiting in the lobby), with its sentence for the tooltip. */
+  readonly badge?: { readonly count: number; readonly text: string };
 }
 
 /**
  * The call's controls, always on screen: microphone, camera, screen share (which becomes "stop
- * sharing"), chat, participants, device settings and leave, each with an icon, a label and a
- * tooltip. Labels hide on narrow bars; the accessible names stay. Acts on the room's local
+ * sharing"), raise hand, chat, participants, device settings and leave, each with an icon, a label
+ * and a tooltip. Labels hide on narrow bars; the accessible names stay. A control a host has not
+ * allowed stays in place, disabled, and its tooltip says why; for hosts the participants button
+ * counts the people waiting in the lobby. Acts on the room's local
  * participant through the SDK, and opens the room's side panels through its context.
  *
  * @summary The call's control buttons.
@@ -46,12 +54,14 @@ interface ControlSpec {
  * @csspart microphone-button - The microphone button.
  * @csspart camera-button - The camera button.
  * @csspart screen-share-button - The screen share button.
+ * @csspart hand-button - The raise-hand button (pressed while the hand is up).
  * @csspart chat-button - The chat button.
  * @csspart participants-button - The participants button.
  * @csspart settings-button - The device settings button.
  * @csspart leave-button - The leave button.
  * @csspart label - The text under each icon.
  * @csspart tooltip - The tooltip of each button.
+ * @csspart badge - The number of people waiting in the lobby, on the participants button (hosts).
  *
  * @cssprop --minimeet-control-size - Height of the buttons.
  * @cssprop --minimeet-control-bar-background - Background of the bar.
@@ -72,6 +82,7 @@ export class MinimeetControlBar extends MinimeetRoomPart {
   declare private busy: Set<string>;
 
   private readonly call = new RoomController(this, { [RoomEvent.LocalTrackPublished]: true });
+  private readonly moderation = new ModerationController(this);
 
   constructor() {
     super();
@@ -81,6 +92,7 @@ export class MinimeetControlBar extends MinimeetRoomPart {
 
   protected override willUpdate(): void {
     this.call.setRoom(this.currentRoom);
+    this.moderation.setRoom(this.currentRoom);
   }
 
   protected override render(): TemplateResult {
@@ -91,7 +103,13 @@ export class MinimeetControlBar extends MinimeetRoomPart {
     const micOn = isMicrophoneOn(local);
     const camOn = isCameraOn(local);
     const sharing = isScreenSharing(local);
-    const canPublish = local?.permissions.canPublish ?? true;
+    const permissions = local?.permissions;
+    const may = (source: 'microphone' | 'camera' | 'screen') =>
+      permissions ? mayPublish(permissions, source) : true;
+    // A viewer (a token that never publishes) sees no media buttons; a source a host took away
+    // stays, disabled, with the reason.
+    const canPublish =
+      (permissions?.canPublish ?? true) || may('microphone') || may('camera') || may('screen');
     const media: ControlSpec[] = [
       {
         id: 'microphone',
@@ -99,6 +117,7 @@ export class MinimeetControlBar extends MinimeetRoomPart {
         label: micOn ? 'controls.micOn' : 'controls.micOff',
         hint: micOn ? 'controls.micOnHint' : 'controls.micOffHint',
         variant: micOn ? undefined : 'off',
+        notAllowed: may('microphone') ? undefined : 'mod.notAllowed.microphone',
         onClick: () => void this.run('microphone', (room) => toggleMicrophone(room)),
       },
       {
@@ -107,6 +126,7 @@ export class MinimeetControlBar extends MinimeetRoomPart {
         label: camOn ? 'controls.camOn' : 'controls.camOff',
         hint: camOn ? 'controls.camOnHint' : 'controls.camOffHint',
         variant: camOn ? undefined : 'off',
+        notAllowed: may('camera') ? undefined : 'mod.notAllowed.camera',
         onClick: () => void this.run('camera', (room) => toggleCamera(room)),
       },
     ];
@@ -117,10 +137,22 @@ export class MinimeetControlBar extends MinimeetRoomPart {
         label: sharing ? 'controls.stopShare' : 'controls.share',
         hint: sharing ? 'controls.stopShareHint' : 'controls.shareHint',
         variant: sharing ? 'active' : undefined,
+        notAllowed: may('screen') ? undefined : 'mod.notAllowed.screen',
         onClick: () => void this.run('screen-share', (room) => toggleScreenShare(room)),
       });
     }
     const panels: ControlSpec[] = [];
+    const raised = this.moderation.moderation?.isHandRaised ?? false;
+    if (this.call.room)
+      panels.push({
+        id: 'hand',
+        icon: 'hand',
+        label: raised ? 'hand.lower' : 'hand.raise',
+        hint: raised ? 'hand.lowerHint' : 'hand.raiseHint',
+        pressed: raised,
+        onClick: () => void this.toggleHand(!raised),
+      });
+    const waiting = isHost(local) ? this.moderation.lobby.length : 0;
     const panelButton = (
       name: PanelName,
       iconName: IconName,
@@ -133,6 +165,10 @@ export class MinimeetControlBar extends MinimeetRoomPart {
         label,
         hint,
         pressed: panel === name,
+        badge:
+          name === 'participants' && waiting > 0
+            ? { count: waiting, text: t('lobby.waiting', { count: waiting }) }
+            : undefined,
         onClick: () => this.context?.commands.togglePanel(name),
       });
     if (this.context && (features?.chat ?? true))
@@ -186,17 +222,52 @@ export class MinimeetControlBar extends MinimeetRoomPart {
           data-variant=${control.variant ?? 'default'}
           aria-pressed=${control.pressed === undefined ? nothing : control.pressed ? 'true' : 'false'}
           aria-describedby=${tooltipId}
+          aria-disabled=${control.notAllowed ? 'true' : nothing}
           ?disabled=${this.busy.has(control.id) || !this.canAct(control.id)}
-          @click=${control.onClick}
+          @click=${control.notAllowed ? () => this.explain(control.notAllowed!) : control.onClick}
         >
-          <span class="icon-wrap">${icon(control.icon)}</span>
+          <span class="icon-wrap"
+            >${icon(control.icon)}${
+              control.badge
+                ? html`<span part="badge" class="badge" aria-hidden="true"
+                    >${this.i18n.number(control.badge.count)}</span
+                  >`
+                : nothing
+            }</span
+          >
           <span part="label" class="label">${t(control.label)}</span>
         </button>
         <span part="tooltip" class="tooltip" role="tooltip" id=${tooltipId}
-          >${t(control.hint)}</span
+          >${
+            control.notAllowed
+              ? t(control.notAllowed)
+              : control.badge
+                ? `${t(control.hint)}. ${control.badge.text}`
+                : t(control.hint)
+          }</span
         >
       </span>
     `;
+  }
+
+  private explain(reason: MessageKey): void {
+    this.notifier.notify(this.i18n.t(reason), { variant: 'warning' });
+  }
+
+  private async toggleHand(raise: boolean): Promise<void> {
+    const room = this.call.room;
+    if (!room || this.busy.has('hand')) return;
+    this.busy = new Set([...this.busy, 'hand']);
+    try {
+      await room.moderation.setHandRaised(raise);
+      this.notifier.announce(this.i18n.t(raise ? 'hand.youRaised' : 'hand.youLowered'));
+    } catch (error) {
+      reportFailure(this.i18n, this.notifier, error);
+    } finally {
+      const next = new Set(this.busy);
+      next.delete('hand');
+      this.busy = next;
+    }
   }
 
   private canAct(id: string): boolean {

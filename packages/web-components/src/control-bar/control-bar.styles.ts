@@ -91,7 +91,34 @@ export const controlBarStyles = css`
   }
 
   .icon-wrap {
+    position: relative;
     display: inline-flex;
+  }
+
+  .badge {
+    position: absolute;
+    inset-block-start: -0.45rem;
+    inset-inline-end: -0.7rem;
+    min-inline-size: 1.15rem;
+    padding: 0 0.3rem;
+    border-radius: 999px;
+    background: var(--mm-danger);
+    color: var(--mm-on-danger);
+    font-size: 0.7rem;
+    font-weight: 700;
+    line-height: 1.15rem;
+    text-align: center;
+    box-shadow: 0 0 0 2px var(--mm-surface);
+  }
+
+  .button[aria-disabled='true'] {
+    opacity: 0.5;
+    cursor: not-allowed;
+  }
+
+  .button[data-control='hand'][aria-pressed='true'] {
+    background: var(--minimeet-color-hand, #fbbf24);
+    color: #1a1205;
   }
 
   .icon-wrap .icon {
@@ -166,6 +193,19 @@ export const controlBarStyles = css`
     }
     .group {
       gap: 0.3rem;
+    }
+  }
+
+  @container (max-width: 26rem) {
+    .button {
+      min-inline-size: 2.5rem;
+      min-block-size: 2.5rem;
+    }
+    .base {
+      padding-inline: var(--mm-space-1);
+    }
+    .group {
+      gap: 0.2rem;
     }
   }
 

@@ -1,6 +1,11 @@
 import type {
   ChatMessage,
   LeaveReason,
+  LobbyEntry,
+  ModerationActor,
+  MuteSource,
+  ParticipantPermissions,
+  RaisedHand,
   Participant,
   RemoteParticipant,
   Room,
@@ -17,6 +22,8 @@ export type RoomErrorCode =
   | 'token_invalid'
   | 'server_unreachable'
   | 'removed'
+  | 'room_locked'
+  | 'lobby_denied'
   | 'room_closed'
   | 'timeout'
   | 'forbidden'
@@ -126,6 +133,44 @@ export interface ActiveSpeakerDetail {
   readonly speakers: readonly Participant[];
 }
 
+/** `detail` of `minimeet-lobby-waiting`: the room lets this browser in only through its lobby. */
+export interface LobbyWaitingDetail {
+  /** The wait, as the server knows it. */
+  readonly entry: LobbyEntry;
+}
+
+/** `detail` of `minimeet-lobby-changed` (hosts): who waits in the lobby now. */
+export interface LobbyChangedDetail {
+  /** The people waiting, longest first. */
+  readonly entries: readonly LobbyEntry[];
+}
+
+/** `detail` of `minimeet-hands-changed`: the raised hands now. */
+export interface HandsChangedDetail {
+  /** Raised hands in the order they went up. */
+  readonly hands: readonly RaisedHand[];
+}
+
+/** What a host did to the local participant. */
+export type ModeratedAction =
+  'muted' | 'unmute_requested' | 'grants_changed' | 'removed' | 'call_ended';
+
+/** `detail` of `minimeet-moderated`: a host acted on the local participant (or ended the call). */
+export interface ModeratedDetail {
+  /** What the host did. */
+  readonly action: ModeratedAction;
+  /** Who did it (`participantId` and `displayName` are null for a host app's backend). */
+  readonly by: ModerationActor;
+  /** `muted`, `unmute_requested`: the sources concerned. */
+  readonly sources?: readonly MuteSource[];
+  /** `grants_changed`: the permissions in force now. */
+  readonly permissions?: ParticipantPermissions;
+  /** `removed`: the host's reason, or null. */
+  readonly reason?: string | null;
+  /** `removed`: ISO 8601 time until which the person may not join again, or null. */
+  readonly bannedUntil?: string | null;
+}
+
 /** Dispatched by `<minimeet-room>` once it is connected and can join. */
 export type MinimeetReadyEvent = CustomEvent<ReadyDetail>;
 /** Dispatched by `<minimeet-room>` once the server has admitted it to the call. */
@@ -158,6 +203,14 @@ export type MinimeetPinChangedEvent = CustomEvent<PinChangedDetail>;
 export type MinimeetDeviceChangedEvent = CustomEvent<DeviceChangedDetail>;
 /** Dispatched by `<minimeet-room>` when the active speakers change. */
 export type MinimeetActiveSpeakerChangedEvent = CustomEvent<ActiveSpeakerDetail>;
+/** Dispatched by `<minimeet-room>` when it waits in the room's lobby for a host. */
+export type MinimeetLobbyWaitingEvent = CustomEvent<LobbyWaitingDetail>;
+/** Dispatched by `<minimeet-room>`, for hosts, when the lobby's queue changes. */
+export type MinimeetLobbyChangedEvent = CustomEvent<LobbyChangedDetail>;
+/** Dispatched by `<minimeet-room>` when a hand goes up or down. */
+export type MinimeetHandsChangedEvent = CustomEvent<HandsChangedDetail>;
+/** Dispatched by `<minimeet-room>` when a host acts on the local participant. */
+export type MinimeetModeratedEvent = CustomEvent<ModeratedDetail>;
 
 declare global {
   interface GlobalEventHandlersEventMap {
@@ -177,5 +230,9 @@ declare global {
     'minimeet-pin-changed': MinimeetPinChangedEvent;
     'minimeet-device-changed': MinimeetDeviceChangedEvent;
     'minimeet-active-speaker-changed': MinimeetActiveSpeakerChangedEvent;
+    'minimeet-lobby-waiting': MinimeetLobbyWaitingEvent;
+    'minimeet-lobby-changed': MinimeetLobbyChangedEvent;
+    'minimeet-hands-changed': MinimeetHandsChangedEvent;
+    'minimeet-moderated': MinimeetModeratedEvent;
   }
 }

@@ -32,6 +32,10 @@ const PATHS = {
   reaction: svg`<circle cx="12" cy="12" r="8.5"/><path d="M8.5 14s1.3 2 3.5 2 3.5-2 3.5-2M9 9.5h.01M15 9.5h.01"/>`,
   edit: svg`<path d="M12.5 20h8"/><path d="M16.2 3.8a2 2 0 0 1 2.9 2.9L7.5 18.3l-4 1 1-4z"/>`,
   trash: svg`<path d="M4 6.5h16M9 6.5V4.5h6v2M18.5 6.5l-.9 13a1.5 1.5 0 0 1-1.5 1.5H7.9a1.5 1.5 0 0 1-1.5-1.5l-.9-13"/>`,
+  // Moderation
+  hand: svg`<path d="M8 12.5V5.5a1.5 1.5 0 0 1 3 0v5.5M11 10V4a1.5 1.5 0 0 1 3 0v6M14 10V5.5a1.5 1.5 0 0 1 3 0V14a7 7 0 0 1-7 7h-.5a6 6 0 0 1-4.6-2.2l-2.6-3.2a1.5 1.5 0 0 1 2.3-1.9L8 15.5"/>`,
+  more: svg`<circle cx="12" cy="5.5" r="1.2"/><circle cx="12" cy="12" r="1.2"/><circle cx="12" cy="18.5" r="1.2"/>`,
+  shield: svg`<path d="M12 3 4.5 6v5.5c0 4.5 3.2 8.3 7.5 9.5 4.3-1.2 7.5-5 7.5-9.5V6z"/><path d="M9 12l2.2 2.2L15.5 10"/>`,
   arrowDown: svg`<path d="M12 4.5v15M18.5 13 12 19.5 5.5 13"/>`,
 } satisfies Record<string, SVGTemplateResult>;
 

@@ -161,8 +161,9 @@ export const participantListStyles = css`
     color: var(--mm-warning);
   }
 
+  /* The ring's green is too light for small text on white: darkened toward the text colour. */
   .speaking {
-    color: var(--mm-speaking);
+    color: color-mix(in srgb, var(--mm-speaking) 60%, var(--mm-text));
   }
 
   .quality:empty {
@@ -195,5 +196,135 @@ export const participantListStyles = css`
     .avatar {
       transition: none;
     }
+  }
+
+  .host-controls {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.375rem;
+    padding: 0.625rem 1rem;
+    border-block-end: 1px solid var(--mm-border);
+  }
+
+  .host-control {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.35rem;
+    min-block-size: 2.25rem;
+    padding: 0.25rem 0.7rem;
+    border: 1px solid var(--mm-border);
+    border-radius: 999px;
+    background: var(--mm-surface);
+    color: var(--mm-text);
+    font: inherit;
+    font-size: var(--mm-font-size-sm);
+    font-weight: 600;
+    cursor: pointer;
+  }
+
+  .host-control:hover {
+    background: var(--mm-surface-2);
+  }
+
+  .host-control[aria-pressed='true'] {
+    border-color: transparent;
+    background: var(--mm-accent);
+    color: var(--mm-on-accent);
+  }
+
+  .host-control[data-danger] {
+    border-color: color-mix(in srgb, var(--mm-danger) 45%, transparent);
+    color: var(--mm-danger);
+  }
+
+  .host-control .icon {
+    inline-size: 1.1em;
+    block-size: 1.1em;
+  }
+
+  .lobby {
+    padding: 0.5rem 0.25rem;
+    border-block-end: 1px solid var(--mm-border);
+    background: color-mix(in srgb, var(--mm-accent) 7%, var(--mm-surface));
+  }
+
+  .lobby-title {
+    display: flex;
+    align-items: center;
+    gap: 0.5rem;
+    margin: 0;
+    padding: 0.25rem 0.75rem 0.5rem;
+    font-size: var(--mm-font-size-sm);
+    font-weight: 700;
+  }
+
+  .lobby-list {
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+
+  .lobby-entry {
+    display: flex;
+    align-items: center;
+    gap: 0.5rem;
+    padding: 0.375rem 0.75rem;
+  }
+
+  .lobby-entry .name {
+    flex: 1;
+    min-inline-size: 0;
+    white-space: normal;
+    overflow-wrap: anywhere;
+    font-weight: 600;
+    line-height: 1.25;
+  }
+
+  .lobby-btn {
+    min-block-size: 2.25rem;
+    padding: 0.25rem 0.8rem;
+    border: 1px solid var(--mm-border);
+    border-radius: var(--mm-radius-sm);
+    background: var(--mm-surface);
+    color: var(--mm-text);
+    font: inherit;
+    font-size: var(--mm-font-size-sm);
+    font-weight: 600;
+    cursor: pointer;
+  }
+
+  .lobby-btn.primary {
+    border-color: transparent;
+    background: var(--mm-accent);
+    color: var(--mm-on-accent);
+  }
+
+  .hand {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.1rem;
+    padding: 0.1rem 0.4rem 0.1rem 0.3rem;
+    border-radius: 999px;
+    background: var(--minimeet-color-hand, #fbbf24);
+    color: #1a1205;
+    font-size: 0.75rem;
+    font-weight: 700;
+  }
+
+  .hand .icon {
+    inline-size: 1rem;
+    block-size: 1rem;
+  }
+
+  .participant .host {
+    inline-size: 2.25rem;
+    block-size: 2.25rem;
+    margin-inline-start: -0.25rem;
+    color: var(--mm-text-muted);
+  }
+
+  .participant .host[aria-expanded='true'] {
+    background: var(--mm-surface-2);
+    color: var(--mm-text);
   }
 `;

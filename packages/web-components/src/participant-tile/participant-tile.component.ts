@@ -12,9 +12,12 @@ import {
   type PropertyDeclarations,
   type PropertyValues,
 } from 'lit';
+import { ModerationController } from '../controllers/ModerationController.js';
 import { ParticipantController } from '../controllers/ParticipantController.js';
 import { icon } from '../icons/icons.js';
+import { ActionMenu, actionMenuStyles } from '../internal/action-menu.js';
 import { initialsOf } from '../internal/media-actions.js';
+import { mayModerate, participantActions, reportFailure } from '../internal/moderation.js';
 import {
   qualityIndicator,
   qualityIndicatorStyles,
@@ -45,6 +48,12 @@ export type TileSource = Extract<TrackSource, 'camera' | 'screen_share'>;
  *   (`data-quality`: `excellent`, `good`, `poor`, `lost`; `poor` and `lost` in the warning and
  *   danger colours).
  * @csspart pin-button - The button that pins or unpins the tile.
+ * @csspart hand - The raised-hand marker, with the place in line (`data-order`).
+ * @csspart host-button - Hosts only: the button that opens the host controls for this person.
+ * @csspart menu - The host controls' menu.
+ * @csspart menu-item - Each of its items (`data-action` says which).
+ * @csspart confirm-dialog - The dialog that asks before removing someone.
+ * @csspart confirm-button - Its button that does it.
  *
  * @cssprop --minimeet-color-tile - Background of the tile.
  * @cssprop --minimeet-color-on-tile - Text colour on the tile.
@@ -59,6 +68,7 @@ export class MinimeetParticipantTile extends MinimeetRoomPart {
   static override styles: CSSResultGroup = [
     MinimeetRoomPart.styles,
     qualityIndicatorStyles,
+    actionMenuStyles,
     participantTileStyles,
   ];
 
@@ -99,6 +109,13 @@ export class MinimeetParticipantTile extends MinimeetRoomPart {
     },
   });
 
+  private readonly moderation = new ModerationController(this);
+  private readonly hostMenu = new ActionMenu(
+    this,
+    (error) => reportFailure(this.i18n, this.notifier, error),
+    () => this.i18n.t('common.cancel'),
+  );
+
   private attachedVideo: Track | undefined;
   private attachedAudio: Track | undefined;
 
@@ -130,6 +147,7 @@ export class MinimeetParticipantTile extends MinimeetRoomPart {
       this.participantState.setParticipant(this.participant);
       this.local = this.participant instanceof LocalParticipant;
     }
+    this.moderation.setRoom(this.currentRoom);
     this.speaking = this.source === 'camera' && (this.participant?.isSpeaking ?? false);
     this.setAttribute('aria-label', this.describe());
     this.tabIndex = this.active ? 0 : -1;
@@ -150,6 +168,9 @@ export class MinimeetParticipantTile extends MinimeetRoomPart {
     const name = this.local ? t('common.nameYou', { name: participant.name }) : participant.name;
     const label = this.source === 'screen_share' ? t('tile.screenLabel', { name }) : name;
     const mirrored = this.local && this.mirror && this.source === 'camera';
+    const hand = this.source === 'camera' ? this.moderation.handOrder(participant.id) : 0;
+    const room = this.currentRoom;
+    const hostControls = this.source === 'camera' && mayModerate(room, participant);
     return html`
       <div
         part="base"
@@ -178,6 +199,17 @@ export class MinimeetParticipantTile extends MinimeetRoomPart {
                     : initialsOf(participant.name)
                 }
               </div>`
+        }
+        ${
+          hand > 0
+            ? html`<span
+                part="hand"
+                class="hand"
+                data-order=${hand}
+                title=${t('hand.up', { order: hand })}
+                >${icon('hand')}<span aria-hidden="true">${this.i18n.number(hand)}</span></span
+              >`
+            : nothing
         }
         <div part="label" class="label">
           ${
@@ -218,8 +250,42 @@ export class MinimeetParticipantTile extends MinimeetRoomPart {
                 ${icon('pin')}
               </button>`
         }
+        ${
+          hostControls
+            ? html`<button
+                part="host-button"
+                class="host icon-btn"
+                type="button"
+                tabindex=${this.active ? 0 : -1}
+                aria-haspopup="menu"
+                aria-expanded="false"
+                aria-label=${t('host.menu', { name: participant.name })}
+                title=${t('host.menu', { name: participant.name })}
+                @click=${(e: Event) => this.openHostMenu(e.currentTarget as HTMLElement)}
+              >
+                ${icon('more')}
+              </button>`
+            : nothing
+        }
       </div>
+      ${hostControls ? this.hostMenu.render() : nothing}
     `;
+  }
+
+  private openHostMenu(trigger: HTMLElement): void {
+    const participant = this.participant;
+    const room = this.currentRoom;
+    if (!participant || !room) return;
+    void this.hostMenu.open(
+      trigger,
+      this.i18n.t('host.menu', { name: participant.name }),
+      participantActions(participant, {
+        room,
+        i18n: this.i18n,
+        notifier: this.notifier,
+        handOrder: this.moderation.handOrder(participant.id),
+      }),
+    );
   }
 
   /** Pins or unpins this tile through the room (and says so). */
@@ -250,6 +316,8 @@ export class MinimeetParticipantTile extends MinimeetRoomPart {
     if (this.micOff()) facts.push(t('tile.muted'));
     if (this.videoMuted() || !this.videoTrack()) facts.push(t('tile.cameraOff'));
     if (this.speaking) facts.push(t('tile.speaking'));
+    const hand = this.moderation.handOrder(participant.id);
+    if (hand > 0) facts.push(t('hand.up', { order: hand }));
     if (participant.connection === 'reconnecting') facts.push(t('tile.reconnecting'));
     // Only trouble is worth hearing on every visit to a tile; the bars name every level.
     const quality = participant.connectionQuality;

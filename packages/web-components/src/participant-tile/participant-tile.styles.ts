@@ -183,12 +183,60 @@ export const participantTileStyles = css`
     opacity: 1;
   }
 
+  .host {
+    position: absolute;
+    inset-block-start: var(--mm-space-2);
+    inset-inline-end: calc(var(--mm-space-2) + 2.5rem);
+    inline-size: 2.25rem;
+    block-size: 2.25rem;
+    background: rgb(8 10 18 / 0.55);
+    color: #fff;
+    opacity: 0;
+    transition: opacity 120ms;
+  }
+
+  .host:hover,
+  .host[aria-expanded='true'] {
+    background: rgb(8 10 18 / 0.8);
+    opacity: 1;
+  }
+
+  :host(:hover) .host,
+  :host(:focus-within) .host,
+  :host(:focus) .host,
+  .host:focus-visible {
+    opacity: 1;
+  }
+
+  .hand {
+    position: absolute;
+    inset-block-start: var(--mm-space-2);
+    inset-inline-start: var(--mm-space-2);
+    display: inline-flex;
+    align-items: center;
+    gap: 0.2rem;
+    padding: 0.2rem 0.55rem 0.2rem 0.4rem;
+    border-radius: 999px;
+    background: var(--minimeet-color-hand, #fbbf24);
+    color: #1a1205;
+    font-size: var(--mm-font-size-sm);
+    font-weight: 700;
+    line-height: 1.3;
+    box-shadow: 0 1px 4px rgb(0 0 0 / 0.35);
+  }
+
+  .hand .icon {
+    inline-size: 1.1em;
+    block-size: 1.1em;
+  }
+
   :host([pinned]) .pin {
     background: var(--mm-accent);
     color: var(--mm-on-accent);
   }
 
   @media (hover: none) {
+    .host,
     .pin {
       opacity: 0.85;
     }

@@ -3,6 +3,7 @@ import {
   ConnectionErrorReason,
   ErrorCode,
   MinimeetError,
+  SdkErrorCode,
   type RoomDisconnectReason,
 } from '@minimeet/sdk';
 import type { RoomErrorCode } from '../events/room-events.js';
@@ -37,11 +38,14 @@ export function errorOfJoin(error: unknown): RoomErrorCode {
   if (isPermissionDenied(error)) return 'permission_denied';
   if (error instanceof ConnectionError) return errorOfConnection(error);
   if (!(error instanceof MinimeetError)) return 'unknown';
+  if (error.code === SdkErrorCode.LobbyDenied) return 'lobby_denied';
   // Codes not listed here have no state of their own.
   // eslint-disable-next-line @typescript-eslint/switch-exhaustiveness-check
   switch (error.code) {
     case ErrorCode.RoomFull:
       return 'room_full';
+    case ErrorCode.RoomLocked:
+      return 'room_locked';
     case ErrorCode.RoomPasswordRequired:
       return 'password_required';
     case ErrorCode.Forbidden:
@@ -86,6 +90,8 @@ export const ERROR_TEXT: Readonly<Record<RoomErrorCode, readonly [MessageKey, Me
   token_invalid: ['room.tokenInvalid.title', 'room.tokenInvalid.body'],
   server_unreachable: ['room.unreachable.title', 'room.unreachable.body'],
   removed: ['room.removed.title', 'room.removed.body'],
+  room_locked: ['room.locked.title', 'room.locked.body'],
+  lobby_denied: ['room.lobbyDenied.title', 'room.lobbyDenied.body'],
   room_closed: ['room.closed.title', 'room.closed.body'],
   timeout: ['room.timeout.title', 'room.timeout.body'],
   forbidden: ['room.forbidden.title', 'room.forbidden.body'],

@@ -53,11 +53,13 @@ import { sharedStyles } from '../styles/shared.js';
 import { themeStyles } from '../styles/theme.js';
 import { Notifier } from '../toast/notifier.js';
 import { notificationStyles, renderNotifications } from '../toast/toast-view.js';
+import { ModerationNotices } from './moderation-notices.js';
 import { ERROR_TEXT, errorOfConnection, errorOfDisconnect, errorOfJoin } from './room-errors.js';
 import { roomStyles } from './room.styles.js';
 
 /** Where `<minimeet-room>` stands. */
-export type RoomView = 'idle' | 'connecting' | 'prejoin' | 'joining' | 'call' | 'left' | 'error';
+export type RoomView =
+  'idle' | 'connecting' | 'prejoin' | 'joining' | 'lobby' | 'call' | 'left' | 'error';
 
 /** What to join with: the pre-join screen's choices, or the attributes' without it. */
 type JoinChoices = Omit<PrejoinSubmitDetail, 'displayName' | 'password'> & {
@@ -69,15 +71,22 @@ const STATE_ICON: Partial<Record<RoomErrorCode, IconName>> = {
   password_required: 'lock',
   server_unreachable: 'wifiOff',
   room_full: 'participants',
+  room_locked: 'lock',
+  lobby_denied: 'user',
+  removed: 'leave',
+  room_closed: 'leave',
 };
 
 /**
  * A complete video call as one element: it connects to a minimeet server with a token, shows a
  * pre-join screen, then the video grid, the control bar, and a side panel with the chat, the
  * participants and the device settings. It shows clear states when the room is full, needs a
- * password, the devices are blocked, the token has expired, the server cannot be reached or the
- * user was removed, and a banner while reconnecting. Every change is reported as a typed
- * `minimeet-…` DOM event; `sdkRoom` gives the SDK's `Room` for anything else.
+ * password, is locked, the devices are blocked, the token has expired, the server cannot be
+ * reached, the user was removed or the call was ended for everyone, a waiting screen while a host
+ * has yet to let the user in from the lobby, and a banner while reconnecting. The call's hosts
+ * get host controls on each tile and in the participant list, with the lobby's queue; everyone
+ * may raise a hand, and hears in a toast what a host did to them. Every change is reported as a
+ * typed `minimeet-…` DOM event; `sdkRoom` gives the SDK's `Room` for anything else.
  *
  * Registers and uses `<minimeet-prejoin>`, `<minimeet-video-grid>`,
  * `<minimeet-participant-tile>`, `<minimeet-control-bar>` and `<minimeet-device-select>`; the
@@ -105,6 +114,12 @@ const STATE_ICON: Partial<Record<RoomErrorCode, IconName>> = {
  *   refused the camera, microphone or screen.
  * @event {MinimeetErrorEvent} minimeet-error - An error state is shown; `detail.code` says which.
  * @event {MinimeetPinChangedEvent} minimeet-pin-changed - The pinned tiles changed.
+ * @event {MinimeetLobbyWaitingEvent} minimeet-lobby-waiting - The room lets this user in only
+ *   through its lobby: the element shows the waiting screen until a host decides.
+ * @event {MinimeetLobbyChangedEvent} minimeet-lobby-changed - Hosts: who waits in the lobby changed.
+ * @event {MinimeetHandsChangedEvent} minimeet-hands-changed - A hand went up or down.
+ * @event {MinimeetModeratedEvent} minimeet-moderated - A host muted the user, asked them to
+ *   unmute, changed what they may do, removed them, or ended the call for everyone.
  *
  * @csspart base - The whole call UI.
  * @csspart banner - The reconnecting banner.
@@ -121,6 +136,7 @@ const STATE_ICON: Partial<Record<RoomErrorCode, IconName>> = {
  * @csspart password-form - The password form.
  * @csspart toasts - The toast stack.
  * @csspart toast - Each toast.
+ * @csspart toast-action - The button of a toast that offers one ("Unmute", "Admit").
  *
  * @cssprop --minimeet-color-accent - Main accent (buttons, pins).
  * @cssprop --minimeet-color-on-accent - Text on the accent.
@@ -139,6 +155,7 @@ const STATE_ICON: Partial<Record<RoomErrorCode, IconName>> = {
  * @cssprop --minimeet-font-family - The font.
  * @cssprop --minimeet-radius - Corner radius of cards and tiles.
  * @cssprop --minimeet-panel-width - Width of the side panel.
+ * @cssprop --minimeet-color-hand - Raised hands (amber).
  *
  * @attr theme - `light`, `dark` or `auto` (default: follow the system).
  * @attr lang - The language of the UI (`en`, `de`, `ar`, …).
@@ -306,8 +323,18 @@ export class MinimeetRoom extends MinimeetElement {
     },
   });
 
+  private readonly moderationNotices = new ModerationNotices(this, {
+    i18n: this.i18n,
+    notifier: this.notifier,
+    // TypeScript cannot follow a generic name through both maps; the details are the same types.
+    emit: (name, detail) => this.emit(name, detail as never),
+    room: () => this.currentRoom,
+    unmute: () => this.toggleMicrophone(true),
+  });
+
   private currentClient: MinimeetClient | undefined;
   private ownsClient = false;
+  private joinRun = 0;
   private currentRoom: Room | undefined;
   private lastChoices: JoinChoices | undefined;
   private lastError: unknown;
@@ -517,6 +544,8 @@ export class MinimeetRoom extends MinimeetElement {
   private async joinWith(choices: JoinChoices): Promise<void> {
     const client = this.currentClient;
     if (!client) return;
+    const run = ++this.joinRun;
+    this.moderationNotices.reset();
     this.lastChoices = choices;
     if (choices.audioOutputDeviceId) this.audioOutputDeviceId = choices.audioOutputDeviceId;
     this.view = 'joining';
@@ -537,8 +566,15 @@ export class MinimeetRoom extends MinimeetElement {
         // Only a user chooses a name; a join token names a guest.
         displayName:
           client.principal?.kind === 'user' ? choices.displayName || undefined : undefined,
+        onLobbyWaiting: (entry) => {
+          if (run !== this.joinRun) return;
+          this.view = 'lobby';
+          this.emit('minimeet-lobby-waiting', { entry });
+        },
       });
     } catch (error) {
+      // Left the lobby: the wait's end is no news.
+      if (run !== this.joinRun) return;
       const code = errorOfJoin(error);
       if (code === 'permission_denied') {
         this.emit('minimeet-device-permission-denied', {
@@ -555,9 +591,18 @@ export class MinimeetRoom extends MinimeetElement {
       this.fail(code, error);
       return;
     }
+    if (run !== this.joinRun) {
+      await room.leave();
+      return;
+    }
+    const admitted = (this.view as RoomView) === 'lobby';
     this.currentRoom = room;
     this.roomEvents.setTarget(room);
     this.chatEvents.setTarget(room.chat);
+    this.moderationNotices.setRoom(room);
+    if (admitted) {
+      this.notifier.notify(this.i18n.t('lobby.admitted'), { variant: 'success', durationMs: 4000 });
+    }
     this.reconnecting = false;
     this.passwordWrong = false;
     this.view = 'call';
@@ -569,6 +614,7 @@ export class MinimeetRoom extends MinimeetElement {
     const code = errorOfDisconnect(reason, this.connection.snapshot.error ?? this.clientError());
     this.roomEvents.setTarget(undefined);
     this.chatEvents.setTarget(undefined);
+    this.moderationNotices.setRoom(undefined);
     this.currentRoom = undefined;
     this.reconnecting = false;
     this.pinned = [];
@@ -754,6 +800,19 @@ export class MinimeetRoom extends MinimeetElement {
         return this.renderBusy(t('room.connecting'));
       case 'joining':
         return this.renderBusy(t('room.joining'));
+      case 'lobby':
+        return html`<div class="scroll">
+          <div part="state lobby" class="state lobby" role="status">
+            <span class="spinner" aria-hidden="true"></span>
+            <h2 part="state-title" class="state-title">${t('lobby.waitingTitle')}</h2>
+            <p class="state-body">${t('lobby.waitingBody')}</p>
+            <div part="state-actions" class="state-actions">
+              <button class="btn" type="button" @click=${this.leaveLobby}>
+                ${t('lobby.leave')}
+              </button>
+            </div>
+          </div>
+        </div>`;
       case 'prejoin':
         return html`<div class="scroll">
           <minimeet-prejoin
@@ -869,6 +928,12 @@ export class MinimeetRoom extends MinimeetElement {
             ${t('room.permission.withoutMedia')}
           </button>`;
         break;
+      case 'lobby_denied':
+        actions = html`<button class="btn btn-primary" type="button" @click=${this.retry}>
+          ${icon('refresh')}<span>${t('room.lobbyDenied.again')}</span>
+        </button>`;
+        break;
+      case 'room_locked':
       case 'room_full':
       case 'server_unreachable':
       case 'timeout':
@@ -888,10 +953,14 @@ export class MinimeetRoom extends MinimeetElement {
     }
     // "Not found" with the password form: the room may be private, so it is not said not to exist.
     const mayBePrivate = code === 'not_found' && actions !== nothing;
+    let title = t(mayBePrivate ? 'room.notFound.privateTitle' : titleKey);
+    let body: string = t(mayBePrivate ? 'room.notFound.private' : bodyKey, { message });
+    const told = this.moderationNotices.endText(code);
+    if (told) [title, body] = told;
     return this.renderState(
       mayBePrivate ? 'lock' : (STATE_ICON[code] ?? 'warning'),
-      t(mayBePrivate ? 'room.notFound.privateTitle' : titleKey),
-      t(mayBePrivate ? 'room.notFound.private' : bodyKey, { message }),
+      title,
+      body,
       actions,
       true,
     );
@@ -1008,6 +1077,14 @@ export class MinimeetRoom extends MinimeetElement {
       return;
     }
     void this.start();
+  };
+
+  private readonly leaveLobby = () => {
+    this.joinRun++;
+    this.view = 'left';
+    // Closing its own connection takes the user out of the queue at once; an app's client stays,
+    // and an admission that still comes is left at once.
+    if (this.ownsClient) void this.currentClient?.disconnect();
   };
 
   private readonly rejoin = () => {

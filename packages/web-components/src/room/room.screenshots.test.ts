@@ -55,10 +55,11 @@ describe.skipIf(!OUT)('screenshots of <minimeet-room>', () => {
     name: string,
     viewport: { width: number; height: number },
     attributes: Record<string, string | true> = {},
+    role: 'owner' | 'member' = 'member',
   ): Promise<Page> {
     const { context, page } = await newCallPage(browser, assets, { viewport });
     contexts.push(context);
-    const token = await mintJoinToken(server, key, { name, room });
+    const token = await mintJoinToken(server, key, { name, room, role });
     await mountRoom(page, { server: server.url, room, token, ...attributes });
     return page;
   }
@@ -100,6 +101,13 @@ describe.skipIf(!OUT)('screenshots of <minimeet-room>', () => {
     it(`at ${viewport.width}×${viewport.height}`, async () => {
       try {
         await screenshotsAt(viewport);
+      } finally {
+        for (const context of contexts.splice(0)) await context.close();
+      }
+    }, 180_000);
+    it(`of hosts in control at ${viewport.width}×${viewport.height}`, async () => {
+      try {
+        await moderationScreenshots(viewport);
       } finally {
         for (const context of contexts.splice(0)) await context.close();
       }
@@ -231,5 +239,94 @@ describe.skipIf(!OUT)('screenshots of <minimeet-room>', () => {
       await page.locator('minimeet-room[error="server_unreachable"]').waitFor({ timeout: 60_000 });
       await shot(page, 'error-unreachable');
     }
+  }
+
+  /** Hosts in control: a tile's host menu, raised hands, the lobby on both sides, a removal, a lock. */
+  async function moderationScreenshots(viewport: { width: number; height: number }): Promise<void> {
+    const small = { width: 640, height: 400 };
+    const room = `screens-mod-${randomUUID()}`;
+    const join = { 'skip-prejoin': true } as const;
+    const host = await person(room, 'Grace Hopper', viewport, join, 'owner');
+    await inView(host, 'call');
+    const bob = await person(room, 'Bob Kahn', small, join);
+    const carol = await person(room, 'Carol Shaw', viewport, { ...join, 'video-muted': true });
+    await Promise.all([inView(bob, 'call'), inView(carol, 'call')]);
+    await expect.poll(() => framesDecoded(host), { timeout: TIMEOUT }).toBeGreaterThan(0);
+    const tile = (page: Page, name: string) =>
+      page.locator('minimeet-participant-tile:not([source="screen_share"])', { hasText: name });
+
+    await tile(host, 'Bob Kahn').hover();
+    await tile(host, 'Bob Kahn').locator('[part="host-button"]').click();
+    await tile(host, 'Bob Kahn').locator('[part="menu"]').waitFor({ timeout: TIMEOUT });
+    await shot(host, 'host-menu');
+    await setAttr(host, 'theme', 'dark');
+    await shot(host, 'host-menu-dark');
+    await setAttr(host, 'theme', null);
+    await host.keyboard.press('Escape');
+
+    await tile(host, 'Carol Shaw').locator('[part="host-button"]').click({ force: true });
+    await tile(host, 'Carol Shaw').locator('[data-action="mute-microphone"]').click();
+    await carol
+      .locator('minimeet-room [part~="toast"]', { hasText: 'muted your microphone' })
+      .waitFor({ timeout: TIMEOUT });
+    await shot(carol, 'muted-by-host');
+
+    await carol.locator('minimeet-control-bar [data-control="hand"]').click();
+    await host.locator('minimeet-participant-tile [part="hand"][data-order="1"]').waitFor();
+    await bob.locator('minimeet-control-bar [data-control="hand"]').click();
+    await host.locator('minimeet-participant-tile [part="hand"][data-order="2"]').waitFor();
+    await shot(host, 'raised-hands-tiles');
+    await host.locator('minimeet-control-bar [data-control="participants"]').click();
+    await host.locator('minimeet-participant-list [part="hand"]').nth(1).waitFor();
+    await shot(host, 'raised-hands');
+    await shot(carol, 'raised-hand-own');
+
+    await host.locator('minimeet-participant-list [data-action="lobby"]').click();
+    await host
+      .locator('minimeet-participant-list [data-action="lobby"][aria-pressed="true"]')
+      .waitFor({ timeout: TIMEOUT });
+    const guest = await person(room, 'Ada Lovelace', viewport, { ...join, 'video-muted': true });
+    await inView(guest, 'lobby');
+    await shot(guest, 'lobby-waiting');
+    await setAttr(guest, 'lang', 'ar');
+    await shot(guest, 'lobby-waiting-rtl');
+    await setAttr(guest, 'lang', null);
+    await host.locator('minimeet-participant-list [part="lobby-entry"]').waitFor();
+    await shot(host, 'lobby-queue');
+    await setAttr(host, 'lang', 'de');
+    await shot(host, 'lobby-queue-de');
+    await setAttr(host, 'lang', null);
+    await host.locator('minimeet-participant-list [part="admit-button"]').click();
+    await inView(guest, 'call');
+
+    await host
+      .locator('minimeet-participant-list li[data-participant-id]', { hasText: 'Carol Shaw' })
+      .locator('[part="host-button"]')
+      .click();
+    await host.locator('minimeet-participant-list [data-action="remove"]').click();
+    const dialog = host.locator('minimeet-participant-list [part="confirm-dialog"]');
+    await dialog.locator('select').selectOption('600');
+    await shot(host, 'remove-confirm');
+    await dialog.locator('[part="confirm-button"]').click();
+    await carol.locator('minimeet-room[error="removed"]').waitFor({ timeout: TIMEOUT });
+    await shot(carol, 'removed');
+
+    // With the lobby on, a newcomer to a locked room would knock; without it, the lock refuses.
+    await host.locator('minimeet-participant-list [data-action="lobby"]').click();
+    await host
+      .locator('minimeet-participant-list [data-action="lobby"][aria-pressed="false"]')
+      .waitFor({ timeout: TIMEOUT });
+    await host.locator('minimeet-participant-list [data-action="lock"]').click();
+    await host
+      .locator('minimeet-participant-list [data-action="lock"][aria-pressed="true"]')
+      .waitFor({ timeout: TIMEOUT });
+    const late = await person(room, 'Late Larry', viewport, join);
+    await late.locator('minimeet-room[error="room_locked"]').waitFor({ timeout: TIMEOUT });
+    await shot(late, 'room-locked');
+
+    await host.locator('minimeet-participant-list [data-action="end-call"]').click();
+    await host.locator('minimeet-participant-list [part="confirm-button"]').click();
+    await guest.locator('minimeet-room[error="room_closed"]').waitFor({ timeout: TIMEOUT });
+    await shot(guest, 'call-ended');
   }
 });

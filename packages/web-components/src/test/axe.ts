@@ -28,6 +28,9 @@ export async function seriousAxeViolations(page: Page, selector: string): Promis
   if (!hasAxe) await page.addScriptTag({ content: await source });
   // Contrast is judged on the settled page: a toast fading in is, for a moment, faint on purpose.
   await page.evaluate(async () => {
+    // A state just changed (a button pressed) starts its transition at the next frames: let it
+    // start, so that it is among the animations waited for.
+    for (let i = 0; i < 2; i++) await new Promise((resolve) => requestAnimationFrame(resolve));
     const finite = document
       .getAnimations()
       .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity);

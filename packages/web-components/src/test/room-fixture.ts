@@ -163,6 +163,10 @@ export async function mountRoom(
       'minimeet-connection-state',
       'minimeet-device-permission-denied',
       'minimeet-error',
+      'minimeet-lobby-waiting',
+      'minimeet-lobby-changed',
+      'minimeet-hands-changed',
+      'minimeet-moderated',
     ]) {
       room.addEventListener(type, (event) => {
         const detail = (event as CustomEvent<Record<string, unknown>>).detail;
@@ -264,14 +268,23 @@ export async function createHostKey(server: RunningServer): Promise<HostKey> {
 export async function mintJoinToken(
   server: RunningServer,
   key: HostKey,
-  request: { identity?: string; name: string; room: string; ttlSeconds?: number },
+  request: {
+    identity?: string;
+    name: string;
+    room: string;
+    ttlSeconds?: number;
+    /** `owner` or `moderator` makes a host; `member` by default. */
+    role?: 'owner' | 'moderator' | 'member';
+    /** Always wait in the lobby (true) or never (false); absent: as the room says. */
+    lobby?: boolean;
+  },
 ): Promise<string> {
   const { token } = await post<{ token: string }>(
     `${server.url}/api/join-tokens`,
     {
       identity: request.identity ?? randomUUID(),
       name: request.name,
-      grants: { room: request.room },
+      grants: { room: request.room, role: request.role, lobby: request.lobby },
       ttlSeconds: request.ttlSeconds ?? 600,
     },
     { authorization: `Basic ${Buffer.from(`${key.id}:${key.secret}`).toString('base64')}` },

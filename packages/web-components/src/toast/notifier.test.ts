@@ -56,4 +56,23 @@ describe('Notifier', () => {
     notifier.notify('Bob', { variant: 'danger' });
     expect(notifier.toasts).toHaveLength(2);
   });
+
+  it('keeps a toast’s action, and the same news again keeps its id and takes the newer action', () => {
+    const notifier = new Notifier();
+    const first = vi.fn();
+    const second = vi.fn();
+    const id = notifier.notify('Ada is waiting in the lobby', {
+      action: { label: 'Admit', run: first },
+    });
+    const again = notifier.notify('Ada is waiting in the lobby', {
+      action: { label: 'Admit', run: second },
+    });
+    expect(again).toBe(id);
+    expect(notifier.toasts).toHaveLength(1);
+    notifier.toasts[0].action?.run();
+    expect(second).toHaveBeenCalledOnce();
+    expect(first).not.toHaveBeenCalled();
+    notifier.dismiss(id);
+    expect(notifier.toasts).toEqual([]);
+  });
 });

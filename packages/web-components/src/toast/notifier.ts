@@ -9,6 +9,16 @@ export interface Toast {
   readonly message: string;
   /** How it looks. */
   readonly variant: ToastVariant;
+  /** A button in the toast, such as "Unmute" or "Admit". */
+  readonly action?: ToastAction;
+}
+
+/** A button a toast offers; pressing it runs `run` and dismisses the toast. */
+export interface ToastAction {
+  /** The button's text. */
+  readonly label: string;
+  /** What pressing it does. */
+  readonly run: () => void;
 }
 
 /** Options of {@link Notifier.notify}. */
@@ -21,6 +31,8 @@ export interface NotifyOptions {
   announce?: boolean;
   /** Whether it is shown as a toast; true by default (false: announced only). */
   visible?: boolean;
+  /** A button the toast offers. */
+  action?: ToastAction;
 }
 
 /** How many toasts are shown at once; older ones make way. */
@@ -59,13 +71,19 @@ export class Notifier {
 
   /** Shows `message` as a toast and announces it; returns the toast id (0 when not shown). */
   notify(message: string, options: NotifyOptions = {}): number {
-    const { variant = 'info', durationMs = 5000, announce = true, visible = true } = options;
+    const {
+      variant = 'info',
+      durationMs = 5000,
+      announce = true,
+      visible = true,
+      action,
+    } = options;
     if (announce) this.announce(message);
     if (!visible) return 0;
     // The same news again while its toast is up (two messages from Bob in a row) renews that toast
     // instead of stacking an identical one under it.
     const shown = this.list.find((t) => t.message === message && t.variant === variant);
-    const toast: Toast = shown ?? { id: this.nextId++, message, variant };
+    const toast: Toast = { id: shown?.id ?? this.nextId++, message, variant, action };
     clearTimeout(this.timers.get(toast.id));
     this.timers.delete(toast.id);
     this.list = [...this.list.filter((t) => t !== shown), toast].slice(-MAX_TOASTS);

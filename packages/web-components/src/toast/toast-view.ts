@@ -1,4 +1,4 @@
-import { css, html, type TemplateResult } from 'lit';
+import { css, html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { icon } from '../icons/icons.js';
 import type { Notifier, ToastVariant } from './notifier.js';
@@ -28,6 +28,21 @@ export function renderNotifications(
           <div part="toast toast-${toast.variant}" class="toast" data-variant=${toast.variant}>
             <span class="toast-icon">${icon(VARIANT_ICON[toast.variant])}</span>
             <span class="toast-text">${toast.message}</span>
+            ${
+              toast.action
+                ? html`<button
+                    part="toast-action"
+                    class="toast-action"
+                    type="button"
+                    @click=${() => {
+                      notifier.dismiss(toast.id);
+                      toast.action?.run();
+                    }}
+                  >
+                    ${toast.action.label}
+                  </button>`
+                : nothing
+            }
             <button
               class="toast-close"
               type="button"
@@ -99,6 +114,28 @@ export const notificationStyles = css`
   .toast-text {
     min-width: 0;
     overflow-wrap: anywhere;
+  }
+
+  .toast-action {
+    flex: none;
+    min-block-size: 2rem;
+    padding: 0.2rem 0.75rem;
+    border: 1px solid color-mix(in srgb, currentColor 45%, transparent);
+    border-radius: 999px;
+    background: transparent;
+    color: inherit;
+    font: inherit;
+    font-weight: 700;
+    cursor: pointer;
+  }
+
+  .toast-action:hover {
+    background: color-mix(in srgb, currentColor 14%, transparent);
+  }
+
+  .toast-action:focus-visible {
+    outline: var(--mm-focus-ring);
+    outline-offset: 1px;
   }
 
   .toast-close {
