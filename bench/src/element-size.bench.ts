@@ -69,23 +69,64 @@ const CANDIDATES: Candidate[] = [
   },
 ];
 
-/** Bundles `source` as an app would, resolving packages from `dir`; the gzipped and raw sizes. */
+/**
+ * Bundles `source` as an app would, resolving packages from `dir`, with code splitting: the
+ * gzipped and raw sizes of what a page loads up front (the entry and the chunks it imports
+ * statically), and the gzipped size of what it may fetch later through dynamic imports (such as
+ * minimeet's SFU module, loaded only when a call runs on the SFU).
+ */
 async function measure(source: string, dir: string, external: string[]) {
-  const result = await esbuild.build({
-    stdin: { contents: source, resolveDir: dir, loader: 'js' },
-    bundle: true,
-    format: 'esm',
-    minify: true,
-    target: 'es2022',
-    platform: 'browser',
-    legalComments: 'none',
-    write: false,
-    logLevel: 'error',
-    external: ['react', 'react-dom', 'react/jsx-runtime', ...external],
-    define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
-  });
-  const code = result.outputFiles[0].contents;
-  return { raw: code.length, gzipped: gzipSync(code, { level: 9 }).length };
+  const entry = join(dir, `.size-probe-${process.pid}.js`);
+  writeFileSync(entry, source);
+  try {
+    const result = await esbuild.build({
+      entryPoints: [entry],
+      bundle: true,
+      splitting: true,
+      outdir: join(dir, '.size-probe-out'),
+      metafile: true,
+      format: 'esm',
+      minify: true,
+      target: 'es2022',
+      platform: 'browser',
+      legalComments: 'none',
+      write: false,
+      logLevel: 'error',
+      external: ['react', 'react-dom', 'react/jsx-runtime', ...external],
+      define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
+    });
+    const outputs = result.metafile.outputs;
+    const files = new Map(result.outputFiles.map((file) => [file.path, file.contents]));
+    const relative = (path: string) => join(process.cwd(), path);
+    const entryOut = Object.keys(outputs).find((path) => outputs[path]?.entryPoint !== undefined);
+    if (!entryOut) throw new Error('esbuild produced no entry output');
+    const eager = new Set<string>();
+    const visit = (path: string) => {
+      if (eager.has(path)) return;
+      eager.add(path);
+      for (const imported of outputs[path]?.imports ?? []) {
+        if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+      }
+    };
+    visit(entryOut);
+    let raw = 0;
+    let gzipped = 0;
+    let lazy = 0;
+    for (const path of Object.keys(outputs)) {
+      const code = files.get(relative(path));
+      if (!code || path.endsWith('.map')) continue;
+      const size = gzipSync(code, { level: 9 }).length;
+      if (eager.has(path)) {
+        raw += code.length;
+        gzipped += size;
+      } else {
+        lazy += size;
+      }
+    }
+    return { raw, gzipped, lazy };
+  } finally {
+    rmSync(entry, { force: true });
+  }
 }
 
 /** Installs `packages` into a new temporary folder; the installed versions by name. */
@@ -126,6 +167,7 @@ export async function elementSizeBench(): Promise<void> {
         candidate: candidate.name,
         gzipped: kib(size.gzipped),
         minified: kib(size.raw),
+        'loaded later': size.lazy > 0 ? kib(size.lazy) : '-',
         versions,
         note: candidate.note,
       });
