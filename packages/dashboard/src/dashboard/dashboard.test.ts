@@ -122,6 +122,8 @@ describe('the dashboard at /dashboard', () => {
       SERVE_DEMO: 'true',
       RECONNECT_GRACE_SECONDS: '1',
       MESH_MAX_PARTICIPANTS: '2',
+      // Mesh only, so that a third guest is turned away rather than moved to the SFU.
+      SFU_ENABLED: 'false',
     });
     owner = { email: `owner-${Date.now()}@example.test`, password: 'correct horse battery' };
     const session = await post<{ accessToken: string }>(server, '/api/auth/register', {

@@ -23,7 +23,7 @@ import {
 import type { StaticServer } from '../test/static-server.js';
 
 // Real Chromium pages with nothing but <minimeet-room> call each other through the real server
-// (mesh, cap 4). One browser for the whole file; each test closes its pages.
+// (rooms of up to four run mesh). One browser for the whole file; each test closes its pages.
 
 const TIMEOUT = 20_000;
 const LONG = 120_000;
@@ -243,9 +243,9 @@ describe('<minimeet-room>', () => {
   );
 
   it(
-    'shows "room full" to a fifth participant of a mesh room of four',
+    'shows "room full" to a fifth participant of a room its host app capped at four',
     async () => {
-      const room = `full-${randomUUID()}`;
+      const room = await createRoom(server, key.accessToken, { name: 'Four seats', capacity: 4 });
       const quiet = { 'skip-prejoin': true, 'audio-muted': true, 'video-muted': true } as const;
       for (const name of ['A', 'B', 'C', 'D']) {
         const page = await roomPage(room, name, quiet, { viewport: { width: 640, height: 400 } });

@@ -224,7 +224,7 @@ export async function registerUser(
 export async function createRoom(
   server: RunningServer,
   accessToken: string,
-  body: { name: string; password?: string; visibility?: 'public' | 'private' },
+  body: { name: string; password?: string; visibility?: 'public' | 'private'; capacity?: number },
 ): Promise<string> {
   const room = await post<{ id: string }>(`${server.url}/api/rooms`, body, {
     authorization: `Bearer ${accessToken}`,
