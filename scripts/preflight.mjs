@@ -151,6 +151,18 @@ const needs = {
 /** Tasks that run the server, and so want the SFU's worker (built once, then cached). */
 const WANTS_WORKER = new Set(['start', 'test', 'bench']);
 
+/**
+ * Finds or builds the SFU's mediasoup worker when `task` runs the server. Call it after the
+ * workspace is installed: the build needs the installed mediasoup package's sources. The build
+ * runs once (minutes) and is cached; a failure leaves the SFU off, not the task.
+ */
+export function prepareSfuWorker(task) {
+  if (!WANTS_WORKER.has(task)) return;
+  if (ensureWorker() === null) {
+    console.warn('minimeet: continuing without the SFU: mesh rooms work, sfu rooms are refused.');
+  }
+}
+
 /** The services the tests use, at the addresses the tests will use. */
 function services() {
   const at = (envName, fallback) => {
@@ -262,11 +274,6 @@ export async function preflight(task, { root }) {
       continue;
     }
     problems.push(`${p.what} is missing: ${p.why}.\n      Install: ${p.how}`);
-  }
-
-  // The worker build runs once (minutes) and is cached; a failure leaves the SFU off, not the task.
-  if (WANTS_WORKER.has(task) && problems.length === 0 && ensureWorker() === null) {
-    console.warn('minimeet: continuing without the SFU: mesh rooms work, sfu rooms are refused.');
   }
 
   if (task === 'test' || task === 'bench') {

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { preflight } from './preflight.mjs';
+import { preflight, prepareSfuWorker } from './preflight.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -93,6 +93,7 @@ const tasks = {
   async build() {
     await preflight(name, { root });
     installIfNeeded();
+    prepareSfuWorker(name);
     pnpmRun(['-r', ...builtLibraries, 'run', 'build']);
   },
   async start() {

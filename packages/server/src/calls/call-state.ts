@@ -1,4 +1,9 @@
-import type { CallRoomInfo, ParticipantConnection, ParticipantInfo } from '@minimeet/protocol';
+import type {
+  CallRoomInfo,
+  ParticipantConnection,
+  ParticipantInfo,
+  ParticipantPermissions,
+} from '@minimeet/protocol';
 
 /** A participant of a call as the server keeps it: what everyone sees, plus what only the server knows. */
 export interface ParticipantRecord {
@@ -8,6 +13,11 @@ export interface ParticipantRecord {
   room: CallRoomInfo;
   /** What the others see. */
   info: ParticipantInfo;
+  /**
+   * What the room and the principal's token allow, before any host changed it; hosts' changes
+   * apply to this. Absent on records stored before it existed: `info.permissions` stands in.
+   */
+  granted?: ParticipantPermissions;
   /** The secret that lets it resume after a dropped connection. */
   resumeKey: string;
   /** The Socket.IO socket it is bound to now (the last one while it is reconnecting). */
@@ -29,7 +39,7 @@ export type JoinOutcome =
   { ok: true; others: ParticipantRecord[]; sessionId: string } | { ok: false; reason: 'full' };
 
 /** Changes {@link CallState.update} may apply to a participant. */
-export type ParticipantPatch = Partial<Pick<ParticipantRecord, 'socketId' | 'nodeId'>> &
+export type ParticipantPatch = Partial<Pick<ParticipantRecord, 'socketId' | 'nodeId' | 'granted'>> &
   Partial<Pick<ParticipantInfo, 'connection' | 'tracks' | 'role' | 'permissions'>>;
 
 /**

@@ -225,6 +225,7 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
       resumeKey: randomBytes(16).toString('base64url'),
       joinedAtMs: now,
       sessionId: `cs_${randomBytes(12).toString('base64url')}`,
+      granted: admission.permissions,
       info: {
         id: `pa_${randomBytes(12).toString('base64url')}`,
         principalId: client.principal.id,
@@ -406,6 +407,7 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
         {
           role,
           permissions,
+          granted,
           tracks: before.tracks.filter((t) => mayPublish(permissions, t.source)),
         },
         { socketId },

@@ -51,9 +51,10 @@ export class InMemoryCallState implements CallState {
   ): Promise<ParticipantRecord | null> {
     const record = this.rooms.get(roomId)?.get(participantId);
     if (!record || !meets(record, condition)) return Promise.resolve(null);
-    const { socketId, nodeId, ...info } = patch;
+    const { socketId, nodeId, granted, ...info } = patch;
     if (socketId !== undefined) record.socketId = socketId;
     if (nodeId !== undefined) record.nodeId = nodeId;
+    if (granted !== undefined) record.granted = { ...granted };
     record.info = { ...record.info, ...info };
     return Promise.resolve(clone(record));
   }
@@ -91,6 +92,7 @@ function clone(record: ParticipantRecord): ParticipantRecord {
   return {
     ...record,
     room: { ...record.room },
+    ...(record.granted ? { granted: { ...record.granted } } : {}),
     info: {
       ...info,
       permissions: { ...info.permissions },

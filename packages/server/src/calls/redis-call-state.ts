@@ -11,7 +11,8 @@ import type {
 // One hash per participant; the fields a change may touch are kept apart from the rest (`base`),
 // so that the scripts change them without parsing JSON in Lua.
 //   <p>call:room:<room>      ZSET participant id → join sequence (count and join order)
-//   <p>call:p:<room>:<id>    HASH base, socketId, nodeId, connection, role, permissions, tracks
+//   <p>call:p:<room>:<id>    HASH base, socketId, nodeId, connection, role, permissions, tracks,
+//                                 granted
 //   <p>call:node:<node>      SET  "<room>:<id>" of the participants whose socket is on that node
 //   <p>call:rooms            SET  rooms with a call; <p>call:participants counter; <p>call:seq
 
@@ -98,7 +99,7 @@ interface Scripts {
 }
 
 /** The part of a record a change never touches, stored as one JSON field. */
-type Base = Omit<ParticipantRecord, 'socketId' | 'nodeId' | 'sessionId' | 'info'> & {
+type Base = Omit<ParticipantRecord, 'socketId' | 'nodeId' | 'sessionId' | 'granted' | 'info'> & {
   info: Omit<ParticipantInfo, 'connection' | 'role' | 'permissions' | 'tracks'>;
 };
 
@@ -253,7 +254,7 @@ function member(roomId: string, participantId: string): string {
 }
 
 function encode(record: ParticipantRecord): string[] {
-  const { socketId, nodeId, sessionId: _session, info, ...rest } = record;
+  const { socketId, nodeId, sessionId: _session, granted, info, ...rest } = record;
   const { connection, role, permissions, tracks, ...fixed } = info;
   const base: Base = { ...rest, info: fixed };
   return [
@@ -271,6 +272,7 @@ function encode(record: ParticipantRecord): string[] {
     JSON.stringify(permissions),
     'tracks',
     JSON.stringify(tracks),
+    ...(granted ? ['granted', JSON.stringify(granted)] : []),
   ];
 }
 
@@ -282,6 +284,9 @@ function decode(hash: Record<string, string>): ParticipantRecord {
     nodeId: hash.nodeId,
     // A participant stored before sessions existed is a session of its own.
     sessionId: hash.sessionId ?? `cs_${base.info.id}`,
+    ...(hash.granted
+      ? { granted: JSON.parse(hash.granted) as NonNullable<ParticipantRecord['granted']> }
+      : {}),
     info: {
       ...base.info,
       connection: hash.connection as ParticipantInfo['connection'],

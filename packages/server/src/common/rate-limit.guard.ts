@@ -23,7 +23,10 @@ export interface RateLimitBucket {
 
 const RATE_LIMIT_KEY = Symbol('rate-limit');
 
-/** Declares the rate-limit buckets of a route; {@link RateLimitGuard} enforces them. */
+/**
+ * Declares the rate-limit buckets of a route, or of every route of a controller (a route's own
+ * declaration replaces its controller's); {@link RateLimitGuard} enforces them.
+ */
 export const RateLimit = (...buckets: RateLimitBucket[]) => SetMetadata(RATE_LIMIT_KEY, buckets);
 
 /** The caller's IP address as Express sees it (honouring TRUST_PROXY). */
@@ -39,9 +42,9 @@ export class RateLimitGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const buckets = this.reflector.get<RateLimitBucket[] | undefined>(
+    const buckets = this.reflector.getAllAndOverride<RateLimitBucket[] | undefined>(
       RATE_LIMIT_KEY,
-      context.getHandler(),
+      [context.getHandler(), context.getClass()],
     );
     if (!buckets) return true;
     const req = context.switchToHttp().getRequest<Request>();

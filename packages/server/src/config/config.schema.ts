@@ -93,6 +93,7 @@ export const envSchema = z.object({
   RATE_LIMIT_REGISTER: rateLimit.prefault('20/3600'),
   RATE_LIMIT_REFRESH: rateLimit.prefault('60/60'),
   RATE_LIMIT_JOIN_TOKENS: rateLimit.prefault('600/60'),
+  RATE_LIMIT_HOST_API: rateLimit.prefault('600/60'),
   RATE_LIMIT_CONNECT: rateLimit.prefault('600/60'),
   RATE_LIMIT_SOCKET_REQUESTS: rateLimit.prefault('100/1'),
   HTTP_BODY_LIMIT: byteSize.prefault('64kb'),

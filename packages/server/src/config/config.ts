@@ -41,6 +41,8 @@ export interface AppConfig {
     register: RateLimitRule;
     refresh: RateLimitRule;
     joinTokens: RateLimitRule;
+    /** Room service requests (`/api/calls/:roomId/…`) per API key, or per person with a token. */
+    hostApi: RateLimitRule;
     connect: RateLimitRule;
     socketRequests: RateLimitRule;
     /** Chat messages (sends and edits) per principal, across all its connections and nodes. */
@@ -257,6 +259,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       register: env.RATE_LIMIT_REGISTER,
       refresh: env.RATE_LIMIT_REFRESH,
       joinTokens: env.RATE_LIMIT_JOIN_TOKENS,
+      hostApi: env.RATE_LIMIT_HOST_API,
       connect: env.RATE_LIMIT_CONNECT,
       socketRequests: env.RATE_LIMIT_SOCKET_REQUESTS,
       chat: env.RATE_LIMIT_CHAT,

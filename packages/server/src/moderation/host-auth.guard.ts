@@ -16,6 +16,12 @@ import type { ModerationOrigin } from './moderation.service.js';
 
 type HostRequest = Request & { moderationOrigin?: Extract<ModerationOrigin, { kind: 'rest' }> };
 
+/** Who a request behind {@link HostAuthGuard} counts against: its API key, else its principal. */
+export const hostCallerOf = (req: Request): string | undefined => {
+  const origin = (req as HostRequest).moderationOrigin;
+  return origin ? (origin.apiKeyId ?? origin.principal.id) : undefined;
+};
+
 /**
  * Admits a moderation request over REST: a host app's backend with its API key as HTTP Basic
  * (it acts as the key's owner, whose role in the room decides), or a person with an access token

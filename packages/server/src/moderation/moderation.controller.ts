@@ -24,10 +24,16 @@ import {
 } from '@minimeet/protocol/schemas';
 import { ApiErrors, ApiResult, BEARER_ERRORS, BODY_ERRORS } from '../common/openapi.js';
 import { ValidBody } from '../common/zod-validation.js';
-import { HostAuthGuard, Origin } from './host-auth.guard.js';
+import { RateLimit, RateLimitGuard } from '../common/rate-limit.guard.js';
+import { HostAuthGuard, hostCallerOf, Origin } from './host-auth.guard.js';
 import { ModerationService, type ModerationOrigin } from './moderation.service.js';
 
-const HOST_ERRORS = [...BEARER_ERRORS, ErrorCode.NotFound, ErrorCode.Forbidden] as const;
+const HOST_ERRORS = [
+  ...BEARER_ERRORS,
+  ErrorCode.NotFound,
+  ErrorCode.Forbidden,
+  ErrorCode.RateLimited,
+] as const;
 
 /**
  * The room service for host apps (and hosts' own apps): manage a room's live call over REST with
@@ -37,7 +43,9 @@ const HOST_ERRORS = [...BEARER_ERRORS, ErrorCode.NotFound, ErrorCode.Forbidden] 
 @ApiTags('calls')
 @ApiBasicAuth()
 @ApiBearerAuth()
-@UseGuards(HostAuthGuard)
+// In this order: the rate limit counts per API key or person, which the first guard establishes.
+@UseGuards(HostAuthGuard, RateLimitGuard)
+@RateLimit({ name: 'host-api', rule: (c) => c.rateLimits.hostApi, key: hostCallerOf })
 @Controller('calls/:roomId')
 export class ModerationController {
   constructor(@Inject(ModerationService) private readonly moderation: ModerationService) {}

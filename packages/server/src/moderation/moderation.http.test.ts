@@ -165,3 +165,33 @@ describe('moderation over REST', () => {
     expect(refused).toMatchObject({ code: 'not_found', status: 404 });
   });
 });
+
+describe('the room service’s rate limit', () => {
+  let server: RunningServer;
+  afterAll(() => server?.close());
+
+  it('refuses an API key’s 4th request in the window with rate_limited, and counts each caller apart', async () => {
+    server = await startTestServer({ RATE_LIMIT_HOST_API: '3/60' });
+    const owner = await registerUser(server, { displayName: 'Clinic' });
+    const key = await createApiKey(server, owner.accessToken);
+    const roomId = `rest-limit-${Date.now()}`;
+    const list = (headers: Record<string, string>) =>
+      api<{ error?: { code: string; details?: { retryAfterSeconds?: number } } }>(
+        server,
+        'GET',
+        `/api/calls/${roomId}/participants`,
+        { headers },
+      );
+    const byKey = basicAuth(key.id, key.secret);
+    for (let i = 0; i < 3; i++) expect((await list(byKey)).status).not.toBe(429);
+    const refused = await list(byKey);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error?.code).toBe('rate_limited');
+    expect(refused.body.error?.details?.retryAfterSeconds).toBeGreaterThan(0);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // The owner's own token is another caller, with a count of its own.
+    expect((await list({ authorization: `Bearer ${owner.accessToken}` })).status).not.toBe(429);
+    // A wrong secret is refused as such and does not use up anyone's count.
+    expect((await list(basicAuth(key.id, 'mks_wrong'))).status).toBe(401);
+  });
+});

@@ -150,12 +150,7 @@ export class ModerationService implements CallGate, OnModuleInit, OnApplicationS
     granted: ParticipantPermissions,
   ): Promise<ParticipantPermissions> {
     const changed = await this.state.grantsOf(roomId, principal.id);
-    if (!changed) return granted;
-    // Chat can be taken away and given back, never beyond what the room or the token allows.
-    return {
-      ...applyGrants(granted, changed),
-      canChat: granted.canChat && changed.canChat !== false,
-    };
+    return changed ? applyGrants(granted, changed) : granted;
   }
 
   /** The admission, if any, is used up. */
@@ -261,9 +256,16 @@ export class ModerationService implements CallGate, OnModuleInit, OnApplicationS
   ): Promise<object> {
     const host = await this.host(origin, roomId);
     const target = await this.target(host, roomId, participantId, { self: false });
+    const granted = target.granted ?? target.info.permissions;
+    if (grants.canChat === true && !granted.canChat) {
+      throw new AppError(
+        ErrorCode.Forbidden,
+        'This participant may not chat here (its join token or the room says so); a host can only give back chat it took away.',
+      );
+    }
     const changed = await this.state.changeGrants(roomId, target.info.principalId, grants);
-    // The stored changes are cumulative, so applying them to the current permissions is idempotent.
-    const permissions = applyGrants(target.info.permissions, changed);
+    // The stored changes are cumulative: they apply to what the room and the token granted.
+    const permissions = applyGrants(granted, changed);
     const updated = await this.calls.setPermissions(roomId, participantId, permissions);
     if (!updated) throw gone(participantId, roomId);
     this.send().toSocket(updated.socketId, 'moderation_grants_changed', {
@@ -608,7 +610,10 @@ export class ModerationService implements CallGate, OnModuleInit, OnApplicationS
   }
 }
 
-/** Applies a host's grant changes to permissions a participant was granted by the room or its token. */
+/**
+ * Applies a host's grant changes to permissions a participant was granted by the room or its
+ * token. Publishing can be widened source by source; chat only given back where it was granted.
+ */
 export function applyGrants(
   granted: ParticipantPermissions,
   changed: ModerationGrants,
@@ -626,7 +631,8 @@ export function applyGrants(
     if (changed.canPublishVideo !== undefined) out.canPublishVideo = changed.canPublishVideo;
     if (changed.canShareScreen !== undefined) out.canShareScreen = changed.canShareScreen;
   }
-  if (changed.canChat !== undefined) out.canChat = changed.canChat;
+  // Chat can be taken away and given back, never beyond what the room or the token allows.
+  if (changed.canChat !== undefined) out.canChat = granted.canChat && changed.canChat;
   return out;
 }
 

@@ -354,6 +354,44 @@ describe.each(BACKENDS)('moderation on $name', (backend) => {
     ).toBe('ok');
   });
 
+  it('a host cannot give chat to a guest whose token forbids it, and what everyone sees stays true', async () => {
+    const roomId = room();
+    const host = await inCall(roomId, { role: 'owner' });
+    const muted = await inCall(roomId, { canChat: false });
+    const refused = await request(host.client, 'moderation_grants', {
+      roomId,
+      participantId: muted.id,
+      grants: { canChat: true },
+    });
+    expect(codeOf(refused)).toBe('forbidden');
+    expect(JSON.stringify(refused)).toMatch(/only give back chat it took away/);
+    // Another change leaves chat as the token says, in what the host app lists too.
+    expect(
+      codeOf(
+        await request(host.client, 'moderation_grants', {
+          roomId,
+          participantId: muted.id,
+          grants: { canPublishVideo: false },
+        }),
+      ),
+    ).toBe('ok');
+    const listed = await api<{
+      participants: Array<{ id: string; permissions: { canChat: boolean } }>;
+    }>(server, 'GET', `/api/calls/${roomId}/participants`, {
+      headers: basicAuth(key.id, key.secret),
+    });
+    expect(listed.body.participants.find((p) => p.id === muted.id)?.permissions.canChat).toBe(false);
+    expect(
+      codeOf(
+        await request(muted.client, 'chat_message', {
+          roomId,
+          text: 'hi',
+          clientId: 'client-0000000003',
+        }),
+      ),
+    ).toBe('forbidden');
+  });
+
   it('a host may let someone without publish rights publish the microphone only', async () => {
     const roomId = room();
     const host = await inCall(roomId, { role: 'owner' });
