@@ -137,16 +137,29 @@ describe.each(adapters)('$name (the CallState contract)', ({ make }) => {
   });
 
   it('applies a change and returns the participant as it is now; null once it is gone', async () => {
-    await state.join(record('update', 'pa_up'), 4);
+    await state.join(
+      {
+        ...record('update', 'pa_up'),
+        granted: { canPublish: true, canSubscribe: true, canChat: false },
+      },
+      4,
+    );
+    expect((await state.get('update', 'pa_up'))?.granted).toEqual({
+      canPublish: true,
+      canSubscribe: true,
+      canChat: false,
+    });
     const updated = await state.update('update', 'pa_up', {
       tracks: [camera],
       role: 'moderator',
       permissions: { canPublish: false, canSubscribe: true, canChat: true },
+      granted: { canPublish: false, canSubscribe: true, canChat: true },
       socketId: 'socket-new',
       connection: 'reconnecting',
     });
     expect(updated).toMatchObject({
       socketId: 'socket-new',
+      granted: { canPublish: false, canSubscribe: true, canChat: true },
       info: {
         tracks: [camera],
         role: 'moderator',

@@ -380,7 +380,9 @@ describe.each(BACKENDS)('moderation on $name', (backend) => {
     }>(server, 'GET', `/api/calls/${roomId}/participants`, {
       headers: basicAuth(key.id, key.secret),
     });
-    expect(listed.body.participants.find((p) => p.id === muted.id)?.permissions.canChat).toBe(false);
+    expect(listed.body.participants.find((p) => p.id === muted.id)?.permissions.canChat).toBe(
+      false,
+    );
     expect(
       codeOf(
         await request(muted.client, 'chat_message', {
