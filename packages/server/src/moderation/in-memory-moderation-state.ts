@@ -1,8 +1,7 @@
-import type { ModerationGrants, RaisedHand, RoomModeration } from '@minimeet/protocol';
+import type { ModerationGrants, RaisedHand } from '@minimeet/protocol';
 import { GRANTS_TTL_MS, type LobbyRecord, type ModerationState } from './moderation-state.js';
 
 interface RoomEntry {
-  settings: RoomModeration;
   bans: Map<string, number>;
   grants: Map<string, { grants: ModerationGrants; until: number }>;
   lobby: Map<string, LobbyRecord>;
@@ -17,19 +16,6 @@ interface RoomEntry {
  */
 export class InMemoryModerationState implements ModerationState {
   private readonly rooms = new Map<string, RoomEntry>();
-
-  settings(roomId: string): Promise<RoomModeration> {
-    return Promise.resolve({
-      ...(this.rooms.get(roomId)?.settings ?? { locked: false, lobby: false }),
-    });
-  }
-
-  updateSettings(roomId: string, patch: Partial<RoomModeration>): Promise<RoomModeration> {
-    const room = this.room(roomId);
-    if (patch.locked !== undefined) room.settings.locked = patch.locked;
-    if (patch.lobby !== undefined) room.settings.lobby = patch.lobby;
-    return Promise.resolve({ ...room.settings });
-  }
 
   ban(roomId: string, principalId: string, untilMs: number): Promise<void> {
     this.room(roomId).bans.set(principalId, untilMs);
@@ -130,7 +116,6 @@ export class InMemoryModerationState implements ModerationState {
     let room = this.rooms.get(roomId);
     if (!room) {
       room = {
-        settings: { locked: false, lobby: false },
         bans: new Map(),
         grants: new Map(),
         lobby: new Map(),

@@ -1,4 +1,4 @@
-import type { LobbyEntry, ModerationGrants, RaisedHand, RoomModeration } from '@minimeet/protocol';
+import type { LobbyEntry, ModerationGrants, RaisedHand } from '@minimeet/protocol';
 
 /** A lobby wait as the server keeps it: what hosts see, plus the socket to tell the outcome. */
 export interface LobbyRecord extends LobbyEntry {
@@ -7,16 +7,12 @@ export interface LobbyRecord extends LobbyEntry {
 }
 
 /**
- * The live moderation state of rooms: settings (lock, lobby), bars after a removal, grants a host
- * changed, the lobby queue and its admissions, and raised hands. Each operation is atomic for one
+ * The live moderation state of rooms: bars after a removal, grants a host changed, the lobby queue
+ * and its admissions, and raised hands (a room's lock and lobby setting are kept with the room). Each operation is atomic for one
  * room, so that two hosts deciding on one wait, or a lock racing a join, have one outcome on one
  * node or on several; the in-process adapter serves one node, the Redis adapter a deployment.
  */
 export interface ModerationState {
-  /** A room's settings (both off when never set). */
-  settings(roomId: string): Promise<RoomModeration>;
-  /** Changes a room's settings and returns them as they are now. */
-  updateSettings(roomId: string, patch: Partial<RoomModeration>): Promise<RoomModeration>;
   /** Bars a principal from a room's call until `untilMs` (epoch ms). */
   ban(roomId: string, principalId: string, untilMs: number): Promise<void>;
   /** Until when a principal is barred from a room's call (epoch ms), or null. */
@@ -47,7 +43,7 @@ export interface ModerationState {
   lowerHand(roomId: string, participantId: string): Promise<RaisedHand[] | null>;
   /** The hands up, in the order they went up. */
   hands(roomId: string): Promise<RaisedHand[]>;
-  /** Forgets what belongs to one call (hands, grant changes), when it ends; settings and bars stay. */
+  /** Forgets what belongs to one call (hands, grant changes), when it ends; bars stay. */
   endCall(roomId: string): Promise<void>;
 }
 

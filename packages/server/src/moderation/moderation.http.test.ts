@@ -4,6 +4,9 @@
  * and who may not (a member, a guest member, another account's key), and what each call does to
  * the people in the call.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AckResult, JoinRoomResult, LobbyKnockResult } from '@minimeet/protocol';
 import { createJoinToken, RoomService, RoomServiceError } from '@minimeet/host';
@@ -193,5 +196,56 @@ describe('the room service’s rate limit', () => {
     expect((await list({ authorization: `Bearer ${owner.accessToken}` })).status).not.toBe(429);
     // A wrong secret is refused as such and does not use up anyone's count.
     expect((await list(basicAuth(key.id, 'mks_wrong'))).status).toBe(401);
+  });
+});
+
+describe('the lock and the lobby across a restart', () => {
+  let dir: string;
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('a room locked with its lobby on is still locked, with the lobby, after the server restarts', async () => {
+    dir = await mkdtemp(joinPath(tmpdir(), 'minimeet-moderation-'));
+    const env = { DATABASE_URL: `sqlite:${joinPath(dir, 'db.sqlite')}` };
+    let server = await startTestServer(env);
+    try {
+      const owner = await registerUser(server, { displayName: 'Clinic' });
+      const key = await createApiKey(server, owner.accessToken);
+      const roomId = `visit-${Date.now()}`;
+      const guestToken = (identity: string, role?: 'owner') =>
+        createJoinToken(key, { identity, name: identity, grants: { room: roomId, role } });
+      // The first guest brings the room into being; the host app then locks it and turns on the lobby.
+      const first = await connectSocket(server, await guestToken('first'));
+      const joined = (await first
+        .timeout(5000)
+        .emitWithAck('join_room', { roomId })) as AckResult<JoinRoomResult>;
+      expect(joined.ok).toBe(true);
+      const rooms = new RoomService(server.url, key);
+      expect(await rooms.updateModeration(roomId, { locked: true, lobby: true })).toMatchObject({
+        moderation: { locked: true, lobby: true },
+      });
+      closeSockets();
+      await server.close();
+
+      server = await startTestServer(env);
+      const again = new RoomService(server.url, key);
+      expect((await again.listParticipants(roomId)).moderation).toEqual({
+        locked: true,
+        lobby: true,
+      });
+      const late = await connectSocket(server, await guestToken('late'));
+      const refused = (await late
+        .timeout(5000)
+        .emitWithAck('join_room', { roomId })) as AckResult<JoinRoomResult>;
+      expect(refused).toMatchObject({ ok: false, error: { code: 'lobby_required' } });
+      // A host still walks in.
+      const host = await connectSocket(server, await guestToken('host', 'owner'));
+      const seated = (await host
+        .timeout(5000)
+        .emitWithAck('join_room', { roomId })) as AckResult<JoinRoomResult>;
+      expect(seated.ok).toBe(true);
+    } finally {
+      closeSockets();
+      await server.close();
+    }
   });
 });

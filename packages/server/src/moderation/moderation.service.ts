@@ -26,6 +26,7 @@ import { ChatAccess } from '../chat/chat-access.js';
 import type { CallGate } from '../calls/call-gate.js';
 import type { ParticipantRecord } from '../calls/call-state.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
+import { RoomRepository } from '../rooms/room.repository.js';
 import { noSuchRoom } from '../rooms/room-membership.service.js';
 import { MODERATION_STATE, type LobbyRecord, type ModerationState } from './moderation-state.js';
 
@@ -83,6 +84,7 @@ export class ModerationService implements CallGate, OnModuleInit, OnApplicationS
     @Inject(MODERATION_STATE) private readonly state: ModerationState,
     @Inject(CallService) private readonly calls: CallService,
     @Inject(RoomAccessService) private readonly access: RoomAccessService,
+    @Inject(RoomRepository) private readonly rooms: RoomRepository,
     @Inject(ChatAccess) private readonly chat: ChatAccess,
     @Inject(EventBus) private readonly events: EventBus,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
@@ -114,7 +116,7 @@ export class ModerationService implements CallGate, OnModuleInit, OnApplicationS
   async check(principal: Principal, roomId: string): Promise<void> {
     const [until, settings, admitted] = await Promise.all([
       this.state.bannedUntil(roomId, principal.id),
-      this.state.settings(roomId),
+      this.settings(roomId),
       this.state.admitted(roomId, principal.id),
     ]);
     if (until !== null) {
@@ -285,7 +287,9 @@ export class ModerationService implements CallGate, OnModuleInit, OnApplicationS
     patch: Partial<RoomModeration>,
   ): Promise<ModerationStateResult> {
     const host = await this.host(origin, roomId);
-    const moderation = await this.state.updateSettings(roomId, patch);
+    const room = await this.rooms.update(roomId, patch);
+    if (!room) throw noSuchRoom();
+    const moderation = { locked: room.locked, lobby: room.lobby };
     this.send().toChannel(callChannel(roomId), null, 'room_moderation_updated', {
       roomId,
       moderation,
@@ -315,7 +319,7 @@ export class ModerationService implements CallGate, OnModuleInit, OnApplicationS
   async moderationState(socketId: string, roomId: string): Promise<ModerationStateResult> {
     await this.calls.participantOf(socketId, roomId);
     const [moderation, hands] = await Promise.all([
-      this.state.settings(roomId),
+      this.settings(roomId),
       this.state.hands(roomId),
     ]);
     return { moderation, hands };
@@ -326,7 +330,7 @@ export class ModerationService implements CallGate, OnModuleInit, OnApplicationS
     await this.host(origin, roomId);
     const [records, moderation, hands] = await Promise.all([
       this.calls.participants(roomId),
-      this.state.settings(roomId),
+      this.settings(roomId),
       this.state.hands(roomId),
     ]);
     return { roomId, participants: records.map((r) => r.info), moderation, hands };
@@ -495,6 +499,12 @@ export class ModerationService implements CallGate, OnModuleInit, OnApplicationS
   }
 
   /** A participant a host may act on: in the call, not above the host, (unless `self`) not the host. */
+  /** A room's lock and lobby, kept with the room (both off for a room that does not exist). */
+  private async settings(roomId: string): Promise<RoomModeration> {
+    const room = await this.rooms.findById(roomId);
+    return { locked: room?.locked ?? false, lobby: room?.lobby ?? false };
+  }
+
   private async target(
     host: Host,
     roomId: string,

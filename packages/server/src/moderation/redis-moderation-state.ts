@@ -1,4 +1,4 @@
-import type { ModerationGrants, RaisedHand, RoomModeration } from '@minimeet/protocol';
+import type { ModerationGrants, RaisedHand } from '@minimeet/protocol';
 import type { Redis } from 'ioredis';
 import { GRANTS_TTL_MS, type LobbyRecord, type ModerationState } from './moderation-state.js';
 
@@ -48,19 +48,6 @@ export class RedisModerationState implements ModerationState {
     private readonly redis: Redis,
     private readonly prefix: string,
   ) {}
-
-  async settings(roomId: string): Promise<RoomModeration> {
-    const [locked, lobby] = await this.redis.hmget(this.key('set', roomId), 'locked', 'lobby');
-    return { locked: locked === '1', lobby: lobby === '1' };
-  }
-
-  async updateSettings(roomId: string, patch: Partial<RoomModeration>): Promise<RoomModeration> {
-    const fields: string[] = [];
-    if (patch.locked !== undefined) fields.push('locked', patch.locked ? '1' : '0');
-    if (patch.lobby !== undefined) fields.push('lobby', patch.lobby ? '1' : '0');
-    if (fields.length > 0) await this.redis.hset(this.key('set', roomId), ...fields);
-    return this.settings(roomId);
-  }
 
   async ban(roomId: string, principalId: string, untilMs: number): Promise<void> {
     const ttl = Math.max(1, untilMs - Date.now());

@@ -45,6 +45,14 @@ export class RoomEntity {
   @JoinColumn({ name: 'owner_id' })
   owner?: Relation<UserEntity>;
 
+  /** A host locked the room: nobody new joins the call but its owners and moderators. */
+  @Column({ type: 'boolean', default: false })
+  locked: boolean;
+
+  /** People who are not members (and guests whose token says so) wait for a host to admit them. */
+  @Column({ type: 'boolean', default: false })
+  lobby: boolean;
+
   /** The seq of the room's latest chat message (0 before the first); chat bumps it to assign one. */
   @Column({ name: 'chat_seq', type: 'int', default: 0 })
   chatSeq: number;

@@ -83,7 +83,10 @@ export class RoomRepository {
   async update(
     id: string,
     patch: Partial<
-      Pick<RoomEntity, 'name' | 'visibility' | 'passwordHash' | 'capacity' | 'topology'>
+      Pick<
+        RoomEntity,
+        'name' | 'visibility' | 'passwordHash' | 'capacity' | 'topology' | 'locked' | 'lobby'
+      >
     >,
   ): Promise<RoomEntity | null> {
     await this.repo.update({ id }, patch);

@@ -42,6 +42,6 @@ import { RoomsService } from './rooms.service.js';
           : new InMemoryRoomOccupancy(bus),
     },
   ],
-  exports: [RoomAccessService, ROOM_OCCUPANCY],
+  exports: [RoomAccessService, RoomRepository, ROOM_OCCUPANCY],
 })
 export class RoomsModule {}

@@ -9,6 +9,7 @@ import { AccountDisabled1764500000000 } from './1764500000000-account-disabled.j
 import { CallAnalytics1764600000000 } from './1764600000000-call-analytics.js';
 import { Webhooks1764700000000 } from './1764700000000-webhooks.js';
 import { CallRollups1764810000000 } from './1764810000000-call-rollups.js';
+import { RoomModeration1764900000000 } from './1764900000000-room-moderation.js';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   CallAnalytics1764600000000,
   Webhooks1764700000000,
   CallRollups1764810000000,
+  RoomModeration1764900000000,
 ];
