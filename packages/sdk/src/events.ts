@@ -4,6 +4,7 @@ import type {
   ChatSender,
   LeaveReason,
   ParticipantConnection,
+  ParticipantPermissions,
   SessionInfo,
   UserPresence,
 } from '@minimeet/protocol';
@@ -357,6 +358,13 @@ export enum ParticipantEvent {
    * args: (`quality`: {@link ConnectionQuality})
    */
   ConnectionQualityChanged = 'connectionQualityChanged',
+  /**
+   * What the participant may do changed: a host changed its grants, or a refreshed token did.
+   * On the local participant, sources it may no longer publish have been turned off already.
+   *
+   * args: (`permissions`: ParticipantPermissions, `previous`: ParticipantPermissions)
+   */
+  PermissionsChanged = 'permissionsChanged',
 }
 
 /** The listener signature of each {@link ParticipantEvent}. */
@@ -377,6 +385,10 @@ export interface ParticipantEventCallbacks {
   [ParticipantEvent.Updated]: () => void;
   [ParticipantEvent.IsSpeakingChanged]: (speaking: boolean) => void;
   [ParticipantEvent.ConnectionQualityChanged]: (quality: ConnectionQuality) => void;
+  [ParticipantEvent.PermissionsChanged]: (
+    permissions: ParticipantPermissions,
+    previous: ParticipantPermissions,
+  ) => void;
 }
 
 /** Events of a {@link ChatChannel}; listen with `chat.on(ChatEvent.X, …)`. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModerationEvent } from './ModerationEvent.js';
+import type { ParticipantEvent } from '../events.js';
 import {
   closeParticipants as close,
   joinCall,
@@ -83,10 +84,16 @@ describe('room.moderation in real Chromium', () => {
       video: false,
     });
     await onPage(guest, (mmt) => {
-      const w = window as unknown as { mutedBy?: string };
+      const w = window as unknown as { mutedBy?: string; localMuted?: string[] };
       mmt.room.moderation.on(
         'mutedByHost' as ModerationEvent.MutedByHost,
         (sources: string[]) => (w.mutedBy = sources.join(',')),
+      );
+      // The local participant hears it as its own track muted, the way any mute is reported.
+      w.localMuted = [];
+      mmt.room.localParticipant.on(
+        'trackMuted' as ParticipantEvent.TrackMuted,
+        (publication: { source: string }) => w.localMuted!.push(publication.source),
       );
     });
     expect(
@@ -97,6 +104,9 @@ describe('room.moderation in real Chromium', () => {
         () => (window as unknown as { mutedBy?: string }).mutedBy === 'microphone',
       ),
     );
+    expect(
+      await guest.page.evaluate(() => (window as unknown as { localMuted: string[] }).localMuted),
+    ).toEqual(['microphone']);
     expect(
       await onPage(
         guest,
@@ -113,6 +123,24 @@ describe('room.moderation in real Chromium', () => {
   });
 
   it('a grant taken away: the others no longer see the microphone, and turning it on is refused', async () => {
+    // Both the guest's own participant and the host's view of it say what changed.
+    const listen = (p: Joined, remoteId: string) =>
+      onPage(
+        p,
+        (mmt, id) => {
+          const w = window as unknown as { changed?: Array<boolean | undefined> };
+          w.changed = [];
+          const who = id ? mmt.room.remoteParticipants.get(id)! : mmt.room.localParticipant;
+          who.on(
+            'permissionsChanged' as ParticipantEvent.PermissionsChanged,
+            (now: { canPublishAudio?: boolean }, before: { canPublishAudio?: boolean }) =>
+              w.changed!.push(before.canPublishAudio, now.canPublishAudio),
+          );
+        },
+        remoteId,
+      );
+    await listen(guest, '');
+    await listen(host, guest.id);
     await onPage(
       host,
       (mmt, id) => mmt.room.moderation.setGrants(id, { canPublishAudio: false }),
@@ -130,6 +158,22 @@ describe('room.moderation in real Chromium', () => {
     expect(
       await onPage(guest, (mmt) => mmt.room.localParticipant.permissions.canPublishAudio),
     ).toBe(false);
+    for (const p of [guest, host]) {
+      await waitUntil(`${p.name} heard the permissions change`, async () =>
+        (
+          await p.page.evaluate(
+            () => (window as unknown as { changed: Array<boolean | undefined> }).changed,
+          )
+        ).includes(false),
+      );
+      const changed = await p.page.evaluate(
+        () => (window as unknown as { changed: Array<boolean | undefined> }).changed,
+      );
+      // Heard once, from "allowed" (not set means allowed) to false.
+      expect(changed).toHaveLength(2);
+      expect(changed[0]).not.toBe(false);
+      expect(changed[1]).toBe(false);
+    }
     const refused = await onPage(guest, (mmt) =>
       mmt.room.localParticipant.setMicrophoneEnabled(true).then(
         () => 'ok',

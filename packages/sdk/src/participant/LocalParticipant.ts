@@ -1,6 +1,7 @@
 import {
   ErrorCode,
   type ParticipantInfo,
+  type ParticipantPermissions,
   type PublishedTrack,
   type TrackSource,
 } from '@minimeet/protocol';
@@ -138,7 +139,16 @@ export class LocalParticipant extends Participant<LocalTrack> {
 
   /** Adopts the server's description of this participant (a new id after a fresh rejoin). @internal */
   setInfo(info: ParticipantInfo): void {
+    const previous = this.info.permissions;
     this.info = info;
+    this.announcePermissions(previous, info.permissions);
+  }
+
+  /** Adopts permissions a host just set (before the server's next description arrives). @internal */
+  setPermissions(permissions: ParticipantPermissions): void {
+    const previous = this.info.permissions;
+    this.info = { ...this.info, permissions };
+    this.announcePermissions(previous, permissions);
   }
 
   /** Publishes tracks captured before the join. @internal */

@@ -129,8 +129,30 @@ export abstract class Participant<
     this.emit(ParticipantEvent.ConnectionQualityChanged, quality);
   }
 
+  /** Emits {@link ParticipantEvent.PermissionsChanged} when `next` differs from `previous`. */
+  protected announcePermissions(
+    previous: ParticipantPermissions,
+    next: ParticipantPermissions,
+  ): void {
+    if (samePermissions(previous, next)) return;
+    this.emit(ParticipantEvent.PermissionsChanged, next, previous);
+  }
+
   private isEnabled(source: TrackSource): boolean {
     const publication = this.publications.get(source);
     return publication !== undefined && !publication.isMuted;
   }
+}
+
+const PERMISSION_KEYS = [
+  'canPublish',
+  'canSubscribe',
+  'canChat',
+  'canPublishAudio',
+  'canPublishVideo',
+  'canShareScreen',
+] as const satisfies readonly (keyof ParticipantPermissions)[];
+
+function samePermissions(a: ParticipantPermissions, b: ParticipantPermissions): boolean {
+  return PERMISSION_KEYS.every((k) => a[k] === b[k]);
 }

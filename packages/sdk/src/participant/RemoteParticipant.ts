@@ -26,6 +26,7 @@ export class RemoteParticipant extends Participant<RemoteTrack> {
     if (previous.connection !== info.connection) {
       this.emit(ParticipantEvent.ConnectionChanged, info.connection);
     }
+    this.announcePermissions(previous.permissions, info.permissions);
     if (
       previous.displayName !== info.displayName ||
       previous.avatarUrl !== info.avatarUrl ||

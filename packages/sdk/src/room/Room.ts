@@ -571,7 +571,7 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
             !p.canPublish || p.canPublishVideo === false ? off('camera') : null,
             !p.canPublish || p.canShareScreen === false ? off('screen_share') : null,
           ]),
-        ),
+        ).then(() => local().setPermissions(p)),
     });
   }
 
