@@ -10,9 +10,9 @@ import type { AppConfig } from '../config/config.js';
 import { MEDIA_SERVER, type MediaServer } from '../media/media-server.js';
 import { SFU_RELAY, routerCapabilitiesVia, type SfuRelay } from '../media/sfu-relay.js';
 import { CALL_STATE, type CallState } from './call-state.js';
+import { TOPOLOGY_STATE, type LiveTopology, type TopologyState } from './topology-state.js';
 
-/** The topology a call runs on now. */
-export type LiveTopology = Exclude<RoomTopology, 'auto'>;
+export type { LiveTopology } from './topology-state.js';
 
 /** What a join learns about the topology: the one to use, and the router's capabilities on the SFU. */
 export interface JoinTopology {
@@ -29,11 +29,6 @@ export type TopologyBroadcast = (
   payload: ServerPayload<'call_topology_changed'>,
 ) => void;
 
-interface AutoRoom {
-  topology: LiveTopology;
-  returnTimer: NodeJS.Timeout | null;
-}
-
 /** The room fields the topology decisions need. */
 interface RoomShape {
   id: string;
@@ -48,13 +43,15 @@ interface RoomShape {
  * the join beyond it, and back to mesh once they have stayed at or below it for
  * `AUTO_MESH_RETURN_SECONDS`. Each move is announced with `call_topology_changed`.
  *
- * The live topology of `auto` calls is kept in this process: with several nodes, a room's call
- * must be served by one node for its switch to be seen by all (see docs/server/scaling.md). The
- * router capabilities come through the {@link SfuRelay}, so the router opens on the room's node.
+ * The live topology of `auto` calls is kept in the {@link TopologyState} (Redis with several
+ * nodes), so that every node sees a move and exactly one announces it. The planned return to mesh
+ * is a timer on the node that saw the call shrink; a join anywhere voids it (the epoch moves on).
+ * The router capabilities come through the {@link SfuRelay}, so the router opens on the room's node.
  */
 @Injectable()
 export class CallTopology implements OnApplicationShutdown {
-  private readonly auto = new Map<string, AutoRoom>();
+  /** Returns to mesh planned on this node, by room. */
+  private readonly returns = new Map<string, NodeJS.Timeout>();
   private broadcast: TopologyBroadcast | null = null;
   private readonly unsubscribe: () => void;
 
@@ -63,10 +60,15 @@ export class CallTopology implements OnApplicationShutdown {
     @Inject(MEDIA_SERVER) private readonly media: MediaServer,
     @Inject(SFU_RELAY) private readonly relay: SfuRelay,
     @Inject(CALL_STATE) private readonly state: CallState,
+    @Inject(TOPOLOGY_STATE) private readonly live: TopologyState,
     @Inject(EventBus) events: EventBus,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {
-    this.unsubscribe = events.on('call.left', ({ roomId }) => this.shrunk(roomId));
+    this.unsubscribe = events.on('call.left', ({ roomId }) => {
+      this.shrunk(roomId).catch((err: unknown) =>
+        this.logger.error({ err, roomId }, 'planning an auto call’s return to mesh failed'),
+      );
+    });
   }
 
   /** How `call_topology_changed` reaches a room's call; the call service hands it over. */
@@ -88,15 +90,9 @@ export class CallTopology implements OnApplicationShutdown {
     return Math.min(room.capacity, this.sfuAvailable() ? sfuMax : meshMaxParticipants);
   }
 
-  /** The topology a call runs on now (the room's own, or an `auto` call's current one). */
-  current(roomId: string, roomTopology: RoomTopology): LiveTopology {
-    if (roomTopology !== 'auto') return roomTopology;
-    return this.auto.get(roomId)?.topology ?? 'mesh';
-  }
-
   /** The topology a call runs on now, given the one a participant joined with. */
-  liveOf(roomId: string, joinedWith: LiveTopology): LiveTopology {
-    return this.auto.get(roomId)?.topology ?? joinedWith;
+  async liveOf(roomId: string, joinedWith: LiveTopology): Promise<LiveTopology> {
+    return (await this.live.get(roomId))?.topology ?? joinedWith;
   }
 
   /** The room's router capabilities (opening its router when it has none). */
@@ -129,25 +125,29 @@ export class CallTopology implements OnApplicationShutdown {
     if (room.topology === 'sfu') {
       return { topology: 'sfu', routerRtpCapabilities: sfuCapabilities!, switched: false };
     }
-    let entry = this.auto.get(room.id);
-    if (!entry) this.auto.set(room.id, (entry = { topology: 'mesh', returnTimer: null }));
-    if (entry.returnTimer) clearTimeout(entry.returnTimer);
-    entry.returnTimer = null;
-    const wantsSfu = entry.topology === 'sfu' || count > this.config.sfu.autoThreshold;
-    if (!wantsSfu || !this.sfuAvailable()) return { topology: 'mesh', switched: false };
+    this.cancelReturn(room.id);
+    const before = await this.live.get(room.id);
+    const wantsSfu = before?.topology === 'sfu' || count > this.config.sfu.autoThreshold;
+    if (!wantsSfu || !this.sfuAvailable()) {
+      // Still counted: a join voids a return to mesh planned on any node.
+      await this.live.joined(room.id, false);
+      return { topology: 'mesh', switched: false };
+    }
+    let routerRtpCapabilities: SfuRtpCapabilities;
     try {
-      const routerRtpCapabilities = await routerCapabilitiesVia(this.relay, room.id);
-      const switched = entry.topology === 'mesh';
-      entry.topology = 'sfu';
-      if (switched) this.logger.info({ roomId: room.id, count }, 'an auto call moves to the SFU');
-      return { topology: 'sfu', routerRtpCapabilities, switched };
+      routerRtpCapabilities = await routerCapabilitiesVia(this.relay, room.id);
     } catch (err) {
       this.logger.warn(
         { err, roomId: room.id },
         'the SFU could not take an auto call; it stays mesh',
       );
+      await this.live.joined(room.id, false);
       return { topology: 'mesh', switched: false };
     }
+    // Of joins racing on several nodes, exactly one moves the call (and announces it).
+    const { switched } = await this.live.joined(room.id, true);
+    if (switched) this.logger.info({ roomId: room.id, count }, 'an auto call moves to the SFU');
+    return { topology: 'sfu', routerRtpCapabilities, switched };
   }
 
   /** Tells the others in the call that it moved (after the joiner has its answer). */
@@ -163,36 +163,43 @@ export class CallTopology implements OnApplicationShutdown {
 
   onApplicationShutdown(): void {
     this.unsubscribe();
-    for (const entry of this.auto.values()) if (entry.returnTimer) clearTimeout(entry.returnTimer);
-    this.auto.clear();
+    for (const timer of this.returns.values()) clearTimeout(timer);
+    this.returns.clear();
   }
 
   /** Someone left: an empty call forgets its topology; a small one on the SFU may return to mesh. */
   private async shrunk(roomId: string): Promise<void> {
-    const entry = this.auto.get(roomId);
+    const entry = await this.live.get(roomId);
     if (!entry) return;
     const count = (await this.state.list(roomId)).length;
     if (count === 0) {
-      if (entry.returnTimer) clearTimeout(entry.returnTimer);
-      this.auto.delete(roomId);
+      this.cancelReturn(roomId);
+      await this.live.forget(roomId);
       return;
     }
-    if (entry.topology !== 'sfu' || count > this.config.sfu.autoThreshold || entry.returnTimer)
-      return;
-    entry.returnTimer = setTimeout(() => {
-      entry.returnTimer = null;
-      void this.returnToMesh(roomId, entry).catch((err: unknown) =>
+    if (entry.topology !== 'sfu' || count > this.config.sfu.autoThreshold) return;
+    if (this.returns.has(roomId)) return;
+    const timer = setTimeout(() => {
+      this.returns.delete(roomId);
+      this.returnToMesh(roomId, entry.epoch).catch((err: unknown) =>
         this.logger.error({ err, roomId }, 'returning an auto call to mesh failed'),
       );
     }, this.config.sfu.meshReturnMs);
-    entry.returnTimer.unref();
+    timer.unref();
+    this.returns.set(roomId, timer);
   }
 
-  private async returnToMesh(roomId: string, entry: AutoRoom): Promise<void> {
-    if (this.auto.get(roomId) !== entry || entry.topology !== 'sfu') return;
+  private cancelReturn(roomId: string): void {
+    const timer = this.returns.get(roomId);
+    if (timer) clearTimeout(timer);
+    this.returns.delete(roomId);
+  }
+
+  /** Returns the call to mesh unless someone joined since `epoch` (on any node) or it grew. */
+  private async returnToMesh(roomId: string, epoch: number): Promise<void> {
     const count = (await this.state.list(roomId)).length;
     if (count === 0 || count > this.config.sfu.autoThreshold) return;
-    entry.topology = 'mesh';
+    if (!(await this.live.returnToMesh(roomId, epoch))) return;
     this.logger.info({ roomId, count }, 'an auto call returns to mesh');
     this.broadcast?.(roomId, null, { roomId, topology: 'mesh' });
   }

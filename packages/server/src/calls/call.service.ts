@@ -218,7 +218,8 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
         id: room.id,
         name: room.name,
         capacity: room.capacity,
-        topology: this.topology.current(room.id, room.topology),
+        // An `auto` call's live topology is settled once the join has its seat (below).
+        topology: room.topology === 'sfu' ? 'sfu' : 'mesh',
       },
       socketId: client.socketId,
       nodeId: this.config.nodeId,
@@ -564,7 +565,7 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
         this.announce.updated(updated, client.socketId);
       }
     });
-    const topology = this.topology.liveOf(roomId, updated.room.topology);
+    const topology = await this.topology.liveOf(roomId, updated.room.topology);
     return {
       room: { ...updated.room, topology },
       participant: updated.info,

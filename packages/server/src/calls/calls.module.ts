@@ -9,6 +9,12 @@ import { AuthModule } from '../auth/auth.module.js';
 import { PrincipalGuard } from '../auth/principal.guard.js';
 import { RateLimitGuard } from '../common/rate-limit.guard.js';
 import { RoomsModule } from '../rooms/rooms.module.js';
+import {
+  InMemoryTopologyState,
+  RedisTopologyState,
+  TOPOLOGY_STATE,
+  type TopologyState,
+} from './topology-state.js';
 import { CALL_STATE, type CallState } from './call-state.js';
 import { CallService } from './call.service.js';
 import { CallTopology } from './call-topology.js';
@@ -46,6 +52,14 @@ import { RedisNodeRegistry } from './redis-node-registry.js';
         config.redis && redis
           ? new RedisCallState(redis, config.redis.keyPrefix)
           : new InMemoryCallState(),
+    },
+    {
+      provide: TOPOLOGY_STATE,
+      inject: [APP_CONFIG, REDIS],
+      useFactory: (config: AppConfig, redis: Redis | null): TopologyState =>
+        config.redis && redis
+          ? new RedisTopologyState(redis, config.redis.keyPrefix)
+          : new InMemoryTopologyState(),
     },
     {
       provide: GRACE_STORE,

@@ -17,7 +17,13 @@ import type {
 import { createJoinToken } from '@minimeet/host';
 import { startCluster, type ClusterNode, type RunningCluster } from '../test/cluster.js';
 import { api, createApiKey, registerUser, waitUntil } from '../test/harness.js';
-import { closeSockets, connectSocket, waitForEvent, type ClientSocket } from '../test/sockets.js';
+import {
+  closeSockets,
+  connectSocket,
+  emitRaw,
+  waitForEvent,
+  type ClientSocket,
+} from '../test/sockets.js';
 import { CAMERA, MICROPHONE, deviceCapabilities, must } from '../test/sfu.js';
 
 // Each node's media listens on, and announces, its own loopback address.
@@ -44,6 +50,7 @@ describe('the SFU across server nodes (MariaDB + Redis, real processes, real wor
         SFU_WORKERS: '1',
         PRESENCE_TIMEOUT_SECONDS: String(PRESENCE_TIMEOUT_SECONDS),
         RECONNECT_GRACE_SECONDS: '3',
+        AUTO_MESH_RETURN_SECONDS: '1',
       },
     });
     node1 = await cluster.addNode({ SFU_LISTEN_IP: ADDRESS_1, SFU_ANNOUNCED_ADDRESS: ADDRESS_1 });
@@ -164,6 +171,43 @@ describe('the SFU across server nodes (MariaDB + Redis, real processes, real wor
     // Everyone leaves: the router on node 1 closes and the room has no router node any more.
     for (const s of [a.socket, b.socket, host]) await must(s, 'leave_room', { roomId });
     await waitUntil('the router on node 1 closed', async () => (await sfuRooms(node1)) === 0);
+  });
+
+  it('moves an auto call to the SFU when its fifth joins through the other node, once, for everyone, and back', async () => {
+    const roomId = `auto-across-${Date.now()}`;
+    const guest = async (node: ClusterNode) => {
+      const token = await createJoinToken(key, {
+        identity: `g${++n}`,
+        name: `Guest ${n}`,
+        grants: { room: roomId },
+      });
+      const socket = await connectSocket(node, token);
+      const moves: string[] = [];
+      socket.on('call_topology_changed', (e) => moves.push(e.topology));
+      const joined = await must<JoinRoomResult>(socket, 'join_room', { roomId });
+      return { socket, joined, moves };
+    };
+    const four = [await guest(node1), await guest(node2), await guest(node1), await guest(node2)];
+    expect(four.map((g) => g.joined.room.topology)).toEqual(['mesh', 'mesh', 'mesh', 'mesh']);
+
+    const fifth = await guest(node2);
+    expect(fifth.joined.room.topology).toBe('sfu');
+    expect(fifth.joined.routerRtpCapabilities).toBeDefined();
+    await waitUntil('all four heard the move', () => four.every((g) => g.moves.includes('sfu')));
+    // A participant of the node that did not see the join takes part on the SFU at once.
+    const first = four[0];
+    const { send } = await setUp(first.socket, roomId, fifth.joined.routerRtpCapabilities!);
+    expect(addresses(send).length).toBe(1);
+
+    // Back to four: after AUTO_MESH_RETURN_SECONDS, everyone hears mesh, each move exactly once.
+    await must(fifth.socket, 'leave_room', { roomId });
+    await waitUntil('all four heard the return', () => four.every((g) => g.moves.includes('mesh')));
+    for (const g of four) expect(g.moves).toEqual(['sfu', 'mesh']);
+    const refused = await emitRaw(first.socket, 'sfu_create_transport', [
+      { roomId, direction: 'recv' },
+    ]);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    for (const g of four) await must(g.socket, 'leave_room', { roomId });
   });
 
   it('re-creates the room on the survivor when the router node dies, and tells its clients', async () => {

@@ -79,7 +79,10 @@ export class SfuService implements OnApplicationShutdown {
   ): Promise<object> {
     const { roomId } = payload;
     const record = await this.calls.participantOf(client.socketId, roomId);
-    if (NEEDS_SFU.has(name) && this.topology.liveOf(roomId, record.room.topology) !== 'sfu') {
+    if (
+      NEEDS_SFU.has(name) &&
+      (await this.topology.liveOf(roomId, record.room.topology)) !== 'sfu'
+    ) {
       throw new AppError(
         ErrorCode.Conflict,
         `The call of room ${roomId} runs on mesh now; SFU requests wait for call_topology_changed.`,

@@ -277,6 +277,63 @@ describe('<minimeet-room> moderation', () => {
   );
 
   it(
+    'a host mutes everyone but the hosts, then ends the call for all, and everyone is told by whom',
+    async () => {
+      const room = `all-${randomUUID()}`;
+      const host = await person(room, 'Grace Host', 'owner');
+      await inView(host, 'call');
+      const bob = await person(room, 'Bob Kahn');
+      const carol = await person(room, 'Carol Shaw');
+      await Promise.all([inView(bob, 'call'), inView(carol, 'call')]);
+      const micOf = (page: Page) =>
+        page.locator('minimeet-control-bar [data-control="microphone"]');
+      for (const page of [host, bob, carol]) {
+        await expect
+          .poll(() => micOf(page).getAttribute('data-variant'), { timeout: TIMEOUT })
+          .toBe('default');
+      }
+
+      await openParticipants(host);
+      await host.locator('minimeet-participant-list [data-action="mute-all"]').click();
+      await toast(host, 'Everyone else was muted').waitFor({ timeout: TIMEOUT });
+      for (const page of [bob, carol]) {
+        await toast(page, 'Grace Host muted your microphone').waitFor({ timeout: TIMEOUT });
+        await expect
+          .poll(() => micOf(page).getAttribute('data-variant'), { timeout: TIMEOUT })
+          .toBe('off');
+      }
+      for (const name of ['Bob Kahn', 'Carol Shaw']) {
+        await expect
+          .poll(() => tile(host, name).getAttribute('aria-label'), { timeout: TIMEOUT })
+          .toContain('Microphone off');
+      }
+      // The host's own microphone is left alone.
+      expect(await micOf(host).getAttribute('data-variant')).toBe('default');
+
+      // Ending for all asks first; confirmed, everyone sees the end screen naming the host.
+      await host.locator('minimeet-participant-list [data-action="end-call"]').click();
+      const dialog = host.locator('minimeet-participant-list [part="confirm-dialog"]');
+      await dialog.waitFor({ timeout: TIMEOUT });
+      await expectAccessible(host);
+      await dialog.locator('[part="confirm-button"]').click();
+      for (const page of [bob, carol]) {
+        await page.locator('minimeet-room[error="room_closed"]').waitFor({ timeout: TIMEOUT });
+        const state = page.locator('minimeet-room [part="state"]');
+        expect(await state.locator('[part="state-title"]').innerText()).toBe(
+          'The call was ended for everyone',
+        );
+        expect(await state.innerText()).toContain('Grace Host ended the call for everyone.');
+        expect(await eventTypes(page)).toContain('minimeet-moderated');
+      }
+      await expectAccessible(bob);
+      await expect
+        .poll(() => host.locator('minimeet-room').getAttribute('view'), { timeout: TIMEOUT })
+        .not.toBe('call');
+    },
+    LONG,
+  );
+
+  it(
     'a locked room refuses a newcomer with a clear message',
     async () => {
       const room = `locked-${randomUUID()}`;
