@@ -53,6 +53,7 @@ describe('loadConfig', () => {
         register: { limit: 20, windowMs: 3_600_000 },
         refresh: { limit: 60, windowMs: 60_000 },
         joinTokens: { limit: 600, windowMs: 60_000 },
+        hostApi: { limit: 600, windowMs: 60_000 },
         connect: { limit: 600, windowMs: 60_000 },
         socketRequests: { limit: 100, windowMs: 1000 },
         chat: { limit: 30, windowMs: 10_000 },
