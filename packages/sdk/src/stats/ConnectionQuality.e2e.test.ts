@@ -1,27 +1,15 @@
 // Connection quality in real headless Chromium: two pages in a call, one of them in a network
 // namespace of its own whose packets tc netem loses, and whose link the test cuts.
-import { createServer, type Server as HttpServer } from 'node:http';
 import type {
   AnalyticsCallsPage,
   AnalyticsCallTimeline,
   QualityReportPayload,
 } from '@minimeet/protocol';
-import { startTestServer, type RunningServer } from '@minimeet/server/testing';
-import { chromium, type Browser } from 'playwright-core';
+import type { RunningServer } from '@minimeet/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNetNamespace, type NetNamespace } from '../test/netns.js';
-import {
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  guestMinter,
-  joinCall,
-  MEDIA,
-  restCall,
-  waitForEvent,
-  waitUntil,
-  type CallRig,
-  type Joined,
-} from '../test/rooms.js';
+import type { NetNamespace } from '../test/netns.js';
+import { startNamespacedRig, type NamespacedRig } from '../test/netns-rig.js';
+import { joinCall, MEDIA, restCall, waitForEvent, waitUntil, type Joined } from '../test/rooms.js';
 import type { Room } from '../room/Room.js';
 import type { QualitySnapshot } from './ConnectionQualityMonitor.js';
 
@@ -88,58 +76,23 @@ async function waitForQuality(p: Joined, id: string, levels: string[], timeoutMs
 // The namespace and its TUN devices need root; `npm test` checks that before it starts, and
 // without it this file fails in its set-up with a message saying so (never a silent skip).
 describe('connection quality in Chromium', () => {
-  let ns: NetNamespace | undefined;
-  let server: RunningServer | undefined;
-  let hostApp: HttpServer | undefined;
-  const browsers: Browser[] = [];
+  let split: NamespacedRig | undefined;
+  let ns: NetNamespace;
+  let server: RunningServer;
   let near: Joined;
   let far: Joined;
 
   beforeAll(async () => {
-    ns = await createNetNamespace();
-    // Bound to the host's end of the link, the server is reachable from both pages.
-    server = await startTestServer({ SERVE_DEMO: 'true', HOST: ns.hostAddress, ADMIN_SECRET });
-    const app = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>call</title>');
-    });
-    hostApp = app;
-    await new Promise<void>((resolve) => app.listen(0, ns!.hostAddress, resolve));
-    const hostAppUrl = `http://${ns.hostAddress}:${(app.address() as { port: number }).port}/`;
-    // Capture needs a secure context; these origins are plain http on a private address.
-    const args = [
-      ...CHROMIUM_ARGS,
-      `--unsafely-treat-insecure-origin-as-secure=${hostAppUrl.slice(0, -1)},${server.url}`,
-    ];
-    browsers.push(await chromium.launch({ executablePath: CHROMIUM, args }));
-    browsers.push(await chromium.launch({ executablePath: ns.chromium, args }));
-    const rig: CallRig = {
-      server,
-      hostApp: app,
-      hostAppUrl,
-      browser: browsers[0],
-      mint: await guestMinter(server.url),
-      initScripts: [],
-      opened: [],
-    };
+    split = await startNamespacedRig({ serverEnv: () => ({ ADMIN_SECRET }) });
+    ({ ns, server } = split);
     const room = `quality-${Date.now()}`;
-    near = await joinCall(rig, 'near', room, await rig.mint('near', room), OPTIONS);
+    near = await joinCall(split.host, 'near', room, await split.host.mint('near', room), OPTIONS);
     await recordReports(near);
-    far = await joinCall(
-      { ...rig, browser: browsers[1] },
-      'far',
-      room,
-      await rig.mint('far', room),
-      OPTIONS,
-    );
+    far = await joinCall(split.inside, 'far', room, await split.host.mint('far', room), OPTIONS);
     await recordReports(far);
   }, 120_000);
 
-  afterAll(async () => {
-    for (const browser of browsers) await browser.close().catch(() => undefined);
-    await new Promise((resolve) => (hostApp ? hostApp.close(resolve) : resolve(undefined)));
-    await server?.close();
-    await ns?.close();
-  });
+  afterAll(async () => split?.close());
 
   it('rates both ends excellent or good, live, and sends acknowledged batches with bitrate and a MOS', async () => {
     const good = ['excellent', 'good'];
@@ -193,7 +146,7 @@ describe('connection quality in Chromium', () => {
   }, 60_000);
 
   it('shows the quality of a page whose packets are lost dropping, on both ends', async () => {
-    ns!.setLoss(25);
+    ns.setLoss(25);
     await waitForEvent(
       near,
       { event: 'connectionQualityChanged', participant: far.id, arg: 'poor' },
@@ -217,7 +170,7 @@ describe('connection quality in Chromium', () => {
       () => (window as unknown as { mmt: { room: Room } }).mmt.room.id,
     );
     const get = <T>(path: string): Promise<T> =>
-      restCall<T>(server!.url, 'GET', `/analytics${path}`, ADMIN_SECRET);
+      restCall<T>(server.url, 'GET', `/analytics${path}`, ADMIN_SECRET);
     await waitUntil(
       "the drop in the call's timeline",
       async () => {
@@ -237,8 +190,8 @@ describe('connection quality in Chromium', () => {
   }, 60_000);
 
   it('shows a page whose network is cut as lost, and the cut page sees itself lost', async () => {
-    ns!.setLoss(0);
-    ns!.setCut(true);
+    ns.setLoss(0);
+    ns.setCut(true);
     await waitForEvent(
       near,
       { event: 'connectionQualityChanged', participant: far.id, arg: 'lost' },

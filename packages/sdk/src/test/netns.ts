@@ -1,7 +1,8 @@
 // A network namespace for a test participant: its own network, linked to this host through a
 // small user-space bridge that can lose a share of the packets the namespace sends, or all of
-// them. This machine's kernel has no netem (nor iptables or nft); a TUN device on each side and a
-// Python loop between them do the same job. Needs root; nothing here ships.
+// them, and squeeze what reaches it to a bit rate (a downlink). This machine's kernel has no netem
+// (nor iptables or nft); a TUN device on each side and a Python loop between them do the same job.
+// Needs root; nothing here ships.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, rm, writeFile } from 'node:fs/promises';
@@ -25,14 +26,20 @@ export interface NetNamespace {
   setLoss(percent: number): void;
   /** Cuts the link both ways (`true`), or mends it. */
   setCut(cut: boolean): void;
+  /**
+   * Squeezes what reaches the namespace to `kbps` kilobits a second (0 lifts it): packets queue
+   * as on a slow link, and those that would wait longer than 200 ms are dropped.
+   */
+  setDownlink(kbps: number): void;
   /** Stops the bridge and deletes the namespace and the Chromium wrapper. */
   close(): Promise<void>;
 }
 
 // Opens a TUN device here and one in the namespace, then copies packets between them, dropping
-// what the commands on stdin say: `loss <percent>` (namespace to host), `cut 1` / `cut 0`.
+// what the commands on stdin say: `loss <percent>` (namespace to host), `cut 1` / `cut 0`, and
+// pacing host to namespace at `rate <bytes per second>` (0: at once).
 const BRIDGE = `
-import ctypes, fcntl, os, random, select, struct, sys
+import collections, ctypes, fcntl, os, random, select, struct, sys, time
 def tun(name):
     fd = os.open('/dev/net/tun', os.O_RDWR)
     fcntl.ioctl(fd, 0x400454ca, struct.pack('16sH', name.encode(), 0x0001 | 0x1000))
@@ -44,8 +51,18 @@ if libc.setns(os.open(sys.argv[3], os.O_RDONLY), 0x40000000) != 0:
 ns = tun(sys.argv[2])
 print('ready', flush=True)
 loss, cut = 0.0, False
+rate, free_at, paced = 0.0, 0.0, collections.deque()
+def write(dst, packet):
+    try:
+        os.write(dst, packet)
+    except OSError:
+        pass
 while True:
-    ready, _, _ = select.select([host, ns, 0], [], [])
+    wait = max(0.0, paced[0][0] - time.monotonic()) if paced else None
+    ready, _, _ = select.select([host, ns, 0], [], [], wait)
+    now = time.monotonic()
+    while paced and paced[0][0] <= now:
+        write(ns, paced.popleft()[1])
     if 0 in ready:
         commands = os.read(0, 4096).decode()
         if not commands:
@@ -56,14 +73,23 @@ while True:
                 loss = float(arg) / 100
             elif cmd == 'cut':
                 cut = arg == '1'
+            elif cmd == 'rate':
+                rate = float(arg)
     for src, dst, p in ((ns, host, loss), (host, ns, 0.0)):
         if src in ready:
             packet = os.read(src, 65535)
-            if not cut and random.random() >= p:
-                try:
-                    os.write(dst, packet)
-                except OSError:
-                    pass
+            if cut or random.random() < p:
+                continue
+            if dst == ns and rate > 0:
+                start = max(now, free_at)
+                if start - now > 0.2:
+                    continue
+                free_at = start + len(packet) / rate
+                paced.append((free_at, packet))
+            elif dst == ns and paced:
+                paced.append((now, packet))
+            else:
+                write(dst, packet)
 `;
 
 async function ip(...args: string[]): Promise<string> {
@@ -140,6 +166,7 @@ export async function createNetNamespace(): Promise<NetNamespace> {
     chromium,
     setLoss: (percent) => send(`loss ${percent}`),
     setCut: (cut) => send(`cut ${cut ? 1 : 0}`),
+    setDownlink: (kbps) => send(`rate ${(kbps * 1000) / 8}`),
     close,
   };
 }

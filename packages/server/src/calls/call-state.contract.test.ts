@@ -1,25 +1,15 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys, TEST_REDIS_URL, uniqueRedisPrefix } from '../test/cluster.js';
+import { testRedis } from '../test/cluster.js';
 import type { CallState, ParticipantRecord } from './call-state.js';
 import { InMemoryCallState } from './in-memory-call-state.js';
 import { RedisCallState } from './redis-call-state.js';
 
-const PREFIX = uniqueRedisPrefix('call-state.contract');
-const connections: Redis[] = [];
+const redis = testRedis('call-state.contract');
+const PREFIX = redis.prefix;
+const connection = redis.connection;
 let n = 0;
 
-/** A fresh Redis connection, as another node would have. */
-function connection(): Redis {
-  const redis = new Redis(TEST_REDIS_URL, { enableAutoPipelining: true });
-  connections.push(redis);
-  return redis;
-}
-
-afterAll(async () => {
-  for (const redis of connections) redis.disconnect();
-  await deleteRedisKeys(PREFIX);
-});
+afterAll(() => redis.close());
 
 function record(roomId: string, id: string, nodeId = 'node-a'): ParticipantRecord {
   return {

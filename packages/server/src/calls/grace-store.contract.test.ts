@@ -1,25 +1,16 @@
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitUntil } from '../test/harness.js';
-import { deleteRedisKeys, TEST_REDIS_URL, uniqueRedisPrefix } from '../test/cluster.js';
+import { testRedis } from '../test/cluster.js';
 import type { GraceStore, RelayedSignal } from './grace-store.js';
 import { InMemoryGraceStore } from './in-memory-grace-store.js';
 import { RedisGraceStore } from './redis-grace-store.js';
 
-const PREFIX = uniqueRedisPrefix('grace-store.contract');
-const connections: Redis[] = [];
+const redis = testRedis('grace-store.contract');
+const PREFIX = redis.prefix;
+const connection = redis.connection;
 let n = 0;
 
-function connection(): Redis {
-  const redis = new Redis(TEST_REDIS_URL, { enableAutoPipelining: true });
-  connections.push(redis);
-  return redis;
-}
-
-afterAll(async () => {
-  for (const redis of connections) redis.disconnect();
-  await deleteRedisKeys(PREFIX);
-});
+afterAll(() => redis.close());
 
 const sdpOf = (signal: RelayedSignal | undefined): string =>
   signal?.event === 'webrtc_offer' ? signal.payload.description.sdp : '';

@@ -1,22 +1,12 @@
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys, TEST_REDIS_URL, uniqueRedisPrefix } from '../test/cluster.js';
+import { testRedis } from '../test/cluster.js';
 import { InMemoryTopologyState, RedisTopologyState, type TopologyState } from './topology-state.js';
 
-const PREFIX = uniqueRedisPrefix('topology-state.contract');
-const connections: Redis[] = [];
+const redis = testRedis('topology-state.contract');
+const PREFIX = redis.prefix;
+const connection = redis.connection;
 
-/** A fresh Redis connection, as another node would have. */
-function connection(): Redis {
-  const redis = new Redis(TEST_REDIS_URL, { enableAutoPipelining: true });
-  connections.push(redis);
-  return redis;
-}
-
-afterAll(async () => {
-  for (const redis of connections) redis.disconnect();
-  await deleteRedisKeys(PREFIX);
-});
+afterAll(() => redis.close());
 
 const adapters: Array<[string, () => [TopologyState, TopologyState]]> = [
   [

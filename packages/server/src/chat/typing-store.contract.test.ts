@@ -1,7 +1,6 @@
 import type { ChatSender } from '@minimeet/protocol';
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deleteRedisKeys, TEST_REDIS_URL, uniqueRedisPrefix } from '../test/cluster.js';
+import { testRedis } from '../test/cluster.js';
 import { waitUntil } from '../test/harness.js';
 import { InMemoryTypingStore } from './in-memory-typing-store.js';
 import { RedisTypingStore } from './redis-typing-store.js';
@@ -11,20 +10,12 @@ import type { TypingChange, TypingStore, TypingTiming } from './typing-store.js'
 const timing: TypingTiming = { throttleMs: 300, timeoutMs: 600 };
 const SLACK_MS = 400;
 
-const PREFIX = uniqueRedisPrefix('typing-store.contract');
-const connections: Redis[] = [];
+const redis = testRedis('typing-store.contract');
+const PREFIX = redis.prefix;
+const connection = redis.connection;
 let n = 0;
 
-function connection(): Redis {
-  const redis = new Redis(TEST_REDIS_URL, { enableAutoPipelining: true });
-  connections.push(redis);
-  return redis;
-}
-
-afterAll(async () => {
-  for (const redis of connections) redis.disconnect();
-  await deleteRedisKeys(PREFIX);
-});
+afterAll(() => redis.close());
 
 const ada: ChatSender = { id: 'usr_ada', displayName: 'Ada', avatarUrl: null };
 const bob: ChatSender = { id: 'usr_bob', displayName: 'Bob', avatarUrl: 'https://x.test/b.png' };

@@ -1,24 +1,15 @@
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys, TEST_REDIS_URL, uniqueRedisPrefix } from '../test/cluster.js';
+import { testRedis } from '../test/cluster.js';
 import { waitUntil } from '../test/harness.js';
 import { InMemoryRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { RedisRateLimiter } from './redis-rate-limiter.js';
 
-const PREFIX = uniqueRedisPrefix('rate-limiter');
-const connections: Redis[] = [];
+const redis = testRedis('rate-limiter');
+const PREFIX = redis.prefix;
+const connection = redis.connection;
 let n = 0;
 
-function connection(): Redis {
-  const redis = new Redis(TEST_REDIS_URL, { enableAutoPipelining: true });
-  connections.push(redis);
-  return redis;
-}
-
-afterAll(async () => {
-  for (const redis of connections) redis.disconnect();
-  await deleteRedisKeys(PREFIX);
-});
+afterAll(() => redis.close());
 
 const adapters: Array<{ name: string; make: () => RateLimiter }> = [
   { name: 'InMemoryRateLimiter', make: () => new InMemoryRateLimiter() },

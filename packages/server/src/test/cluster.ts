@@ -46,6 +46,34 @@ export function uniqueRedisPrefix(label: string): string {
   return `minimeet-test:${safe}:${randomBytes(4).toString('hex')}:`;
 }
 
+/** Redis for a contract test, under a prefix of its own. */
+export interface TestRedis {
+  /** The key prefix every adapter of the test uses. */
+  prefix: string;
+  /** A fresh connection, as another node would have. */
+  connection(): Redis;
+  /** Disconnects every connection and deletes the test's keys; call it in `afterAll`. */
+  close(): Promise<void>;
+}
+
+/** Opens {@link TestRedis} for the test file named `label`. */
+export function testRedis(label: string): TestRedis {
+  const prefix = uniqueRedisPrefix(label);
+  const connections: Redis[] = [];
+  return {
+    prefix,
+    connection() {
+      const redis = new Redis(TEST_REDIS_URL, { enableAutoPipelining: true });
+      connections.push(redis);
+      return redis;
+    },
+    async close() {
+      for (const redis of connections.splice(0)) redis.disconnect();
+      await deleteRedisKeys(prefix);
+    },
+  };
+}
+
 /** Deletes every key under a prefix (bounded: a test never makes millions). */
 export async function deleteRedisKeys(prefix: string, url = TEST_REDIS_URL): Promise<number> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
