@@ -13,8 +13,10 @@
  *   element) is connected the same way and handed to a `<minimeet-room skip-prejoin audio-muted>`
  *   through its `client` property; the clock starts just before the element is inserted, which
  *   is when it calls `joinRoom()` (with `skip-prejoin` that is its equivalent of `join()`). The
- *   bench walks the shadow roots for the remote tiles' `<video>` elements (not the local
- *   preview) and awaits the first presented frame of each.
+ *   page hooks the `srcObject` setter, so it starts awaiting the first presented frame of each
+ *   remote tile's `<video>` (not the local preview) the moment the tile attaches its stream, as
+ *   the SDK-alone page does when it attaches the track. (Polling the shadow roots instead found
+ *   some videos only after their first frame on a busy machine, which counted against the element.)
  *
  * Both clocks exclude connecting; both include opening the camera inside `joinRoom()`.
  */
@@ -49,6 +51,22 @@ function* deepElements(root) {
   }
 }
 
+// Every stream a <video> is given passes here, so that the first frame of a remote camera is
+// awaited from the moment its tile attaches it, as the SDK-alone page does on TrackSubscribed
+// (a page that polls the shadow roots for <video> elements can find one after its first frame).
+const srcObject = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject');
+let onAttach = null;
+Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', {
+  configurable: true,
+  get() {
+    return srcObject.get.call(this);
+  },
+  set(value) {
+    srcObject.set.call(this, value);
+    if (value && onAttach) onAttach(this);
+  },
+});
+
 let client;
 let element;
 
@@ -68,31 +86,26 @@ window.benchElement = {
     element.client = client;
     let failure;
     element.addEventListener('minimeet-error', (e) => (failure = e.detail.code + ': ' + e.detail.message));
-    // Per remote participant, its first presented frame; late: the <video> was found after it
-    // had presented a frame (then the time is that of a later frame).
+    // Per remote participant, its first presented frame; late: the stream was attached after its
+    // first frame had been presented (then the time is that of a later frame).
     const frames = new Map();
-    const watched = new WeakSet();
     let late = 0;
-    const scan = () => {
-      for (const tile of deepElements(element.shadowRoot ?? element)) {
-        if (tile.localName !== 'minimeet-participant-tile' || tile.hasAttribute('local')) continue;
-        if (tile.getAttribute('source') === 'screen') continue;
-        const id = tile.participant?.id;
-        const video = tile.shadowRoot?.querySelector('video');
-        if (!id || !video || watched.has(video)) continue;
-        watched.add(video);
-        if (!frames.has(id)) {
-          let resolve;
-          frames.set(id, { promise: new Promise((r) => (resolve = r)), resolve, done: false });
-        }
-        const entry = frames.get(id);
+    onAttach = (video) => {
+      const tile = video.getRootNode()?.host;
+      if (!tile || tile.localName !== 'minimeet-participant-tile' || tile.hasAttribute('local')) return;
+      const source = tile.getAttribute('source');
+      if (source === 'screen' || source === 'screen_share') return;
+      const id = tile.participant?.id;
+      if (!id || frames.has(id)) return;
+      const entry = { done: false };
+      entry.promise = new Promise((resolve) => {
         video.requestVideoFrameCallback((now, meta) => {
-          if (entry.done) return;
           entry.done = true;
           if (meta.presentedFrames > 1) late++;
-          entry.resolve(now);
+          resolve(now);
         });
-      }
+      });
+      frames.set(id, entry);
     };
     const describe = () =>
       JSON.stringify(
@@ -109,7 +122,6 @@ window.benchElement = {
     document.body.append(element);
     const deadline = Date.now() + ${STEP_TIMEOUT_MS - 10_000};
     for (;;) {
-      scan();
       if (failure) throw new Error('the element failed: ' + failure);
       const entries = [...frames.values()];
       if (entries.length >= expectedRemotes && entries.every((e) => e.done)) break;
@@ -117,6 +129,7 @@ window.benchElement = {
         throw new Error('only ' + entries.filter((e) => e.done).length + ' remote cameras showed (view ' + element.view + '): ' + describe());
       await new Promise((r) => setTimeout(r, 4));
     }
+    onAttach = null;
     const times = await Promise.all([...frames.values()].map((e) => e.promise));
     return { times: times.map((t) => t - t0), late };
   },

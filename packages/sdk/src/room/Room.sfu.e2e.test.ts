@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   closeParticipants as close,
@@ -22,6 +24,8 @@ import {
 // The machine has two cores: pages capture small video and show it in small tiles.
 
 type Harness = { mmt: PageHarness };
+
+const run = promisify(execFile);
 
 // Small tiles, as a grid of many would show them; a test that needs a size sets its own.
 const SMALL_TILES = `
@@ -373,6 +377,55 @@ describe('an auto room moving between mesh and SFU in real Chromium', () => {
         for (const o of four.filter((x) => x !== p)) expect(gaps[o.id]?.frames).toBeGreaterThan(0);
         console.log(`sfu→mesh ${p.name}: ${JSON.stringify(gaps)}`);
       }
+    },
+    LONG,
+  );
+});
+
+describe('a media worker that dies under a call', () => {
+  const pages: Joined[] = [];
+
+  afterAll(async () => close(...pages));
+
+  it(
+    'the server replaces it, the pages set their transports up again, and the media come back',
+    async () => {
+      const roomId = await createRoom('sfu', 4);
+      for (const name of ['ann', 'ben']) pages.push(await join(name, roomId));
+      const [ann, ben] = pages;
+      await waitForMedia(ann, [ben], {}, 45_000);
+      await waitForMedia(ben, [ann], {}, 45_000);
+      const transportsOf = (p: Joined) =>
+        p.page.evaluate(() =>
+          (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs
+            .filter((pc) => pc.connectionState !== 'closed')
+            .map((pc) => /^a=ice-ufrag:(\S+)/m.exec(pc.remoteDescription?.sdp ?? '')?.[1] ?? ''),
+        );
+      const before = [await transportsOf(ann), await transportsOf(ben)];
+
+      // The server runs in this test process; its one worker is a child of it.
+      const { stdout } = await run('pgrep', ['-P', String(process.pid), '-f', 'mediasoup-worker']);
+      const workers = stdout.trim().split('\n').filter(Boolean).map(Number);
+      expect(workers).toHaveLength(1);
+      process.kill(workers[0], 'SIGKILL');
+
+      const floors = [await inbound(ann), await inbound(ben)];
+      await waitForMedia(ann, [ben], floors[0], 60_000);
+      await waitForMedia(ben, [ann], floors[1], 60_000);
+      // New transports on a new worker (new ICE credentials); the old ones closed.
+      const after = [await transportsOf(ann), await transportsOf(ben)];
+      for (const [i, now] of after.entries()) {
+        expect(now).toHaveLength(2);
+        expect(now.some((u) => before[i].includes(u))).toBe(false);
+      }
+      const { stdout: replaced } = await run('pgrep', [
+        '-P',
+        String(process.pid),
+        '-f',
+        'mediasoup-worker',
+      ]);
+      expect(replaced.trim().split('\n').map(Number)).not.toContain(workers[0]);
+      expect(await remoteIds(ann)).toEqual([ben.id]);
     },
     LONG,
   );
