@@ -38,18 +38,35 @@ export async function seriousAxeViolations(page: Page, selector: string): Promis
     await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 2000))]);
   });
   return page.evaluate(async (selector) => {
+    // And transitions that start later still (a state rendered a frame after the check began)
+    // are skipped to their end: contrast is judged on the colors the page settles on.
+    const settle = new CSSStyleSheet();
+    settle.replaceSync(
+      '*, *::before, *::after { transition: none !important; animation-delay: 0s !important; animation-duration: 0s !important; }',
+    );
+    const roots: (Document | ShadowRoot)[] = [document];
+    for (let i = 0; i < roots.length; i++) {
+      for (const el of roots[i].querySelectorAll('*')) if (el.shadowRoot) roots.push(el.shadowRoot);
+    }
+    for (const root of roots) root.adoptedStyleSheets = [...root.adoptedStyleSheets, settle];
     const axe = (
       window as unknown as {
         axe: { run(context: unknown, options: RunOptions): Promise<AxeResults> };
       }
     ).axe;
-    const results = await axe.run(
-      { include: [[selector]] },
-      {
-        resultTypes: ['violations'],
-        runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'],
-      },
-    );
+    const results = await axe
+      .run(
+        { include: [[selector]] },
+        {
+          resultTypes: ['violations'],
+          runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'],
+        },
+      )
+      .finally(() => {
+        for (const root of roots) {
+          root.adoptedStyleSheets = root.adoptedStyleSheets.filter((sheet) => sheet !== settle);
+        }
+      });
     return results.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => ({
