@@ -170,7 +170,10 @@ describe('<minimeet-room> moderation', () => {
       await host.keyboard.press('ArrowDown');
       await host.keyboard.press('Escape');
       await listMenu.waitFor({ state: 'hidden', timeout: TIMEOUT });
-      expect(await carolMenuButton.getAttribute('aria-expanded')).toBe('false');
+      // The button says so once its host re-renders, a moment after the menu hides.
+      await expect
+        .poll(() => carolMenuButton.getAttribute('aria-expanded'), { timeout: TIMEOUT })
+        .toBe('false');
       expect(await host.locator('minimeet-room [part="panel"]').isVisible()).toBe(true);
       await carolMenuButton.click();
       await host.locator('minimeet-participant-list [part="menu"] [data-action="remove"]').click();
