@@ -3,8 +3,10 @@
  * minimeet cases run against the real server (its own process, SQLite file) with analytics on
  * (`ANALYTICS_ENABLED=true`, the default: publisher, in-process stream, recorder and webhook
  * dispatcher writing to the same SQLite file) and off (`ANALYTICS_ENABLED=false`: the baseline),
- * in alternating rounds (off, on, off, on, …) so that the machine's drift hits both alike; each
- * mode's rounds are pooled. A third case makes analytics work on every request: guests join a
+ * and off again as a control, in rounds whose order rotates (off, on, control; on, control, off;
+ * …) so that the machine's drift and a warmer bench process hit all alike; each mode's rounds are
+ * pooled. control / off is an A/A test: the noise floor of each case on this machine, printed
+ * beside on / off. A third case makes analytics work on every request: guests join a
  * room of two, send a quality report of 3 samples and leave, over and over (each cycle is a leg,
  * its samples and, with the other guest staying, no session end; every 10th cycle the stayer
  * leaves and rejoins too, so sessions end and start).
@@ -37,11 +39,16 @@ const CASES = new Set(
   (process.env.BENCH_ANALYTICS_OVERHEAD_CASES ?? 'signalling,chat,cycles').split(','),
 );
 
-type Mode = 'off' | 'on';
+// `control` is `off` run again as a mode of its own: control / off is the noise floor of this
+// machine for each case (an A/A test), printed beside on / off so a ratio can be read against it.
+type Mode = 'off' | 'on' | 'control';
 const ENV: Record<Mode, Record<string, string>> = {
   off: { ANALYTICS_ENABLED: 'false' },
   on: { ANALYTICS_ENABLED: 'true' },
+  control: { ANALYTICS_ENABLED: 'false' },
 };
+/** The modes in the order of each round: rotated, so that none always runs first. */
+const MODES: Mode[] = ['off', 'on', 'control'];
 
 /** The mode's settings with a SQLite file of its own, so no round sees another's rooms. */
 function fresh(mode: Mode): Record<string, string> {
@@ -50,6 +57,7 @@ function fresh(mode: Mode): Record<string, string> {
   return { ...ENV[mode], DATABASE_URL: `sqlite:${file}` };
 }
 const files: string[] = [];
+const NOISE_LABEL = 'noise floor: off again / off (same measure)';
 
 /** A quality report of three samples, as the SDK sends one every 15 s by default. */
 function report(roomId: string, now: number): object {
@@ -163,9 +171,13 @@ const poolChat = (samples: ChatSample[]): ChatSample => ({
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 
 /** on / off of a latency case: p50, p99, mean (time) and throughput (off / on, above 1 is slower). */
-function ratio(on: Sample, off: Sample): Record<string, string | number> {
+function ratio(
+  on: Sample,
+  off: Sample,
+  label = 'ratio on / off (time; req/s as off / on)',
+): Record<string, string | number> {
   return {
-    case: 'ratio on / off (time; req/s as off / on)',
+    case: label,
     'p50 ms': round(percentile(on.latencies, 50) / percentile(off.latencies, 50), 3),
     'p99 ms': round(percentile(on.latencies, 99) / percentile(off.latencies, 99), 3),
     'mean ms': round(mean(on.latencies) / mean(off.latencies), 3),
@@ -173,10 +185,14 @@ function ratio(on: Sample, off: Sample): Record<string, string | number> {
   };
 }
 
-function chatRatio(on: ChatSample, off: ChatSample): Record<string, string | number> {
+function chatRatio(
+  on: ChatSample,
+  off: ChatSample,
+  label = 'ratio on / off (time; msgs/s as off / on)',
+): Record<string, string | number> {
   const rate = (s: ChatSample) => s.completed / s.wallMs;
   return {
-    case: 'ratio on / off (time; msgs/s as off / on)',
+    case: label,
     'msgs/s': round(rate(off) / rate(on), 3),
     'deliveries/s': '',
     'delivery p50 ms': round(percentile(on.delivery, 50) / percentile(off.delivery, 50), 3),
@@ -191,10 +207,10 @@ function chatRatio(on: ChatSample, off: ChatSample): Record<string, string | num
 /** Runs the rounds and prints the three tables. */
 export async function analyticsOverheadBench(): Promise<void> {
   console.log(`machine at the start: ${machineLoad()}`);
-  const rounds: Record<Mode, Round[]> = { off: [], on: [] };
+  const rounds: Record<Mode, Round[]> = { off: [], on: [], control: [] };
   for (let r = 0; r < ROUNDS; r++) {
-    // Alternate which goes first, so that neither always runs on a warmer bench process.
-    const order: Mode[] = r % 2 === 0 ? ['off', 'on'] : ['on', 'off'];
+    // Rotate which goes first, so that none always runs on a warmer bench process.
+    const order = MODES.map((_, i) => MODES[(i + r) % MODES.length]);
     for (const mode of order) {
       rounds[mode].push({
         signalling: CASES.has('signalling') ? await minimeetSignalling(fresh(mode)) : undefined,
@@ -225,6 +241,7 @@ export async function analyticsOverheadBench(): Promise<void> {
       row(`${label}, analytics off (baseline)`, off),
       row(`${label}, analytics on`, on),
       ratio(on, off),
+      ratio(sig('control', key), off, NOISE_LABEL),
     );
   }
   if (CASES.has('cycles')) {
@@ -237,10 +254,11 @@ export async function analyticsOverheadBench(): Promise<void> {
       ),
       row(`join + quality_report + leave, ${GUESTS} guests, analytics on`, cycles('on')),
       ratio(cycles('on'), cycles('off')),
+      ratio(cycles('control'), cycles('off'), NOISE_LABEL),
     );
   }
   printTable(
-    `(a) signalling with call analytics on against off, ${ROUNDS} alternating rounds each, pooled (goal: on at most 1.05× off)`,
+    `(a) signalling with call analytics on against off, ${ROUNDS} rotated rounds each, pooled (goal: on at most 1.05× off; the noise floor is off against itself)`,
     signallingRows,
   );
 
@@ -250,17 +268,18 @@ export async function analyticsOverheadBench(): Promise<void> {
     ['one', 'one room, 32 in flight'],
     ['many', '10 rooms, 32 in flight in each'],
   ] as const) {
-    const off = rounds.off.map((x) => x.chat?.[key]).filter((s): s is ChatSample => !!s);
-    const on = rounds.on.map((x) => x.chat?.[key]).filter((s): s is ChatSample => !!s);
-    if (off.length === 0 || on.length === 0) continue;
+    const of = (mode: Mode) =>
+      poolChat(rounds[mode].map((x) => x.chat?.[key]).filter((s): s is ChatSample => !!s));
+    if (rounds.off.length === 0 || !rounds.off[0]?.chat) continue;
     chatRows.push(
-      chatRow(`chat_message, ${label}, analytics off (baseline)`, poolChat(off)),
-      chatRow(`chat_message, ${label}, analytics on`, poolChat(on)),
-      chatRatio(poolChat(on), poolChat(off)),
+      chatRow(`chat_message, ${label}, analytics off (baseline)`, of('off')),
+      chatRow(`chat_message, ${label}, analytics on`, of('on')),
+      chatRatio(of('on'), of('off')),
+      chatRatio(of('control'), of('off'), NOISE_LABEL),
     );
   }
   printTable(
-    `(a) chat with call analytics on against off, ${ROUNDS} alternating rounds each, pooled (goal: on at most 1.05× off)`,
+    `(a) chat with call analytics on against off, ${ROUNDS} rotated rounds each, pooled (goal: on at most 1.05× off; the noise floor is off against itself)`,
     chatRows,
   );
 }
