@@ -153,6 +153,7 @@ const PERMISSION_KEYS = [
   'canShareScreen',
 ] as const satisfies readonly (keyof ParticipantPermissions)[];
 
-function samePermissions(a: ParticipantPermissions, b: ParticipantPermissions): boolean {
+/** Whether two sets of permissions allow the same. @internal */
+export function samePermissions(a: ParticipantPermissions, b: ParticipantPermissions): boolean {
   return PERMISSION_KEYS.every((k) => a[k] === b[k]);
 }

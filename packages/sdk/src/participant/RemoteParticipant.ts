@@ -3,7 +3,7 @@ import { ParticipantEvent } from '../events.js';
 import type { ReceivedMedia } from '../media/MediaTransport.js';
 import { RemoteTrack } from '../track/RemoteTrack.js';
 import { TrackPublication, type RemoteTrackPublication } from '../track/TrackPublication.js';
-import { Participant } from './Participant.js';
+import { Participant, samePermissions } from './Participant.js';
 
 /**
  * Another participant of the call. Its publications follow what the server announces; a track's
@@ -31,7 +31,7 @@ export class RemoteParticipant extends Participant<RemoteTrack> {
       previous.displayName !== info.displayName ||
       previous.avatarUrl !== info.avatarUrl ||
       previous.role !== info.role ||
-      JSON.stringify(previous.permissions) !== JSON.stringify(info.permissions)
+      !samePermissions(previous.permissions, info.permissions)
     ) {
       this.emit(ParticipantEvent.Updated);
     }

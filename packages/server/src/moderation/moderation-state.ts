@@ -8,9 +8,10 @@ export interface LobbyRecord extends LobbyEntry {
 
 /**
  * The live moderation state of rooms: bars after a removal, grants a host changed, the lobby queue
- * and its admissions, and raised hands (a room's lock and lobby setting are kept with the room). Each operation is atomic for one
- * room, so that two hosts deciding on one wait, or a lock racing a join, have one outcome on one
- * node or on several; the in-process adapter serves one node, the Redis adapter a deployment.
+ * and its admissions, and raised hands (a room's lock and lobby setting are kept with the room).
+ * Each operation is atomic for one room, so that two hosts deciding on one wait have one outcome
+ * on one node or on several; the in-process adapter serves one node, the Redis adapter a
+ * deployment.
  */
 export interface ModerationState {
   /** Bars a principal from a room's call until `untilMs` (epoch ms). */

@@ -498,13 +498,13 @@ export class ModerationService implements CallGate, OnModuleInit, OnApplicationS
     };
   }
 
-  /** A participant a host may act on: in the call, not above the host, (unless `self`) not the host. */
   /** A room's lock and lobby, kept with the room (both off for a room that does not exist). */
   private async settings(roomId: string): Promise<RoomModeration> {
     const room = await this.rooms.findById(roomId);
     return { locked: room?.locked ?? false, lobby: room?.lobby ?? false };
   }
 
+  /** A participant a host may act on: in the call, not above the host, (unless `self`) not the host. */
   private async target(
     host: Host,
     roomId: string,
