@@ -29,6 +29,10 @@ export type TopologyBroadcast = (
   payload: ServerPayload<'call_topology_changed'>,
 ) => void;
 
+// How often, at least, a node looks for due returns to mesh, and how many it performs per look.
+const MIN_SWEEP_MS = 1000;
+const SWEEP_BATCH = 100;
+
 /** The room fields the topology decisions need. */
 interface RoomShape {
   id: string;
@@ -44,15 +48,20 @@ interface RoomShape {
  * `AUTO_MESH_RETURN_SECONDS`. Each move is announced with `call_topology_changed`.
  *
  * The live topology of `auto` calls is kept in the {@link TopologyState} (Redis with several
- * nodes), so that every node sees a move and exactly one announces it. The planned return to mesh
- * is a timer on the node that saw the call shrink; a join anywhere voids it (the epoch moves on).
+ * nodes), so that every node sees a move and exactly one announces it. The node that sees the call
+ * shrink plans its return to mesh in the store and keeps a timer of its own for it; besides, every
+ * node sweeps the store for due returns (every `AUTO_MESH_RETURN_SECONDS` / 2, at least 1 s), so a
+ * return still happens when the planning node is gone. A join anywhere voids the plan (the epoch
+ * moves on), and the store lets exactly one node perform and announce a return.
  * The router capabilities come through the {@link SfuRelay}, so the router opens on the room's node.
  */
 @Injectable()
 export class CallTopology implements OnApplicationShutdown {
-  /** Returns to mesh planned on this node, by room. */
-  private readonly returns = new Map<string, NodeJS.Timeout>();
+  /** Returns to mesh planned on this node, by room, with the epoch they were planned at. */
+  private readonly returns = new Map<string, { epoch: number; timer: NodeJS.Timeout }>();
   private broadcast: TopologyBroadcast | null = null;
+  private sweeper: NodeJS.Timeout | undefined;
+  private sweeping = false;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -71,9 +80,16 @@ export class CallTopology implements OnApplicationShutdown {
     });
   }
 
-  /** How `call_topology_changed` reaches a room's call; the call service hands it over. */
+  /**
+   * How `call_topology_changed` reaches a room's call; the call service hands it over. From then
+   * on this node also performs the returns to mesh that any node planned, once they are due.
+   */
   attach(broadcast: TopologyBroadcast): void {
     this.broadcast = broadcast;
+    clearInterval(this.sweeper);
+    const every = Math.max(MIN_SWEEP_MS, this.config.sfu.meshReturnMs / 2);
+    this.sweeper = setInterval(() => void this.sweep(), every);
+    this.sweeper.unref();
   }
 
   /** Whether the SFU can be used at all. */
@@ -163,7 +179,9 @@ export class CallTopology implements OnApplicationShutdown {
 
   onApplicationShutdown(): void {
     this.unsubscribe();
-    for (const timer of this.returns.values()) clearTimeout(timer);
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
+    for (const { timer } of this.returns.values()) clearTimeout(timer);
     this.returns.clear();
   }
 
@@ -178,28 +196,58 @@ export class CallTopology implements OnApplicationShutdown {
       return;
     }
     if (entry.topology !== 'sfu' || count > this.config.sfu.autoThreshold) return;
-    if (this.returns.has(roomId)) return;
-    const timer = setTimeout(() => {
-      this.returns.delete(roomId);
-      this.returnToMesh(roomId, entry.epoch).catch((err: unknown) =>
-        this.logger.error({ err, roomId }, 'returning an auto call to mesh failed'),
-      );
-    }, this.config.sfu.meshReturnMs);
-    timer.unref();
-    this.returns.set(roomId, timer);
+    const { epoch } = entry;
+    const { meshReturnMs } = this.config.sfu;
+    // A timer planned before a join through another node waits for an epoch that is gone.
+    if (this.returns.get(roomId)?.epoch !== epoch) {
+      this.cancelReturn(roomId);
+      const timer = setTimeout(() => {
+        this.returns.delete(roomId);
+        void this.perform(roomId, epoch);
+      }, meshReturnMs);
+      timer.unref();
+      this.returns.set(roomId, { epoch, timer });
+    }
+    // In the store too: should this node be gone by then, another performs it.
+    await this.live.planReturn(roomId, epoch, meshReturnMs);
   }
 
   private cancelReturn(roomId: string): void {
-    const timer = this.returns.get(roomId);
-    if (timer) clearTimeout(timer);
+    clearTimeout(this.returns.get(roomId)?.timer);
     this.returns.delete(roomId);
+  }
+
+  /** Performs the returns to mesh that are due, whichever node planned them. */
+  private async sweep(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      for (const { roomId, epoch } of await this.live.dueReturns(SWEEP_BATCH)) {
+        await this.perform(roomId, epoch);
+      }
+    } catch (err) {
+      this.logger.warn({ err }, 'looking for due returns to mesh failed; the next sweep retries');
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  private async perform(roomId: string, epoch: number): Promise<void> {
+    try {
+      await this.returnToMesh(roomId, epoch);
+    } catch (err) {
+      this.logger.error({ err, roomId }, 'returning an auto call to mesh failed');
+    }
   }
 
   /** Returns the call to mesh unless someone joined since `epoch` (on any node) or it grew. */
   private async returnToMesh(roomId: string, epoch: number): Promise<void> {
     const count = (await this.state.list(roomId)).length;
-    if (count === 0 || count > this.config.sfu.autoThreshold) return;
+    if (count > this.config.sfu.autoThreshold) return;
     if (!(await this.live.returnToMesh(roomId, epoch))) return;
+    // An empty call whose last node went before it forgot the call: nobody to tell, but its plan
+    // must not wait in the store for every sweep.
+    if (count === 0) return;
     this.logger.info({ roomId, count }, 'an auto call returns to mesh');
     this.broadcast?.(roomId, null, { roomId, topology: 'mesh' });
   }

@@ -4,7 +4,9 @@
  * SFU signalling there, carried to the router's node through Redis, and its transports point at
  * the router node's own address; a host's mute on the other node pauses the producer on the
  * router's node; when the router's node dies, the room is re-created on the survivor and its
- * clients are told to set up again, as they are when it shuts down and hands its rooms over. Runs the built server with a real mediasoup worker per node.
+ * clients are told to set up again, as they are when it shuts down and hands its rooms over; an
+ * `auto` call returns to mesh even when the node that planned the return dies first. Runs the
+ * built server with a real mediasoup worker per node.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type {
@@ -15,6 +17,8 @@ import type {
   SfuTransportInfo,
 } from '@minimeet/protocol';
 import { createJoinToken } from '@minimeet/host';
+import { Redis } from 'ioredis';
+import { RedisTopologyState } from '../calls/topology-state.js';
 import { startCluster, type ClusterNode, type RunningCluster } from '../test/cluster.js';
 import { api, createApiKey, registerUser, waitUntil } from '../test/harness.js';
 import {
@@ -32,6 +36,22 @@ const ADDRESS_2 = '127.0.0.3';
 const ADDRESS_3 = '127.0.0.4';
 // A dead node is noticed within about 3 s (a heartbeat every second).
 const PRESENCE_TIMEOUT_SECONDS = 3;
+
+let guests = 0;
+
+/** A guest of an `auto` room (created by its first join) in the call through `node`, noting each move it hears. */
+async function autoGuest(key: CreatedApiKey, node: ClusterNode, roomId: string) {
+  const token = await createJoinToken(key, {
+    identity: `auto-${++guests}`,
+    name: `Guest ${guests}`,
+    grants: { room: roomId },
+  });
+  const socket = await connectSocket(node, token);
+  const moves: string[] = [];
+  socket.on('call_topology_changed', (e) => moves.push(e.topology));
+  const joined = await must<JoinRoomResult>(socket, 'join_room', { roomId });
+  return { socket, joined, moves };
+}
 
 describe('the SFU across server nodes (MariaDB + Redis, real processes, real workers)', () => {
   let cluster: RunningCluster;
@@ -175,18 +195,7 @@ describe('the SFU across server nodes (MariaDB + Redis, real processes, real wor
 
   it('moves an auto call to the SFU when its fifth joins through the other node, once, for everyone, and back', async () => {
     const roomId = `auto-across-${Date.now()}`;
-    const guest = async (node: ClusterNode) => {
-      const token = await createJoinToken(key, {
-        identity: `g${++n}`,
-        name: `Guest ${n}`,
-        grants: { room: roomId },
-      });
-      const socket = await connectSocket(node, token);
-      const moves: string[] = [];
-      socket.on('call_topology_changed', (e) => moves.push(e.topology));
-      const joined = await must<JoinRoomResult>(socket, 'join_room', { roomId });
-      return { socket, joined, moves };
-    };
+    const guest = (node: ClusterNode) => autoGuest(key, node, roomId);
     const four = [await guest(node1), await guest(node2), await guest(node1), await guest(node2)];
     expect(four.map((g) => g.joined.room.topology)).toEqual(['mesh', 'mesh', 'mesh', 'mesh']);
 
@@ -250,5 +259,82 @@ describe('the SFU across server nodes (MariaDB + Redis, real processes, real wor
     const event = await reset;
     const again = await setUp(c.socket, roomId, event.routerRtpCapabilities);
     expect(addresses(again.send)).toEqual([ADDRESS_3]);
+  }, 60_000);
+});
+
+describe('an auto call whose planned return to mesh outlives the node that planned it', () => {
+  // Long enough to kill the planning node before its own timer fires; the survivor sweeps every
+  // max(1 s, half of it).
+  const MESH_RETURN_SECONDS = 2;
+  let cluster: RunningCluster;
+  let survivor: ClusterNode;
+  let planner: ClusterNode;
+  let key: CreatedApiKey;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    cluster = await startCluster({
+      label: 'sfu.cluster.return',
+      nodes: 0,
+      env: {
+        SFU_ENABLED: 'true',
+        SFU_WORKERS: '1',
+        AUTO_MESH_RETURN_SECONDS: String(MESH_RETURN_SECONDS),
+      },
+    });
+    [survivor, planner] = await Promise.all([
+      cluster.addNode({ SFU_LISTEN_IP: ADDRESS_1, SFU_ANNOUNCED_ADDRESS: ADDRESS_1 }),
+      cluster.addNode({ SFU_LISTEN_IP: ADDRESS_2, SFU_ANNOUNCED_ADDRESS: ADDRESS_2 }),
+    ]);
+    const owner = await registerUser(survivor, { displayName: 'Host' });
+    key = await createApiKey(survivor, owner.accessToken);
+    redis = new Redis(cluster.redis.url);
+  }, 120_000);
+  afterEach(() => closeSockets());
+  afterAll(async () => {
+    redis?.disconnect();
+    await cluster?.close();
+  }, 60_000);
+
+  it('returns to mesh through the survivor, announced once, when the planning node is killed first', async () => {
+    const roomId = `auto-orphan-${Date.now()}`;
+    const topology = new RedisTopologyState(redis, cluster.redis.keyPrefix);
+    const guest = (node: ClusterNode) => autoGuest(key, node, roomId);
+    // Four on the survivor hear the moves; one on the planner takes the call back to the threshold.
+    const stay = [await guest(survivor), await guest(survivor), await guest(survivor)];
+    const leaver = await guest(planner);
+    const fifth = await guest(survivor);
+    expect(fifth.joined.room.topology).toBe('sfu');
+    stay.push(fifth);
+    await waitUntil('the others heard the move', () =>
+      stay.slice(0, 3).every((g) => g.moves.includes('sfu')),
+    );
+
+    await must(leaver.socket, 'leave_room', { roomId });
+    // The planner recorded its plan (this sorted set is what every node sweeps).
+    const plans = `${cluster.redis.keyPrefix}call:topology-returns`;
+    await waitUntil(
+      'the return is planned',
+      async () => (await redis.zscore(plans, roomId)) !== null,
+    );
+    await planner.kill();
+    // Still on the SFU: whatever returns it to mesh now is the survivor.
+    expect(await topology.get(roomId)).toMatchObject({ topology: 'sfu' });
+
+    await waitUntil(
+      'the survivor returned the call to mesh',
+      () => stay.every((g) => g.moves.includes('mesh')),
+      {
+        timeoutMs: (MESH_RETURN_SECONDS + 5) * 1000,
+      },
+    );
+    expect(stay.map((g) => g.moves)).toEqual([
+      ['sfu', 'mesh'],
+      ['sfu', 'mesh'],
+      ['sfu', 'mesh'],
+      ['mesh'],
+    ]);
+    expect(await topology.get(roomId)).toMatchObject({ topology: 'mesh' });
+    expect(await redis.zscore(plans, roomId)).toBeNull();
   }, 60_000);
 });
