@@ -54,6 +54,8 @@ import type {
 import type { QualityReportPayload } from './quality.js';
 import type {
   CallTopologyChangedEvent,
+  MediaMovedPayload,
+  RelayedMediaMoved,
   SfuConnectTransportPayload,
   SfuConsumerEvent,
   SfuConsumerLayersChangedEvent,
@@ -263,6 +265,8 @@ export interface ClientToServerEvents {
   sfu_set_preferred_layers: (payload: SfuSetPreferredLayersPayload, ack: Ack) => void;
   /** SFU: restart ICE on a transport; answers with the server's new ICE parameters. */
   sfu_restart_ice: (payload: SfuRestartIcePayload, ack: Ack<SfuRestartIceResult>) => void;
+  /** During a move between mesh and SFU: tell another participant its media now plays over the new topology. */
+  media_moved: (payload: MediaMovedPayload, ack: Ack) => void;
 }
 
 /** Events the server emits. */
@@ -324,6 +328,8 @@ export interface ServerToClientEvents {
   room_data: (payload: RoomDataEvent) => void;
   /** An `auto` room's call moved between mesh and SFU. */
   call_topology_changed: (payload: CallTopologyChangedEvent) => void;
+  /** During a move: another participant now plays this client's media over the new topology. */
+  media_moved: (payload: RelayedMediaMoved) => void;
   /** SFU: a new (paused) consumer of another participant's track, to `consume()` and resume. */
   sfu_new_consumer: (payload: SfuNewConsumerEvent) => void;
   /** SFU: a consumer closed (its producer closed, or its publisher left). */
@@ -396,6 +402,7 @@ export const ClientEvent = {
   SfuPauseConsumer: 'sfu_pause_consumer',
   SfuSetPreferredLayers: 'sfu_set_preferred_layers',
   SfuRestartIce: 'sfu_restart_ice',
+  MediaMoved: 'media_moved',
 } as const satisfies Record<string, ClientEventName>;
 
 /** Event name constants for what the server emits. */
@@ -427,6 +434,7 @@ export const ServerEvent = {
   HandsUpdated: 'hands_updated',
   RoomData: 'room_data',
   CallTopologyChanged: 'call_topology_changed',
+  MediaMoved: 'media_moved',
   SfuNewConsumer: 'sfu_new_consumer',
   SfuConsumerClosed: 'sfu_consumer_closed',
   SfuConsumerPaused: 'sfu_consumer_paused',

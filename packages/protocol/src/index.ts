@@ -128,6 +128,8 @@ export type {
 } from './presence.js';
 export type {
   CallTopologyChangedEvent,
+  MediaMovedPayload,
+  RelayedMediaMoved,
   SfuConnectTransportPayload,
   SfuConsumerEvent,
   SfuConsumerLayersChangedEvent,

@@ -42,6 +42,7 @@ import {
   sfuProducePayloadSchema,
   sfuProducerPayloadSchema,
   sfuRestartIcePayloadSchema,
+  mediaMovedPayloadSchema,
   sfuSetCapabilitiesPayloadSchema,
   sfuSetPreferredLayersPayloadSchema,
 } from './sfu-schemas.js';
@@ -387,6 +388,7 @@ export const clientPayloadSchemas = {
   sfu_pause_consumer: sfuConsumerPayloadSchema,
   sfu_set_preferred_layers: sfuSetPreferredLayersPayloadSchema,
   sfu_restart_ice: sfuRestartIcePayloadSchema,
+  media_moved: mediaMovedPayloadSchema,
 } as const satisfies Record<ClientEventName, z.ZodType>;
 
 export {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  mediaMovedPayloadSchema,
   sfuConnectTransportPayloadSchema,
   sfuProducePayloadSchema,
   sfuSetCapabilitiesPayloadSchema,
@@ -128,6 +129,33 @@ describe('SFU payload schemas', () => {
     );
     expect(
       sfuSetPreferredLayersPayloadSchema.safeParse({ ...base, spatialLayer: -1 }).success,
+    ).toBe(false);
+  });
+});
+
+const PARTICIPANT = 'pa_0b7c2f4e3a1d';
+
+describe('media_moved', () => {
+  it('takes a room, a participant and the topology moved to', () => {
+    const payload = { roomId: 'standup', to: PARTICIPANT, topology: 'sfu' };
+    expect(mediaMovedPayloadSchema.parse(payload)).toEqual(payload);
+  });
+
+  it('refuses another topology, a missing addressee and unknown fields', () => {
+    expect(
+      mediaMovedPayloadSchema.safeParse({ roomId: 'standup', to: PARTICIPANT, topology: 'auto' })
+        .success,
+    ).toBe(false);
+    expect(mediaMovedPayloadSchema.safeParse({ roomId: 'standup', topology: 'mesh' }).success).toBe(
+      false,
+    );
+    expect(
+      mediaMovedPayloadSchema.safeParse({
+        roomId: 'standup',
+        to: PARTICIPANT,
+        topology: 'mesh',
+        from: PARTICIPANT,
+      }).success,
     ).toBe(false);
   });
 });

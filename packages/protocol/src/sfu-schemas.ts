@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 import { roomIdSchema } from './primitives.js';
-import { trackSourceSchema } from './signalling-schemas.js';
+import { participantIdSchema, trackSourceSchema } from './signalling-schemas.js';
 import type {
+  MediaMovedPayload,
   SfuConnectTransportPayload,
   SfuConsumerPayload,
   SfuCreateTransportPayload,
@@ -215,3 +216,10 @@ export const sfuRestartIcePayloadSchema = z.strictObject({
   roomId: roomIdSchema,
   transportId: sfuIdSchema,
 }) satisfies z.ZodType<SfuRestartIcePayload>;
+
+/** Schema of {@link MediaMovedPayload}. */
+export const mediaMovedPayloadSchema = z.strictObject({
+  roomId: roomIdSchema,
+  to: participantIdSchema,
+  topology: z.enum(['mesh', 'sfu']),
+}) satisfies z.ZodType<MediaMovedPayload>;

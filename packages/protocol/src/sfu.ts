@@ -380,3 +380,28 @@ export interface CallTopologyChangedEvent {
   /** With `sfu`: the router's capabilities, for `device.load()`. */
   routerRtpCapabilities?: SfuRtpCapabilities;
 }
+
+/**
+ * `media_moved` from a client, during a move of an `auto` call (after `call_topology_changed`):
+ * the caller now plays everything of participant `to` over `topology`, so `to` may stop sending it
+ * the old way. A client closes its old connections once it has moved everyone's media and
+ * everyone has told it so.
+ */
+export interface MediaMovedPayload {
+  /** The room both are in. */
+  roomId: string;
+  /** The participant whose media moved. */
+  to: string;
+  /** The topology the caller now receives `to`'s media over. */
+  topology: 'mesh' | 'sfu';
+}
+
+/** `media_moved` as the server relays it: `from` is set by the server. */
+export interface RelayedMediaMoved {
+  /** The room. */
+  roomId: string;
+  /** The participant that now receives this client's media over `topology`. */
+  from: string;
+  /** The topology it receives it over. */
+  topology: 'mesh' | 'sfu';
+}

@@ -128,6 +128,7 @@ const SOCKET_PAYLOADS: Record<ClientEventName, Section[]> = {
   sfu_pause_consumer: [PROTOCOL_CONSUMER],
   sfu_set_preferred_layers: [['protocol.md', '### `sfu_set_preferred_layers`']],
   sfu_restart_ice: [['protocol.md', '### `sfu_restart_ice`']],
+  media_moved: [['protocol.md', '### `media_moved`']],
 };
 
 const OTHER_INPUTS: Array<[name: string, schema: ZodType, sections: Section[]]> = [

@@ -1,99 +1,147 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MediaMove, type MediaMoveTimings } from './MediaMove.js';
 
-// A received track as the move sees it: muted until its first packets, then `unmute`.
-class FakeTrack extends EventTarget {
-  muted = true;
-  readyState: MediaStreamTrackState = 'live';
-
-  flow(): void {
-    this.muted = false;
-    this.dispatchEvent(new Event('unmute'));
-  }
+// A track of the new topology as the move sees it: media flows when the test says so.
+function media(): { flowing: Promise<boolean>; stop: () => void; flow: () => void } {
+  let resolve: (flowing: boolean) => void = () => undefined;
+  const flowing = new Promise<boolean>((r) => (resolve = r));
+  return { flowing, stop: () => resolve(false), flow: () => resolve(true) };
 }
-
-const track = (muted = true): MediaStreamTrack => {
-  const t = new FakeTrack();
-  t.muted = muted;
-  return t as unknown as MediaStreamTrack;
-};
 
 const TIMINGS: MediaMoveTimings = {
   firstMediaTimeoutMs: 3_000,
   moveTimeoutMs: 8_000,
-  closeDelayMs: 1_500,
+  closeDelayMs: 500,
 };
 
 describe('MediaMove', () => {
   let finished: number;
+  let peers: Set<string>;
   let old: Map<string, number>;
-  const start = () =>
-    new MediaMove({ oldTracks: () => old, finish: () => (finished += 1) }, TIMINGS);
+  let oldPeers: string[];
+  let acks: Set<string>;
+  let told: string[];
+  const start = () => {
+    const move = new MediaMove(
+      {
+        peers: () => peers,
+        oldTracks: () => new Map([...old].filter(([id]) => peers.has(id))),
+        oldPeers: () => oldPeers,
+        acked: (id) => acks.has(id),
+        tell: (id) => told.push(id),
+        finish: () => (finished += 1),
+      },
+      TIMINGS,
+    );
+    move.check();
+    return move;
+  };
+  const ack = (move: MediaMove, id: string) => {
+    acks.add(id);
+    move.check();
+  };
 
   beforeEach(() => {
     vi.useFakeTimers();
     finished = 0;
+    peers = new Set(['ann', 'ben', 'cid']);
+    // Cid sends nothing (camera and microphone off).
     old = new Map([
       ['ann', 2],
-      ['ben', 2],
+      ['ben', 1],
     ]);
+    oldPeers = ['ann', 'ben', 'cid'];
+    acks = new Set();
+    told = [];
   });
   afterEach(() => vi.useRealTimers());
 
-  it('finishes a moment after every participant has as many tracks carrying media as before', () => {
+  it('tells each participant once all of its tracks play the new way, and one that sends nothing at once', async () => {
     const move = start();
-    const tracks = [track(), track(), track(), track()];
+    expect(told).toEqual(['cid']);
+    const [a1, a2, b1] = [media(), media(), media()];
+    move.arrived('ann', a1);
+    move.arrived('ann', a2);
+    move.arrived('ben', b1);
+    a1.flow();
+    b1.flow();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(told).toEqual(['cid', 'ben']);
+    a2.flow();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(told).toEqual(['cid', 'ben', 'ann']);
+    move.check();
+    expect(told).toHaveLength(3);
+  });
+
+  it('finishes a moment after everything moved here and every old peer said it moved this side', async () => {
+    const move = start();
+    const tracks = [media(), media(), media()];
     move.arrived('ann', tracks[0]);
     move.arrived('ann', tracks[1]);
     move.arrived('ben', tracks[2]);
-    move.arrived('ben', tracks[3]);
-    for (const t of tracks.slice(0, 3)) (t as unknown as FakeTrack).flow();
-    vi.advanceTimersByTime(2_000);
+    for (const t of tracks) t.flow();
+    ack(move, 'ann');
+    ack(move, 'ben');
+    await vi.advanceTimersByTimeAsync(2_000);
+    // Cid has not said it yet: it may still play this side over the old topology.
     expect(finished).toBe(0);
-    (tracks[3] as unknown as FakeTrack).flow();
-    vi.advanceTimersByTime(1_499);
+    ack(move, 'cid');
+    await vi.advanceTimersByTimeAsync(499);
     expect(finished).toBe(0);
-    vi.advanceTimersByTime(1);
+    await vi.advanceTimersByTimeAsync(1);
     expect(finished).toBe(1);
-    vi.advanceTimersByTime(10_000);
-    expect(finished).toBe(1);
-  });
-
-  it('counts a track already carrying media at once, and one that never does after a while', () => {
-    old = new Map([['ann', 2]]);
-    const move = start();
-    move.arrived('ann', track(false));
-    move.arrived('ann', track());
-    vi.advanceTimersByTime(2_999);
-    expect(finished).toBe(0);
-    vi.advanceTimersByTime(1 + 1_500);
+    await vi.advanceTimersByTimeAsync(10_000);
     expect(finished).toBe(1);
   });
 
-  it('gives up waiting when the move takes too long', () => {
+  it('does not wait for the word of someone the old topology never reached, or who left', async () => {
+    oldPeers = ['ann', 'ben'];
     const move = start();
-    move.arrived('ann', track(false));
-    vi.advanceTimersByTime(7_999);
+    const tracks = [media(), media(), media()];
+    move.arrived('ann', tracks[0]);
+    move.arrived('ann', tracks[1]);
+    move.arrived('ben', tracks[2]);
+    for (const t of tracks) t.flow();
+    ack(move, 'ann');
+    await vi.advanceTimersByTimeAsync(1_000);
     expect(finished).toBe(0);
-    vi.advanceTimersByTime(1);
-    expect(finished).toBe(1);
-  });
-
-  it('a participant who left is not waited for', () => {
-    const move = start();
-    move.arrived('ann', track(false));
-    move.arrived('ann', track(false));
-    old.delete('ben');
+    peers.delete('ben');
     move.check();
-    vi.advanceTimersByTime(1_500);
+    await vi.advanceTimersByTimeAsync(500);
     expect(finished).toBe(1);
   });
 
-  it('never finishes once cancelled', () => {
+  it('counts a track whose media never came once waiting for it gave up', async () => {
+    old = new Map([['ann', 1]]);
+    oldPeers = [];
     const move = start();
+    const never = media();
+    move.arrived('ann', never);
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(finished).toBe(0);
+    never.stop();
+    await vi.advanceTimersByTimeAsync(500);
+    expect(finished).toBe(1);
+  });
+
+  it('gives up waiting when the move takes too long', async () => {
+    start();
+    await vi.advanceTimersByTimeAsync(7_999);
+    expect(finished).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(finished).toBe(1);
+  });
+
+  it('never finishes once cancelled, and stops its waits', async () => {
+    const move = start();
+    const waiting = media();
+    move.arrived('ann', waiting);
     move.cancel();
-    move.arrived('ann', track(false));
-    vi.advanceTimersByTime(20_000);
+    expect(await waiting.flowing).toBe(false);
+    acks = new Set(['ann', 'ben', 'cid']);
+    move.check();
+    await vi.advanceTimersByTimeAsync(20_000);
     expect(finished).toBe(0);
   });
 });

@@ -118,6 +118,11 @@ export interface MediaTransport {
   resendPending(id: string): void;
   /** The `getStats()` report of the media, per remote participant, for quality monitoring. */
   getStats(): Promise<PeerStats[]>;
+  /**
+   * The participants this transport has a working connection with now, where it keeps one per
+   * participant (the mesh); a move waits for their word before the connections close.
+   */
+  connectedPeers?(): string[];
   /** Closes every media connection. */
   close(): void;
 }
@@ -132,4 +137,5 @@ export const EARLY_MEDIA_EVENTS = [
   'webrtc_answer',
   'ice_candidate',
   'call_topology_changed',
+  'media_moved',
 ] as const satisfies readonly ServerEventName[];

@@ -138,6 +138,11 @@ export class MeshTransport implements MediaTransport {
     );
   }
 
+  /** The participants whose connection is up (`connected`) now. */
+  connectedPeers(): string[] {
+    return [...this.states].filter(([, state]) => state === 'connected').map(([id]) => id);
+  }
+
   /** Closes every connection; the transport is done. */
   close(): void {
     this.closed = true;

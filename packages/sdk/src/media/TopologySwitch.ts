@@ -1,7 +1,8 @@
 import type { TrackSource } from '@minimeet/protocol';
 import type { PeerStats } from '../stats/StatsSampler.js';
 import type { LocalTrack } from '../track/LocalTrack.js';
-import { MediaMove } from './MediaMove.js';
+import { mediaFlowing } from './flowing.js';
+import { MEDIA_MOVE_DEFAULTS, MediaMove } from './MediaMove.js';
 import type {
   MediaSignal,
   MediaTransport,
@@ -28,14 +29,18 @@ export interface Running {
  * Runs a call's media on the mesh or the SFU and moves it between them without a gap anyone
  * should notice: the new topology comes up beside the old one and sends the same tracks; each
  * remote track takes the new media once that carries frames (the app's track objects and
- * elements stay); then the old connections close ({@link MediaMove}). It lives in the SFU's
- * chunk: the room's {@link TopologyTransport} hands its mesh over the first time a call needs it.
+ * elements stay), and each participant is told (`media_moved`) once all of its tracks play the
+ * new way; the old connections close once that is true both ways with everyone
+ * ({@link MediaMove}). It lives in the SFU's chunk: the room's {@link TopologyTransport} hands
+ * its mesh over the first time a call needs it.
  */
 export class TopologySwitch implements MediaTransport {
   private current: Running | undefined;
   private incoming: Running | undefined;
   private move: MediaMove | undefined;
   private target: Topology | undefined;
+  // The participants there when the move began: only they use the old topology.
+  private readonly before = new Set<string>();
   private closed = false;
 
   /** Takes over `running` (the mesh so far, if any), with the room's participants and tracks. */
@@ -45,6 +50,8 @@ export class TopologySwitch implements MediaTransport {
     private readonly events: MediaTransportEvents,
     private readonly peers: ReadonlyMap<string, TransportPeer>,
     private readonly tracks: ReadonlyMap<TrackSource, LocalTrack>,
+    // Who said it plays this side's media over which topology (`media_moved`).
+    private readonly acks: ReadonlyMap<string, Topology>,
     // The mesh's code stays in the main bundle; this chunk gets it from there.
     private readonly createMesh: (events: MediaTransportEvents) => MediaTransport,
     running?: Running,
@@ -53,9 +60,18 @@ export class TopologySwitch implements MediaTransport {
     this.target = running?.topology;
   }
 
-  /** Adds or updates a participant on the running topologies. */
+  /** Adds or updates a participant; one who joined during a move only uses the new topology. */
   setPeer(peer: TransportPeer): void {
-    for (const running of this.running()) running.transport.setPeer(peer);
+    if (this.current && (!this.incoming || this.before.has(peer.id))) {
+      this.current.transport.setPeer(peer);
+    }
+    this.incoming?.transport.setPeer(peer);
+    this.move?.check();
+  }
+
+  /** Someone said it plays this side's media over a topology (`media_moved`). */
+  acked(): void {
+    this.move?.check();
   }
 
   /** Drops a participant from the running topologies. */
@@ -131,11 +147,26 @@ export class TopologySwitch implements MediaTransport {
       this.current = this.run(create, topology.topology, true);
       return;
     }
+    const old = this.current;
+    this.before.clear();
+    for (const id of this.peers.keys()) this.before.add(id);
+    const target = topology.topology;
     this.move = new MediaMove({
+      peers: () => this.peers.keys(),
       oldTracks: () => liveTracks(this.current),
+      // A mesh waits for those it has a connection with (not someone who joined on the SFU).
+      oldPeers: () => old.transport.connectedPeers?.() ?? this.peers.keys(),
+      acked: (id) => this.acks.get(id) === target,
+      tell: (to) => {
+        if (!this.signal.isConnected) return;
+        void this.signal
+          .request('media_moved', { roomId: this.options.roomId, to, topology: target })
+          .catch(() => undefined);
+      },
       finish: () => this.finishMove(),
     });
-    this.incoming = this.run(create, topology.topology, false);
+    this.incoming = this.run(create, target, false);
+    this.move.check();
   }
 
   private run(
@@ -149,7 +180,10 @@ export class TopologySwitch implements MediaTransport {
         if (running !== this.current && running !== this.incoming) return;
         // The room's track keeps showing the old media until the new one carries frames.
         this.events.track(from, media);
-        if (running === this.incoming) this.move?.arrived(from, media.track);
+        if (running === this.incoming) {
+          const { firstMediaTimeoutMs } = MEDIA_MOVE_DEFAULTS;
+          this.move?.arrived(from, mediaFlowing(media.track, media.receiver, firstMediaTimeoutMs));
+        }
         delivered.set(from, (delivered.get(from) ?? new Set()).add(media.track));
       },
       trackEnded: (from, track) => {

@@ -26,10 +26,13 @@ export class TopologyTransport implements MediaTransport {
   private readonly tracks = new Map<TrackSource, LocalTrack>();
   // The remote tracks the mesh delivered, for the switch to know when everything has moved.
   private readonly delivered = new Map<string, Set<MediaStreamTrack>>();
+  // Who said it plays this side's media over which topology (`media_moved`), kept from the first
+  // word on: someone may say it before this side has loaded the SFU's chunk.
+  private readonly acks = new Map<string, Topology>();
   private inner: MediaTransport | undefined;
   private switcher: TopologySwitch | undefined;
   private target: Topology;
-  private readonly stop: () => void;
+  private readonly stops: (() => void)[];
   private closed = false;
 
   /** Starts on `topology`, and follows the server's changes of it. */
@@ -40,9 +43,16 @@ export class TopologyTransport implements MediaTransport {
     topology: TopologyInfo,
   ) {
     this.target = topology.topology;
-    this.stop = signal.subscribe('call_topology_changed', (event) => {
-      if (event.roomId === options.roomId) this.moveTo(event);
-    });
+    this.stops = [
+      signal.subscribe('call_topology_changed', (event) => {
+        if (event.roomId === options.roomId) this.moveTo(event);
+      }),
+      signal.subscribe('media_moved', ({ roomId, from, topology: moved }) => {
+        if (roomId !== options.roomId) return;
+        this.acks.set(from, moved);
+        this.switcher?.acked();
+      }),
+    ];
     // A mesh call starts at once: the offers of the others may be on their way already.
     if (topology.topology === 'mesh') {
       this.inner = this.createMesh({
@@ -70,6 +80,7 @@ export class TopologyTransport implements MediaTransport {
   removePeer(id: string): void {
     this.peers.delete(id);
     this.delivered.delete(id);
+    this.acks.delete(id);
     this.inner?.removePeer(id);
   }
 
@@ -109,7 +120,7 @@ export class TopologyTransport implements MediaTransport {
   /** Closes everything. */
   close(): void {
     this.closed = true;
-    this.stop();
+    for (const stop of this.stops.splice(0)) stop();
     this.inner?.close();
   }
 
@@ -120,6 +131,8 @@ export class TopologyTransport implements MediaTransport {
   private moveTo(topology: TopologyInfo, initial = false): void {
     if (this.closed || (topology.topology === this.target && !initial)) return;
     this.target = topology.topology;
+    // Words about an earlier move no longer count.
+    for (const [id, moved] of this.acks) if (moved !== topology.topology) this.acks.delete(id);
     import('./sfu.js').then(
       ({ TopologySwitch }) => {
         // A later change may have overtaken this one while the chunk loaded.
@@ -131,6 +144,7 @@ export class TopologyTransport implements MediaTransport {
             this.events,
             this.peers,
             this.tracks,
+            this.acks,
             (events) => this.createMesh(events),
             this.inner && { transport: this.inner, topology: 'mesh', delivered: this.delivered },
           );

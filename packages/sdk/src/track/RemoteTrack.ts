@@ -1,12 +1,11 @@
 import type { TrackSource } from '@minimeet/protocol';
 import type { VideoDimensions } from '../media/layers.js';
+import { mediaFlowing } from '../media/flowing.js';
 import type { ReceiverControl } from '../media/MediaTransport.js';
 import { Track } from './Track.js';
 
-// How long new media may take to carry frames before it replaces media that still plays, and how
-// often it is checked meanwhile.
+// How long new media may take to carry frames before it replaces media that still plays.
 const REPLACE_WAIT_MS = 3_000;
-const FRAME_POLL_MS = 50;
 
 /** A track another participant publishes, as this browser receives it. */
 export class RemoteTrack extends Track {
@@ -121,23 +120,11 @@ export class RemoteTrack extends Track {
     }
     // A video's elements would show nothing from the moment they switch until the new track's
     // first decoded frame: switch once it has one (audio, once its packets come).
-    const deadline = Date.now() + REPLACE_WAIT_MS;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = async () => {
-      const ready =
-        !track.muted &&
-        (this.kind === 'audio' ||
-          [...((await receiver.getStats().catch(() => undefined))?.values() ?? [])].some(
-            (s: { type?: string; framesDecoded?: number }) =>
-              s.type === 'inbound-rtp' && (s.framesDecoded ?? 0) > 0,
-          ));
-      if (this.stopWaiting !== stop) return;
-      if (ready || Date.now() >= deadline) swap();
-      else timer = setTimeout(() => void poll(), FRAME_POLL_MS);
-    };
-    const stop = () => clearTimeout(timer);
-    this.stopWaiting = stop;
-    void poll();
+    const waiting = mediaFlowing(track, receiver, REPLACE_WAIT_MS);
+    this.stopWaiting = waiting.stop;
+    void waiting.flowing.then(() => {
+      if (this.stopWaiting === waiting.stop) swap();
+    });
   }
 
   /** Stops watching the elements; the track is gone. @internal */

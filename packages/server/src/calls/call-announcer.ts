@@ -71,10 +71,16 @@ export class CallAnnouncer {
 
   /** Hands a relayed signal to the socket of its addressee. */
   deliver(socketId: string, signal: RelayedSignal): void {
-    if (signal.event === 'ice_candidate') {
-      this.transport().toSocket(socketId, 'ice_candidate', signal.payload);
-    } else {
-      this.transport().toSocket(socketId, signal.event, signal.payload);
+    switch (signal.event) {
+      case 'ice_candidate':
+        this.transport().toSocket(socketId, 'ice_candidate', signal.payload);
+        break;
+      case 'media_moved':
+        this.transport().toSocket(socketId, 'media_moved', signal.payload);
+        break;
+      case 'webrtc_offer':
+      case 'webrtc_answer':
+        this.transport().toSocket(socketId, signal.event, signal.payload);
     }
   }
 

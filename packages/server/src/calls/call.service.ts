@@ -15,6 +15,7 @@ import {
   type Principal,
   type RoomRole,
   type SignalCandidatePayload,
+  type MediaMovedPayload,
   type SignalDescriptionPayload,
   type UpdateMediaStatePayload,
 } from '@minimeet/protocol';
@@ -350,6 +351,17 @@ export class CallService implements OnModuleInit, OnModuleDestroy, OnApplication
     return this.relay(client, payload.roomId, payload.to, {
       event: 'ice_candidate',
       payload: { roomId: payload.roomId, from: '', candidate: payload.candidate },
+    });
+  }
+
+  /**
+   * `media_moved`: during a move between mesh and SFU, tells one other participant of the room
+   * that the caller now plays its media over the new topology (it may stop sending the old way).
+   */
+  relayMoved(client: CallClient, payload: MediaMovedPayload): Promise<object> {
+    return this.relay(client, payload.roomId, payload.to, {
+      event: 'media_moved',
+      payload: { roomId: payload.roomId, from: '', topology: payload.topology },
     });
   }
 

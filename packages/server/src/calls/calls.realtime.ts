@@ -3,6 +3,7 @@ import {
   iceCandidatePayloadSchema,
   joinRoomPayloadSchema,
   leaveRoomPayloadSchema,
+  mediaMovedPayloadSchema,
   updateMediaStatePayloadSchema,
   webrtcAnswerPayloadSchema,
   webrtcOfferPayloadSchema,
@@ -18,7 +19,8 @@ export type CallEventName =
   | 'webrtc_offer'
   | 'webrtc_answer'
   | 'ice_candidate'
-  | 'update_media_state';
+  | 'update_media_state'
+  | 'media_moved';
 
 /**
  * Calls over the socket, a feature like chat and presence: the gateway validates each payload and
@@ -53,6 +55,10 @@ export class CallsRealtime implements RealtimeFeature<CallEventName> {
       update_media_state: {
         schema: updateMediaStatePayloadSchema,
         run: (client, p) => this.calls.updateMedia(client, p),
+      },
+      media_moved: {
+        schema: mediaMovedPayloadSchema,
+        run: (client, p) => this.calls.relayMoved(client, p),
       },
     };
   }

@@ -482,6 +482,44 @@ describe.each(BACKENDS)('on $name', (backend) => {
       expect(seen(a, 'webrtc_offer')).toEqual([]);
     });
 
+    it('relays media_moved to the addressee only, refuses one outside the call and a bad topology', async () => {
+      const room = 'moved';
+      const [a, b, c] = await Promise.all([
+        guests.guest(room),
+        guests.guest(room),
+        guests.guest(room),
+      ]);
+      const pa = await join(a, { roomId: room });
+      const pb = await join(b, { roomId: room });
+      await join(c, { roomId: room });
+      const got = waitFor(b, 'media_moved');
+      expect(
+        await request(a, 'media_moved', { roomId: room, to: pb.participant.id, topology: 'sfu' }),
+      ).toEqual({ ok: true });
+      expect(await got).toEqual({ roomId: room, from: pa.participant.id, topology: 'sfu' });
+      expect(seen(c, 'media_moved')).toEqual([]);
+      expect(
+        await request(a, 'media_moved', { roomId: room, to: pb.participant.id, topology: 'auto' }),
+      ).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+      const outsider = await guests.guest('moved-elsewhere');
+      await join(outsider, { roomId: 'moved-elsewhere' });
+      expect(
+        await request(outsider, 'media_moved', {
+          roomId: 'moved-elsewhere',
+          to: pb.participant.id,
+          topology: 'mesh',
+        }),
+      ).toMatchObject({ ok: false, error: { code: 'participant_not_found' } });
+      expect(
+        await request(outsider, 'media_moved', {
+          roomId: room,
+          to: pb.participant.id,
+          topology: 'mesh',
+        }),
+      ).toMatchObject({ ok: false, error: { code: 'not_in_room' } });
+      expect(seen(b, 'media_moved')).toHaveLength(1);
+    });
+
     it('refuses a spoofed from, and a sender that is not in the room on this connection', async () => {
       const room = 'guarded';
       const [a, b] = await Promise.all([guests.guest(room), guests.guest(room)]);

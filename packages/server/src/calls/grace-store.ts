@@ -1,9 +1,10 @@
-import type { RelayedCandidate, RelayedDescription } from '@minimeet/protocol';
+import type { RelayedCandidate, RelayedDescription, RelayedMediaMoved } from '@minimeet/protocol';
 
 /** A signalling message on its way to a participant, as the relay sends it. */
 export type RelayedSignal =
   | { event: 'webrtc_offer' | 'webrtc_answer'; payload: RelayedDescription }
-  | { event: 'ice_candidate'; payload: RelayedCandidate };
+  | { event: 'ice_candidate'; payload: RelayedCandidate }
+  | { event: 'media_moved'; payload: RelayedMediaMoved };
 
 /** Most signals queued for one participant in its grace period; past it, the oldest go first. */
 export const MAX_QUEUED_SIGNALS = 256;
@@ -53,7 +54,13 @@ export const GRACE_STORE = Symbol('GRACE_STORE');
 
 /** Roughly how much memory a queued signal holds, in characters. */
 export function signalWeight(signal: RelayedSignal): number {
-  return signal.event === 'ice_candidate'
-    ? signal.payload.candidate.candidate.length + 64
-    : signal.payload.description.sdp.length;
+  switch (signal.event) {
+    case 'ice_candidate':
+      return signal.payload.candidate.candidate.length + 64;
+    case 'media_moved':
+      return 64;
+    case 'webrtc_offer':
+    case 'webrtc_answer':
+      return signal.payload.description.sdp.length;
+  }
 }

@@ -104,10 +104,10 @@ export interface ServerEvents {
   'call.reconnecting': { roomId: string; participantId: string; sessionId: string };
   /** A participant in its grace period resumed on a new connection (`socketId`). */
   'call.resumed': { roomId: string; participantId: string; sessionId: string; socketId: string };
-  /** The server relayed one WebRTC signalling message between two participants of a call. */
+  /** The server relayed one signalling message between two participants of a call. */
   'call.signal_relayed': {
     roomId: string;
-    kind: 'webrtc_offer' | 'webrtc_answer' | 'ice_candidate';
+    kind: 'webrtc_offer' | 'webrtc_answer' | 'ice_candidate' | 'media_moved';
   };
   /** A chat message was stored (after it is durable, before or while it is broadcast). */
   'chat.message_created': { message: ChatMessage };
