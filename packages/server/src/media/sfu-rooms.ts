@@ -346,7 +346,10 @@ export class SfuRooms implements OnApplicationShutdown {
     if (entry) {
       const layers = state!.producers.get(entry.producerId)?.spatialLayers ?? 1;
       entry.preferredSpatial = Math.min(spatialLayer, layers - 1);
-      this.dynacast(caller.roomId, entry.producerId);
+      // A paused consumer's preference changes nothing dynacast counts; a new consumer's comes
+      // just before its resume, and switching the publisher's layers off in between would cost
+      // everyone a key frame.
+      if (!entry.paused) this.dynacast(caller.roomId, entry.producerId);
     }
     return { result: {} };
   }

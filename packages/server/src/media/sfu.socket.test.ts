@@ -141,6 +141,39 @@ describe('the SFU over the socket, with a real mediasoup worker', () => {
     await closed;
   });
 
+  it('a new consumer asking for its layer before its resume does not switch the publisher off in between', async () => {
+    const roomId = await sfuRoom();
+    const a = await sfuPeer(roomId);
+    const b = await sfuPeer(roomId);
+    const heard: Array<number | null> = [];
+    a.socket.on('sfu_producer_layers_wanted', (e: { maxSpatialLayer: number | null }) =>
+      heard.push(e.maxSpatialLayer),
+    );
+    const consumerOfB = waitForEvent(b.socket, 'sfu_new_consumer', (e) => e.participantId === a.id);
+    const { producerId } = await must<{ producerId: string }>(a.socket, 'sfu_produce', {
+      roomId,
+      transportId: a.send.transportId,
+      kind: 'video',
+      source: 'camera',
+      rtpParameters: CAMERA,
+    });
+    const consumer = await consumerOfB;
+    // The SDK's order: the layer that fits the tile, then the resume.
+    const wanted = waitForEvent(
+      a.socket,
+      'sfu_producer_layers_wanted',
+      (e) => e.producerId === producerId && e.maxSpatialLayer === 0,
+    );
+    await must(b.socket, 'sfu_set_preferred_layers', {
+      roomId,
+      consumerId: consumer.consumerId,
+      spatialLayer: 0,
+    });
+    await must(b.socket, 'sfu_resume_consumer', { roomId, consumerId: consumer.consumerId });
+    await wanted;
+    expect(heard).toEqual([0]);
+  });
+
   it('refuses to publish without canPublish and to receive without canSubscribe', async () => {
     const roomId = await sfuRoom();
     const viewer = await joiner(roomId, { canPublish: false });
