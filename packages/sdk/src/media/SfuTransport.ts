@@ -6,7 +6,7 @@ import {
   type TrackSource,
 } from '@minimeet/protocol';
 import { Device, parseScalabilityMode, type types } from 'mediasoup-client';
-import type { PeerStats } from '../stats/StatsSampler.js';
+import type { PeerStats, StatsReport } from '../stats/StatsSampler.js';
 import type { LocalTrack } from '../track/LocalTrack.js';
 import {
   cameraEncodings,
@@ -43,6 +43,12 @@ const AUDIO_ENCODINGS: readonly types.RtpEncodingParameters[] = [
 
 // How long an ICE connection may stay disconnected before the transport restarts ICE itself.
 const RESTART_AFTER_MS_FLOOR = 1_000;
+
+interface ProducerEntry {
+  producer: types.Producer;
+  /** The published track it was produced for: a producer belongs to one track. */
+  track: LocalTrack;
+}
 
 interface ConsumerEntry {
   consumer: types.Consumer;
@@ -88,13 +94,21 @@ class Serial {
 export class SfuTransport implements MediaTransport {
   private readonly queue = new Serial();
   private readonly tracks = new Map<TrackSource, LocalTrack>();
-  private readonly producers = new Map<TrackSource, types.Producer>();
+  private readonly producers = new Map<TrackSource, ProducerEntry>();
+  // Producers closed here that the server may still hold (the request to close them failed):
+  // the server takes one producer per source, so these go before anything is produced.
+  private readonly unclosed = new Set<string>();
   private readonly consumers = new Map<string, ConsumerEntry>();
+  // Consumers announced and not consumed yet (that waits its turn in the queue), with what the
+  // server said of them meanwhile: closed (its producer went), or its producer paused.
+  private readonly announced = new Map<string, { closed: boolean; producerPaused: boolean }>();
   private readonly stops: (() => void)[];
   private device: types.Device | undefined;
   private sendTransport: types.Transport | undefined;
   private recvTransport: types.Transport | undefined;
   private restartTimers = new Map<types.Transport, ReturnType<typeof setTimeout>>();
+  // The receive transport lost its path (or restarted ICE): once connected, key frames are due.
+  private keyFramesDue = false;
   private capabilities: unknown;
   private setupTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
@@ -109,16 +123,27 @@ export class SfuTransport implements MediaTransport {
     const mine = (e: { roomId: string }) => e.roomId === options.roomId && !this.closed;
     this.stops = [
       signal.subscribe('sfu_new_consumer', (e) => {
-        if (mine(e)) void this.queue.run(() => this.consume(e)).catch(() => undefined);
+        if (!mine(e)) return;
+        this.announced.set(e.consumerId, { closed: false, producerPaused: e.producerPaused });
+        void this.queue.run(() => this.consume(e)).catch(() => undefined);
       }),
       signal.subscribe('sfu_consumer_closed', (e) => {
-        if (mine(e)) this.closeConsumer(e.consumerId);
+        if (!mine(e)) return;
+        const announced = this.announced.get(e.consumerId);
+        if (announced) announced.closed = true;
+        else this.closeConsumer(e.consumerId);
       }),
       signal.subscribe('sfu_consumer_paused', (e) => {
-        if (mine(e)) this.consumers.get(e.consumerId)?.consumer.pause();
+        if (!mine(e)) return;
+        const announced = this.announced.get(e.consumerId);
+        if (announced) announced.producerPaused = true;
+        else this.consumers.get(e.consumerId)?.consumer.pause();
       }),
       signal.subscribe('sfu_consumer_resumed', (e) => {
-        if (mine(e)) this.consumers.get(e.consumerId)?.consumer.resume();
+        if (!mine(e)) return;
+        const announced = this.announced.get(e.consumerId);
+        if (announced) announced.producerPaused = false;
+        else this.consumers.get(e.consumerId)?.consumer.resume();
       }),
       signal.subscribe('sfu_consumer_layers_changed', (e) => {
         if (mine(e)) this.handleLayersChanged(e);
@@ -128,7 +153,7 @@ export class SfuTransport implements MediaTransport {
       }),
       signal.subscribe('sfu_producer_closed', (e) => {
         if (!mine(e)) return;
-        for (const [source, producer] of this.producers) {
+        for (const [source, { producer }] of this.producers) {
           if (producer.id !== e.producerId) continue;
           producer.close();
           this.producers.delete(source);
@@ -151,27 +176,21 @@ export class SfuTransport implements MediaTransport {
     }
   }
 
-  /** Produces a newly published track. */
+  /**
+   * Produces a newly published track, in place of the producer of another track of its source
+   * (closed here and at the server first).
+   */
   publish(track: LocalTrack): void {
     this.tracks.set(track.source, track);
-    void this.queue.run(() => this.produce(track)).catch(() => undefined);
+    void this.queue.run(() => this.sync(track.source)).catch(() => undefined);
   }
 
-  /** Closes the producer of an unpublished track. */
+  /** Closes the producer of an unpublished track, here and at the server. */
   unpublish(track: LocalTrack): void {
+    // A late word about a track already replaced must not take its successor down.
+    if (this.tracks.get(track.source) !== track) return;
     this.tracks.delete(track.source);
-    void this.queue
-      .run(async () => {
-        const producer = this.producers.get(track.source);
-        if (!producer) return;
-        this.producers.delete(track.source);
-        producer.close();
-        await this.signal.request('sfu_close_producer', {
-          roomId: this.options.roomId,
-          producerId: producer.id,
-        });
-      })
-      .catch(() => undefined);
+    void this.queue.run(() => this.sync(track.source)).catch(() => undefined);
   }
 
   /**
@@ -180,12 +199,14 @@ export class SfuTransport implements MediaTransport {
    */
   replaceTrack(track: LocalTrack): Promise<void> {
     return this.queue.run(async () => {
-      const producer = this.producers.get(track.source);
+      const entry = this.producers.get(track.source);
       const media = track.mediaStreamTrack;
-      if (!producer) {
-        if (media) await this.produce(track);
+      if (entry?.track !== track) {
+        // Not produced yet (no media until now, or a produce that failed): produce it now.
+        await this.sync(track.source);
         return;
       }
+      const { producer } = entry;
       const roomId = this.options.roomId;
       if (media) {
         prepareTrack(track.source, media);
@@ -204,19 +225,24 @@ export class SfuTransport implements MediaTransport {
   /**
    * Restarts ICE on both transports (the server gives new ICE credentials): after a drop, the
    * paths the media took may be gone; and asks again for what a drop may have swallowed (a
-   * consumer's resume or layer, a producer). Once connected again, mediasoup asks the senders for key
-   * frames for the consumers that lost packets, and Chromium's receivers ask too.
+   * consumer's resume or layer, a producer, the close of one). Once the receive transport is
+   * connected again, it asks for a key frame of every video it shows.
    */
   recover(_topology?: TopologyInfo): void {
     for (const transport of [this.sendTransport, this.recvTransport]) {
       if (transport) void this.restartIce(transport);
     }
-    // What a drop swallowed (a resume, a layer, a produce) is asked for again.
+    // What a drop swallowed (a resume, a layer, a produce, a close) is asked for again.
     for (const entry of this.consumers.values()) this.adapt(entry);
-    for (const track of this.tracks.values()) {
-      if (!this.producers.has(track.source)) {
-        void this.queue.run(() => this.produce(track)).catch(() => undefined);
-      }
+    const sources = new Set([...this.tracks.keys(), ...this.producers.keys()]);
+    const behind = [...sources].some((s) => this.producers.get(s)?.track !== this.tracks.get(s));
+    if (behind || this.unclosed.size > 0) {
+      void this.queue
+        .run(async () => {
+          await this.closeAtServer();
+          for (const source of sources) await this.sync(source);
+        })
+        .catch(() => undefined);
     }
   }
 
@@ -224,41 +250,23 @@ export class SfuTransport implements MediaTransport {
   resendPending(_id: string): void {}
 
   /**
-   * Per remote participant, the stats of its consumers; what this side sends to the SFU reaches
-   * everyone at once, so the producers' stats go with the first of them.
+   * Per remote participant, the stats of its consumers; and what this side sends, which goes once
+   * to the server for everyone, as its own uplink (see {@link sfuPeerStats}).
    */
   async getStats(): Promise<PeerStats[]> {
-    const byPeer = new Map<string, Map<string, unknown>>();
+    const received: ReceivedStats[] = [];
     for (const entry of this.consumers.values()) {
       if (entry.consumer.closed) continue;
       const report = await entry.consumer.getStats().catch(() => undefined);
-      if (!report) continue;
-      const merged = byPeer.get(entry.participantId) ?? new Map<string, unknown>();
-      for (const [id, stat] of report) merged.set(id, stat);
-      byPeer.set(entry.participantId, merged);
+      if (report) received.push({ participantId: entry.participantId, report });
     }
-    const sendingMids = new Map<string, TrackSource>();
-    const sent = new Map<string, unknown>();
-    for (const [source, producer] of this.producers) {
+    const sent: SentStats[] = [];
+    for (const [source, { producer }] of this.producers) {
       if (producer.closed) continue;
-      if (producer.rtpParameters.mid) sendingMids.set(producer.rtpParameters.mid, source);
       const report = await producer.getStats().catch(() => undefined);
-      for (const [id, stat] of report ?? []) sent.set(id, stat);
+      if (report) sent.push({ source, mid: producer.rtpParameters.mid, report });
     }
-    const peers: PeerStats[] = [...byPeer].map(([peerId, report]) => ({
-      peerId,
-      report: report,
-      sendingMids: new Map(),
-    }));
-    if (peers[0] && sent.size > 0) {
-      const first = peers[0];
-      peers[0] = {
-        peerId: first.peerId,
-        report: new Map([...first.report, ...sent]),
-        sendingMids,
-      };
-    }
-    return peers;
+    return sfuPeerStats(received, sent);
   }
 
   /** Closes both transports (and so every producer and consumer). */
@@ -285,6 +293,39 @@ export class SfuTransport implements MediaTransport {
       rtpCapabilities: device.rtpCapabilities,
     });
     for (const track of this.tracks.values()) await this.produce(track);
+  }
+
+  // Brings the producer of `source` in line with the track published for it now: a producer of
+  // another track (or of none) closes, here and at the server; a published track with media and
+  // no producer is produced. Runs in the queue, so a quick unpublish and publish end right.
+  private async sync(source: TrackSource): Promise<void> {
+    const track = this.tracks.get(source);
+    const entry = this.producers.get(source);
+    if (entry && entry.track !== track) await this.closeProducer(source, entry.producer);
+    if (track) await this.produce(track);
+  }
+
+  private async closeProducer(source: TrackSource, producer: types.Producer): Promise<void> {
+    if (this.producers.get(source)?.producer === producer) this.producers.delete(source);
+    producer.close();
+    this.unclosed.add(producer.id);
+    await this.closeAtServer();
+  }
+
+  // Has the server close the producers closed here; a failed request leaves the rest for the next
+  // produce or recover().
+  private async closeAtServer(): Promise<void> {
+    for (const producerId of [...this.unclosed]) {
+      try {
+        await this.signal.request('sfu_close_producer', {
+          roomId: this.options.roomId,
+          producerId,
+        });
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== ErrorCode.NotFound) throw error;
+      }
+      this.unclosed.delete(producerId);
+    }
   }
 
   private async createTransport(direction: SfuTransportDirection): Promise<types.Transport> {
@@ -338,6 +379,8 @@ export class SfuTransport implements MediaTransport {
     const media = track.mediaStreamTrack;
     if (this.closed || !this.device || !media || !this.options.canPublish) return;
     if (this.producers.has(track.source) || this.tracks.get(track.source) !== track) return;
+    // The server refuses a second producer of a source; one it still holds goes first.
+    await this.closeAtServer();
     this.sendTransport ??= await this.createTransport('send');
     prepareTrack(track.source, media);
     const video = track.kind === 'video';
@@ -358,23 +401,35 @@ export class SfuTransport implements MediaTransport {
       zeroRtpOnPause: true,
       appData: { source: track.source },
     });
-    if (this.closed || this.tracks.get(track.source) !== track) {
+    if (this.closed) {
       producer.close();
       return;
     }
-    this.producers.set(track.source, producer);
+    // Unpublished while it was being produced: the server has it already, so it closes there too.
+    if (this.tracks.get(track.source) !== track) {
+      await this.closeProducer(track.source, producer);
+      return;
+    }
+    this.producers.set(track.source, { producer, track });
   }
 
   private async consume(event: SfuNewConsumerEvent): Promise<void> {
     const transport = this.recvTransport;
-    if (this.closed || !transport) return;
-    const consumer = await transport.consume({
-      id: event.consumerId,
-      producerId: event.producerId,
-      kind: event.kind,
-      rtpParameters: event.rtpParameters as types.RtpParameters,
-    });
-    if (this.closed) {
+    const announced = this.announced.get(event.consumerId);
+    // Closed at the server before its turn came (a producer closed right after it was made).
+    if (this.closed || !transport || !announced || announced.closed) {
+      this.announced.delete(event.consumerId);
+      return;
+    }
+    const consumer = await transport
+      .consume({
+        id: event.consumerId,
+        producerId: event.producerId,
+        kind: event.kind,
+        rtpParameters: event.rtpParameters as types.RtpParameters,
+      })
+      .finally(() => this.announced.delete(event.consumerId));
+    if (this.closed || announced.closed) {
       consumer.close();
       return;
     }
@@ -392,7 +447,7 @@ export class SfuTransport implements MediaTransport {
       chain: Promise.resolve(),
     };
     this.consumers.set(consumer.id, entry);
-    if (event.producerPaused) consumer.pause();
+    if (announced.producerPaused) consumer.pause();
     const adaptive = this.options.adaptiveStream && event.kind === 'video';
     this.events.track(event.participantId, {
       source: event.source,
@@ -513,7 +568,9 @@ export class SfuTransport implements MediaTransport {
   }
 
   private async limitLayers(producerId: string, maxSpatialLayer: number | null): Promise<void> {
-    const producer = [...this.producers.values()].find((p) => p.id === producerId);
+    const producer = [...this.producers.values()]
+      .map((entry) => entry.producer)
+      .find((p) => p.id === producerId);
     if (!producer || producer.closed || producer.kind !== 'video') return;
     const encodings = producer.rtpParameters.encodings?.length ?? 1;
     await this.queue.run(async () => {
@@ -539,9 +596,14 @@ export class SfuTransport implements MediaTransport {
     if (state === 'connected' || state === 'closed') {
       if (pending !== undefined) clearTimeout(pending);
       this.restartTimers.delete(transport);
+      // Without signalling now, the ICE restart that follows the reconnect asks instead.
+      const due = transport === this.recvTransport && this.keyFramesDue;
+      if (state === 'connected' && due && this.signal.isConnected) this.requestKeyFrames();
       return;
     }
     if (state !== 'disconnected' && state !== 'failed') return;
+    // What arrives once the path is back refers to frames lost on the way.
+    if (transport === this.recvTransport) this.keyFramesDue = true;
     // Media that loses its way may be the first sign that this side's network changed.
     this.signal.verify();
     if (pending !== undefined) return;
@@ -565,7 +627,12 @@ export class SfuTransport implements MediaTransport {
         roomId: this.options.roomId,
         transportId: transport.id,
       });
-      if (!transport.closed) await transport.restartIce({ iceParameters });
+      if (transport.closed) return;
+      await transport.restartIce({ iceParameters });
+      if (transport !== this.recvTransport) return;
+      // Something dropped; media may have been lost on the way even where ICE saw nothing.
+      if (transport.connectionState === 'connected') this.requestKeyFrames();
+      else this.keyFramesDue = true;
     } catch (error) {
       // The server no longer knows the transport (its state went with a long absence): start
       // over. Anything else, the next drop or network change tries again.
@@ -575,7 +642,37 @@ export class SfuTransport implements MediaTransport {
     }
   }
 
-  // The router was re-created (its worker died): everything of the old one is gone.
+  /**
+   * Asks for a key frame of every video received and shown, once the receive transport is back
+   * after a drop: the frames that arrive then refer to frames lost on the way, so nothing decodes
+   * until the next key frame. mediasoup 3.12's worker does not notice an ICE restart over UDP (its
+   * ICE-lite state stays `completed`), so it asks the senders for none, and Chromium's receiver
+   * asks only once its retransmission requests have failed, seconds later. A pause and a resume
+   * of the consumer at the server is the request: the worker asks the sender for a key frame on
+   * every resume.
+   */
+  private requestKeyFrames(): void {
+    this.keyFramesDue = false;
+    const roomId = this.options.roomId;
+    for (const entry of this.consumers.values()) {
+      if (entry.consumer.kind !== 'video') continue;
+      const consumerId = entry.consumer.id;
+      const step = async () => {
+        // Hidden (paused here) or switched off by its sender: nothing to show, nothing to ask.
+        if (this.closed || entry.consumer.closed || entry.paused || entry.consumer.paused) return;
+        await this.signal.request('sfu_pause_consumer', { roomId, consumerId });
+        await this.signal
+          .request('sfu_resume_consumer', { roomId, consumerId })
+          .catch((error: unknown) => {
+            // Left paused at the server: resumed again after the reconnect, see recover().
+            entry.paused = true;
+            throw error;
+          });
+      };
+      entry.chain = entry.chain.then(step).catch(() => undefined);
+    }
+  }
+
   // Sets the session up from scratch (first, or after the router was re-created); a request that
   // failed on the way (a timeout on a loaded machine, a drop) has it start over a little later.
   private reset(routerRtpCapabilities: unknown, attempt = 0): void {
@@ -597,13 +694,69 @@ export class SfuTransport implements MediaTransport {
     for (const timer of this.restartTimers.values()) clearTimeout(timer);
     this.restartTimers.clear();
     for (const consumerId of [...this.consumers.keys()]) this.closeConsumer(consumerId);
+    // Consumers announced by the old router are not to be made on the new transports.
+    this.announced.clear();
     this.sendTransport?.close();
     this.recvTransport?.close();
     this.sendTransport = undefined;
     this.recvTransport = undefined;
+    // The producers (and any the server had yet to close) went with the transports.
     this.producers.clear();
+    this.unclosed.clear();
+    this.keyFramesDue = false;
     this.device = undefined;
   }
+}
+
+/** The stats of one consumer, for {@link sfuPeerStats}. */
+export interface ReceivedStats {
+  /** The participant whose track the consumer receives. */
+  participantId: string;
+  /** The consumer's `getStats()` report (its receiver's, on the receive transport). */
+  report: StatsReport;
+}
+
+/** The stats of one producer, for {@link sfuPeerStats}. */
+export interface SentStats {
+  /** The source it sends. */
+  source: TrackSource;
+  /** Its `mid` on the send transport, which the `outbound-rtp` stats name. */
+  mid: string | undefined;
+  /** The producer's `getStats()` report (its sender's, on the send transport). */
+  report: StatsReport;
+}
+
+/**
+ * The SFU's stats in the shape quality monitoring takes: per remote participant, the reports of
+ * its consumers merged into one; and the producers' reports as one entry of their own, without a
+ * participant, since what this side sends goes once to the server for everyone: it is this side's
+ * uplink, not any one participant's, and counts once (as the mesh's sending stats count toward
+ * this side's own connection). The send and the receive transport are separate connections whose
+ * stats objects may share ids, so their reports are never merged.
+ */
+export function sfuPeerStats(
+  received: readonly ReceivedStats[],
+  sent: readonly SentStats[],
+): PeerStats[] {
+  const byPeer = new Map<string, Map<string, unknown>>();
+  for (const { participantId, report } of received) {
+    const merged = byPeer.get(participantId) ?? new Map<string, unknown>();
+    for (const [id, stat] of report) merged.set(id, stat);
+    byPeer.set(participantId, merged);
+  }
+  const peers: PeerStats[] = [...byPeer].map(([peerId, report]) => ({
+    peerId,
+    report,
+    sendingMids: new Map(),
+  }));
+  if (sent.length === 0) return peers;
+  const uplink = new Map<string, unknown>();
+  const sendingMids = new Map<string, TrackSource>();
+  for (const { source, mid, report } of sent) {
+    if (mid) sendingMids.set(mid, source);
+    for (const [id, stat] of report) uplink.set(id, stat);
+  }
+  return [...peers, { report: uplink, sendingMids }];
 }
 
 // A session that could not be set up is tried again, a little later each time.

@@ -141,6 +141,43 @@ describe('ConnectionQualityMonitor', () => {
     expect(state.sent).toEqual([]);
   });
 
+  it("takes the SFU's uplink as the local participant's own, once, and as no remote's", async () => {
+    const { state, changes } = start();
+    // On the SFU: what arrives from the peer comes on the receive transport, what this side
+    // sends goes on the send transport to the server, for everyone.
+    const sfu = (n: number, uplinkLoss: number): PeerStats[] => {
+      const clean = report(n, 0);
+      const lossy = report(n, uplinkLoss);
+      const only = (from: PeerStats, type: string) =>
+        new Map([...from.report].filter(([, s]) => (s as { type: string }).type !== type));
+      return [
+        { peerId: PEER, report: only(clean, 'outbound-rtp'), sendingMids: new Map() },
+        { report: only(lossy, 'inbound-rtp'), sendingMids: lossy.sendingMids },
+      ];
+    };
+    for (let n = 1; n <= 4; n++) {
+      state.reports = sfu(n, 0.25);
+      await monitor!.sample();
+    }
+    const snapshot = monitor!.snapshot!;
+    // The peer's media arrives cleanly; what this side sends loses a quarter on its way up.
+    expect(snapshot.remotes.map((r) => [r.participantId, r.quality])).toEqual([
+      [PEER, 'excellent'],
+    ]);
+    expect(snapshot.remotes[0].legs.every((l) => l.direction === 'inbound')).toBe(true);
+    expect(snapshot.local.quality).toBe('poor');
+    expect(snapshot.local.legs).toHaveLength(1);
+    expect(snapshot.local.legs[0]).toMatchObject({ direction: 'outbound', source: 'microphone' });
+    expect('peer' in snapshot.local.legs[0]).toBe(false);
+    expect(changes.map(([id]) => id).every((id) => id === PEER || id === LOCAL)).toBe(true);
+    // Each leg once in what the server receives: one inbound from the peer, one outbound up.
+    const legs = state.sent.flat().at(-1)!.legs;
+    expect(legs.map((l) => [l.direction, l.peer])).toEqual([
+      ['inbound', PEER],
+      ['outbound', undefined],
+    ]);
+  });
+
   it('keeps a peer unknown, not lost, while its connection is still being set up', async () => {
     const { state, changes } = start();
     for (let n = 1; n <= 3; n++) {

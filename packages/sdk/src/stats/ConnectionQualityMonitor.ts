@@ -22,7 +22,7 @@ export interface ParticipantQualityStats {
   rttMs?: number;
   /** Whether a path goes through a TURN server. */
   relayed?: boolean;
-  /** Remote: what arrives from it. Local: what it sends, to each peer. */
+  /** Remote: what arrives from it. Local: what it sends, to each peer (mesh) or to the SFU. */
   legs: QualityLeg[];
 }
 
@@ -165,21 +165,24 @@ export class ConnectionQualityMonitor extends TypedEmitter<ConnectionQualityEven
       const inbound = m.legs.filter((l) => l.direction === 'inbound');
       const outbound = m.legs.filter((l) => l.direction === 'outbound');
       // Muted or unpublished media says nothing about the connection.
-      const scoredIn = inbound.filter((l) => this.host.publishes(m.peerId, l.source));
-      const score = worst(scoredIn.map((l) => scores.get(l)));
       uplink.push(
         ...outbound.filter((l) => this.host.publishes(localId, l.source)).map((l) => scores.get(l)),
       );
+      // The SFU's uplink is this side's own connection, not any participant's.
+      const peerId = m.peerId;
+      if (peerId === undefined) continue;
+      const scoredIn = inbound.filter((l) => this.host.publishes(peerId, l.source));
+      const score = worst(scoredIn.map((l) => scores.get(l)));
       // Media is expected when the peer publishes something unmuted; else RTCP and STUN count.
       const arriving = m.packetsReceived > 0 || (scoredIn.length === 0 && m.bytesReceived > 0);
       remotes.push({
-        participantId: m.peerId,
-        quality: this.track(m.peerId, score, arriving),
+        participantId: peerId,
+        quality: this.track(peerId, score, arriving),
         ...optional(score, worst(inbound.map((l) => l.mos)), m.rttMs, m.relayed),
         legs: inbound,
       });
     }
-    const present = new Set([localId, ...measured.map((m) => m.peerId)]);
+    const present = new Set([localId, ...measured.flatMap((m) => m.peerId ?? [])]);
     for (const id of this.tracked.keys()) if (!present.has(id)) this.tracked.delete(id);
 
     // The local connection is what it sends; when it sends nothing, the best of what it receives.

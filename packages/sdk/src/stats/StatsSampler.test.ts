@@ -148,6 +148,40 @@ describe('StatsSampler', () => {
     expect(m.bytesReceived).toBe(0);
   });
 
+  it("measures the SFU's uplink as no participant's, apart from a peer's stats of the same ids", () => {
+    const s = sampler();
+    const peer = report(1_000, 1);
+    // The uplink is its own connection; Chromium names its stats objects as it does the peer's.
+    const uplink: PeerStats = {
+      report: report(1_000, 2).report,
+      sendingMids: new Map([['1', 'camera']]),
+    };
+    s.handleReports([peer, uplink], 5_000);
+    const [fromPeer, up] = s.handleReports(
+      [report(6_000, 2), { ...uplink, report: report(6_000, 4).report }],
+      5_000,
+    );
+    expect(up.peerId).toBeUndefined();
+    expect('peerId' in up).toBe(false);
+    const out = up.legs.find((l) => l.direction === 'outbound')!;
+    expect('peer' in out).toBe(false);
+    // Deltas of its own counters (2 to 4 units), not of the peer's (1 to 2).
+    expect(out).toMatchObject({ source: 'camera', packets: 800, packetsLost: 40 });
+    expect(fromPeer.legs.find((l) => l.direction === 'outbound')).toMatchObject({
+      peer: PEER,
+      packets: 400,
+    });
+  });
+
+  it('leaves out a simulcast layer switched off (nobody watches it)', () => {
+    const base = report(1_000, 1);
+    const layers = new Map(base.report);
+    layers.set('OV', { ...(base.report.get('OV') as object), rid: 'r1', active: false });
+    const [m] = sampler().handleReports([{ ...base, report: layers }], 5_000);
+    expect(m.legs.filter((l) => l.direction === 'outbound')).toEqual([]);
+    expect(m.legs).toHaveLength(2);
+  });
+
   it('reports nothing received from a peer whose connection has no stats yet', () => {
     const [m] = sampler().handleReports(
       [{ peerId: PEER, report: new Map(), sendingMids: new Map() }],

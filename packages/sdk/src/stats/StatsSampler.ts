@@ -8,8 +8,11 @@ export type StatsReport = ReadonlyMap<string, unknown>;
 
 /** What a media transport hands over of one media connection. */
 export interface PeerStats {
-  /** The participant at the other end. */
-  peerId: string;
+  /**
+   * The participant at the other end; absent for a connection to a media server that carries
+   * what this side sends to everyone (the SFU's uplink), which is this side's own.
+   */
+  peerId?: string;
   /** The connection's `getStats()` report. */
   report: StatsReport;
   /** The source sent on each negotiated `mid`, for outbound streams. */
@@ -18,8 +21,8 @@ export interface PeerStats {
 
 /** What one media connection measured over one interval. */
 export interface PeerMeasurement {
-  /** The participant at the other end. */
-  peerId: string;
+  /** The participant at the other end; absent for the SFU's uplink (see {@link PeerStats}). */
+  peerId?: string;
   /** Its legs, both directions. */
   legs: QualityLeg[];
   /** Bytes of anything (media, RTCP, STUN) received on the selected path in the interval. */
@@ -64,6 +67,10 @@ const step = (value: number, unit: number, max: number): number =>
 
 const LIMITATIONS: readonly string[] = ['none', 'cpu', 'bandwidth', 'other'];
 
+// Where the counters of a connection without a participant (the SFU's uplink) are kept; no
+// participant id looks like this.
+const UPLINK_KEY = '@uplink';
+
 /**
  * Turns successive `getStats()` reports into per-leg measurements over each interval (deltas of
  * the cumulative counters, per W3C webrtc-stats), rounded and bounded as the wire contract wants.
@@ -96,7 +103,7 @@ export class StatsSampler {
     const stats = new Map<string, Stat>();
     for (const [id, value] of report) stats.set(id, value as Stat);
     const delta = (stat: Stat) => {
-      const key = `${peerId}/${stat.id}`;
+      const key = `${peerId ?? UPLINK_KEY}/${stat.id}`;
       const values: Record<string, number> = {};
       for (const name of COUNTERS) {
         const v = num(stat[name]);
@@ -129,19 +136,23 @@ export class StatsSampler {
       const kind = stat.kind;
       if ((stat.type !== 'inbound-rtp' && stat.type !== 'outbound-rtp') || !isKind(kind)) continue;
       const inbound = stat.type === 'inbound-rtp';
+      // A simulcast layer switched off because nobody watches it sends nothing, rightly.
+      if (!inbound && stat.active === false) continue;
       const d = delta(stat);
       const bytes = inbound
         ? d.of('bytesReceived') + d.of('headerBytesReceived')
         : d.of('bytesSent') + d.of('headerBytesSent');
       const fallback: TrackSource = kind === 'audio' ? 'microphone' : 'camera';
       const source = inbound
-        ? this.sourceOfTrack(peerId, str(stat.trackIdentifier))
+        ? peerId === undefined
+          ? undefined
+          : this.sourceOfTrack(peerId, str(stat.trackIdentifier))
         : sendingMids.get(str(stat.mid));
       const leg: QualityLeg = {
         direction: inbound ? 'inbound' : 'outbound',
         kind,
         source: source ?? fallback,
-        peer: peerId,
+        ...(peerId === undefined ? {} : { peer: peerId }),
         bitrate: whole((bytes * 8) / d.seconds, 1_000_000_000),
         packets: 0,
         packetsLost: 0,
@@ -186,7 +197,7 @@ export class StatsSampler {
       legs.push(leg);
     }
     return {
-      peerId,
+      ...(peerId === undefined ? {} : { peerId }),
       legs,
       bytesReceived: pairDelta?.of('bytesReceived') ?? 0,
       packetsReceived,
