@@ -261,6 +261,8 @@ export interface ClientToServerEvents {
   sfu_resume_consumer: (payload: SfuConsumerPayload, ack: Ack) => void;
   /** SFU: stop receiving a consumer nobody watches (dynacast counts it as not wanted). */
   sfu_pause_consumer: (payload: SfuConsumerPayload, ack: Ack) => void;
+  /** SFU: ask the sender of a consumer's media for a key frame (after a drop on the receiving side). */
+  sfu_request_key_frame: (payload: SfuConsumerPayload, ack: Ack) => void;
   /** SFU: the highest simulcast layers a consumer should receive (from the size it is shown at). */
   sfu_set_preferred_layers: (payload: SfuSetPreferredLayersPayload, ack: Ack) => void;
   /** SFU: restart ICE on a transport; answers with the server's new ICE parameters. */
@@ -400,6 +402,7 @@ export const ClientEvent = {
   SfuResumeProducer: 'sfu_resume_producer',
   SfuResumeConsumer: 'sfu_resume_consumer',
   SfuPauseConsumer: 'sfu_pause_consumer',
+  SfuRequestKeyFrame: 'sfu_request_key_frame',
   SfuSetPreferredLayers: 'sfu_set_preferred_layers',
   SfuRestartIce: 'sfu_restart_ice',
   MediaMoved: 'media_moved',

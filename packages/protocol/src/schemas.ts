@@ -386,6 +386,7 @@ export const clientPayloadSchemas = {
   sfu_resume_producer: sfuProducerPayloadSchema,
   sfu_resume_consumer: sfuConsumerPayloadSchema,
   sfu_pause_consumer: sfuConsumerPayloadSchema,
+  sfu_request_key_frame: sfuConsumerPayloadSchema,
   sfu_set_preferred_layers: sfuSetPreferredLayersPayloadSchema,
   sfu_restart_ice: sfuRestartIcePayloadSchema,
   media_moved: mediaMovedPayloadSchema,

@@ -256,7 +256,7 @@ export interface SfuProducerPayload {
   producerId: string;
 }
 
-/** `sfu_resume_consumer` / `sfu_pause_consumer` payload. */
+/** `sfu_resume_consumer` / `sfu_pause_consumer` / `sfu_request_key_frame` payload. */
 export interface SfuConsumerPayload {
   /** The room whose call the caller is in. */
   roomId: string;

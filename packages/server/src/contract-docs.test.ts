@@ -126,6 +126,7 @@ const SOCKET_PAYLOADS: Record<ClientEventName, Section[]> = {
   sfu_resume_producer: [PROTOCOL_PRODUCER],
   sfu_resume_consumer: [PROTOCOL_CONSUMER],
   sfu_pause_consumer: [PROTOCOL_CONSUMER],
+  sfu_request_key_frame: [['protocol.md', '### `sfu_request_key_frame`']],
   sfu_set_preferred_layers: [['protocol.md', '### `sfu_set_preferred_layers`']],
   sfu_restart_ice: [['protocol.md', '### `sfu_restart_ice`']],
   media_moved: [['protocol.md', '### `media_moved`']],

@@ -647,9 +647,7 @@ export class SfuTransport implements MediaTransport {
    * after a drop: the frames that arrive then refer to frames lost on the way, so nothing decodes
    * until the next key frame. mediasoup 3.12's worker does not notice an ICE restart over UDP (its
    * ICE-lite state stays `completed`), so it asks the senders for none, and Chromium's receiver
-   * asks only once its retransmission requests have failed, seconds later. A pause and a resume
-   * of the consumer at the server is the request: the worker asks the sender for a key frame on
-   * every resume.
+   * asks only once its retransmission requests have failed, seconds later.
    */
   private requestKeyFrames(): void {
     this.keyFramesDue = false;
@@ -660,14 +658,7 @@ export class SfuTransport implements MediaTransport {
       const step = async () => {
         // Hidden (paused here) or switched off by its sender: nothing to show, nothing to ask.
         if (this.closed || entry.consumer.closed || entry.paused || entry.consumer.paused) return;
-        await this.signal.request('sfu_pause_consumer', { roomId, consumerId });
-        await this.signal
-          .request('sfu_resume_consumer', { roomId, consumerId })
-          .catch((error: unknown) => {
-            // Left paused at the server: resumed again after the reconnect, see recover().
-            entry.paused = true;
-            throw error;
-          });
+        await this.signal.request('sfu_request_key_frame', { roomId, consumerId });
       };
       entry.chain = entry.chain.then(step).catch(() => undefined);
     }

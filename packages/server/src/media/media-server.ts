@@ -151,6 +151,8 @@ export interface MediaServer {
     consumerId: string,
     paused: boolean,
   ): Promise<void>;
+  /** Asks the sender of one of a peer's consumers for a key frame (video; nothing for audio). */
+  requestKeyFrame(roomId: string, peerId: string, consumerId: string): Promise<void>;
   /** Sets a consumer's preferred layers. */
   setPreferredLayers(
     roomId: string,

@@ -298,6 +298,11 @@ export class MediasoupMediaServer implements MediaServer {
     else await consumer.resume();
   }
 
+  async requestKeyFrame(roomId: string, peerId: string, consumerId: string): Promise<void> {
+    const consumer = this.consumer(roomId, peerId, consumerId);
+    if (consumer.kind === 'video') await consumer.requestKeyFrame();
+  }
+
   async setPreferredLayers(
     roomId: string,
     peerId: string,

@@ -23,6 +23,7 @@ export type SfuRequestName =
   | 'sfu_resume_producer'
   | 'sfu_resume_consumer'
   | 'sfu_pause_consumer'
+  | 'sfu_request_key_frame'
   | 'sfu_set_preferred_layers'
   | 'sfu_restart_ice';
 
@@ -36,6 +37,7 @@ const SFU_REQUEST_NAMES = [
   'sfu_resume_producer',
   'sfu_resume_consumer',
   'sfu_pause_consumer',
+  'sfu_request_key_frame',
   'sfu_set_preferred_layers',
   'sfu_restart_ice',
 ] as const satisfies readonly SfuRequestName[];

@@ -137,6 +137,11 @@ export class SfuRooms implements OnApplicationShutdown {
       sfu_resume_consumer: run(sfuConsumerPayloadSchema, (c, p) =>
         this.setConsumerPaused(c, p.consumerId, false),
       ),
+      sfu_request_key_frame: run(sfuConsumerPayloadSchema, async (c, p) => {
+        this.peer(c);
+        await this.media.requestKeyFrame(c.roomId, c.peerId, p.consumerId);
+        return { result: {} };
+      }),
       sfu_set_preferred_layers: run(sfuSetPreferredLayersPayloadSchema, (c, p) =>
         this.setPreferredLayers(c, p.consumerId, p.spatialLayer, p.temporalLayer),
       ),

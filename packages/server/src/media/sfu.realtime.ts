@@ -42,6 +42,7 @@ export class SfuRealtime implements RealtimeFeature<SfuEventName> {
       sfu_resume_producer: handler('sfu_resume_producer', sfuProducerPayloadSchema),
       sfu_resume_consumer: handler('sfu_resume_consumer', sfuConsumerPayloadSchema),
       sfu_pause_consumer: handler('sfu_pause_consumer', sfuConsumerPayloadSchema),
+      sfu_request_key_frame: handler('sfu_request_key_frame', sfuConsumerPayloadSchema),
       sfu_set_preferred_layers: handler(
         'sfu_set_preferred_layers',
         sfuSetPreferredLayersPayloadSchema,

@@ -172,6 +172,11 @@ describe('the SFU over the socket, with a real mediasoup worker', () => {
     await must(b.socket, 'sfu_resume_consumer', { roomId, consumerId: consumer.consumerId });
     await wanted;
     expect(heard).toEqual([0]);
+    // A key frame is asked for on one's own consumer only.
+    await must(b.socket, 'sfu_request_key_frame', { roomId, consumerId: consumer.consumerId });
+    expect(
+      await ask(a.socket, 'sfu_request_key_frame', { roomId, consumerId: consumer.consumerId }),
+    ).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
   it('refuses to publish without canPublish and to receive without canSubscribe', async () => {

@@ -41,6 +41,9 @@ export class UnavailableMediaServer implements MediaServer {
   setConsumerPaused(): Promise<never> {
     return Promise.reject(this.refusal());
   }
+  requestKeyFrame(): Promise<never> {
+    return Promise.reject(this.refusal());
+  }
   setPreferredLayers(): Promise<never> {
     return Promise.reject(this.refusal());
   }
