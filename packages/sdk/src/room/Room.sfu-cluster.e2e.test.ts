@@ -13,6 +13,8 @@ import {
   restCall,
   roomOwner,
   SDK_FROM_HOST_APP_SCRIPT,
+  SMALL_MEDIA,
+  SMALL_TILES_SCRIPT,
   startHostApp,
   stopCallRig,
   waitForEvent,
@@ -39,15 +41,6 @@ const ADDRESS_1 = '127.0.0.2';
 const ADDRESS_2 = '127.0.0.3';
 
 const SDK_BUNDLE = fileURLToPath(new URL('../../dist/minimeet-sdk.browser.js', import.meta.url));
-
-const SMALL_TILES = `
-document.addEventListener('DOMContentLoaded', () => {
-  const style = document.createElement('style');
-  style.textContent = 'video { width: 120px; height: 90px; }';
-  document.head.append(style);
-});`;
-
-const SMALL_MEDIA = { audio: true, video: { width: 320, height: 240, frameRate: 15 } };
 
 // Two server processes and two pages on two cores; the waits inside are bounded by conditions.
 const LONG = 180_000;
@@ -113,7 +106,7 @@ async function joinThrough(node: ClusterNode, name: string, roomId: string): Pro
   const token = await owner.mint(name, roomId);
   const participant = await openParticipantPage(browser!, hostAppUrl, [
     SDK_FROM_HOST_APP_SCRIPT,
-    SMALL_TILES,
+    SMALL_TILES_SCRIPT,
   ]);
   opened.push(participant);
   const result = await participant.page.evaluate(

@@ -5,6 +5,7 @@ import {
   joinCall,
   restCall,
   SDK_FROM_HOST_APP_SCRIPT,
+  SMALL_TILES_SCRIPT,
   startCallRig,
   stopCallRig,
   waitForEvent,
@@ -24,13 +25,6 @@ import {
 type Harness = { mmt: PageHarness };
 type Window = Harness & { __pcs: RTCPeerConnection[] };
 
-const SMALL_TILES = `
-document.addEventListener('DOMContentLoaded', () => {
-  const style = document.createElement('style');
-  style.textContent = 'video { width: 120px; height: 90px; }';
-  document.head.append(style);
-});`;
-
 // 320x240 is sent in one layer (Chromium's simulcast needs 480x270 for two).
 const CAMERA_ONLY = { audio: false, video: { width: 320, height: 240, frameRate: 15 } };
 const NOTHING = { audio: false, video: false };
@@ -45,7 +39,7 @@ beforeAll(async () => {
     serverEnv: { SFU_WORKERS: '1' },
     // Two fake cameras, to switch between.
     cameras: 2,
-    initScripts: [SDK_FROM_HOST_APP_SCRIPT, SMALL_TILES],
+    initScripts: [SDK_FROM_HOST_APP_SCRIPT, SMALL_TILES_SCRIPT],
   });
 }, 120_000);
 

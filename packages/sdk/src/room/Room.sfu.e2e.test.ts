@@ -8,6 +8,8 @@ import {
   remoteIds,
   restCall,
   SDK_FROM_HOST_APP_SCRIPT,
+  SMALL_MEDIA,
+  SMALL_TILES_SCRIPT,
   startCallRig,
   stopCallRig,
   waitForMedia,
@@ -27,16 +29,6 @@ type Harness = { mmt: PageHarness };
 
 const run = promisify(execFile);
 
-// Small tiles, as a grid of many would show them; a test that needs a size sets its own.
-const SMALL_TILES = `
-document.addEventListener('DOMContentLoaded', () => {
-  const style = document.createElement('style');
-  style.textContent = 'video { width: 120px; height: 90px; }';
-  document.head.append(style);
-});`;
-
-const SMALL_MEDIA = { audio: true, video: { width: 320, height: 240, frameRate: 15 } };
-
 // Six browsers on two cores take their time; the waits inside are bounded by conditions.
 const LONG = 240_000;
 
@@ -45,7 +37,7 @@ let rig: CallRig;
 beforeAll(async () => {
   rig = await startCallRig({
     serverEnv: { SFU_WORKERS: '1', AUTO_SFU_THRESHOLD: '4', AUTO_MESH_RETURN_SECONDS: '2' },
-    initScripts: [SDK_FROM_HOST_APP_SCRIPT, SMALL_TILES],
+    initScripts: [SDK_FROM_HOST_APP_SCRIPT, SMALL_TILES_SCRIPT],
   });
 }, 120_000);
 

@@ -135,6 +135,20 @@ export function startHostApp(host = '127.0.0.1'): Promise<HttpServer> {
  */
 export const SDK_FROM_HOST_APP_SCRIPT = `window.__minimeetSdkUrl = location.origin + '/sdk/minimeet-sdk.browser.js';`;
 
+/**
+ * A page script that shows every video in a small tile (120x90), as a grid of many would: the
+ * machine has two cores, and on the SFU each tile receives the layer that fits it.
+ */
+export const SMALL_TILES_SCRIPT = `
+document.addEventListener('DOMContentLoaded', () => {
+  const style = document.createElement('style');
+  style.textContent = 'video { width: 120px; height: 90px; }';
+  document.head.append(style);
+});`;
+
+/** Capture options of a small call: microphone and a 320x240 camera at 15 fps. */
+export const SMALL_MEDIA = { audio: true, video: { width: 320, height: 240, frameRate: 15 } };
+
 /** A participant's page: its browser context, with {@link PAGE_HARNESS} installed. */
 export interface ParticipantPage {
   context: BrowserContext;
