@@ -24,6 +24,7 @@ import {
   qualityLabel,
 } from '../internal/quality-indicator.js';
 import { MinimeetRoomPart } from '../internal/room-part.js';
+import { selfViewGate } from '../internal/self-view.js';
 import { participantTileStyles } from './participant-tile.styles.js';
 
 /** What a tile shows: a participant's camera, or the screen they share. */
@@ -33,7 +34,9 @@ export type TileSource = Extract<TrackSource, 'camera' | 'screen_share'>;
  * One participant's video in a call: their camera (or their initials when it is off) or the
  * screen they share, with their name, a microphone-off badge, a ring while they speak, a
  * reconnecting badge, and a pin button. Sound is not played here unless `play-audio` is set:
- * `<minimeet-video-grid>` plays everyone's sound, so paging never silences anyone.
+ * `<minimeet-video-grid>` plays everyone's sound, so paging never silences anyone. In a call, one's
+ * own camera starts playing once the others' cameras have shown their first frame (at most a
+ * second after joining), so that setting up the connections to them has the machine first.
  *
  * @summary A participant's camera or screen, with name and state.
  *
@@ -118,6 +121,7 @@ export class MinimeetParticipantTile extends MinimeetRoomPart {
 
   private attachedVideo: Track | undefined;
   private attachedAudio: Track | undefined;
+  private stopWaiting: (() => void) | undefined;
 
   constructor() {
     super();
@@ -139,6 +143,8 @@ export class MinimeetParticipantTile extends MinimeetRoomPart {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.stopWaiting?.();
+    this.stopWaiting = undefined;
     this.detachAll();
   }
 
@@ -348,11 +354,12 @@ export class MinimeetParticipantTile extends MinimeetRoomPart {
 
   private syncMedia(): void {
     const videoElement = this.renderRoot.querySelector<HTMLVideoElement>('video');
-    const video = this.videoTrack();
+    const video = this.selfViewHeld() ? undefined : this.videoTrack();
     if (videoElement && video !== this.attachedVideo) {
       if (this.attachedVideo) this.attachedVideo.detach(videoElement);
       this.attachedVideo = video;
       video?.attach(videoElement);
+      if (video && !this.local && this.source === 'camera') this.reportFirstFrame(videoElement);
     } else if (videoElement && video && videoElement.srcObject === null) {
       // The track's media was swapped (camera back on): attach again.
       video.attach(videoElement);
@@ -363,6 +370,37 @@ export class MinimeetParticipantTile extends MinimeetRoomPart {
       if (this.attachedAudio) this.attachedAudio.detach();
       this.attachedAudio = audio;
       if (audioElement) audio?.attach(audioElement);
+    }
+  }
+
+  /**
+   * Whether this is the self-view and still waits for the others' video to show (see
+   * {@link selfViewGate}); it then re-renders when the wait is over.
+   */
+  private selfViewHeld(): boolean {
+    const room = this.currentRoom;
+    if (!this.local || this.source !== 'camera' || !room) return false;
+    const gate = selfViewGate(room);
+    if (gate.isOpen) return false;
+    this.stopWaiting ??= gate.whenOpen(() => {
+      this.stopWaiting = undefined;
+      this.requestUpdate();
+    });
+    return true;
+  }
+
+  /** Tells the call's self-view gate once this remote camera has shown its first frame. */
+  private reportFirstFrame(videoElement: HTMLVideoElement): void {
+    const room = this.currentRoom;
+    const id = this.participant?.id;
+    if (!room || !id) return;
+    const gate = selfViewGate(room);
+    if (gate.isOpen) return;
+    const shown = () => gate.shown(id);
+    if (typeof videoElement.requestVideoFrameCallback === 'function') {
+      videoElement.requestVideoFrameCallback(shown);
+    } else {
+      videoElement.addEventListener('loadeddata', shown, { once: true });
     }
   }
 

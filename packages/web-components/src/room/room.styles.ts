@@ -174,6 +174,19 @@ export const roomStyles = css`
     border: 0;
     box-shadow: none;
     background: transparent;
+    /* Shown only once the wait lasts: a quick join (the usual case) paints and animates nothing
+       while its connections are being set up. */
+    animation: busy-reveal 0s 0.4s backwards;
+  }
+
+  .state.busy .spinner {
+    animation-delay: 0.4s;
+  }
+
+  @keyframes busy-reveal {
+    from {
+      visibility: hidden;
+    }
   }
 
   .state-icon {

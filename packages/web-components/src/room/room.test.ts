@@ -92,6 +92,13 @@ async function waitForFrames(page: Page): Promise<void> {
     .toBeGreaterThan(0);
 }
 
+/** Whether the page's own camera plays in its tile. */
+function selfViewPlays(page: Page): Promise<boolean> {
+  return page
+    .locator('minimeet-room minimeet-participant-tile[local] [part="video"]')
+    .evaluate((video: HTMLVideoElement) => video.readyState >= 2 && video.videoWidth > 0);
+}
+
 /** The accessible label of the tile of the participant named `name`. */
 function tileLabel(page: Page, name: string): Promise<string | null> {
   return page
@@ -142,6 +149,8 @@ describe('<minimeet-room>', () => {
       await join(bob);
       await waitForFrames(ada);
       await waitForFrames(bob);
+      // Bob's own camera waits for Ada's video at his join, then plays.
+      await expect.poll(() => selfViewPlays(bob), { timeout: TIMEOUT }).toBe(true);
       await expect
         .poll(() => ada.locator('minimeet-participant-tile').count(), { timeout: TIMEOUT })
         .toBe(2);
