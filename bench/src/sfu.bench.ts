@@ -43,11 +43,14 @@ window.benchGaps = {
     const run = ++this.run;
     this.stats = [];
     for (const video of document.querySelectorAll('video')) {
-      const stat = { video, frames: 0, maxGapMs: 0, last: performance.now() };
+      const stat = { video, frames: 0, maxGapMs: 0, last: performance.now(), gapEnd: 0 };
       this.stats.push(stat);
       const onFrame = (now) => {
         if (run !== this.run) return;
-        stat.maxGapMs = Math.max(stat.maxGapMs, now - stat.last);
+        if (now - stat.last > stat.maxGapMs) {
+          stat.maxGapMs = now - stat.last;
+          stat.gapEnd = Date.now() - (performance.now() - now);
+        }
         stat.last = now;
         stat.frames += 1;
         video.requestVideoFrameCallback(onFrame);
@@ -60,9 +63,25 @@ window.benchGaps = {
     const now = performance.now();
     return this.stats
       .filter((s) => s.video.srcObject !== null)
-      .map((s) => ({ frames: s.frames, maxGapMs: Math.max(s.maxGapMs, now - s.last) }));
+      .map((s) => ({
+        frames: s.frames,
+        maxGapMs: Math.max(s.maxGapMs, now - s.last),
+        gapEnd: s.maxGapMs >= now - s.last ? s.gapEnd : Date.now(),
+        swaps: window.__swaps?.get(s.video) ?? [],
+      }));
   },
 };
+// When each video's source was swapped (the call moved), for BENCH_SWITCH_TRACE.
+window.__swaps = new Map();
+const srcObject = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject');
+Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', {
+  configurable: true,
+  get() { return srcObject.get.call(this); },
+  set(value) {
+    window.__swaps.set(this, [...(window.__swaps.get(this) ?? []), Date.now()]);
+    srcObject.set.call(this, value);
+  },
+});
 `;
 
 // Thumbnails, as a grid of many shows them, all on the bench's small viewport: a video off screen
@@ -153,20 +172,39 @@ interface SwitchResult {
   failures: number;
 }
 
-const gaps = async (pages: Page[]): Promise<number[]> =>
-  (
-    await Promise.all(
-      pages.map((p) =>
-        evaluate<{ frames: number; maxGapMs: number }[]>(
-          p,
-          'reading gaps',
-          'window.benchGaps.read()',
-        ),
-      ),
-    )
-  )
-    .flat()
-    .map((g) => g.maxGapMs);
+interface Gap {
+  frames: number;
+  maxGapMs: number;
+  gapEnd: number;
+  swaps: number[];
+}
+
+// With BENCH_SWITCH_TRACE=1, each page's gaps are printed against the move's start: when the
+// longest gap ended, when the video's source was swapped, when the page's connections opened
+// and closed (ms after t0).
+const TRACE = process.env.BENCH_SWITCH_TRACE === '1';
+
+const gaps = async (pages: Page[], trace?: { label: string; t0: number }): Promise<number[]> => {
+  const perPage = await Promise.all(
+    pages.map((p) => evaluate<Gap[]>(p, 'reading gaps', 'window.benchGaps.read()')),
+  );
+  if (TRACE && trace) {
+    for (const [i, page] of pages.entries()) {
+      const pcs = await page.evaluate<number[][]>(
+        'window.__pcs.map((pc) => [pc.__openedAt, pc.__closedAt ?? NaN])',
+      );
+      const at = (t: number) => Math.round(t - trace.t0);
+      process.stderr.write(
+        `  ${trace.label} page ${i}: connections ${pcs.map(([o, c]) => `${at(o!)}–${at(c!)}`).join(' ')}\n` +
+          perPage[i]!.map(
+            (g) =>
+              `    gap ${Math.round(g.maxGapMs)} ms ending at ${at(g.gapEnd)}, swaps at ${g.swaps.map(at).join(' ')}\n`,
+          ).join(''),
+      );
+    }
+  }
+  return perPage.flat().map((g) => g.maxGapMs);
+};
 
 const startGaps = (pages: Page[]): Promise<unknown> =>
   Promise.all(pages.map((p) => p.evaluate('window.benchGaps.start()')));
@@ -190,7 +228,7 @@ async function switchGaps(
   host: HostAccount,
 ): Promise<SwitchResult> {
   // The bench counts the page's peer connections: open = mesh (3) or SFU (2).
-  const counter = `window.__pcs = []; const Native = window.RTCPeerConnection; window.RTCPeerConnection = class extends Native { constructor(...a) { super(...a); window.__pcs.push(this); } };`;
+  const counter = `window.__pcs = []; const Native = window.RTCPeerConnection; window.RTCPeerConnection = class extends Native { constructor(...a) { super(...a); this.__openedAt = Date.now(); window.__pcs.push(this); } close() { this.__closedAt ??= Date.now(); super.close(); } };`;
   const result: SwitchResult = { toSfu: [], toMesh: [], steady: [], failures: 0 };
   for (let rep = 0; rep < SWITCH_REPETITIONS; rep++) {
     process.stderr.write(`switch, repetition ${rep}\n`);
@@ -220,14 +258,14 @@ async function switchGaps(
       );
       for (const page of four) await waitForPeerConnections(page, 2);
       await pause(Math.max(SETTLE_MS, windowMs - (Date.now() - t0)));
-      result.toSfu.push(...(await gaps(four)));
+      result.toSfu.push(...(await gaps(four, { label: 'to SFU', t0 })));
 
       await startGaps(four);
       const t1 = Date.now();
       await evaluate(fifth, 'the fifth leaving', 'window.bench.leave()');
       for (const page of four) await waitForPeerConnections(page, 3);
       await pause(Math.max(SETTLE_MS, windowMs - (Date.now() - t1)));
-      result.toMesh.push(...(await gaps(four)));
+      result.toMesh.push(...(await gaps(four, { label: 'to mesh', t0: t1 })));
     } catch (error) {
       result.failures++;
       process.stderr.write(`  failed: ${error instanceof Error ? error.message : String(error)}\n`);
