@@ -196,10 +196,12 @@ const gaps = async (pages: Page[], trace?: { label: string; t0: number }): Promi
       const at = (t: number) => Math.round(t - trace.t0);
       process.stderr.write(
         `  ${trace.label} page ${i}: connections ${pcs.map(([o, c]) => `${at(o)}–${at(c)}`).join(' ')}\n` +
-          perPage[i].map(
-            (g) =>
-              `    gap ${Math.round(g.maxGapMs)} ms ending at ${at(g.gapEnd)}, swaps at ${g.swaps.map(at).join(' ')}\n`,
-          ).join(''),
+          perPage[i]
+            .map(
+              (g) =>
+                `    gap ${Math.round(g.maxGapMs)} ms ending at ${at(g.gapEnd)}, swaps at ${g.swaps.map(at).join(' ')}\n`,
+            )
+            .join(''),
       );
     }
   }
