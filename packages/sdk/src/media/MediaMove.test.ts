@@ -9,7 +9,6 @@ function media(): { flowing: Promise<boolean>; stop: () => void; flow: () => voi
 }
 
 const TIMINGS: MediaMoveTimings = {
-  firstMediaTimeoutMs: 3_000,
   moveTimeoutMs: 8_000,
   closeDelayMs: 500,
 };

@@ -1,7 +1,5 @@
 /** Timings of a move between topologies. */
 export interface MediaMoveTimings {
-  /** How long a track of the new topology may take to carry media before it counts as moved anyway. */
-  firstMediaTimeoutMs: number;
   /** How long the old topology runs at most once the move began. */
   moveTimeoutMs: number;
   /**
@@ -13,7 +11,6 @@ export interface MediaMoveTimings {
 
 /** Defaults of {@link MediaMoveTimings}. */
 export const MEDIA_MOVE_DEFAULTS: Readonly<MediaMoveTimings> = Object.freeze({
-  firstMediaTimeoutMs: 3_000,
   moveTimeoutMs: 8_000,
   closeDelayMs: 500,
 });

@@ -2,7 +2,7 @@ import type { TrackSource } from '@minimeet/protocol';
 import type { PeerStats } from '../stats/StatsSampler.js';
 import type { LocalTrack } from '../track/LocalTrack.js';
 import { mediaFlowing } from './flowing.js';
-import { MEDIA_MOVE_DEFAULTS, MediaMove } from './MediaMove.js';
+import { MediaMove } from './MediaMove.js';
 import type {
   MediaSignal,
   MediaTransport,
@@ -12,6 +12,9 @@ import type {
   TransportPeer,
 } from './MediaTransport.js';
 import { SfuTransport } from './SfuTransport.js';
+
+// How long a track of the new topology may take to carry media before it counts as moved anyway.
+const FIRST_MEDIA_WAIT_MS = 3_000;
 
 type Topology = TopologyInfo['topology'];
 
@@ -181,8 +184,7 @@ export class TopologySwitch implements MediaTransport {
         // The room's track keeps showing the old media until the new one carries frames.
         this.events.track(from, media);
         if (running === this.incoming) {
-          const { firstMediaTimeoutMs } = MEDIA_MOVE_DEFAULTS;
-          this.move?.arrived(from, mediaFlowing(media.track, media.receiver, firstMediaTimeoutMs));
+          this.move?.arrived(from, mediaFlowing(media.track, media.receiver, FIRST_MEDIA_WAIT_MS));
         }
         delivered.set(from, (delivered.get(from) ?? new Set()).add(media.track));
       },

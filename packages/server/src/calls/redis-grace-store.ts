@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { REDIS_NOW_LUA } from '../common/redis.js';
 import {
   MAX_QUEUED_CHARS,
   MAX_QUEUED_SIGNALS,
@@ -16,11 +17,7 @@ import {
 // Deadlines use the Redis server's clock, so nodes whose clocks differ still agree. The queues
 // expire a minute after their deadline in case nobody ends them.
 
-const NOW = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
-
-const START = `${NOW}
+const START = `${REDIS_NOW_LUA}
 if ARGV[3] == '1' and redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
 local ttl = tonumber(ARGV[2]) + 60000
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
@@ -28,7 +25,7 @@ redis.call('PEXPIRE', KEYS[2], ttl)
 redis.call('PEXPIRE', KEYS[3], ttl)
 return 1`;
 
-const HOLD = `${NOW}
+const HOLD = `${REDIS_NOW_LUA}
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
 local ttl = tonumber(ARGV[2]) + 60000
 redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])
@@ -36,7 +33,7 @@ redis.call('PEXPIRE', KEYS[2], ttl)
 redis.call('PEXPIRE', KEYS[3], ttl)
 return 1`;
 
-const ENQUEUE = `${NOW}
+const ENQUEUE = `${REDIS_NOW_LUA}
 local deadline = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if not deadline then return 0 end
 redis.call('RPUSH', KEYS[2], ARGV[2])
@@ -58,7 +55,7 @@ local queue = redis.call('LRANGE', KEYS[2], 0, -1)
 redis.call('DEL', KEYS[2], KEYS[3])
 return queue`;
 
-const CLAIM_DUE = `${NOW}
+const CLAIM_DUE = `${REDIS_NOW_LUA}
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
 for _, m in ipairs(due) do
   redis.call('ZREM', KEYS[1], m)

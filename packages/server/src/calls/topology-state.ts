@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RoomTopology } from '@minimeet/protocol';
+import { REDIS_NOW_LUA } from '../common/redis.js';
 
 /** The topology a call runs on now. */
 export type LiveTopology = Exclude<RoomTopology, 'auto'>;
@@ -111,10 +112,6 @@ export class InMemoryTopologyState implements TopologyState {
 // whose hash is gone or back on mesh is dropped by the next look for due returns. The ZSET's name
 // is not of the form call:topology:<room>, so no room id can collide with it.
 
-const NOW = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
-
 const JOINED = `
 local e = redis.call('HINCRBY', KEYS[1], 'e', 1)
 local t = redis.call('HGET', KEYS[1], 't') or 'mesh'
@@ -128,12 +125,12 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('ZREM', KEYS[2], ARGV[3])
 return {t, e, switched}`;
 
-const PLAN = `${NOW}
+const PLAN = `${REDIS_NOW_LUA}
 if redis.call('HGET', KEYS[1], 't') ~= 'sfu' then return 0 end
 if redis.call('HGET', KEYS[1], 'e') ~= ARGV[2] then return 0 end
 return redis.call('ZADD', KEYS[2], 'NX', now + tonumber(ARGV[3]), ARGV[1])`;
 
-const DUE = `${NOW}
+const DUE = `${REDIS_NOW_LUA}
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
 local found = {}
 for _, room in ipairs(due) do

@@ -10,6 +10,14 @@ import type { AppConfig } from '../config/config.js';
  */
 export const REDIS = Symbol('REDIS');
 
+/**
+ * A Lua prelude for scripts that need the time: `now` is the Redis server's clock in ms, so that
+ * nodes whose clocks differ still agree on deadlines.
+ */
+export const REDIS_NOW_LUA = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+
 /** Opens the shared connection. Commands queue while it connects; it reconnects on its own. */
 export function connectRedis(url: string): Redis {
   return new Redis(url, {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sfuPeerStats } from './SfuTransport.js';
+import { sfuPeerStats } from './sfu-stats.js';
 
 const ANN = 'pa_ann000000001';
 const BEN = 'pa_ben000000001';
