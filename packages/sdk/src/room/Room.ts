@@ -1,9 +1,6 @@
 import {
   ErrorCode,
   type CallRoomInfo,
-  type LobbyEntry,
-  type MuteSource,
-  type ParticipantPermissions,
   type JoinRoomPayload,
   type JoinRoomResult,
   type LeaveReason,
@@ -17,6 +14,7 @@ import { InvalidStateError, MinimeetError, SdkErrorCode, UnsupportedError } from
 import { RoomEvent, type RoomEventCallbacks } from '../events.js';
 import { EARLY_MEDIA_EVENTS, type TopologyInfo } from '../media/MediaTransport.js';
 import { TopologyTransport } from '../media/TopologyTransport.js';
+import { comply, enforcePermissions } from '../moderation/compliance.js';
 import { RoomModeration } from '../moderation/RoomModeration.js';
 import type { JoinRoomOptions, ResolvedJoinRoomOptions } from '../options.js';
 import { LocalParticipant, type LocalMediaHost } from '../participant/LocalParticipant.js';
@@ -27,17 +25,16 @@ import {
   ConnectionQualityMonitor,
   type QualitySnapshot,
 } from '../stats/ConnectionQualityMonitor.js';
-import { AudioLevelMeter } from '../track/AudioLevelMeter.js';
 import { captureDevice, DeviceWatcher } from '../track/devices.js';
 import { LocalTrack } from '../track/LocalTrack.js';
-import { RemoteTrack } from '../track/RemoteTrack.js';
 import { clientInfo } from '../utils/clientInfo.js';
 import { onPageHide } from '../utils/pageLifecycle.js';
 import { TypedEmitter } from '../utils/TypedEmitter.js';
-import { ActiveSpeakerDetector } from './ActiveSpeakerDetector.js';
 import { forwardLocalEvents, forwardRemoteEvents, type RoomEmit } from './forwardEvents.js';
 import { EarlyEvents } from './EarlyEvents.js';
+import { waitInLobby } from './lobby.js';
 import { RoomState, type RoomDisconnectReason } from './RoomState.js';
+import { SpeakerTracker } from './SpeakerTracker.js';
 
 // The server events of a call's membership; the media transports handle the media's.
 type RoomServerEvent = Extract<
@@ -118,9 +115,7 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
   private readonly remotes = new Map<string, RemoteParticipant>();
   private readonly unwire = new Map<Participant, () => void>();
   private readonly stops: (() => void)[] = [];
-  private readonly speakers: ActiveSpeakerDetector;
-  private remoteLevels = new Map<string, number>();
-  private readonly meter = new AudioLevelMeter();
+  private readonly speakers: SpeakerTracker;
   private readonly quality: ConnectionQualityMonitor;
 
   /**
@@ -200,34 +195,12 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
     this.stops.push(...this.subscribeModeration());
     void this.moderation.refresh().catch(() => undefined);
     this.stops.push(() => channel.close());
-    this.speakers = new ActiveSpeakerDetector(
-      {
-        participants: () => [this.localParticipant, ...this.remotes.values()],
-        levelOf: (p) => this.levelOf(p),
-      },
-      {
-        threshold: ROOM_MEDIA_DEFAULTS.speakerLevelThreshold,
-        hangoverMs: ROOM_MEDIA_DEFAULTS.speakerHangoverMs,
-      },
-    );
-    let sampling = false;
-    const timer = setInterval(() => {
-      if (sampling) return;
-      sampling = true;
-      void this.measureRemoteLevels()
-        .then(() => {
-          if (
-            this.roomState !== RoomState.Disconnected &&
-            this.speakers.sample(performance.now())
-          ) {
-            this.emit(RoomEvent.ActiveSpeakersChanged, this.speakers.speakers);
-          }
-        })
-        .finally(() => {
-          sampling = false;
-        });
-    }, ROOM_MEDIA_DEFAULTS.speakerSampleIntervalMs);
-    this.stops.push(() => clearInterval(timer));
+    this.speakers = new SpeakerTracker({
+      local: () => this.localParticipant,
+      remotes: () => this.remotes.values(),
+      active: () => this.roomState !== RoomState.Disconnected,
+      changed: (speakers) => this.emit(RoomEvent.ActiveSpeakersChanged, speakers),
+    });
     const watcher = new DeviceWatcher(() => {
       this.emit(RoomEvent.MediaDevicesChanged);
       void this.localParticipant
@@ -478,8 +451,7 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
     this.quality.close();
     this.transport.close();
     this.localParticipant.stopAllTracks();
-    this.meter.close();
-    this.speakers.reset();
+    this.speakers.close();
     for (const participant of this.remotes.values()) {
       participant.removeAllMedia();
       this.unwire.get(participant)?.();
@@ -493,27 +465,6 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
     if (state === this.roomState) return;
     this.roomState = state;
     this.emit(RoomEvent.StateChanged, state);
-  }
-
-  private levelOf(participant: Participant): number {
-    const publication = participant.getTrackPublication('microphone');
-    if (!publication || publication.isMuted) return 0;
-    const track = publication.track;
-    if (track instanceof LocalTrack) return this.meter.level(track.mediaStreamTrack);
-    return this.remoteLevels.get(participant.id) ?? 0;
-  }
-
-  // Remote levels are averaged over each sampling interval, so that a short sound is not missed.
-  private async measureRemoteLevels(): Promise<void> {
-    const levels = await Promise.all(
-      [...this.remotes.values()].map(async (p) => {
-        const track = p.getTrackPublication('microphone')?.track;
-        const level =
-          track instanceof RemoteTrack ? await track.measureAudioLevel().catch(() => 0) : 0;
-        return [p.id, level] as const;
-      }),
-    );
-    this.remoteLevels = new Map(levels);
   }
 
   // Samples getStats() of the transport in use, sets each participant's level, reports to the server.
@@ -545,33 +496,16 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
 
   private createModeration(roomId: string): RoomModeration {
     const local = () => this.localParticipant;
-    const off = async (source: MuteSource | 'microphone_off') => {
-      const p = local();
-      if (source === 'microphone' && p.getTrackPublication('microphone'))
-        await p.setMicrophoneMuted(true);
-      if (source === 'microphone_off' && p.getTrackPublication('microphone'))
-        await p.setMicrophoneEnabled(false);
-      if (source === 'camera' && p.getTrackPublication('camera')) await p.setCameraEnabled(false);
-      if (source === 'screen_share' && p.getTrackPublication('screen_share'))
-        await p.setScreenShareEnabled(false);
-    };
     const quietly = (work: Promise<unknown>) =>
       work.then(
         () => undefined,
-        (e: unknown) => this.reportDeviceError(e instanceof Error ? e : new Error(String(e))),
+        (e: unknown) => this.reportDeviceError(e),
       );
     return new RoomModeration(roomId, (event, payload) => this.channel.request(event, payload), {
       localId: () => local().id,
       isHost: () => local().role === 'owner' || local().role === 'moderator',
-      comply: (sources) => quietly(Promise.all(sources.map((s) => off(s)))),
-      enforce: (p: ParticipantPermissions) =>
-        quietly(
-          Promise.all([
-            !p.canPublish || p.canPublishAudio === false ? off('microphone_off') : null,
-            !p.canPublish || p.canPublishVideo === false ? off('camera') : null,
-            !p.canPublish || p.canShareScreen === false ? off('screen_share') : null,
-          ]),
-        ).then(() => local().setPermissions(p)),
+      comply: (sources) => quietly(Promise.all(sources.map((s) => comply(local(), s)))),
+      enforce: (permissions) => quietly(enforcePermissions(local(), permissions)),
     });
   }
 
@@ -630,45 +564,5 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
       },
       reportDeviceError: (error) => this.reportDeviceError(error),
     };
-  }
-}
-
-/**
- * Waits in the room's lobby: knocks, tells the app, and resolves once a host admits this client;
- * rejects with `lobby_denied` when a host turns it away.
- */
-async function waitInLobby(
-  channel: SignalChannel,
-  roomId: string,
-  options: ResolvedJoinRoomOptions,
-  onWaiting: ((entry: LobbyEntry) => void) | undefined,
-): Promise<void> {
-  let settle: { resolve: () => void; reject: (e: Error) => void } | undefined;
-  const outcome = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
-  const stops = [
-    channel.subscribe('lobby_admitted', (e) => {
-      if (e.roomId === roomId) settle?.resolve();
-    }),
-    channel.subscribe('lobby_denied', (e) => {
-      if (e.roomId === roomId)
-        settle?.reject(new MinimeetError(SdkErrorCode.LobbyDenied, e.message));
-    }),
-    channel.onConnectionChange((change) => {
-      if (change.type === 'closed' || change.type === 'dropped')
-        settle?.reject(
-          new MinimeetError(SdkErrorCode.Disconnected, 'The connection closed in the lobby.'),
-        );
-    }),
-  ];
-  try {
-    const { entry } = await channel.request('lobby_knock', {
-      roomId,
-      password: options.password,
-      inviteCode: options.inviteCode,
-    });
-    onWaiting?.(entry);
-    await outcome;
-  } finally {
-    for (const stop of stops) stop();
   }
 }
