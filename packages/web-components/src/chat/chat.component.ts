@@ -34,6 +34,7 @@ import {
   insideRoomElement,
   snippetSegments,
 } from './chat-text.js';
+import { listKeyTarget } from '../internal/list-keys.js';
 
 /** The reactions offered on every message. */
 export const CHAT_REACTIONS: readonly string[] = ['👍', '❤️', '😂', '🎉', '😮', '🙏'];
@@ -777,24 +778,9 @@ export class MinimeetChat extends MinimeetRoomPart {
     if (!target.matches('li[data-key]')) return;
     const rows = [...this.renderRoot.querySelectorAll<HTMLElement>('li[data-key]')];
     const index = rows.indexOf(target);
-    let next: number;
-    switch (event.key) {
-      case 'ArrowDown':
-        next = Math.min(index + 1, rows.length - 1);
-        break;
-      case 'ArrowUp':
-        if (index === 0) void this.loadOlder();
-        next = Math.max(index - 1, 0);
-        break;
-      case 'Home':
-        next = 0;
-        break;
-      case 'End':
-        next = rows.length - 1;
-        break;
-      default:
-        return;
-    }
+    const next = listKeyTarget(event.key, index, rows.length);
+    if (next === undefined) return;
+    if (event.key === 'ArrowUp' && index === 0) void this.loadOlder();
     event.preventDefault();
     const row = rows[next];
     this.focusedKey = row.dataset.key;

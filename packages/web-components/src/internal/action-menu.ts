@@ -7,6 +7,7 @@ import {
   type TemplateResult,
 } from 'lit';
 import { icon, type IconName } from '../icons/icons.js';
+import { listKeyTarget } from './list-keys.js';
 
 /** Asks before an action that cannot be undone. */
 export interface Confirmation {
@@ -282,20 +283,7 @@ export class ActionMenu implements ReactiveController {
     if (!menu) return;
     const items = [...menu.querySelectorAll<HTMLElement>('[role^="menuitem"]')];
     const index = items.indexOf(event.target as HTMLElement);
-    let next: number;
     switch (event.key) {
-      case 'ArrowDown':
-        next = (index + 1) % items.length;
-        break;
-      case 'ArrowUp':
-        next = (index - 1 + items.length) % items.length;
-        break;
-      case 'Home':
-        next = 0;
-        break;
-      case 'End':
-        next = items.length - 1;
-        break;
       case 'Tab':
         menu.hidePopover();
         return;
@@ -305,9 +293,9 @@ export class ActionMenu implements ReactiveController {
         event.preventDefault();
         menu.hidePopover();
         return;
-      default:
-        return;
     }
+    const next = listKeyTarget(event.key, index, items.length, true);
+    if (next === undefined) return;
     event.preventDefault();
     items[next]?.focus();
   };

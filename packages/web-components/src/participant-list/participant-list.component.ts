@@ -11,6 +11,7 @@ import { qualityIndicator, qualityIndicatorStyles } from '../internal/quality-in
 import { icon } from '../icons/icons.js';
 import { MinimeetRoomPart } from '../internal/room-part.js';
 import { participantListStyles } from './participant-list.styles.js';
+import { listKeyTarget } from '../internal/list-keys.js';
 
 /**
  * Everyone in a call: raised hands first, in the order they went up, then the local participant,
@@ -475,23 +476,8 @@ export class MinimeetParticipantList extends MinimeetRoomPart {
     const rows = [...this.renderRoot.querySelectorAll<HTMLElement>('li[data-participant-id]')];
     const index = rows.indexOf(event.target as HTMLElement);
     if (index === -1) return;
-    let next: number;
-    switch (event.key) {
-      case 'ArrowDown':
-        next = Math.min(index + 1, rows.length - 1);
-        break;
-      case 'ArrowUp':
-        next = Math.max(index - 1, 0);
-        break;
-      case 'Home':
-        next = 0;
-        break;
-      case 'End':
-        next = rows.length - 1;
-        break;
-      default:
-        return;
-    }
+    const next = listKeyTarget(event.key, index, rows.length);
+    if (next === undefined) return;
     event.preventDefault();
     this.focusedId = rows[next].dataset.participantId;
     rows[next].focus();
