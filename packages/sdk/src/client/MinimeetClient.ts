@@ -39,6 +39,7 @@ import { withTimeout } from '../utils/timeout.js';
 import { TypedEmitter } from '../utils/TypedEmitter.js';
 import { basePath, parseServerUrl } from '../utils/url.js';
 import { ConnectionState } from './ConnectionState.js';
+import { TokenRefresher } from './TokenRefresher.js';
 
 type Timer = ReturnType<typeof setTimeout>;
 
@@ -58,9 +59,6 @@ const AUTH_FAILURE_CODES: ReadonlySet<string> = new Set([
 const MAX_EXPIRED_REFUSALS = 2;
 
 const SCHEMES = ['http:', 'https:', 'ws:', 'wss:'] as const;
-
-// setTimeout fires at once for longer delays; a token that lives longer is refreshed early.
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The entry point of the SDK: one authenticated connection to a minimeet server. It connects
@@ -92,9 +90,7 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
   private reconnectAttempts = 0;
   private expiredRefusals = 0;
   private reconnectTimer: Timer | undefined;
-  private refreshTimer: Timer | undefined;
-  private refreshFailures = 0;
-  private refreshing: { session: SessionInfo; promise: Promise<void> } | undefined;
+  private readonly tokens: TokenRefresher;
   // The rooms joined through this client that have not ended: while there are any, a call is up.
   private readonly rooms = new Set<Room>();
   private stopNetworkWatch: (() => void) | undefined;
@@ -110,9 +106,26 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
     this.signal = new SignalClient(this.options, {
       onClose: (info) => this.handleConnectionClosed(info),
     });
+    this.tokens = new TokenRefresher(
+      {
+        session: () => this.currentSession,
+        isOpen: (session) => this.isOpen(session),
+        canRefresh: () => typeof this.tokenSource === 'function',
+        fetchToken: (currentExpiresAt) =>
+          this.resolveToken({ reason: 'refresh', currentExpiresAt }),
+        send: (token) => this.signal.request('auth_refresh', { token }),
+        refreshed: (session) => {
+          this.currentSession = session;
+          this.emit(ClientEvent.TokenRefreshed, new Date(session.tokenExpiresAt));
+        },
+        failed: (error) => this.emit(ClientEvent.TokenRefreshFailed, asMinimeetError(error)),
+      },
+      this.options.reconnect,
+    );
     this.signal.on('session_expiring', (payload) => {
       this.emit(ClientEvent.SessionExpiring, new Date(payload.tokenExpiresAt));
-      if (this.currentSession?.tokenExpiresAt === payload.tokenExpiresAt) void this.refreshToken();
+      if (this.currentSession?.tokenExpiresAt === payload.tokenExpiresAt)
+        void this.tokens.refresh();
     });
     this.signal.on('error_notice', (error) => {
       this.emit(ClientEvent.ServerNoticeReceived, MinimeetError.fromInfo(error));
@@ -499,14 +512,13 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
     this.retryAtOnce = false;
     this.reconnectAttempts = 0;
     this.expiredRefusals = 0;
-    this.refreshFailures = 0;
     this.setState(ConnectionState.Connected);
-    this.scheduleTokenRefresh();
+    this.tokens.start(session);
   }
 
   private handleConnectionClosed(info: SignalCloseInfo): void {
     if (this.connectionState !== ConnectionState.Connected) return;
-    this.clearRefreshTimer();
+    this.tokens.cancel();
     const cause = info.sessionEnded
       ? new ConnectionError(
           connectionErrorReasonOf(info.sessionEnded.reason),
@@ -599,80 +611,10 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
     if (epoch === this.epoch) this.emit(ClientEvent.Reconnected, session);
   }
 
-  private scheduleTokenRefresh(): void {
-    this.clearRefreshTimer();
-    const session = this.currentSession;
-    if (typeof this.tokenSource !== 'function' || !session) return;
-    const msLeft = Date.parse(session.tokenExpiresAt) - Date.now();
-    // Ahead of the server's own warning, so it normally never needs to send one, but never more
-    // often than every half token lifetime, whatever lead the server asks for.
-    const delayMs = Math.min(
-      MAX_TIMER_MS,
-      Math.max(msLeft / 2, msLeft - 1.5 * session.refreshLeadMs, 0),
-    );
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = undefined;
-      void this.refreshToken();
-    }, delayMs);
-  }
-
-  private clearRefreshTimer(): void {
-    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
-    this.refreshTimer = undefined;
-  }
-
-  // One refresh at a time per session: the timer and the server's warning may both ask for one.
-  private refreshToken(): Promise<void> {
-    const session = this.currentSession;
-    if (!session || !this.isOpen(session) || typeof this.tokenSource !== 'function') {
-      return Promise.resolve();
-    }
-    if (this.refreshing?.session !== session) {
-      const promise = this.replaceToken(session).finally(() => {
-        if (this.refreshing?.promise === promise) this.refreshing = undefined;
-      });
-      this.refreshing = { session, promise };
-    }
-    return this.refreshing.promise;
-  }
-
   // Every await may outlive the connection (a drop, a reconnect, disconnect()); then the result
   // is dropped, because it belongs to a connection that no longer exists.
   private isOpen(session: SessionInfo): boolean {
     return session === this.currentSession && this.connectionState === ConnectionState.Connected;
-  }
-
-  private async replaceToken(session: SessionInfo): Promise<void> {
-    try {
-      const token = await this.resolveToken({
-        reason: 'refresh',
-        currentExpiresAt: session.tokenExpiresAt,
-      });
-      if (!this.isOpen(session)) return;
-      const { tokenExpiresAt } = await this.signal.request('auth_refresh', { token });
-      if (!this.isOpen(session)) return;
-      this.currentSession = { ...session, tokenExpiresAt };
-      this.refreshFailures = 0;
-      this.scheduleTokenRefresh();
-      this.emit(ClientEvent.TokenRefreshed, new Date(tokenExpiresAt));
-    } catch (error) {
-      if (!this.isOpen(session)) return;
-      this.emit(ClientEvent.TokenRefreshFailed, asMinimeetError(error));
-      this.retryTokenRefresh(session);
-    }
-  }
-
-  // While the old token lasts, try again with backoff; after that the server ends the session
-  // with token_expired and the reconnect path fetches a fresh token.
-  private retryTokenRefresh(session: SessionInfo): void {
-    const delayMs = backoffDelay(this.refreshFailures, this.options.reconnect);
-    this.refreshFailures += 1;
-    if (Date.parse(session.tokenExpiresAt) - Date.now() <= delayMs) return;
-    this.clearRefreshTimer();
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = undefined;
-      void this.refreshToken();
-    }, delayMs);
   }
 
   // The one way into Disconnected: stops every timer and socket, and reports the change once.
@@ -681,7 +623,7 @@ export class MinimeetClient extends TypedEmitter<ClientEventCallbacks> {
     this.stopNetworkWatch?.();
     this.stopNetworkWatch = undefined;
     this.retryAtOnce = false;
-    this.clearRefreshTimer();
+    this.tokens.cancel();
     if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     this.signal.close();
