@@ -26,6 +26,7 @@ import { ApiErrors, ApiResult, BEARER_ERRORS, BODY_ERRORS } from '../common/open
 import { ValidBody } from '../common/zod-validation.js';
 import { RateLimit, RateLimitGuard } from '../common/rate-limit.guard.js';
 import { HostAuthGuard, hostCallerOf, Origin } from './host-auth.guard.js';
+import { LobbyService } from './lobby.service.js';
 import { ModerationService, type ModerationOrigin } from './moderation.service.js';
 
 const HOST_ERRORS = [
@@ -48,7 +49,10 @@ const HOST_ERRORS = [
 @RateLimit({ name: 'host-api', rule: (c) => c.rateLimits.hostApi, key: hostCallerOf })
 @Controller('calls/:roomId')
 export class ModerationController {
-  constructor(@Inject(ModerationService) private readonly moderation: ModerationService) {}
+  constructor(
+    @Inject(ModerationService) private readonly moderation: ModerationService,
+    @Inject(LobbyService) private readonly lobbies: LobbyService,
+  ) {}
 
   @Get('participants')
   @ApiOperation({ summary: 'Everyone in the call now, the room settings and raised hands.' })
@@ -140,7 +144,7 @@ export class ModerationController {
     @Origin() origin: ModerationOrigin,
     @Param('roomId') roomId: string,
   ): Promise<LobbySnapshot> {
-    return this.moderation.lobby(origin, roomId);
+    return this.lobbies.list(origin, roomId);
   }
 
   @Post('lobby/:entryId/admit')
@@ -153,7 +157,7 @@ export class ModerationController {
     @Param('roomId') roomId: string,
     @Param('entryId') entryId: string,
   ): Promise<void> {
-    await this.moderation.decide(origin, roomId, entryId, true);
+    await this.lobbies.decide(origin, roomId, entryId, true);
   }
 
   @Post('lobby/:entryId/deny')
@@ -166,7 +170,7 @@ export class ModerationController {
     @Param('roomId') roomId: string,
     @Param('entryId') entryId: string,
   ): Promise<void> {
-    await this.moderation.decide(origin, roomId, entryId, false);
+    await this.lobbies.decide(origin, roomId, entryId, false);
   }
 
   @Post('end')

@@ -9,6 +9,7 @@ import { ChatModule } from '../chat/chat.module.js';
 import { RoomsModule } from '../rooms/rooms.module.js';
 import { HostAuthGuard } from './host-auth.guard.js';
 import { InMemoryModerationState } from './in-memory-moderation-state.js';
+import { LobbyService } from './lobby.service.js';
 import { ModerationController } from './moderation.controller.js';
 import { ModerationRealtime } from './moderation.realtime.js';
 import { MODERATION_STATE, type ModerationState } from './moderation-state.js';
@@ -25,6 +26,7 @@ import { RedisModerationState } from './redis-moderation-state.js';
   controllers: [ModerationController],
   providers: [
     ModerationService,
+    LobbyService,
     ModerationRealtime,
     HostAuthGuard,
     {

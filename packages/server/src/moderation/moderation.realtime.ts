@@ -21,6 +21,7 @@ import type {
   RealtimeTransport,
   RequestHandlers,
 } from '../common/realtime.js';
+import { LobbyService } from './lobby.service.js';
 import { ModerationService, type ModerationOrigin } from './moderation.service.js';
 
 /** The client events moderation answers. */
@@ -50,7 +51,8 @@ const origin = (client: RealtimeClient): ModerationOrigin => ({
 /**
  * Moderation over the socket: the gateway validates each payload with its schema and hands it
  * here; {@link ModerationService} decides (a host is a participant of the call whose role is
- * owner or moderator, checked on the server's own state) and does the work.
+ * owner or moderator, checked on the server's own state) and does the work, {@link LobbyService}
+ * for the lobby.
  */
 @Injectable()
 export class ModerationRealtime implements RealtimeFeature<ModerationEventName> {
@@ -93,23 +95,23 @@ export class ModerationRealtime implements RealtimeFeature<ModerationEventName> 
     },
     lobby_knock: {
       schema: lobbyKnockPayloadSchema,
-      run: (c, p) => this.moderation.knock(c.socketId, c.principal, p),
+      run: (c, p) => this.lobby.knock(c.socketId, c.principal, p),
     },
     lobby_leave: {
       schema: lobbyLeavePayloadSchema,
-      run: (c, p) => this.moderation.leaveLobby(c.socketId, p.roomId),
+      run: (c, p) => this.lobby.leave(c.socketId, p.roomId),
     },
     lobby_list: {
       schema: lobbyListPayloadSchema,
-      run: (c, p) => this.moderation.lobby(origin(c), p.roomId),
+      run: (c, p) => this.lobby.list(origin(c), p.roomId),
     },
     lobby_admit: {
       schema: lobbyDecisionPayloadSchema,
-      run: (c, p) => this.moderation.decide(origin(c), p.roomId, p.entryId, true),
+      run: (c, p) => this.lobby.decide(origin(c), p.roomId, p.entryId, true),
     },
     lobby_deny: {
       schema: lobbyDecisionPayloadSchema,
-      run: (c, p) => this.moderation.decide(origin(c), p.roomId, p.entryId, false),
+      run: (c, p) => this.lobby.decide(origin(c), p.roomId, p.entryId, false),
     },
     hand_raise: {
       schema: raiseHandPayloadSchema,
@@ -121,9 +123,13 @@ export class ModerationRealtime implements RealtimeFeature<ModerationEventName> 
     },
   };
 
-  constructor(@Inject(ModerationService) private readonly moderation: ModerationService) {}
+  constructor(
+    @Inject(ModerationService) private readonly moderation: ModerationService,
+    @Inject(LobbyService) private readonly lobby: LobbyService,
+  ) {}
 
   attach(transport: RealtimeTransport): void {
     this.moderation.attach(transport);
+    this.lobby.attach(transport);
   }
 }

@@ -1,11 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import {
   ErrorCode,
   type LiveParticipantsResponse,
-  type LobbyEntry,
-  type LobbyKnockPayload,
-  type LobbySnapshot,
   type ModerationActor,
   type ModerationGrants,
   type ModerationStateResult,
@@ -28,7 +24,9 @@ import type { ParticipantRecord } from '../calls/call-state.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
 import { RoomRepository } from '../rooms/room.repository.js';
 import { noSuchRoom } from '../rooms/room-membership.service.js';
-import { MODERATION_STATE, type LobbyRecord, type ModerationState } from './moderation-state.js';
+import { applyGrants } from './grants.js';
+import { LobbyService, mustWait } from './lobby.service.js';
+import { MODERATION_STATE, type ModerationState } from './moderation-state.js';
 
 /** Who asks for a moderation action: a participant over its socket, or a REST caller. */
 export type ModerationOrigin =
@@ -56,9 +54,6 @@ interface Host {
   participantId: string | null;
 }
 
-/** How long a lobby admission lets its holder join. */
-const ADMISSION_TTL_MS = 120_000;
-
 const RANK: Record<RoomRole, number> = { member: 0, moderator: 1, owner: 2 };
 
 const isHost = (role: RoomRole | null): boolean => role === 'owner' || role === 'moderator';
@@ -72,12 +67,11 @@ const notHost = () =>
  * {@link ModerationState} port (in-process, or Redis for several nodes); the call itself is changed
  * only through {@link CallService}'s moderation seams; sockets are reached through the transport
  * the gateway hands the realtime feature; side effects (analytics, the SFU) hear the event bus.
+ * Waiting in the lobby is {@link LobbyService}'s, which this service lends its join and host checks.
  */
 @Injectable()
 export class ModerationService implements CallGate, OnModuleInit, OnApplicationShutdown {
   private transport: RealtimeTransport | null = null;
-  /** Lobby waits made from this node's sockets, so that a closed socket stops waiting. */
-  private readonly waits = new Map<string, Map<string, string>>();
   private readonly unsubscribe: Array<() => void> = [];
 
   constructor(
@@ -86,6 +80,7 @@ export class ModerationService implements CallGate, OnModuleInit, OnApplicationS
     @Inject(RoomAccessService) private readonly access: RoomAccessService,
     @Inject(RoomRepository) private readonly rooms: RoomRepository,
     @Inject(ChatAccess) private readonly chat: ChatAccess,
+    @Inject(LobbyService) private readonly lobby: LobbyService,
     @Inject(EventBus) private readonly events: EventBus,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
@@ -93,11 +88,14 @@ export class ModerationService implements CallGate, OnModuleInit, OnApplicationS
   onModuleInit(): void {
     this.calls.admitWith(this);
     this.chat.checkWritesWith((principal, roomId) => this.mayChat(principal, roomId));
+    this.lobby.checkWith({
+      check: (principal, roomId) => this.check(principal, roomId),
+      host: (origin, roomId) => this.host(origin, roomId),
+    });
     this.unsubscribe.push(
       this.events.on('call.left', ({ roomId, participantId }) =>
         this.participantLeft(roomId, participantId),
       ),
-      this.events.on('socket.disconnected', ({ connectionId }) => this.socketGone(connectionId)),
     );
   }
 
@@ -131,7 +129,7 @@ export class ModerationService implements CallGate, OnModuleInit, OnApplicationS
     const role = await this.roleBeforeJoin(principal, roomId);
     if (isHost(role)) return;
     // Someone the lobby applies to may knock even when the room is locked: a host decides.
-    if (this.mustWait(principal, role, settings)) {
+    if (mustWait(principal, role, settings)) {
       throw new AppError(
         ErrorCode.LobbyRequired,
         'This room lets people in through its lobby: knock and wait for a host to admit you.',
@@ -348,92 +346,6 @@ export class ModerationService implements CallGate, OnModuleInit, OnApplicationS
     return {};
   }
 
-  // ---- Lobby -----------------------------------------------------------------------------------
-
-  /** Puts the caller in the lobby; refused when it may join directly or may not enter at all. */
-  async knock(
-    socketId: string,
-    principal: Principal,
-    payload: LobbyKnockPayload,
-  ): Promise<{ entry: LobbyEntry }> {
-    const { roomId } = payload;
-    await this.access.assertMayKnock(principal, roomId, payload);
-    try {
-      await this.check(principal, roomId);
-      throw new AppError(ErrorCode.Conflict, 'You need not wait: join the call directly.');
-    } catch (err) {
-      if (!(err instanceof AppError) || err.code !== ErrorCode.LobbyRequired) throw err;
-    }
-    const record: LobbyRecord = {
-      id: `lb_${randomBytes(12).toString('base64url')}`,
-      principalId: principal.id,
-      principalKind: principal.kind,
-      displayName: principal.displayName,
-      avatarUrl: principal.avatarUrl,
-      knockedAt: new Date().toISOString(),
-      socketId,
-    };
-    const replaced = await this.state.knock(roomId, record);
-    if (replaced) this.forgetWait(replaced.socketId, roomId);
-    let mine = this.waits.get(socketId);
-    if (!mine) this.waits.set(socketId, (mine = new Map<string, string>()));
-    mine.set(roomId, record.id);
-    await this.tellHosts(roomId);
-    return { entry: entryOf(record) };
-  }
-
-  /** The caller stops waiting. */
-  async leaveLobby(socketId: string, roomId: string): Promise<object> {
-    const entryId = this.waits.get(socketId)?.get(roomId);
-    if (!entryId) return {};
-    this.forgetWait(socketId, roomId);
-    if (await this.state.take(roomId, entryId)) await this.tellHosts(roomId);
-    return {};
-  }
-
-  /** Who waits (hosts). */
-  async lobby(origin: ModerationOrigin, roomId: string): Promise<LobbySnapshot> {
-    await this.host(origin, roomId);
-    return { roomId, entries: (await this.state.lobby(roomId)).map(entryOf) };
-  }
-
-  /** Admits or turns away a waiter; of two hosts deciding at once, one decides, the other hears `not_found`. */
-  async decide(
-    origin: ModerationOrigin,
-    roomId: string,
-    entryId: string,
-    admit: boolean,
-  ): Promise<object> {
-    const host = await this.host(origin, roomId);
-    const record = await this.state.take(roomId, entryId);
-    if (!record) {
-      throw new AppError(
-        ErrorCode.NotFound,
-        'Nobody waits under that entry: another host decided, or the person stopped waiting.',
-      );
-    }
-    if (admit) {
-      await this.state.admit(roomId, record.principalId, ADMISSION_TTL_MS);
-      this.send().toSocket(record.socketId, 'lobby_admitted', { roomId, entryId });
-    } else {
-      this.send().toSocket(record.socketId, 'lobby_denied', {
-        roomId,
-        entryId,
-        message: 'A host did not let you in.',
-      });
-    }
-    await this.tellHosts(roomId);
-    this.events.emit('moderation.action', {
-      roomId,
-      action: admit ? 'admit' : 'deny',
-      actorPrincipalId: host.principalId,
-      apiKeyId: host.apiKeyId,
-      targetParticipantId: null,
-      targetPrincipalId: record.principalId,
-    });
-    return {};
-  }
-
   // ---- Hands -----------------------------------------------------------------------------------
 
   /** Raises or lowers the caller's own hand. */
@@ -553,49 +465,10 @@ export class ModerationService implements CallGate, OnModuleInit, OnApplicationS
     return this.access.roleOf(principal, roomId);
   }
 
-  private mustWait(principal: Principal, role: RoomRole | null, settings: RoomModeration): boolean {
-    if (principal.kind === 'guest') {
-      const { lobby } = principal.grants;
-      return lobby === true || (lobby !== false && settings.lobby);
-    }
-    return settings.lobby && role === null;
-  }
-
-  private async tellHosts(roomId: string): Promise<void> {
-    const [records, waiting] = await Promise.all([
-      this.calls.participants(roomId),
-      this.state.lobby(roomId),
-    ]);
-    const snapshot: LobbySnapshot = { roomId, entries: waiting.map(entryOf) };
-    for (const r of records) {
-      if (isHost(r.info.role) && r.info.connection === 'connected') {
-        this.send().toSocket(r.socketId, 'lobby_updated', snapshot);
-      }
-    }
-  }
-
   private async participantLeft(roomId: string, participantId: string): Promise<void> {
     const hands = await this.state.lowerHand(roomId, participantId);
     if (hands) this.send().toChannel(callChannel(roomId), null, 'hands_updated', { roomId, hands });
     if ((await this.calls.participants(roomId)).length === 0) await this.state.endCall(roomId);
-  }
-
-  private socketGone(socketId: string): void {
-    const mine = this.waits.get(socketId);
-    if (!mine) return;
-    this.waits.delete(socketId);
-    for (const [roomId, entryId] of mine) {
-      void this.state
-        .take(roomId, entryId)
-        .then((taken) => (taken ? this.tellHosts(roomId) : undefined))
-        .catch((err: unknown) => this.logger.warn({ err, roomId }, 'ending a lobby wait failed'));
-    }
-  }
-
-  private forgetWait(socketId: string, roomId: string): void {
-    const mine = this.waits.get(socketId);
-    mine?.delete(roomId);
-    if (mine?.size === 0) this.waits.delete(socketId);
   }
 
   private record(
@@ -618,37 +491,6 @@ export class ModerationService implements CallGate, OnModuleInit, OnApplicationS
     if (!this.transport) throw new Error('ModerationService used before the gateway attached it.');
     return this.transport;
   }
-}
-
-/**
- * Applies a host's grant changes to permissions a participant was granted by the room or its
- * token. Publishing can be widened source by source; chat only given back where it was granted.
- */
-export function applyGrants(
-  granted: ParticipantPermissions,
-  changed: ModerationGrants,
-): ParticipantPermissions {
-  const out: ParticipantPermissions = { ...granted };
-  const sources = [changed.canPublishAudio, changed.canPublishVideo, changed.canShareScreen];
-  if (!granted.canPublish && sources.some((v) => v === true)) {
-    // A host lets someone who may not publish publish some sources: those only.
-    out.canPublish = true;
-    out.canPublishAudio = changed.canPublishAudio ?? false;
-    out.canPublishVideo = changed.canPublishVideo ?? false;
-    out.canShareScreen = changed.canShareScreen ?? false;
-  } else {
-    if (changed.canPublishAudio !== undefined) out.canPublishAudio = changed.canPublishAudio;
-    if (changed.canPublishVideo !== undefined) out.canPublishVideo = changed.canPublishVideo;
-    if (changed.canShareScreen !== undefined) out.canShareScreen = changed.canShareScreen;
-  }
-  // Chat can be taken away and given back, never beyond what the room or the token allows.
-  if (changed.canChat !== undefined) out.canChat = granted.canChat && changed.canChat;
-  return out;
-}
-
-function entryOf(record: LobbyRecord): LobbyEntry {
-  const { socketId: _socket, ...entry } = record;
-  return entry;
 }
 
 function gone(participantId: string, roomId: string): AppError {
