@@ -23,7 +23,7 @@ import type { CallGate } from '../calls/call-gate.js';
 import type { ParticipantRecord } from '../calls/call-state.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
 import { RoomRepository } from '../rooms/room.repository.js';
-import { noSuchRoom } from '../rooms/room-membership.service.js';
+import { atLeast, noSuchRoom } from '../rooms/room-membership.service.js';
 import { applyGrants } from './grants.js';
 import { LobbyService, mustWait } from './lobby.service.js';
 import { MODERATION_STATE, type ModerationState } from './moderation-state.js';
@@ -54,9 +54,7 @@ interface Host {
   participantId: string | null;
 }
 
-const RANK: Record<RoomRole, number> = { member: 0, moderator: 1, owner: 2 };
-
-const isHost = (role: RoomRole | null): boolean => role === 'owner' || role === 'moderator';
+const isHost = (role: RoomRole | null): boolean => atLeast(role, 'moderator');
 
 const notHost = () =>
   new AppError(ErrorCode.Forbidden, "Only the room's owners and moderators may do this.");
@@ -429,7 +427,7 @@ export class ModerationService implements CallGate, OnModuleInit, OnApplicationS
       if (!self) throw new AppError(ErrorCode.Conflict, 'A host cannot do this to itself.');
       return target;
     }
-    if (RANK[target.info.role] > RANK[host.role]) {
+    if (!atLeast(host.role, target.info.role)) {
       throw new AppError(
         ErrorCode.Forbidden,
         `A ${host.role} may not act on the room's ${target.info.role}.`,
