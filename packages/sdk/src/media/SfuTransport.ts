@@ -1,33 +1,18 @@
-import {
-  ErrorCode,
-  type SfuConsumerLayersChangedEvent,
-  type SfuNewConsumerEvent,
-  type SfuTransportDirection,
-  type TrackSource,
-} from '@minimeet/protocol';
-import { Device, parseScalabilityMode, type types } from 'mediasoup-client';
+import { ErrorCode, type SfuTransportDirection, type TrackSource } from '@minimeet/protocol';
+import { Device, type types } from 'mediasoup-client';
 import type { PeerStats } from '../stats/StatsSampler.js';
 import type { LocalTrack } from '../track/LocalTrack.js';
-import {
-  cameraEncodings,
-  HIDDEN_VIEW,
-  sameView,
-  sourceDimensions,
-  spatialLayerFor,
-  type VideoDimensions,
-  type VideoView,
-} from './layers.js';
+import { cameraEncodings } from './layers.js';
 import type {
   MediaSignal,
   MediaTransport,
   MediaTransportEvents,
   MediaTransportOptions,
-  ReceiverControl,
   TopologyInfo,
   TransportPeer,
 } from './MediaTransport.js';
-import { sfuPeerStats, type ReceivedStats, type SentStats } from './sfu-stats.js';
-import { VideoViewObserver } from './VideoViewObserver.js';
+import { sfuPeerStats, type SentStats } from './sfu-stats.js';
+import { SfuReceiver } from './SfuReceiver.js';
 
 /**
  * A shared screen: one layer at full resolution and a low frame rate, since text must stay sharp
@@ -51,27 +36,6 @@ interface ProducerEntry {
   track: LocalTrack;
 }
 
-interface ConsumerEntry {
-  consumer: types.Consumer;
-  participantId: string;
-  source: TrackSource;
-  /** Spatial layers the producer sends (1 without simulcast). */
-  layerCount: number;
-  /** Paused at the server on this side's request (nobody watches). */
-  paused: boolean;
-  /** The highest spatial layer asked for, if asked. */
-  preferred: number | undefined;
-  /** The spatial layer the server forwards now. */
-  current: number | null;
-  /** The size of the top layer, as learned from frames received. */
-  sourceSize: { width: number; height: number } | undefined;
-  view: VideoView;
-  /** Keeps the requests of one consumer in order. */
-  chain: Promise<void>;
-  /** Stops watching the elements the video plays in. */
-  stopWatching?: () => void;
-}
-
 // One piece of async work after another; a failure does not stop the next.
 class Serial {
   private tail: Promise<void> = Promise.resolve();
@@ -86,9 +50,8 @@ class Serial {
 /**
  * The SFU: one send and one receive transport to the server's mediasoup router (through
  * mediasoup-client), a producer per published source (the camera in three simulcast layers) and
- * a consumer per track of the others. Each received video asks for the layer that fits the
- * elements it plays in, and is paused at the server when none is on screen; the server says
- * which layers of this side's camera anyone watches, and the others are not sent (dynacast).
+ * a consumer per track of the others ({@link SfuReceiver}). The server says which layers of this
+ * side's camera anyone watches, and the others are not sent (dynacast).
  *
  * This module and mediasoup-client load only when a call runs on the SFU.
  */
@@ -99,17 +62,12 @@ export class SfuTransport implements MediaTransport {
   // Producers closed here that the server may still hold (the request to close them failed):
   // the server takes one producer per source, so these go before anything is produced.
   private readonly unclosed = new Set<string>();
-  private readonly consumers = new Map<string, ConsumerEntry>();
-  // Consumers announced and not consumed yet (that waits its turn in the queue), with what the
-  // server said of them meanwhile: closed (its producer went), or its producer paused.
-  private readonly announced = new Map<string, { closed: boolean; producerPaused: boolean }>();
+  private readonly receiver: SfuReceiver;
   private readonly stops: (() => void)[];
   private device: types.Device | undefined;
   private sendTransport: types.Transport | undefined;
   private recvTransport: types.Transport | undefined;
   private restartTimers = new Map<types.Transport, ReturnType<typeof setTimeout>>();
-  // The receive transport lost its path (or restarted ICE): once connected, key frames are due.
-  private keyFramesDue = false;
   private capabilities: unknown;
   private setupTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
@@ -118,36 +76,31 @@ export class SfuTransport implements MediaTransport {
   constructor(
     private readonly options: MediaTransportOptions,
     private readonly signal: MediaSignal,
-    private readonly events: MediaTransportEvents,
+    events: MediaTransportEvents,
     topology: TopologyInfo,
   ) {
+    this.receiver = new SfuReceiver(options, signal, events);
     const mine = (e: { roomId: string }) => e.roomId === options.roomId && !this.closed;
     this.stops = [
       signal.subscribe('sfu_new_consumer', (e) => {
         if (!mine(e)) return;
-        this.announced.set(e.consumerId, { closed: false, producerPaused: e.producerPaused });
-        void this.queue.run(() => this.consume(e)).catch(() => undefined);
+        this.receiver.announce(e);
+        // The receive transport is read at its turn: a set-up ahead in the queue may replace it.
+        void this.queue
+          .run(() => this.receiver.consume(this.recvTransport, e))
+          .catch(() => undefined);
       }),
       signal.subscribe('sfu_consumer_closed', (e) => {
-        if (!mine(e)) return;
-        const announced = this.announced.get(e.consumerId);
-        if (announced) announced.closed = true;
-        else this.closeConsumer(e.consumerId);
+        if (mine(e)) this.receiver.handleConsumerClosed(e.consumerId);
       }),
       signal.subscribe('sfu_consumer_paused', (e) => {
-        if (!mine(e)) return;
-        const announced = this.announced.get(e.consumerId);
-        if (announced) announced.producerPaused = true;
-        else this.consumers.get(e.consumerId)?.consumer.pause();
+        if (mine(e)) this.receiver.handleConsumerPaused(e.consumerId);
       }),
       signal.subscribe('sfu_consumer_resumed', (e) => {
-        if (!mine(e)) return;
-        const announced = this.announced.get(e.consumerId);
-        if (announced) announced.producerPaused = false;
-        else this.consumers.get(e.consumerId)?.consumer.resume();
+        if (mine(e)) this.receiver.handleConsumerResumed(e.consumerId);
       }),
       signal.subscribe('sfu_consumer_layers_changed', (e) => {
-        if (mine(e)) this.handleLayersChanged(e);
+        if (mine(e)) this.receiver.handleLayersChanged(e);
       }),
       signal.subscribe('sfu_producer_layers_wanted', (e) => {
         if (mine(e)) void this.limitLayers(e.producerId, e.maxSpatialLayer);
@@ -172,9 +125,7 @@ export class SfuTransport implements MediaTransport {
 
   /** Consumers of a participant that left close at the server's word (`sfu_consumer_closed`). */
   removePeer(id: string): void {
-    for (const [consumerId, entry] of this.consumers) {
-      if (entry.participantId === id) this.closeConsumer(consumerId);
-    }
+    this.receiver.removePeer(id);
   }
 
   /**
@@ -234,7 +185,7 @@ export class SfuTransport implements MediaTransport {
       if (transport) void this.restartIce(transport);
     }
     // What a drop swallowed (a resume, a layer, a produce, a close) is asked for again.
-    for (const entry of this.consumers.values()) this.adapt(entry);
+    this.receiver.recover();
     const sources = new Set([...this.tracks.keys(), ...this.producers.keys()]);
     const behind = [...sources].some((s) => this.producers.get(s)?.track !== this.tracks.get(s));
     if (behind || this.unclosed.size > 0) {
@@ -255,12 +206,7 @@ export class SfuTransport implements MediaTransport {
    * to the server for everyone, as its own uplink (see {@link sfuPeerStats}).
    */
   async getStats(): Promise<PeerStats[]> {
-    const received: ReceivedStats[] = [];
-    for (const entry of this.consumers.values()) {
-      if (entry.consumer.closed) continue;
-      const report = await entry.consumer.getStats().catch(() => undefined);
-      if (report) received.push({ participantId: entry.participantId, report });
-    }
+    const received = await this.receiver.getStats();
     const sent: SentStats[] = [];
     for (const [source, { producer }] of this.producers) {
       if (producer.closed) continue;
@@ -277,6 +223,7 @@ export class SfuTransport implements MediaTransport {
     clearTimeout(this.setupTimer);
     for (const stop of this.stops.splice(0)) stop();
     this.dropSession();
+    this.receiver.close();
     this.tracks.clear();
   }
 
@@ -414,160 +361,6 @@ export class SfuTransport implements MediaTransport {
     this.producers.set(track.source, { producer, track });
   }
 
-  private async consume(event: SfuNewConsumerEvent): Promise<void> {
-    const transport = this.recvTransport;
-    const announced = this.announced.get(event.consumerId);
-    // Closed at the server before its turn came (a producer closed right after it was made).
-    if (this.closed || !transport || !announced || announced.closed) {
-      this.announced.delete(event.consumerId);
-      return;
-    }
-    const consumer = await transport
-      .consume({
-        id: event.consumerId,
-        producerId: event.producerId,
-        kind: event.kind,
-        rtpParameters: event.rtpParameters as types.RtpParameters,
-      })
-      .finally(() => this.announced.delete(event.consumerId));
-    if (this.closed || announced.closed) {
-      consumer.close();
-      return;
-    }
-    const mode = consumer.rtpParameters.encodings?.[0]?.scalabilityMode;
-    const entry: ConsumerEntry = {
-      consumer,
-      participantId: event.participantId,
-      source: event.source,
-      layerCount: mode ? parseScalabilityMode(mode).spatialLayers : 1,
-      paused: true,
-      preferred: undefined,
-      current: null,
-      sourceSize: undefined,
-      view: HIDDEN_VIEW,
-      chain: Promise.resolve(),
-    };
-    this.consumers.set(consumer.id, entry);
-    if (announced.producerPaused) consumer.pause();
-    const adaptive = this.options.adaptiveStream && event.kind === 'video';
-    this.events.track(event.participantId, {
-      source: event.source,
-      track: consumer.track,
-      receiver: consumer.rtpReceiver as RTCRtpReceiver,
-      ...(event.kind === 'video' ? { control: this.controlOf(entry, adaptive) } : {}),
-    });
-    // Audio plays whether shown or not.
-    if (event.kind === 'audio') {
-      entry.view = FULL_VIEW;
-      this.adapt(entry);
-    }
-  }
-
-  // How a received video is shown: the dimensions the app set, else (adaptive) its elements, else
-  // whole, shown or not.
-  private controlOf(entry: ConsumerEntry, adaptive: boolean): ReceiverControl {
-    let dimensions: VideoDimensions | undefined;
-    const update = () => {
-      const observed = observer?.view ?? FULL_VIEW;
-      const view: VideoView = dimensions
-        ? { visible: dimensions.width > 0 && dimensions.height > 0, ...dimensions }
-        : observed;
-      if (sameView(view, entry.view)) return;
-      entry.view = view;
-      this.adapt(entry);
-    };
-    const observer = adaptive ? new VideoViewObserver(update) : undefined;
-    entry.stopWatching = () => observer?.close();
-    return {
-      setElements: (elements) => {
-        if (observer) observer.setElements(elements);
-        else update();
-      },
-      setDimensions: (next) => {
-        dimensions = next;
-        update();
-      },
-      close: () => observer?.close(),
-    };
-  }
-
-  // Follows the view: paused when hidden, else the layer that fits, asked before resuming so that
-  // the first frames come at the right size.
-  private adapt(entry: ConsumerEntry): void {
-    const roomId = this.options.roomId;
-    const consumerId = entry.consumer.id;
-    const step = async () => {
-      if (this.closed || entry.consumer.closed) return;
-      const view = entry.view;
-      if (!view.visible) {
-        if (entry.paused) return;
-        entry.paused = true;
-        await this.signal.request('sfu_pause_consumer', { roomId, consumerId });
-        return;
-      }
-      const requests: Promise<unknown>[] = [];
-      if (entry.consumer.kind === 'video' && entry.layerCount > 1) {
-        const source = (await this.learnSourceSize(entry)) ?? DEFAULT_SOURCE;
-        const layer = spatialLayerFor(view, source, entry.layerCount);
-        if (layer !== entry.preferred) {
-          entry.preferred = layer;
-          // Not awaited: the resume below leaves right behind it, and the server takes them in order.
-          requests.push(
-            this.signal
-              .request('sfu_set_preferred_layers', { roomId, consumerId, spatialLayer: layer })
-              .catch((error: unknown) => {
-                entry.preferred = undefined;
-                throw error;
-              }),
-          );
-        }
-      }
-      if (entry.paused) {
-        entry.paused = false;
-        requests.push(
-          this.signal
-            .request('sfu_resume_consumer', { roomId, consumerId })
-            .catch((error: unknown) => {
-              // Lost on the way (a drop): asked again after the reconnect, see recover().
-              entry.paused = true;
-              throw error;
-            }),
-        );
-      }
-      await Promise.all(requests);
-    };
-    entry.chain = entry.chain.then(step).catch(() => undefined);
-  }
-
-  // The size of the top layer: the frames received now, scaled up from the layer they belong to.
-  private async learnSourceSize(
-    entry: ConsumerEntry,
-  ): Promise<{ width: number; height: number } | undefined> {
-    if (entry.current === null) return entry.sourceSize;
-    const report = await entry.consumer.getStats().catch(() => undefined);
-    for (const stat of report?.values() ?? []) {
-      const s = stat as { type?: string; frameWidth?: number; frameHeight?: number };
-      if (s.type !== 'inbound-rtp' || !s.frameWidth || !s.frameHeight) continue;
-      entry.sourceSize = sourceDimensions(
-        { width: s.frameWidth, height: s.frameHeight },
-        entry.current,
-        entry.layerCount,
-      );
-    }
-    return entry.sourceSize;
-  }
-
-  private handleLayersChanged(event: SfuConsumerLayersChangedEvent): void {
-    const entry = this.consumers.get(event.consumerId);
-    if (!entry) return;
-    const first = entry.current === null && entry.sourceSize === undefined;
-    entry.current = event.spatialLayer;
-    // The first layer received tells the source's size; the choice made on a guess may change.
-    if (first && event.spatialLayer !== null && entry.view.visible) {
-      setTimeout(() => this.adapt(entry), LEARN_DELAY_MS);
-    }
-  }
-
   private async limitLayers(producerId: string, maxSpatialLayer: number | null): Promise<void> {
     const producer = [...this.producers.values()]
       .map((entry) => entry.producer)
@@ -581,16 +374,6 @@ export class SfuTransport implements MediaTransport {
     });
   }
 
-  private closeConsumer(consumerId: string): void {
-    const entry = this.consumers.get(consumerId);
-    if (!entry) return;
-    this.consumers.delete(consumerId);
-    const track = entry.consumer.track;
-    entry.stopWatching?.();
-    entry.consumer.close();
-    this.events.trackEnded(entry.participantId, track);
-  }
-
   private handleConnectionState(transport: types.Transport, state: RTCPeerConnectionState): void {
     if (this.closed) return;
     const pending = this.restartTimers.get(transport);
@@ -598,13 +381,13 @@ export class SfuTransport implements MediaTransport {
       if (pending !== undefined) clearTimeout(pending);
       this.restartTimers.delete(transport);
       // Without signalling now, the ICE restart that follows the reconnect asks instead.
-      const due = transport === this.recvTransport && this.keyFramesDue;
-      if (state === 'connected' && due && this.signal.isConnected) this.requestKeyFrames();
+      const back = state === 'connected' && transport === this.recvTransport;
+      if (back && this.signal.isConnected) this.receiver.pathRestored();
       return;
     }
     if (state !== 'disconnected' && state !== 'failed') return;
     // What arrives once the path is back refers to frames lost on the way.
-    if (transport === this.recvTransport) this.keyFramesDue = true;
+    if (transport === this.recvTransport) this.receiver.pathLost();
     // Media that loses its way may be the first sign that this side's network changed.
     this.signal.verify();
     if (pending !== undefined) return;
@@ -632,36 +415,14 @@ export class SfuTransport implements MediaTransport {
       await transport.restartIce({ iceParameters });
       if (transport !== this.recvTransport) return;
       // Something dropped; media may have been lost on the way even where ICE saw nothing.
-      if (transport.connectionState === 'connected') this.requestKeyFrames();
-      else this.keyFramesDue = true;
+      if (transport.connectionState === 'connected') this.receiver.requestKeyFrames();
+      else this.receiver.pathLost();
     } catch (error) {
       // The server no longer knows the transport (its state went with a long absence): start
       // over. Anything else, the next drop or network change tries again.
       if (this.capabilities && (error as { code?: unknown }).code === ErrorCode.NotFound) {
         this.reset(this.capabilities);
       }
-    }
-  }
-
-  /**
-   * Asks for a key frame of every video received and shown, once the receive transport is back
-   * after a drop: the frames that arrive then refer to frames lost on the way, so nothing decodes
-   * until the next key frame. mediasoup 3.12's worker does not notice an ICE restart over UDP (its
-   * ICE-lite state stays `completed`), so it asks the senders for none, and Chromium's receiver
-   * asks only once its retransmission requests have failed, seconds later.
-   */
-  private requestKeyFrames(): void {
-    this.keyFramesDue = false;
-    const roomId = this.options.roomId;
-    for (const entry of this.consumers.values()) {
-      if (entry.consumer.kind !== 'video') continue;
-      const consumerId = entry.consumer.id;
-      const step = async () => {
-        // Hidden (paused here) or switched off by its sender: nothing to show, nothing to ask.
-        if (this.closed || entry.consumer.closed || entry.paused || entry.consumer.paused) return;
-        await this.signal.request('sfu_request_key_frame', { roomId, consumerId });
-      };
-      entry.chain = entry.chain.then(step).catch(() => undefined);
     }
   }
 
@@ -685,9 +446,7 @@ export class SfuTransport implements MediaTransport {
   private dropSession(): void {
     for (const timer of this.restartTimers.values()) clearTimeout(timer);
     this.restartTimers.clear();
-    for (const consumerId of [...this.consumers.keys()]) this.closeConsumer(consumerId);
-    // Consumers announced by the old router are not to be made on the new transports.
-    this.announced.clear();
+    this.receiver.drop();
     this.sendTransport?.close();
     this.recvTransport?.close();
     this.sendTransport = undefined;
@@ -695,7 +454,6 @@ export class SfuTransport implements MediaTransport {
     // The producers (and any the server had yet to close) went with the transports.
     this.producers.clear();
     this.unclosed.clear();
-    this.keyFramesDue = false;
     this.device = undefined;
   }
 }
@@ -703,19 +461,6 @@ export class SfuTransport implements MediaTransport {
 // A session that could not be set up is tried again, a little later each time.
 const SETUP_ATTEMPTS = 5;
 const SETUP_RETRY_MS = 1_000;
-
-// Shown whole: the top layer fits any element.
-const FULL_VIEW: VideoView = Object.freeze({
-  visible: true,
-  width: Number.POSITIVE_INFINITY,
-  height: Number.POSITIVE_INFINITY,
-});
-
-// Until a frame tells otherwise, a camera sends the SDK's default capture size.
-const DEFAULT_SOURCE = { width: 640, height: 480 };
-
-// The first frames of a layer arrive shortly after the server reports it.
-const LEARN_DELAY_MS = 500;
 
 // A screen is text: keep its resolution, give up frames under pressure.
 function prepareTrack(source: TrackSource, media: MediaStreamTrack): void {
