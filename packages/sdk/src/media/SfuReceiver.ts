@@ -20,6 +20,7 @@ import type {
 } from './MediaTransport.js';
 import type { ReceivedStats } from './sfu-stats.js';
 import { VideoViewObserver } from './VideoViewObserver.js';
+import { SerialQueue } from '../utils/SerialQueue.js';
 
 interface ConsumerEntry {
   consumer: types.Consumer;
@@ -37,7 +38,7 @@ interface ConsumerEntry {
   sourceSize: { width: number; height: number } | undefined;
   view: VideoView;
   /** Keeps the requests of one consumer in order. */
-  chain: Promise<void>;
+  requests: SerialQueue;
   /** Stops watching the elements the video plays in. */
   stopWatching?: () => void;
 }
@@ -144,7 +145,7 @@ export class SfuReceiver {
       current: null,
       sourceSize: undefined,
       view: HIDDEN_VIEW,
-      chain: Promise.resolve(),
+      requests: new SerialQueue(),
     };
     this.consumers.set(consumer.id, entry);
     if (announced.producerPaused) consumer.pause();
@@ -206,7 +207,7 @@ export class SfuReceiver {
         if (this.closed || entry.consumer.closed || entry.paused || entry.consumer.paused) return;
         await this.signal.request('sfu_request_key_frame', { roomId, consumerId });
       };
-      entry.chain = entry.chain.then(step).catch(() => undefined);
+      void entry.requests.run(step).catch(() => undefined);
     }
   }
 
@@ -297,7 +298,7 @@ export class SfuReceiver {
       }
       await Promise.all(requests);
     };
-    entry.chain = entry.chain.then(step).catch(() => undefined);
+    void entry.requests.run(step).catch(() => undefined);
   }
 
   // The size of the top layer: the frames received now, scaled up from the layer they belong to.

@@ -13,6 +13,7 @@ import type {
 } from './MediaTransport.js';
 import { sfuPeerStats, type SentStats } from './sfu-stats.js';
 import { SfuReceiver } from './SfuReceiver.js';
+import { SerialQueue } from '../utils/SerialQueue.js';
 
 /**
  * A shared screen: one layer at full resolution and a low frame rate, since text must stay sharp
@@ -36,17 +37,6 @@ interface ProducerEntry {
   track: LocalTrack;
 }
 
-// One piece of async work after another; a failure does not stop the next.
-class Serial {
-  private tail: Promise<void> = Promise.resolve();
-
-  run(task: () => Promise<void>): Promise<void> {
-    const next = this.tail.then(task);
-    this.tail = next.catch(() => undefined);
-    return next;
-  }
-}
-
 /**
  * The SFU: one send and one receive transport to the server's mediasoup router (through
  * mediasoup-client), a producer per published source (the camera in three simulcast layers) and
@@ -56,7 +46,7 @@ class Serial {
  * This module and mediasoup-client load only when a call runs on the SFU.
  */
 export class SfuTransport implements MediaTransport {
-  private readonly queue = new Serial();
+  private readonly queue = new SerialQueue();
   private readonly tracks = new Map<TrackSource, LocalTrack>();
   private readonly producers = new Map<TrackSource, ProducerEntry>();
   // Producers closed here that the server may still hold (the request to close them failed):

@@ -12,6 +12,7 @@ import type { AudioCaptureOptions, ScreenShareOptions, VideoCaptureOptions } fro
 import { captureDevice, captureScreen, listDevices } from '../track/devices.js';
 import { LocalTrack } from '../track/LocalTrack.js';
 import { TrackPublication, type LocalTrackPublication } from '../track/TrackPublication.js';
+import { SerialQueue } from '../utils/SerialQueue.js';
 import { Participant } from './Participant.js';
 
 type DeviceSource = 'camera' | 'microphone';
@@ -53,7 +54,7 @@ function checkOptions(value: unknown): void {
  * without renegotiation, and switches devices live. Calls run one at a time, in order.
  */
 export class LocalParticipant extends Participant<LocalTrack> {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
 
   /** Creates the local participant of a joined room. @internal */
   constructor(
@@ -179,12 +180,10 @@ export class LocalParticipant extends Participant<LocalTrack> {
   }
 
   private serialize<T>(operation: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(() => {
+    return this.queue.run(() => {
       this.host.assertActive();
       return operation();
     });
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 
   private assertCanPublish(source?: TrackSource): void {
